@@ -1,0 +1,274 @@
+"""The database schema. Times are stored in UTC; rendering converts them."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timezone-aware UTC datetime on every backend (SQLite forgets the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are not stored; pass an aware UTC datetime")
+        from datetime import UTC
+
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        from datetime import UTC
+
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: UTCDateTime(), int: BigInteger()}
+
+
+class CaseStatus(enum.StrEnum):
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    CLOSED = "closed"
+
+
+class CaseOutcome(enum.StrEnum):
+    ATTENDED = "attended"
+    REFERRED = "referred"
+    UNREACHABLE = "unreachable"
+
+
+class EntryKind(enum.StrEnum):
+    """What one line of a case's history is."""
+
+    HER_MESSAGE = "her_message"
+    STAFF_REPLY = "staff_reply"
+    INTERNAL_NOTE = "internal_note"
+    ASSIGNED = "assigned"
+    CLOSED = "closed"
+
+
+class User(Base):
+    """A woman who consented to the office keeping her data."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    locale: Mapped[str] = mapped_column(String(8))
+    consent_at: Mapped[datetime]
+    name: Mapped[str | None] = mapped_column(String(128))
+    community: Mapped[str | None] = mapped_column(String(128))
+    age_group: Mapped[str | None] = mapped_column(String(16))
+    phone: Mapped[str | None] = mapped_column(String(32))
+    registered_at: Mapped[datetime | None]
+    # False once Telegram says she blocked the bot; she is not written to until she returns.
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime]
+
+
+class ConversationState(Base):
+    """Where she is in a multi-step flow, so a restart does not lose her place."""
+
+    __tablename__ = "conversation_states"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    step: Mapped[str] = mapped_column(String(48))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    updated_at: Mapped[datetime]
+
+
+class Case(Base):
+    """A need or risk a woman reported, followed by staff until closed."""
+
+    __tablename__ = "cases"
+    __table_args__ = (Index("ix_cases_status_created", "status", "created_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    # NULL once she deletes her data: the case stays as an anonymous count.
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    category: Mapped[str] = mapped_column(String(32))
+    community: Mapped[str | None] = mapped_column(String(128))
+    age_group: Mapped[str | None] = mapped_column(String(16))
+    sensitive: Mapped[bool] = mapped_column(Boolean, default=False)
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)
+    # For urgent cases: did she say she can talk safely now? None = not asked.
+    safe_to_talk: Mapped[bool | None] = mapped_column(Boolean)
+    status: Mapped[str] = mapped_column(String(16), default=CaseStatus.OPEN)
+    assignee_id: Mapped[int | None] = mapped_column(BigInteger)
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    referred_to: Mapped[str | None] = mapped_column(String(128))
+    staff_card_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
+
+    entries: Mapped[list[CaseEntry]] = relationship(
+        back_populates="case", order_by="CaseEntry.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def reference(self) -> str:
+        return format_reference(self.id)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != CaseStatus.CLOSED
+
+
+def format_reference(case_id: int) -> str:
+    return f"OMM-{case_id:06d}"
+
+
+class CaseEntry(Base):
+    """One line of a case's history: her messages, staff replies, notes, changes."""
+
+    __tablename__ = "case_entries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(24))
+    # Staff member for staff entries; None for hers.
+    author_id: Mapped[int | None] = mapped_column(BigInteger)
+    # text | voice | photo | document | audio | video | video_note
+    media_kind: Mapped[str] = mapped_column(String(16), default="text")
+    text: Mapped[str | None] = mapped_column(Text)
+    file_id: Mapped[str | None] = mapped_column(String(256))
+    created_at: Mapped[datetime]
+
+    case: Mapped[Case] = relationship(back_populates="entries")
+
+
+class NetworkMember(Base):
+    """A woman in the office's women's network."""
+
+    __tablename__ = "network_members"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    organization: Mapped[str | None] = mapped_column(String(128))
+    community: Mapped[str] = mapped_column(String(128))
+    role: Mapped[str] = mapped_column(String(16))
+    joined_at: Mapped[datetime]
+
+
+class StaffMember(Base):
+    """Someone admins allowed to act on cases from the staff group."""
+
+    __tablename__ = "staff_members"
+
+    user_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    display_name: Mapped[str] = mapped_column(String(128))
+    added_by: Mapped[int | None] = mapped_column(BigInteger)
+    added_at: Mapped[datetime]
+
+
+class AuditEvent(Base):
+    """Who looked at or changed what, and refused attempts."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(index=True)
+    actor_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    action: Mapped[str] = mapped_column(String(32))
+    case_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    detail: Mapped[str | None] = mapped_column(String(256))
+
+
+class StaffPost(Base):
+    """A message waiting to be posted for staff, sent by a job within the group limit."""
+
+    __tablename__ = "staff_posts"
+    __table_args__ = (Index("ix_staff_posts_pending", "sent_at", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(24))
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    entry_id: Mapped[int | None] = mapped_column(ForeignKey("case_entries.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # Messages it took in the group, counted against the group's per-minute limit.
+    group_messages: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class StaffMessageLink(Base):
+    """Which case a bot message in a staff chat belongs to, so replies find their case."""
+
+    __tablename__ = "staff_message_links"
+
+    chat_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    message_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    # card | reply_prompt | note_prompt | her_message | details
+    purpose: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime]
+
+
+class TrackedMessage(Base):
+    """A message id in a woman's private chat, so quick exit can delete it.
+
+    Only ids are kept, never content, and only for the 48 hours Telegram lets a bot
+    delete messages.
+    """
+
+    __tablename__ = "tracked_messages"
+    __table_args__ = (UniqueConstraint("chat_id", "message_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    chat_id: Mapped[int] = mapped_column(index=True)
+    message_id: Mapped[int]
+    at: Mapped[datetime] = mapped_column(index=True)
+
+
+class InboxUpdate(Base):
+    """An update received from Telegram, stored before it is acknowledged.
+
+    The payload is erased once processed; the row stays a while to deduplicate.
+    """
+
+    __tablename__ = "inbox_updates"
+    __table_args__ = (Index("ix_inbox_pending", "processed_at", "update_id"),)
+
+    update_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    payload: Mapped[str | None] = mapped_column(Text)
+    received_at: Mapped[datetime]
+    processed_at: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class AnonymousCount(Base):
+    """Counters that survive data deletion (e.g. women who deleted their data)."""
+
+    __tablename__ = "anonymous_counts"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer, default=0)
