@@ -1,0 +1,73 @@
+"""Durable storage of incoming updates: stored before acknowledged, processed once."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import InboxUpdate
+
+# A payload that crashed the process this many times is set aside, not retried forever.
+MAX_ATTEMPTS = 5
+
+
+async def store_new(
+    session: AsyncSession, updates: Sequence[tuple[int, str]], now: datetime
+) -> list[int]:
+    """Store the updates not seen before; return their ids (duplicates are dropped)."""
+    if not updates:
+        return []
+    ids = [update_id for update_id, _ in updates]
+    seen = set(
+        await session.scalars(select(InboxUpdate.update_id).where(InboxUpdate.update_id.in_(ids)))
+    )
+    new: list[int] = []
+    for update_id, payload in updates:
+        if update_id in seen:
+            continue
+        seen.add(update_id)
+        session.add(InboxUpdate(update_id=update_id, payload=payload, received_at=now))
+        new.append(update_id)
+    await session.flush()
+    return new
+
+
+async def claim_unprocessed(session: AsyncSession, limit: int = 1000) -> list[tuple[int, str]]:
+    """Updates stored but not processed (the process stopped); counts the attempt."""
+    rows = (
+        await session.scalars(
+            select(InboxUpdate)
+            .where(InboxUpdate.processed_at.is_(None))
+            .order_by(InboxUpdate.update_id)
+            .limit(limit)
+        )
+    ).all()
+    result: list[tuple[int, str]] = []
+    for row in rows:
+        row.attempts += 1
+        if row.payload is None or row.attempts > MAX_ATTEMPTS:
+            row.processed_at = row.received_at
+            row.payload = None
+            continue
+        result.append((row.update_id, row.payload))
+    return result
+
+
+async def mark_processed(session: AsyncSession, update_ids: Sequence[int], now: datetime) -> None:
+    """Done: forget the payload (it may hold personal data), keep the id to deduplicate."""
+    await session.execute(
+        update(InboxUpdate)
+        .where(InboxUpdate.update_id.in_(list(update_ids)))
+        .values(processed_at=now, payload=None)
+    )
+
+
+async def prune(session: AsyncSession, now: datetime, keep: timedelta = timedelta(days=7)) -> None:
+    await session.execute(
+        delete(InboxUpdate).where(
+            InboxUpdate.processed_at.is_not(None), InboxUpdate.processed_at < now - keep
+        )
+    )

@@ -1,0 +1,79 @@
+"""Messages queued for staff chats, and which case each staff message belongs to.
+
+Posting to the staff group goes through this queue because Telegram allows about
+20 messages a minute into one group: a burst of reports must wait its turn in the
+database, not in memory and not in the woman's conversation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import StaffMessageLink, StaffPost
+
+NEW_CASE = "new_case"
+HER_MESSAGE = "her_message"
+
+# Purposes of a linked staff message: what a staff reply to it means.
+CARD = "card"
+REPLY_PROMPT = "reply_prompt"
+NOTE_PROMPT = "note_prompt"
+HER_COPY = "her_message"
+DETAILS = "details"
+RELAYING_PURPOSES = frozenset({CARD, REPLY_PROMPT, HER_COPY, DETAILS})
+
+
+def enqueue(
+    session: AsyncSession,
+    *,
+    kind: str,
+    case_id: int,
+    now: datetime,
+    entry_id: int | None = None,
+) -> StaffPost:
+    post = StaffPost(kind=kind, case_id=case_id, entry_id=entry_id, created_at=now)
+    session.add(post)
+    return post
+
+
+async def pending(session: AsyncSession, limit: int) -> Sequence[StaffPost]:
+    return (
+        await session.scalars(
+            select(StaffPost).where(StaffPost.sent_at.is_(None)).order_by(StaffPost.id).limit(limit)
+        )
+    ).all()
+
+
+async def group_messages_since(session: AsyncSession, since: datetime) -> int:
+    count = await session.scalar(
+        select(func.coalesce(func.sum(StaffPost.group_messages), 0)).where(
+            StaffPost.sent_at >= since
+        )
+    )
+    return int(count or 0)
+
+
+def link(
+    session: AsyncSession,
+    *,
+    chat_id: int,
+    message_id: int,
+    case_id: int,
+    purpose: str,
+    now: datetime,
+) -> None:
+    session.add(
+        StaffMessageLink(
+            chat_id=chat_id, message_id=message_id, case_id=case_id, purpose=purpose, created_at=now
+        )
+    )
+
+
+async def find_link(
+    session: AsyncSession, chat_id: int, message_id: int
+) -> StaffMessageLink | None:
+    return await session.get(StaffMessageLink, (chat_id, message_id))

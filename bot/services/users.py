@@ -1,0 +1,110 @@
+"""Women who consented: profile, language, activity, and deleting their data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import (
+    AnonymousCount,
+    Case,
+    CaseEntry,
+    ConversationState,
+    NetworkMember,
+    TrackedMessage,
+    User,
+)
+
+AGE_GROUPS = ("under18", "18_29", "30_59", "60plus")
+MAX_NAME_LENGTH = 64
+MAX_COMMUNITY_LENGTH = 64
+
+
+async def get_user(session: AsyncSession, user_id: int) -> User | None:
+    return await session.get(User, user_id)
+
+
+async def give_consent(session: AsyncSession, user_id: int, locale: str, now: datetime) -> User:
+    """Record her consent; from now on the office may keep her data."""
+    user = await session.get(User, user_id)
+    if user is None:
+        user = User(id=user_id, locale=locale, consent_at=now, created_at=now, active=True)
+        session.add(user)
+        await session.flush()
+    return user
+
+
+def update_profile(
+    user: User,
+    *,
+    name: str | None = None,
+    community: str | None = None,
+    age_group: str | None = None,
+    phone: str | None = None,
+) -> None:
+    if name is not None:
+        user.name = name.strip()[:MAX_NAME_LENGTH]
+    if community is not None:
+        user.community = community.strip()[:MAX_COMMUNITY_LENGTH]
+    if age_group is not None:
+        if age_group not in AGE_GROUPS:
+            raise ValueError(f"unknown age group {age_group!r}")
+        user.age_group = age_group
+    if phone is not None:
+        user.phone = phone.strip()[:32]
+
+
+def finish_registration(user: User, now: datetime) -> None:
+    if user.registered_at is None:
+        user.registered_at = now
+
+
+async def set_active(session: AsyncSession, user_id: int, active: bool) -> None:
+    """Mark her inactive when she blocked the bot, active again when she writes."""
+    await session.execute(update(User).where(User.id == user_id).values(active=active))
+
+
+@dataclass(frozen=True)
+class StoredData:
+    user: User
+    case_count: int
+    open_case_count: int
+    network: NetworkMember | None
+
+
+async def describe_stored_data(session: AsyncSession, user: User) -> StoredData:
+    cases = (await session.scalars(select(Case).where(Case.user_id == user.id))).all()
+    network = await session.get(NetworkMember, user.id)
+    return StoredData(
+        user=user,
+        case_count=len(cases),
+        open_case_count=sum(1 for c in cases if c.is_open),
+        network=network,
+    )
+
+
+async def delete_personal_data(session: AsyncSession, user_id: int) -> None:
+    """Erase everything personal about her; her cases stay only as anonymous counts."""
+    case_ids = select(Case.id).where(Case.user_id == user_id).scalar_subquery()
+    await session.execute(
+        update(CaseEntry).where(CaseEntry.case_id.in_(case_ids)).values(text=None, file_id=None)
+    )
+    await session.execute(
+        update(Case).where(Case.user_id == user_id).values(user_id=None, age_group=None)
+    )
+    await session.execute(delete(ConversationState).where(ConversationState.user_id == user_id))
+    await session.execute(delete(NetworkMember).where(NetworkMember.user_id == user_id))
+    await session.execute(delete(TrackedMessage).where(TrackedMessage.chat_id == user_id))
+    await session.execute(delete(User).where(User.id == user_id))
+    await increment_count(session, "personal_data_deleted")
+
+
+async def increment_count(session: AsyncSession, key: str) -> None:
+    counter = await session.get(AnonymousCount, key)
+    if counter is None:
+        session.add(AnonymousCount(key=key, value=1))
+    else:
+        counter.value += 1
