@@ -1,0 +1,121 @@
+"""The one place that wires the bot: Application, handlers, jobs, database, update pipeline."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+from telegram import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
+from telegram.error import TelegramError
+from telegram.ext import Application, ContextTypes
+
+from bot.clock import Clock, SystemClock
+from bot.config import Settings
+from bot.context import BotContext, BotData
+from bot.db.engine import create_engine, create_session_factory
+from bot.handlers import register_all
+from bot.i18n import Catalogs
+from bot.notify import Notifier
+from bot.telegram_retry import RetryPolicy
+from bot.update_pipeline import UpdatePipeline
+from scheduler import register_jobs
+
+log = logging.getLogger(__name__)
+
+OmmApplication = Application[Any, Any, Any, Any, Any, Any]
+
+
+def build_application(
+    settings: Settings, *, clock: Clock | None = None, engine: AsyncEngine | None = None
+) -> tuple[OmmApplication, AsyncEngine]:
+    """Build the Application with its services; nothing talks to Telegram yet."""
+    clock = clock or SystemClock()
+    engine = engine or create_engine(settings.database_url)
+    application: OmmApplication = (
+        Application.builder()
+        .token(settings.bot_token)
+        .base_url(settings.bot_api_base_url)
+        .base_file_url(settings.bot_file_base_url)
+        .updater(None)
+        .context_types(ContextTypes(context=BotContext, bot_data=BotData))
+        .rate_limiter(RetryPolicy())
+        .connection_pool_size(max(8, settings.max_concurrent_updates * 2))
+        .pool_timeout(30)
+        .build()
+    )
+    data = application.bot_data
+    data.settings = settings
+    data.session_factory = create_session_factory(engine)
+    data.catalogs = Catalogs(settings.timezone, settings.default_locale)
+    data.clock = clock
+    data.notifier = Notifier(application.bot, clock)
+    register_all(application)
+    assert application.job_queue is not None, "install python-telegram-bot[job-queue]"
+    register_jobs(application.job_queue, sweep_interval=settings.sweep_interval_seconds)
+    return application, engine
+
+
+class BotRuntime:
+    """A running bot: start it, stop it (tests run several in one process)."""
+
+    def __init__(self, settings: Settings, *, clock: Clock | None = None) -> None:
+        self.settings = settings
+        self.application, self.engine = build_application(settings, clock=clock)
+        data = self.application.bot_data
+        self.pipeline = UpdatePipeline(
+            self.application,
+            data.session_factory,
+            data.clock,
+            concurrency=settings.max_concurrent_updates,
+            poll_timeout=settings.poll_timeout_seconds,
+        )
+
+    async def start(self) -> None:
+        await self.application.initialize()
+        self.application.bot_data.bot_username = self.application.bot.username or ""
+        await self._set_commands()
+        await self.application.start()
+        await self.pipeline.start()
+
+    async def stop(self) -> None:
+        await self.pipeline.stop()
+        if self.application.running:
+            await self.application.stop()
+        await self.application.shutdown()
+        await self.engine.dispose()
+
+    async def run_until(self, stop: asyncio.Event) -> None:
+        """Run until `stop` is set or polling fails for good."""
+        await self.start()
+        try:
+            fatal = asyncio.create_task(self.pipeline.wait_fatal())
+            stopped = asyncio.create_task(stop.wait())
+            await asyncio.wait({fatal, stopped}, return_when=asyncio.FIRST_COMPLETED)
+            for task in (fatal, stopped):
+                task.cancel()
+        finally:
+            await self.stop()
+        if self.pipeline.fatal is not None:
+            raise self.pipeline.fatal
+
+    async def _set_commands(self) -> None:
+        t = self.application.bot_data.catalogs.get(self.settings.default_locale)
+        bot = self.application.bot
+        with contextlib.suppress(TelegramError):
+            await bot.set_my_commands(
+                [
+                    BotCommand("start", t("Start / main menu")),
+                    BotCommand("salir", t("Quick exit: erase this chat")),
+                ],
+                scope=BotCommandScopeAllPrivateChats(),
+            )
+            await bot.set_my_commands(
+                [
+                    BotCommand("pendientes", t("Open cases, oldest first")),
+                    BotCommand("caso", t("A case's history: /caso OMM-000123")),
+                ],
+                scope=BotCommandScopeChat(self.settings.staff_chat_id),
+            )

@@ -1,0 +1,166 @@
+"""The typed context every handler receives, and the per-update unit of work.
+
+The update pipeline opens one database session per update and puts it in an
+`UpdateScope`; handlers reach it through `context.session`. Before the first
+message of an answer is sent, the transaction is committed, so the database
+write lock is never held while waiting on Telegram.
+"""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from telegram import InlineKeyboardMarkup, Message, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
+from telegram.error import BadRequest
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from bot.clock import Clock
+from bot.config import Settings
+from bot.db.models import User
+from bot.i18n import Catalogs, Translator
+
+if TYPE_CHECKING:
+    from bot.notify import Notifier
+
+Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
+
+
+class BotData:
+    """Long-lived services, set once when the application is built."""
+
+    settings: Settings
+    session_factory: async_sessionmaker[AsyncSession]
+    catalogs: Catalogs
+    clock: Clock
+    notifier: Notifier
+    bot_username: str = ""
+
+
+@dataclass
+class UpdateScope:
+    """What belongs to the one update being handled."""
+
+    session: AsyncSession
+    user: User | None = None
+    locale: str = "es"
+    # (chat_id, message_id) of messages in women's chats, for quick exit.
+    tracked: list[tuple[int, int]] = field(default_factory=list)
+    failed: bool = False
+
+
+current_scope: ContextVar[UpdateScope | None] = ContextVar("current_scope", default=None)
+
+
+class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):
+    """`CallbackContext` with the office's settings, the clock, the session and translations."""
+
+    def __init__(
+        self,
+        application: Application[Any, Any, Any, Any, Any, Any],
+        chat_id: int | None = None,
+        user_id: int | None = None,
+    ) -> None:
+        super().__init__(application=application, chat_id=chat_id, user_id=user_id)
+
+    @property
+    def settings(self) -> Settings:
+        return self.bot_data.settings
+
+    @property
+    def scope(self) -> UpdateScope:
+        scope = current_scope.get()
+        if scope is None:
+            raise RuntimeError("no update scope: handlers run only inside the update pipeline")
+        return scope
+
+    @property
+    def session(self) -> AsyncSession:
+        return self.scope.session
+
+    @property
+    def user(self) -> User | None:
+        return self.scope.user
+
+    @property
+    def t(self) -> Translator:
+        return self.bot_data.catalogs.get(self.scope.locale)
+
+    @property
+    def notifier(self) -> Notifier:
+        return self.bot_data.notifier
+
+    def now(self) -> datetime:
+        return self.bot_data.clock.now()
+
+    def is_admin(self, user_id: int) -> bool:
+        return user_id in self.settings.admin_user_ids
+
+    async def commit(self) -> None:
+        """End the current transaction; later database work starts a new one."""
+        if self.session.in_transaction():
+            await self.session.commit()
+
+    def track(self, chat_id: int, message_id: int) -> None:
+        """Remember a message in a private chat so quick exit can delete it."""
+        if chat_id > 0:
+            self.scope.tracked.append((chat_id, message_id))
+
+    async def send(
+        self,
+        chat_id: int,
+        text: str,
+        markup: Markup | None = None,
+        *,
+        sensitive: bool = False,
+        reply_to: int | None = None,
+    ) -> Message:
+        """Send a message; sensitive ones cannot be forwarded or saved and arrive silently."""
+        await self.commit()
+        message = await self.bot.send_message(
+            chat_id,
+            text,
+            reply_markup=markup,
+            protect_content=sensitive or None,
+            disable_notification=sensitive or None,
+            reply_parameters=_reply_to(reply_to),
+        )
+        self.track(chat_id, message.message_id)
+        return message
+
+    async def show(
+        self,
+        update: Update,
+        text: str,
+        markup: InlineKeyboardMarkup | None = None,
+        *,
+        sensitive: bool = False,
+    ) -> Message | None:
+        """Answer in place: edit the message whose button was pressed, or send a new one.
+
+        Editing keeps her chat short, and an edit never makes a notification.
+        """
+        query = update.callback_query
+        chat = update.effective_chat
+        assert chat is not None
+        if query is not None and isinstance(query.message, Message) and not sensitive:
+            await self.commit()
+            try:
+                edited = await query.message.edit_text(text, reply_markup=markup)
+                return edited if isinstance(edited, Message) else None
+            except BadRequest as exc:
+                if "not modified" in str(exc).lower():
+                    return None
+                # Too old or deleted: fall through and send a new message.
+        return await self.send(chat.id, text, markup, sensitive=sensitive)
+
+
+def _reply_to(message_id: int | None) -> Any:
+    if message_id is None:
+        return None
+    from telegram import ReplyParameters
+
+    return ReplyParameters(message_id=message_id, allow_sending_without_reply=True)

@@ -1,0 +1,86 @@
+"""Small helpers shared by the handlers: reading her input, answering buttons."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from telegram import Message, Update
+
+from bot.context import BotContext
+from bot.db.models import ConversationState
+from bot.i18n import Translator
+from bot.keyboards import for_her
+from bot.services.cases import MAX_TEXT_LENGTH, Part
+
+StepHandler = Callable[[Update, BotContext, ConversationState], Awaitable[None]]
+Handler = Callable[[Update, BotContext], Awaitable[None]]
+
+
+def media_part(message: Message) -> Part | None:
+    """Her message as a Part, or None when it is a kind we cannot use (sticker, location...)."""
+    caption = message.caption[:MAX_TEXT_LENGTH] if message.caption else None
+    if message.text is not None:
+        text = message.text.strip()
+        return Part("text", text) if text else None
+    if message.voice:
+        return Part("voice", caption, message.voice.file_id)
+    if message.photo:
+        return Part("photo", caption, message.photo[-1].file_id)
+    if message.document:
+        return Part("document", caption, message.document.file_id)
+    if message.audio:
+        return Part("audio", caption, message.audio.file_id)
+    if message.video:
+        return Part("video", caption, message.video.file_id)
+    if message.video_note:
+        return Part("video_note", None, message.video_note.file_id)
+    return None
+
+
+def plain_text(message: Message, max_length: int) -> str | None:
+    """Typed text, stripped, if it is usable as a short answer (a name, a community)."""
+    if message.text is None:
+        return None
+    text = " ".join(message.text.split())
+    if not text or len(text) > max_length or text.startswith("/"):
+        return None
+    return text
+
+
+async def answer_button(update: Update, text: str | None = None, *, alert: bool = False) -> None:
+    """Stop the button's spinner; optionally with a short note."""
+    query = update.callback_query
+    if query is not None:
+        await query.answer(text[:200] if text else None, show_alert=alert)
+
+
+async def stale_button(update: Update, context: BotContext) -> None:
+    """A button from an old message, or one that was never ours: change nothing, say so."""
+    await answer_button(
+        update, context.t("This button is no longer active. Use the menu 🏠."), alert=True
+    )
+
+
+async def unusable_input(update: Update, context: BotContext, hint: str) -> None:
+    assert update.effective_chat is not None
+    await context.send(update.effective_chat.id, hint, for_her(context.t, menu=True))
+
+
+def kinds_hint(t: Translator) -> str:
+    return t("I can only use text, voice notes 🎤, photos 📷 or documents here. Please try again.")
+
+
+def int_arg(parts: list[str], index: int) -> int | None:
+    try:
+        return int(parts[index])
+    except (IndexError, ValueError):
+        return None
+
+
+def arg(parts: list[str], index: int) -> str | None:
+    return parts[index] if index < len(parts) else None
+
+
+def state_data(state: ConversationState | None) -> dict[str, Any]:
+    return dict(state.data) if state is not None and state.data else {}

@@ -1,0 +1,65 @@
+"""Gathering several messages (text, voice, photo) before she presses Send.
+
+Used by "report a need" and "add information to my request".
+"""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.context import BotContext
+from bot.db.models import ConversationState
+from bot.handlers.common import kinds_hint, media_part, unusable_input
+from bot.keyboards import composing
+from bot.services import conversation
+from bot.services.cases import MAX_PARTS, MAX_TEXT_LENGTH, Part
+
+
+def parts_of(state: ConversationState) -> list[Part]:
+    return [Part.from_json(p) for p in (state.data or {}).get("parts", [])]
+
+
+async def add_part(
+    update: Update, context: BotContext, state: ConversationState, send_prefix: str
+) -> None:
+    """Keep one more of her messages in the draft (stored, so a restart keeps it)."""
+    message = update.message
+    assert message is not None and context.user is not None and update.effective_chat is not None
+    t = context.t
+    if message.text is not None and len(message.text) > MAX_TEXT_LENGTH:
+        await unusable_input(
+            update, context, t("That message is too long. Please send it in shorter parts.")
+        )
+        return
+    part = media_part(message)
+    if part is None:
+        await unusable_input(update, context, kinds_hint(t))
+        return
+    parts = parts_of(state)
+    if len(parts) >= MAX_PARTS:
+        await context.send(
+            update.effective_chat.id,
+            t("That is the most messages one request can hold. Tap «📨 Send» now."),
+            composing(t, send_prefix),
+        )
+        return
+    parts.append(part)
+    data = dict(state.data or {})
+    data["parts"] = [p.to_json() for p in parts]
+    await conversation.set_state(context.session, context.user.id, state.step, data, context.now())
+    await context.send(
+        update.effective_chat.id,
+        t.plural(
+            "✅ Received ({count} message). Add more, or tap «📨 Send».",
+            "✅ Received ({count} messages). Add more, or tap «📨 Send».",
+            len(parts),
+        ).format(count=len(parts)),
+        composing(t, send_prefix),
+    )
+
+
+def describe_prompt(context: BotContext) -> str:
+    return context.t(
+        "Tell us what is happening. You can write, send a voice note 🎤 or a photo 📷, "
+        "in one or several messages.\n\nWhen you finish, tap «📨 Send»."
+    )

@@ -1,0 +1,104 @@
+"""Her data: what is stored, deleting it, and the interface language."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler
+
+from bot.config import SUPPORTED_LOCALES
+from bot.context import BotContext
+from bot.handlers.common import answer_button, arg, stale_button
+from bot.handlers.start import ensure_registered, show_menu, show_welcome
+from bot.keyboards import button, for_her, languages, parse_cb, yes_no
+from bot.labels import AGE_GROUPS, NETWORK_ROLES, label
+from bot.services import users
+
+LANGUAGE_NAMES = {"es": "Español", "en": "English"}
+
+
+async def on_button(update: Update, context: BotContext) -> None:
+    if not await ensure_registered(update, context):
+        return
+    user = context.user
+    assert user is not None
+    t = context.t
+    parts = parse_cb(update.callback_query.data if update.callback_query else None)
+    action, confirm = arg(parts, 1), arg(parts, 2)
+    if action is None:
+        await answer_button(update)
+        stored = await users.describe_stored_data(context.session, user)
+        lines = [
+            t("🔒 This is what the office keeps about you:"),
+            "",
+            t("Name: {value}").format(value=user.name or "—"),
+            t("Community: {value}").format(value=user.community or "—"),
+            t("Age: {value}").format(value=label(t, AGE_GROUPS, user.age_group)),
+            t("Phone: {value}").format(value=user.phone or t("not shared")),
+            t("Language: {value}").format(value=LANGUAGE_NAMES.get(user.locale, user.locale)),
+            t.plural(
+                "Requests: {count} ({open} open)",
+                "Requests: {count} ({open} open)",
+                stored.case_count,
+            ).format(count=stored.case_count, open=stored.open_case_count),
+            t("Women's network: {value}").format(
+                value=label(t, NETWORK_ROLES, stored.network.role) if stored.network else t("no")
+            ),
+            t("You agreed on {date}.").format(date=t.short_date(user.consent_at)),
+        ]
+        rows = [
+            [button(t("🌐 Change language"), "lang", "pick")],
+            [button(t("🗑️ Delete my data"), "me", "del")],
+        ]
+        await context.show(update, "\n".join(lines), for_her(t, rows, menu=True), sensitive=True)
+    elif action == "del" and confirm is None:
+        await answer_button(update)
+        await context.show(
+            update,
+            t(
+                "This deletes your name, community, phone, your messages and your place in the "
+                "network. Your requests stay only as anonymous numbers for statistics. "
+                "It cannot be undone.\n\nDelete everything?"
+            ),
+            yes_no(t, t("🗑️ Yes, delete everything"), ("me", "del", "y"), ("me",)),
+        )
+    elif action == "del" and confirm == "y":
+        await answer_button(update)
+        await users.delete_personal_data(context.session, user.id)
+        context.scope.user = None
+        await context.show(
+            update,
+            t("Your data was deleted. 🌸 If you need the office again, send /start."),
+            for_her(t),
+        )
+    else:
+        await stale_button(update, context)
+
+
+async def on_language(update: Update, context: BotContext) -> None:
+    """lang:pick shows the choices; lang:<code> switches (before consent, only for now)."""
+    choice = arg(parse_cb(update.callback_query.data if update.callback_query else None), 1)
+    if choice == "pick":
+        await answer_button(update)
+        await context.show(
+            update, context.t("Choose your language:"), for_her(context.t, languages())
+        )
+        return
+    if choice not in SUPPORTED_LOCALES:
+        await stale_button(update, context)
+        return
+    await answer_button(update)
+    context.scope.locale = choice
+    if context.user is None:
+        # Nothing is stored before consent: the choice lasts for this screen.
+        await show_welcome(update, context)
+        return
+    context.user.locale = choice
+    if context.user.registered_at is None:
+        await ensure_registered(update, context)
+    else:
+        await show_menu(update, context, text=context.t("✅ Language changed. What do you need?"))
+
+
+def register(app: Application) -> None:
+    app.add_handler(CallbackQueryHandler(on_button, pattern=r"^me(:|$)"))
+    app.add_handler(CallbackQueryHandler(on_language, pattern=r"^lang:"))

@@ -1,0 +1,71 @@
+"""Quick exit: erase the conversation from her phone and leave one neutral line.
+
+Telegram lets a bot delete, in a private chat, its own messages and hers for 48
+hours; every message id is tracked for this. Nothing of the conversation's
+topic is left on screen, and her half-done step is forgotten.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+
+from telegram import ReplyKeyboardRemove, Update
+from telegram.error import TelegramError
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
+
+from bot.config import SUPPORTED_LOCALES
+from bot.context import BotContext
+from bot.i18n import N_
+from bot.keyboards import QUICK_EXIT
+from bot.services import conversation, tracking
+
+log = logging.getLogger(__name__)
+
+# Reads like any everyday chat.
+NEUTRAL_LINE = N_("👍 OK")
+EXIT_LABEL = N_("🚪 Quick exit")
+
+
+def is_exit_text(context: BotContext, text: str | None) -> bool:
+    """The quick-exit button of a reply keyboard arrives as its text, in any language."""
+    if not text:
+        return False
+    catalogs = context.bot_data.catalogs
+    return text.strip() in {catalogs.get(locale)(EXIT_LABEL) for locale in SUPPORTED_LOCALES}
+
+
+async def quick_exit(update: Update, context: BotContext) -> None:
+    chat = update.effective_chat
+    assert chat is not None
+    if update.callback_query is not None:
+        with contextlib.suppress(TelegramError):
+            await update.callback_query.answer()
+    session, now = context.session, context.now()
+    ids = set(await tracking.deletable(session, chat.id, now))
+    ids.update(m for c, m in context.scope.tracked if c == chat.id)
+    if update.effective_message is not None:
+        ids.add(update.effective_message.message_id)
+    if context.user is not None:
+        await conversation.clear_state(session, context.user.id)
+    await tracking.forget_chat(session, chat.id)
+    context.scope.tracked.clear()
+    await context.commit()
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), 100):
+        try:
+            await context.bot.delete_messages(chat.id, ordered[start : start + 100])
+        except TelegramError as exc:
+            # Some were too old or already gone; delete the rest one by one.
+            log.info("bulk delete refused (%s); deleting one by one", exc)
+            for message_id in ordered[start : start + 100]:
+                with contextlib.suppress(TelegramError):
+                    await context.bot.delete_message(chat.id, message_id)
+    await context.send(chat.id, context.t(NEUTRAL_LINE), ReplyKeyboardRemove())
+
+
+def register(app: Application) -> None:
+    app.add_handler(CallbackQueryHandler(quick_exit, pattern=rf"^{QUICK_EXIT}$"))
+    app.add_handler(
+        CommandHandler(["salir", "exit", "x"], quick_exit, filters=filters.ChatType.PRIVATE)
+    )

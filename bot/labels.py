@@ -1,0 +1,43 @@
+"""Translatable names for the domain's values (statuses, outcomes, age groups, roles)."""
+
+from __future__ import annotations
+
+from bot.i18n import N_, Translator
+
+AGE_GROUPS = {
+    "under18": N_("Under 18"),
+    "18_29": N_("18 to 29"),
+    "30_59": N_("30 to 59"),
+    "60plus": N_("60 or more"),
+}
+
+# What she reads in "My requests": plain words.
+STATUS_FOR_HER = {
+    "open": N_("Received, waiting to be reviewed"),
+    "in_progress": N_("Someone from the office is attending it"),
+    "closed": N_("Closed"),
+}
+
+STATUS_FOR_STAFF = {
+    "open": N_("Open"),
+    "in_progress": N_("In progress"),
+    "closed": N_("Closed"),
+}
+
+OUTCOMES = {
+    "attended": N_("Attended"),
+    "referred": N_("Referred to another institution"),
+    "unreachable": N_("Could not be reached"),
+}
+
+NETWORK_ROLES = {
+    "leader": N_("Leader"),
+    "member": N_("Member"),
+    "promoter": N_("Community promoter"),
+}
+
+
+def label(t: Translator, table: dict[str, str], key: str | None) -> str:
+    if key is None:
+        return "—"
+    return t(table[key]) if key in table else key

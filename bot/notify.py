@@ -1,0 +1,140 @@
+"""The one place that sends messages on behalf of services and jobs.
+
+It knows what Telegram's refusals mean for the office: a woman who blocked the
+bot is marked inactive (and not written to again until she returns), and media
+is re-sent by `file_id`, which keeps working after she deletes her own copy.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import ForceReply, InlineKeyboardMarkup, Message, ReplyParameters
+from telegram.error import BadRequest, Forbidden
+from telegram.ext import ExtBot
+
+from bot.clock import Clock
+from bot.services import tracking, users
+
+log = logging.getLogger(__name__)
+
+
+class RecipientGone(Exception):
+    """The chat cannot receive messages: blocked the bot, deleted account, never started."""
+
+
+def _is_gone(exc: Exception) -> bool:
+    if isinstance(exc, Forbidden):
+        return True
+    return isinstance(exc, BadRequest) and "chat not found" in str(exc).lower()
+
+
+class Notifier:
+    def __init__(self, bot: ExtBot[None], clock: Clock) -> None:
+        self.bot = bot
+        self.clock = clock
+
+    async def send(
+        self,
+        chat_id: int,
+        text: str,
+        markup: InlineKeyboardMarkup | ForceReply | None = None,
+        *,
+        sensitive: bool = False,
+        reply_to: int | None = None,
+    ) -> Message:
+        """Send text; raises RecipientGone when the chat cannot receive it."""
+        try:
+            return await self.bot.send_message(
+                chat_id,
+                text,
+                reply_markup=markup,
+                protect_content=sensitive or None,
+                disable_notification=sensitive or None,
+                reply_parameters=_reply(reply_to),
+            )
+        except (Forbidden, BadRequest) as exc:
+            if _is_gone(exc):
+                raise RecipientGone(str(exc)) from exc
+            raise
+
+    async def send_media(
+        self,
+        chat_id: int,
+        media: str,
+        file_id: str,
+        caption: str | None = None,
+        *,
+        sensitive: bool = False,
+        reply_to: int | None = None,
+        markup: InlineKeyboardMarkup | None = None,
+    ) -> Message:
+        """Send a photo, voice note, document... that Telegram already has, by file_id."""
+        common: dict[str, Any] = {
+            "protect_content": sensitive or None,
+            "disable_notification": sensitive or None,
+            "reply_parameters": _reply(reply_to),
+            "reply_markup": markup,
+        }
+        if caption and media != "video_note":
+            common["caption"] = caption[:1024]
+        senders = {
+            "photo": lambda: self.bot.send_photo(chat_id, photo=file_id, **common),
+            "voice": lambda: self.bot.send_voice(chat_id, voice=file_id, **common),
+            "audio": lambda: self.bot.send_audio(chat_id, audio=file_id, **common),
+            "video": lambda: self.bot.send_video(chat_id, video=file_id, **common),
+            "video_note": lambda: self.bot.send_video_note(chat_id, video_note=file_id, **common),
+            "document": lambda: self.bot.send_document(chat_id, document=file_id, **common),
+        }
+        sender = senders.get(media, senders["document"])
+        try:
+            return await sender()
+        except (Forbidden, BadRequest) as exc:
+            if _is_gone(exc):
+                raise RecipientGone(str(exc)) from exc
+            raise
+
+    async def to_woman(
+        self,
+        session: AsyncSession,
+        user_id: int,
+        text: str,
+        markup: InlineKeyboardMarkup | None = None,
+        *,
+        sensitive: bool = False,
+    ) -> Message | None:
+        """Write to her; None (and she is marked inactive) when she blocked the bot."""
+        try:
+            message = await self.send(user_id, text, markup, sensitive=sensitive)
+        except RecipientGone:
+            log.info("a woman blocked the bot; marking her inactive")
+            await users.set_active(session, user_id, False)
+            return None
+        await tracking.track(session, [(user_id, message.message_id)], self.clock.now())
+        return message
+
+    async def media_to_woman(
+        self,
+        session: AsyncSession,
+        user_id: int,
+        media: str,
+        file_id: str,
+        caption: str | None,
+        *,
+        sensitive: bool = False,
+    ) -> Message | None:
+        try:
+            message = await self.send_media(user_id, media, file_id, caption, sensitive=sensitive)
+        except RecipientGone:
+            await users.set_active(session, user_id, False)
+            return None
+        await tracking.track(session, [(user_id, message.message_id)], self.clock.now())
+        return message
+
+
+def _reply(message_id: int | None) -> ReplyParameters | None:
+    if message_id is None:
+        return None
+    return ReplyParameters(message_id=message_id, allow_sending_without_reply=True)

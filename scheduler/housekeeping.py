@@ -1,0 +1,14 @@
+"""Forget what is no longer needed: processed update ids, message ids past 48 hours."""
+
+from __future__ import annotations
+
+from bot.context import BotContext
+from bot.services import inbox, tracking
+
+
+async def housekeeping(context: BotContext) -> None:
+    data = context.bot_data
+    now = data.clock.now()
+    async with data.session_factory() as session, session.begin():
+        await inbox.prune(session, now)
+        await tracking.prune(session, now)

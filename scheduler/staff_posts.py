@@ -1,0 +1,155 @@
+"""Post queued case cards and her new messages to staff, within the group's rate limit.
+
+Telegram allows about 20 messages a minute into one group; the budget is counted
+from the database, so it holds across restarts.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram.error import RetryAfter, TelegramError
+
+from bot.context import BotContext, BotData
+from bot.db.models import CaseEntry, EntryKind, StaffPost, format_reference
+from bot.notify import RecipientGone
+from bot.services import cases, staff_posts
+from bot.staff_cards import card_keyboard, card_text
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 5
+
+
+async def deliver_staff_posts(context: BotContext) -> None:
+    data = context.bot_data
+    now = data.clock.now()
+    async with data.session_factory() as session:
+        budget = data.settings.staff_messages_per_minute - await staff_posts.group_messages_since(
+            session, now - timedelta(minutes=1)
+        )
+        posts = await staff_posts.pending(session, limit=max(budget, 0))
+        post_ids = [p.id for p in posts]
+        await session.commit()
+    for post_id in post_ids:
+        if budget <= 0:
+            return
+        try:
+            budget -= await _deliver(data, post_id)
+        except RetryAfter:
+            # Telegram wants us to slow down: the rest waits for the next sweep.
+            return
+
+
+async def _deliver(data: BotData, post_id: int) -> int:
+    """Send one post; returns how many group messages it used."""
+    async with data.session_factory() as session:
+        post = await session.get(StaffPost, post_id)
+        if post is None or post.sent_at is not None:
+            return 0
+        try:
+            used = await _send(data, session, post)
+        except RetryAfter:
+            await session.rollback()
+            raise
+        except TelegramError:
+            log.exception("could not post to staff (post %s)", post_id)
+            await session.rollback()
+            post = await session.get(StaffPost, post_id)
+            assert post is not None
+            post.attempts += 1
+            if post.attempts >= MAX_ATTEMPTS:
+                post.sent_at = data.clock.now()
+            await session.commit()
+            return 1
+        post.sent_at = data.clock.now()
+        post.group_messages = used
+        await session.commit()
+        return used
+
+
+async def _send(data: BotData, session: AsyncSession, post: StaffPost) -> int:
+    settings, notifier = data.settings, data.notifier
+    t = data.catalogs.get(settings.default_locale)
+    now = data.clock.now()
+    group = settings.staff_chat_id
+    case = await cases.get_case(session, post.case_id) if post.case_id is not None else None
+    if case is None:
+        return 0
+    if post.kind == staff_posts.NEW_CASE:
+        card = await notifier.send(
+            group, card_text(t, case, settings.office, now, {}), card_keyboard(t, case)
+        )
+        case.staff_card_message_id = card.message_id
+        staff_posts.link(
+            session,
+            chat_id=group,
+            message_id=card.message_id,
+            case_id=case.id,
+            purpose=staff_posts.CARD,
+            now=now,
+        )
+        used = 1
+        if not case.sensitive:
+            for entry in case.entries:
+                if entry.kind == EntryKind.HER_MESSAGE and entry.file_id:
+                    await _copy_entry(data, session, group, entry, card.message_id, sensitive=False)
+                    used += 1
+        return used
+    added = await session.get(CaseEntry, post.entry_id) if post.entry_id is not None else None
+    if added is None:
+        return 0
+    entry = added
+    if not case.sensitive:
+        await _copy_entry(data, session, group, entry, case.staff_card_message_id, sensitive=False)
+        return 1
+    await notifier.send(
+        group,
+        t("🔒 {reference}: she added information (only for the assigned person).").format(
+            reference=case.reference
+        ),
+        reply_to=case.staff_card_message_id,
+    )
+    if case.assignee_id is not None:
+        try:
+            await _copy_entry(data, session, case.assignee_id, entry, None, sensitive=True)
+        except RecipientGone:
+            log.warning("assigned staff member has no private chat with the bot")
+    return 1
+
+
+async def _copy_entry(
+    data: BotData,
+    session: AsyncSession,
+    chat_id: int,
+    entry: CaseEntry,
+    reply_to: int | None,
+    *,
+    sensitive: bool,
+) -> None:
+    t = data.catalogs.get(data.settings.default_locale)
+    reference = format_reference(entry.case_id)
+    header = t("📩 {reference} · from her:").format(reference=reference)
+    if entry.media_kind == "text" or not entry.file_id:
+        message = await data.notifier.send(
+            chat_id, f"{header}\n{entry.text or ''}"[:4096], sensitive=sensitive, reply_to=reply_to
+        )
+    else:
+        caption = f"{header}\n{entry.text or ''}".strip()
+        message = await data.notifier.send_media(
+            chat_id,
+            entry.media_kind,
+            entry.file_id,
+            caption,
+            sensitive=sensitive,
+            reply_to=reply_to,
+        )
+    staff_posts.link(
+        session,
+        chat_id=chat_id,
+        message_id=message.message_id,
+        case_id=entry.case_id,
+        purpose=staff_posts.HER_COPY,
+        now=data.clock.now(),
+    )
