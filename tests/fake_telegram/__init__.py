@@ -1,0 +1,44 @@
+"""A fake Telegram Bot API server for end-to-end tests and benchmarks.
+
+Usage::
+
+    from tests.fake_telegram import FakeTelegram
+
+    async with FakeTelegram() as fake:
+        fake.add_user(1001, first_name="Ana")
+        bot = telegram.Bot(TOKEN, base_url=fake.base_url)  # == f"{fake.url}/bot"
+        ...
+        fake.user_sends_text(1001, "/start")
+        msg = await fake.wait_for_message(1001, contains="Hola")
+        fake.assert_no_errors()  # no Bot API spec violations
+
+Every call is validated against the official spec (``shared/telegram-bot-api/api.min.json``
+next to the repository). Spec violations get Telegram's ``400 Bad Request`` and are recorded
+in ``fake.errors``; legitimate Telegram refusals (chat not found, message is not modified,
+blocked user, flood limits...) are answered like Telegram and recorded in ``fake.rejections``.
+"""
+
+from .markup import EntityParseError, parse_text, utf16_len
+from .server import Call, FakeTelegram
+from .spec import (
+    DEFAULT_SPEC_PATH,
+    ApiSpec,
+    SpecViolation,
+    UploadedFile,
+    assert_object_complete,
+    load_spec,
+)
+
+__all__ = [
+    "DEFAULT_SPEC_PATH",
+    "ApiSpec",
+    "Call",
+    "EntityParseError",
+    "FakeTelegram",
+    "SpecViolation",
+    "UploadedFile",
+    "assert_object_complete",
+    "load_spec",
+    "parse_text",
+    "utf16_len",
+]
