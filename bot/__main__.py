@@ -67,6 +67,8 @@ def main(argv: list[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    # A sweep still running when the next is due is skipped on purpose; not worth a warning.
+    logging.getLogger("apscheduler.scheduler").setLevel(logging.ERROR)
     try:
         _migrate(settings)
         if args.command == "migrate":

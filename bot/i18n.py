@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_datetime, format_time, format_timedelta
+from babel.dates import format_date, format_skeleton, format_time, format_timedelta
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
@@ -21,6 +21,8 @@ from bot.config import PROJECT_ROOT, SUPPORTED_LOCALES
 
 LOCALES_DIR = PROJECT_ROOT / "locales"
 DOMAIN = "messages"
+# Babel's skeletons abbreviate the weekday; women read the full word more easily.
+LONG_DATE_PATTERNS = {"es": "EEEE, d 'de' MMMM", "en": "EEEE, MMMM d"}
 
 
 def N_(message: str) -> str:
@@ -65,10 +67,15 @@ class Translator:
         return f"{self.date(when)}, {self.time(when)}"
 
     def date(self, when: datetime) -> str:
-        return format_date(when.astimezone(self.timezone), "EEEE, d MMMM", locale=self.locale)
+        """Weekday, day and month as the language writes them ("martes, 3 de diciembre")."""
+        local = when.astimezone(self.timezone)
+        pattern = LONG_DATE_PATTERNS.get(self.locale)
+        if pattern is None:
+            return format_skeleton("MMMMEEEEd", local, locale=self.locale)
+        return format_date(local, pattern, locale=self.locale)
 
     def short_date(self, when: datetime) -> str:
-        return format_date(when.astimezone(self.timezone), "d MMM", locale=self.locale)
+        return format_skeleton("MMMd", when.astimezone(self.timezone), locale=self.locale)
 
     def time(self, when: datetime) -> str:
         return format_time(when.astimezone(self.timezone), "HH:mm", locale=self.locale)
@@ -76,7 +83,7 @@ class Translator:
     def stamp(self, when: datetime) -> str:
         """Compact date and time for staff lists: "21 nov 10:05"."""
         local = when.astimezone(self.timezone)
-        return format_datetime(local, "d MMM HH:mm", locale=self.locale)
+        return f"{format_skeleton('MMMd', local, locale=self.locale)} {format_time(local, 'HH:mm', locale=self.locale)}"
 
     def age(self, since: datetime, now: datetime) -> str:
         """How long ago, in words: "hace 3 horas"."""

@@ -98,7 +98,8 @@ def describe_entries(t: Translator, entries: Sequence[CaseEntry]) -> str:
             piece = entry.text or ""
         else:
             icon = MEDIA_ICONS.get(entry.media_kind, "📎")
-            piece = f"{icon} {t('(attachment below)')}" + (f" {entry.text}" if entry.text else "")
+            attachment = t("(attachment below)")
+            piece = f"{icon} {attachment}" + (f" {entry.text}" if entry.text else "")
         if used + len(piece) > CARD_TEXT_BUDGET:
             parts.append(t("… (more in /caso)"))
             break

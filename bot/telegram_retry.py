@@ -28,11 +28,15 @@ def retry_after_seconds(exc: RetryAfter) -> float:
 class RetryPolicy(BaseRateLimiter[None]):
     """Retries 429s after the time Telegram asks, and transient network errors with back-off.
 
+    Network errors are retried for about 15 seconds in all (0.5 s doubling), which
+    rides out a short outage of the office's connection without losing the answer.
+    Network errors are retried for about 15 seconds in all (0.5 s doubling), which
+    rides out a short outage of the office's connection without losing the answer.
     A wait longer than `max_wait` is not sat out: the error goes up so the caller
     (e.g. a queue sweep) can come back later instead of blocking a conversation.
     """
 
-    def __init__(self, max_attempts: int = 4, max_wait: float = 60.0, backoff: float = 0.5) -> None:
+    def __init__(self, max_attempts: int = 6, max_wait: float = 60.0, backoff: float = 0.5) -> None:
         self.max_attempts = max_attempts
         self.max_wait = max_wait
         self.backoff = backoff

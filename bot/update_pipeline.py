@@ -57,6 +57,11 @@ class UpdatePipeline:
         self.fatal: BaseException | None = None
         self.processed = 0
 
+    @property
+    def busy(self) -> bool:
+        """True while any update is being processed or waits for its chat's turn."""
+        return bool(self._tasks)
+
     async def start(self) -> None:
         """Replay what a previous run stored but did not finish, then start polling."""
         async with self.session_factory() as session, session.begin():

@@ -13,9 +13,11 @@ from telegram.error import Forbidden, TelegramError
 from telegram.ext import Application
 
 from bot.context import BotContext, current_scope
+from bot.i18n import N_
 
 log = logging.getLogger(__name__)
 
+APOLOGY = N_("😔 Something went wrong on our side. We told the team. Please try again.")
 # One staff report per kind of error per this many seconds, so a storm is one message.
 REPORT_EVERY = 60.0
 _last_report: dict[str, float] = {}
@@ -35,9 +37,7 @@ async def on_error(update: object, context: BotContext) -> None:
             with contextlib.suppress(TelegramError):
                 await context.bot.send_message(
                     update.effective_chat.id,
-                    context.bot_data.catalogs.get(scope.locale if scope else None)(
-                        "😔 Something went wrong on our side. We told the team. Please try again."
-                    ),
+                    context.bot_data.catalogs.get(scope.locale if scope else None)(APOLOGY),
                 )
         if update.callback_query is not None:
             with contextlib.suppress(TelegramError):

@@ -11,7 +11,15 @@ from bot.handlers.common import StepHandler, answer_button, arg, stale_button, s
 from bot.handlers.composer import add_part, describe_prompt, parts_of
 from bot.handlers.start import ensure_registered, show_menu
 from bot.handlers.steps import Step
-from bot.keyboards import categories, composing, for_her, not_safe_now, parse_cb, safe_to_talk
+from bot.keyboards import (
+    button,
+    categories,
+    composing,
+    for_her,
+    not_safe_now,
+    parse_cb,
+    safe_to_talk,
+)
 from bot.services import cases, conversation
 from bot.services.errors import InvalidInput
 
@@ -160,7 +168,7 @@ async def submit(
     await context.show(
         update,
         text.format(reference=case.reference, hours=context.settings.office.hours(t.locale)),
-        for_her(t, menu=True),
+        for_her(t, [[button(t("📋 My requests"), "mc")]], menu=True),
         sensitive=case.sensitive,
     )
 

@@ -35,11 +35,9 @@ async def on_button(update: Update, context: BotContext) -> None:
             t("Age: {value}").format(value=label(t, AGE_GROUPS, user.age_group)),
             t("Phone: {value}").format(value=user.phone or t("not shared")),
             t("Language: {value}").format(value=LANGUAGE_NAMES.get(user.locale, user.locale)),
-            t.plural(
-                "Requests: {count} ({open} open)",
-                "Requests: {count} ({open} open)",
-                stored.case_count,
-            ).format(count=stored.case_count, open=stored.open_case_count),
+            t("Requests: {count} (open: {open})").format(
+                count=stored.case_count, open=stored.open_case_count
+            ),
             t("Women's network: {value}").format(
                 value=label(t, NETWORK_ROLES, stored.network.role) if stored.network else t("no")
             ),

@@ -144,7 +144,7 @@ async def on_staff_button(update: Update, context: BotContext) -> None:
     may_see = staff.may_see_details(case, person.id, context.settings.admin_user_ids)
     try:
         if action == "take":
-            context.session.add(cases.assign(case, person.id, now))
+            cases.assign(context.session, case, person.id, now)
             audit.record(
                 context.session, actor_id=person.id, action="assign", case_id=case.id, now=now
             )
@@ -191,10 +191,11 @@ async def on_staff_button(update: Update, context: BotContext) -> None:
     except AlreadyDone:
         await answer_button(
             update,
-            t("Already done: {reference} is {status}.").format(
-                reference=case.reference,
-                status=t("closed") if not case.is_open else t("already yours"),
-            ),
+            (
+                t("{reference} is already closed.")
+                if not case.is_open
+                else t("{reference} is already assigned to you.")
+            ).format(reference=case.reference),
             alert=True,
         )
 
@@ -277,7 +278,7 @@ async def close_case(
     person = update.effective_user
     assert person is not None
     now = context.now()
-    context.session.add(cases.close(case, person.id, outcome, now, referred_to=institution))
+    cases.close(context.session, case, person.id, outcome, now, referred_to=institution)
     audit.record(
         context.session,
         actor_id=person.id,
@@ -353,7 +354,7 @@ async def save_note(update: Update, context: BotContext, case: Case, message: Me
             reply_to=message.message_id,
         )
         return
-    context.session.add(cases.add_note(case, update.effective_user.id, text[:4000], now))
+    cases.add_note(context.session, case, update.effective_user.id, text[:4000], now)
     audit.record(
         context.session, actor_id=update.effective_user.id, action="note", case_id=case.id, now=now
     )
@@ -379,7 +380,13 @@ async def relay_reply(update: Update, context: BotContext, case: Case, message: 
         return
     try:
         entry = cases.add_staff_reply(
-            case, person.id, now, text=part.text, media=part.media, file_id=part.file_id
+            context.session,
+            case,
+            person.id,
+            now,
+            text=part.text,
+            media=part.media,
+            file_id=part.file_id,
         )
     except DomainError:
         await context.send(
@@ -388,7 +395,6 @@ async def relay_reply(update: Update, context: BotContext, case: Case, message: 
             reply_to=message.message_id,
         )
         return
-    context.session.add(entry)
     await context.session.flush()
     audit.record(context.session, actor_id=person.id, action="reply", case_id=case.id, now=now)
     assert case.user_id is not None

@@ -56,8 +56,10 @@ def parse_reference(text: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def _her_entries(case: Case, parts: Sequence[Part], now: datetime) -> list[CaseEntry]:
-    return [
+def _her_entries(
+    session: AsyncSession, case: Case, parts: Sequence[Part], now: datetime
+) -> list[CaseEntry]:
+    entries = [
         CaseEntry(
             case=case,
             kind=EntryKind.HER_MESSAGE,
@@ -68,6 +70,8 @@ def _her_entries(case: Case, parts: Sequence[Part], now: datetime) -> list[CaseE
         )
         for p in parts
     ]
+    session.add_all(entries)
+    return entries
 
 
 async def open_case(
@@ -97,7 +101,7 @@ async def open_case(
         updated_at=now,
     )
     session.add(case)
-    _her_entries(case, parts, now)
+    _her_entries(session, case, parts, now)
     await session.flush()
     staff_posts.enqueue(session, kind=staff_posts.NEW_CASE, case_id=case.id, now=now)
     return case
@@ -134,7 +138,7 @@ async def add_information(
         raise AlreadyDone("case closed")
     if not parts:
         raise InvalidInput("nothing to add")
-    entries = _her_entries(case, parts[:MAX_PARTS], now)
+    entries = _her_entries(session, case, parts[:MAX_PARTS], now)
     case.updated_at = now
     await session.flush()
     for entry in entries:
@@ -156,7 +160,7 @@ async def open_cases(session: AsyncSession, limit: int = 50) -> Sequence[Case]:
     ).all()
 
 
-def assign(case: Case, staff_id: int, now: datetime) -> CaseEntry:
+def assign(session: AsyncSession, case: Case, staff_id: int, now: datetime) -> CaseEntry:
     if not case.is_open:
         raise AlreadyDone("case closed")
     if case.assignee_id == staff_id:
@@ -164,10 +168,18 @@ def assign(case: Case, staff_id: int, now: datetime) -> CaseEntry:
     case.assignee_id = staff_id
     case.status = CaseStatus.IN_PROGRESS
     case.updated_at = now
-    return CaseEntry(case=case, kind=EntryKind.ASSIGNED, author_id=staff_id, created_at=now)
+    return _add(
+        session, CaseEntry(case=case, kind=EntryKind.ASSIGNED, author_id=staff_id, created_at=now)
+    )
+
+
+def _add(session: AsyncSession, entry: CaseEntry) -> CaseEntry:
+    session.add(entry)
+    return entry
 
 
 def add_staff_reply(
+    session: AsyncSession,
     case: Case,
     staff_id: int,
     now: datetime,
@@ -181,7 +193,7 @@ def add_staff_reply(
     if media == "text" and not (text and text.strip()):
         raise InvalidInput("empty reply")
     case.updated_at = now
-    return CaseEntry(
+    entry = CaseEntry(
         case=case,
         kind=EntryKind.STAFF_REPLY,
         author_id=staff_id,
@@ -190,17 +202,24 @@ def add_staff_reply(
         file_id=file_id,
         created_at=now,
     )
+    return _add(session, entry)
 
 
-def add_note(case: Case, staff_id: int, text: str, now: datetime) -> CaseEntry:
+def add_note(
+    session: AsyncSession, case: Case, staff_id: int, text: str, now: datetime
+) -> CaseEntry:
     if not text.strip():
         raise InvalidInput("empty note")
-    return CaseEntry(
-        case=case, kind=EntryKind.INTERNAL_NOTE, author_id=staff_id, text=text, created_at=now
+    return _add(
+        session,
+        CaseEntry(
+            case=case, kind=EntryKind.INTERNAL_NOTE, author_id=staff_id, text=text, created_at=now
+        ),
     )
 
 
 def close(
+    session: AsyncSession,
     case: Case,
     staff_id: int,
     outcome: CaseOutcome,
@@ -219,10 +238,13 @@ def close(
     case.updated_at = now
     if case.assignee_id is None:
         case.assignee_id = staff_id
-    return CaseEntry(
-        case=case,
-        kind=EntryKind.CLOSED,
-        author_id=staff_id,
-        text=outcome.value + (f": {referred_to}" if referred_to else ""),
-        created_at=now,
+    return _add(
+        session,
+        CaseEntry(
+            case=case,
+            kind=EntryKind.CLOSED,
+            author_id=staff_id,
+            text=outcome.value + (f": {referred_to}" if referred_to else ""),
+            created_at=now,
+        ),
     )

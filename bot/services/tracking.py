@@ -20,16 +20,13 @@ async def track(session: AsyncSession, messages: Iterable[tuple[int, int]], now:
     if not pairs:
         return
     chat_ids = {chat for chat, _ in pairs}
-    known = set(
-        (
-            await session.execute(
-                select(TrackedMessage.chat_id, TrackedMessage.message_id).where(
-                    TrackedMessage.chat_id.in_(chat_ids),
-                    TrackedMessage.message_id.in_({m for _, m in pairs}),
-                )
-            )
-        ).tuples()
+    rows = await session.execute(
+        select(TrackedMessage.chat_id, TrackedMessage.message_id).where(
+            TrackedMessage.chat_id.in_(chat_ids),
+            TrackedMessage.message_id.in_({m for _, m in pairs}),
+        )
     )
+    known = {(chat_id, message_id) for chat_id, message_id in rows}
     for chat_id, message_id in sorted(pairs - known):
         session.add(TrackedMessage(chat_id=chat_id, message_id=message_id, at=now))
 
