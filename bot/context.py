@@ -14,7 +14,14 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from telegram import InlineKeyboardMarkup, Message, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
+from telegram import (
+    CallbackQuery,
+    InlineKeyboardMarkup,
+    Message,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    Update,
+)
 from telegram.error import BadRequest
 from telegram.ext import Application, CallbackContext, ExtBot
 
@@ -50,6 +57,10 @@ class UpdateScope:
     # (chat_id, message_id) of messages in women's chats, for quick exit.
     tracked: list[tuple[int, int]] = field(default_factory=list)
     failed: bool = False
+    # A pressed button shows a spinner until answered; the pipeline answers it at
+    # the end unless a handler already did, with a note.
+    answered: bool = False
+    callback_query: CallbackQuery | None = None
 
 
 current_scope: ContextVar[UpdateScope | None] = ContextVar("current_scope", default=None)
@@ -103,6 +114,15 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], B
         """End the current transaction; later database work starts a new one."""
         if self.session.in_transaction():
             await self.session.commit()
+
+    async def answer(self, note: str | None = None, *, alert: bool = False) -> None:
+        """Answer the pressed button now, with a short note (a pop-up when `alert`)."""
+        query = self.scope.callback_query
+        if query is None or self.scope.answered:
+            return
+        await self.commit()
+        self.scope.answered = True
+        await query.answer(note[:200] if note else None, show_alert=alert)
 
     def track(self, chat_id: int, message_id: int) -> None:
         """Remember a message in a private chat so quick exit can delete it."""

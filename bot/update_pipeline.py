@@ -15,7 +15,7 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -29,6 +29,20 @@ from bot.services import inbox, tracking
 from bot.telegram_retry import retry_after_seconds
 
 log = logging.getLogger(__name__)
+# How long finished updates wait to be marked processed together.
+BOOKKEEPING_DELAY = 0.02
+
+
+def _stack_of(task: asyncio.Task[None]) -> str:
+    """Where a task is waiting, following the chain of awaited coroutines."""
+    lines = []
+    awaited: Any = task.get_coro()
+    while awaited is not None:
+        frame = getattr(awaited, "cr_frame", None) or getattr(awaited, "gi_frame", None)
+        if frame is not None:
+            lines.append(f"  {frame.f_code.co_filename}:{frame.f_lineno} in {frame.f_code.co_name}")
+        awaited = getattr(awaited, "cr_await", None) or getattr(awaited, "gi_yieldfrom", None)
+    return "\n".join(lines)
 
 
 class FatalPollingError(Exception):
@@ -44,7 +58,10 @@ class UpdatePipeline:
         *,
         concurrency: int = 32,
         poll_timeout: int = 10,
+        received: Mapping[int, Any] | None = None,
     ) -> None:
+        # The raw JSON of the last getUpdates batch, by update_id, when available.
+        self.received = received
         self.application = application
         self.session_factory = session_factory
         self.clock = clock
@@ -56,11 +73,14 @@ class UpdatePipeline:
         self._stopping = asyncio.Event()
         self.fatal: BaseException | None = None
         self.processed = 0
+        self._bookkeeping: list[tuple[int, list[tuple[int, int]]]] = []
+        self._bookkeeping_due = asyncio.Event()
+        self._bookkeeper: asyncio.Task[None] | None = None
 
     @property
     def busy(self) -> bool:
         """True while any update is being processed or waits for its chat's turn."""
-        return bool(self._tasks)
+        return bool(self._tasks) or bool(self._bookkeeping)
 
     async def start(self) -> None:
         """Replay what a previous run stored but did not finish, then start polling."""
@@ -70,6 +90,7 @@ class UpdatePipeline:
             log.info("replaying %d update(s) left unprocessed by the previous run", len(leftovers))
         for update_id, payload in leftovers:
             self._submit(update_id, Update.de_json(json.loads(payload), self.application.bot))
+        self._bookkeeper = asyncio.create_task(self._keep_books(), name="update-bookkeeper")
         self._poller = asyncio.create_task(self._poll_forever(), name="update-poller")
 
     async def stop(self, grace: float = 10.0) -> None:
@@ -79,10 +100,18 @@ class UpdatePipeline:
             self._poller.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._poller
+        log.info("poller stopped; %d update(s) in progress", len(self._tasks))
         if self._tasks:
             _, pending = await asyncio.wait(self._tasks, timeout=grace)
             for task in pending:
+                # Cut off; replayed at the next start. The stack says where it hung.
+                log.warning("update still running at shutdown:\n%s", _stack_of(task))
                 task.cancel()
+        if self._bookkeeper is not None:
+            self._bookkeeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._bookkeeper
+        await self._flush_books()
 
     async def wait_fatal(self) -> None:
         """Return when polling hit an error it cannot recover from."""
@@ -120,8 +149,13 @@ class UpdatePipeline:
             # Only now may Telegram forget them: the next call acknowledges this batch.
             offset = updates[-1].update_id + 1
 
+    def _raw(self, update: Update) -> str:
+        """The update's JSON as Telegram sent it (rebuilt from the object if unavailable)."""
+        raw = self.received.get(update.update_id) if self.received is not None else None
+        return json.dumps(raw if raw is not None else update.to_dict(), ensure_ascii=False)
+
     async def _store_and_submit(self, updates: tuple[Update, ...]) -> None:
-        payloads = [(u.update_id, json.dumps(u.to_dict(), ensure_ascii=False)) for u in updates]
+        payloads = [(u.update_id, self._raw(u)) for u in updates]
         while True:
             try:
                 async with self.session_factory() as session, session.begin():
@@ -164,7 +198,7 @@ class UpdatePipeline:
 
     async def _process(self, update_id: int, update: Update) -> None:
         async with self.session_factory() as session:
-            scope = UpdateScope(session=session)
+            scope = UpdateScope(session=session, callback_query=update.callback_query)
             token = current_scope.set(scope)
             try:
                 await self.application.process_update(update)
@@ -176,11 +210,43 @@ class UpdatePipeline:
             try:
                 if scope.failed:
                     await session.rollback()
-                now = self.clock.now()
-                await tracking.track(session, scope.tracked, now)
-                await inbox.mark_processed(session, [update_id], now)
-                await session.commit()
-                self.processed += 1
+                elif session.in_transaction():
+                    await session.commit()
             except Exception:
-                log.exception("could not mark update %s processed; it will be replayed", update_id)
+                log.exception("could not save update %s; it will be replayed", update_id)
                 await session.rollback()
+                return
+        self._bookkeeping.append((update_id, scope.tracked))
+        self._bookkeeping_due.set()
+        self.processed += 1
+        if scope.callback_query is not None and not scope.answered:
+            # Stops the spinner on her button; done last, outside any transaction.
+            with contextlib.suppress(TelegramError):
+                await scope.callback_query.answer()
+
+    async def _keep_books(self) -> None:
+        """Mark processed updates (and tracked message ids) in one transaction per batch.
+
+        One small transaction per update cost as much as the update's own work.
+        Updates processed but not yet marked when the process dies are replayed:
+        at least once, as promised.
+        """
+        while True:
+            await self._bookkeeping_due.wait()
+            await asyncio.sleep(BOOKKEEPING_DELAY)
+            await self._flush_books()
+
+    async def _flush_books(self) -> None:
+        self._bookkeeping_due.clear()
+        batch, self._bookkeeping = self._bookkeeping, []
+        if not batch:
+            return
+        now = self.clock.now()
+        try:
+            async with self.session_factory() as session, session.begin():
+                await tracking.track(session, [t for _, tracked in batch for t in tracked], now)
+                await inbox.mark_processed(session, [update_id for update_id, _ in batch], now)
+        except Exception:
+            log.exception(
+                "could not mark %d update(s) processed; they will be replayed", len(batch)
+            )

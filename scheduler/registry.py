@@ -7,6 +7,7 @@ from typing import Any
 
 from telegram.ext import JobQueue
 
+from scheduler.checkpoint import checkpoint_sqlite
 from scheduler.housekeeping import housekeeping
 from scheduler.staff_posts import deliver_staff_posts
 
@@ -17,6 +18,13 @@ def register_jobs(job_queue: JobQueue[Any], *, sweep_interval: float) -> None:
         interval=sweep_interval,
         first=0.1,
         name="staff-posts",
+        job_kwargs={"max_instances": 1, "coalesce": True},
+    )
+    job_queue.run_repeating(
+        checkpoint_sqlite,
+        interval=timedelta(seconds=30),
+        first=timedelta(seconds=30),
+        name="sqlite-checkpoint",
         job_kwargs={"max_instances": 1, "coalesce": True},
     )
     job_queue.run_repeating(

@@ -53,8 +53,8 @@ async def _deliver(data: BotData, post_id: int) -> int:
         except RetryAfter:
             await session.rollback()
             raise
-        except TelegramError:
-            log.exception("could not post to staff (post %s)", post_id)
+        except (TelegramError, RecipientGone):
+            log.exception("could not post to staff (post %s); is STAFF_CHAT_ID right?", post_id)
             await session.rollback()
             post = await session.get(StaffPost, post_id)
             assert post is not None
@@ -77,6 +77,9 @@ async def _send(data: BotData, session: AsyncSession, post: StaffPost) -> int:
     case = await cases.get_case(session, post.case_id) if post.case_id is not None else None
     if case is None:
         return 0
+    entry = await session.get(CaseEntry, post.entry_id) if post.entry_id is not None else None
+    # Everything is loaded: end the read so Telegram's latency never holds the database.
+    await session.commit()
     if post.kind == staff_posts.NEW_CASE:
         card = await notifier.send(
             group, card_text(t, case, settings.office, now, {}), card_keyboard(t, case)
@@ -97,10 +100,8 @@ async def _send(data: BotData, session: AsyncSession, post: StaffPost) -> int:
                     await _copy_entry(data, session, group, entry, card.message_id, sensitive=False)
                     used += 1
         return used
-    added = await session.get(CaseEntry, post.entry_id) if post.entry_id is not None else None
-    if added is None:
+    if entry is None:
         return 0
-    entry = added
     if not case.sensitive:
         await _copy_entry(data, session, group, entry, case.staff_card_message_id, sensitive=False)
         return 1

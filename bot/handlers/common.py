@@ -48,18 +48,9 @@ def plain_text(message: Message, max_length: int) -> str | None:
     return text
 
 
-async def answer_button(update: Update, text: str | None = None, *, alert: bool = False) -> None:
-    """Stop the button's spinner; optionally with a short note."""
-    query = update.callback_query
-    if query is not None:
-        await query.answer(text[:200] if text else None, show_alert=alert)
-
-
 async def stale_button(update: Update, context: BotContext) -> None:
     """A button from an old message, or one that was never ours: change nothing, say so."""
-    await answer_button(
-        update, context.t("This button is no longer active. Use the menu 🏠."), alert=True
-    )
+    await context.answer(context.t("This button is no longer active. Use the menu 🏠."), alert=True)
 
 
 async def unusable_input(update: Update, context: BotContext, hint: str) -> None:

@@ -32,16 +32,12 @@ async def on_error(update: object, context: BotContext) -> None:
         log.info("a chat refused a message: %s", error)
         return
     log.error("unexpected error while handling an update", exc_info=error)
-    if isinstance(update, Update) and update.effective_chat is not None:
-        if update.effective_chat.type == ChatType.PRIVATE:
-            with contextlib.suppress(TelegramError):
-                await context.bot.send_message(
-                    update.effective_chat.id,
-                    context.bot_data.catalogs.get(scope.locale if scope else None)(APOLOGY),
-                )
-        if update.callback_query is not None:
-            with contextlib.suppress(TelegramError):
-                await update.callback_query.answer()
+    chat = update.effective_chat if isinstance(update, Update) else None
+    if chat is not None and chat.type == ChatType.PRIVATE:
+        with contextlib.suppress(TelegramError):
+            await context.bot.send_message(
+                chat.id, context.bot_data.catalogs.get(scope.locale if scope else None)(APOLOGY)
+            )
     await _report_to_staff(context, error, update)
 
 

@@ -20,7 +20,7 @@ async def gate(update: Update, context: BotContext) -> None:
         raise ApplicationHandlerStop
     if chat.type == ChatType.PRIVATE:
         if person is not None:
-            scope.user = await users.get_user(context.session, person.id)
+            scope.user = await users.load_user(context.session, person.id)
             if scope.user is not None:
                 scope.locale = scope.user.locale
                 if not scope.user.active:
@@ -44,8 +44,6 @@ async def gate(update: Update, context: BotContext) -> None:
                 "Hello 👋 To talk with the office, please write to me in a private chat: {link}"
             ).format(link=f"https://t.me/{context.bot_data.bot_username}")
         )
-    elif update.callback_query is not None:
-        await update.callback_query.answer()
     raise ApplicationHandlerStop
 
 

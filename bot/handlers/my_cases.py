@@ -7,7 +7,7 @@ from telegram.ext import Application, CallbackQueryHandler
 
 from bot.context import BotContext
 from bot.db.models import Case, CaseEntry, ConversationState, EntryKind, format_reference
-from bot.handlers.common import StepHandler, answer_button, arg, int_arg, stale_button, state_data
+from bot.handlers.common import StepHandler, arg, int_arg, stale_button, state_data
 from bot.handlers.composer import add_part, describe_prompt, parts_of
 from bot.handlers.start import ensure_registered, show_menu
 from bot.handlers.steps import Step
@@ -78,7 +78,6 @@ async def on_button(update: Update, context: BotContext) -> None:
     parts = parse_cb(update.callback_query.data if update.callback_query else None)
     action, case_id = arg(parts, 1), int_arg(parts, 2)
     if action is None:
-        await answer_button(update)
         await conversation.clear_state(context.session, user.id)
         await list_cases(update, context)
         return
@@ -90,7 +89,6 @@ async def on_button(update: Update, context: BotContext) -> None:
     except NotFound:
         await stale_button(update, context)
         return
-    await answer_button(update)
     if action == "v":
         await show_case(update, context, case)
     elif not case.is_open:
@@ -126,7 +124,6 @@ async def on_compose_button(update: Update, context: BotContext) -> None:
     if state is None or state.step != Step.CASE_ADD or action not in ("send", "cancel"):
         await stale_button(update, context)
         return
-    await answer_button(update)
     if action == "cancel":
         await conversation.clear_state(context.session, user.id)
         await show_menu(update, context, text=t("Cancelled: nothing was sent. What do you need?"))
@@ -181,7 +178,6 @@ async def read_reply(update: Update, context: BotContext) -> None:
     ):
         await stale_button(update, context)
         return
-    await answer_button(update)
     t = context.t
     header = t("💬 The office answered about {reference}:").format(reference=case.reference)
     assert update.effective_chat is not None

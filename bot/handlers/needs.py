@@ -7,7 +7,7 @@ from telegram.ext import Application, CallbackQueryHandler
 
 from bot.context import BotContext
 from bot.db.models import ConversationState
-from bot.handlers.common import StepHandler, answer_button, arg, stale_button, state_data
+from bot.handlers.common import StepHandler, arg, stale_button, state_data
 from bot.handlers.composer import add_part, describe_prompt, parts_of
 from bot.handlers.start import ensure_registered, show_menu
 from bot.handlers.steps import Step
@@ -36,7 +36,6 @@ async def on_button(update: Update, context: BotContext) -> None:
     state = await conversation.get_state(context.session, user.id)
     step = state.step if state else None
     if action == "new":
-        await answer_button(update)
         await conversation.clear_state(context.session, user.id)
         await context.show(
             update,
@@ -46,7 +45,6 @@ async def on_button(update: Update, context: BotContext) -> None:
     elif action == "cat":
         await choose_category(update, context, arg(parts, 2) or "")
     elif action == "safe" and step == Step.REPORT_SAFETY:
-        await answer_button(update)
         if arg(parts, 2) == "y":
             await start_describing(update, context, state_data(state)["category"], safe=True)
         else:
@@ -61,13 +59,10 @@ async def on_button(update: Update, context: BotContext) -> None:
                 sensitive=True,
             )
     elif action == "alert" and step == Step.REPORT_SAFETY:
-        await answer_button(update)
         await submit(update, context, state, safe_to_talk=False)
     elif action == "send" and step == Step.REPORT_DESCRIBE:
-        await answer_button(update)
         await submit(update, context, state, safe_to_talk=state_data(state).get("safe"))
     elif action == "cancel" and step in (Step.REPORT_DESCRIBE, Step.REPORT_SAFETY):
-        await answer_button(update)
         await conversation.clear_state(context.session, user.id)
         await show_menu(
             update, context, text=context.t("Cancelled: nothing was sent. What do you need?")
@@ -83,7 +78,6 @@ async def choose_category(update: Update, context: BotContext, key: str) -> None
     if category is None:
         await stale_button(update, context)
         return
-    await answer_button(update)
     if not category.urgent:
         await start_describing(update, context, category.key, safe=None)
         return

@@ -9,7 +9,6 @@ from bot.context import BotContext
 from bot.db.models import ConversationState
 from bot.handlers.common import (
     StepHandler,
-    answer_button,
     arg,
     int_arg,
     plain_text,
@@ -97,11 +96,9 @@ async def on_button(update: Update, context: BotContext) -> None:
     step, data = (state.step if state else None), state_data(state)
     kind, action = parts[0], arg(parts, 1)
     if kind == "net" and action is None:
-        await answer_button(update)
         await conversation.clear_state(context.session, user.id)
         await show_network(update, context)
     elif kind == "net" and action == "join":
-        await answer_button(update)
         await conversation.set_state(context.session, user.id, Step.NET_ORG, {}, context.now())
         await context.show(
             update,
@@ -111,7 +108,6 @@ async def on_button(update: Update, context: BotContext) -> None:
             for_her(t, [[button(t("No organization"), "net", "org", "none")]]),
         )
     elif kind == "net" and action == "org" and step == Step.NET_ORG:
-        await answer_button(update)
         await ask_community(update, context, {"organization": None})
     elif kind == "nc" and step in (Step.NET_COMMUNITY, Step.NET_COMMUNITY_OTHER):
         await on_community(update, context, parts, data)
@@ -121,7 +117,6 @@ async def on_button(update: Update, context: BotContext) -> None:
         and step == Step.NET_ROLE
         and arg(parts, 2) in NETWORK_ROLES
     ):
-        await answer_button(update)
         await network.join(
             context.session,
             user.id,
@@ -133,14 +128,12 @@ async def on_button(update: Update, context: BotContext) -> None:
         await conversation.clear_state(context.session, user.id)
         await context.show(update, t("🎉 Welcome to the women's network!"), for_her(t, menu=True))
     elif kind == "net" and action == "leave" and arg(parts, 2) is None:
-        await answer_button(update)
         await context.show(
             update,
             t("Do you want to leave the women's network?"),
             yes_no(t, t("Yes, leave the network"), ("net", "leave", "y"), ("net",)),
         )
     elif kind == "net" and action == "leave" and arg(parts, 2) == "y":
-        await answer_button(update)
         await network.leave(context.session, user.id)
         await context.show(
             update,
@@ -158,16 +151,12 @@ async def on_community(
     communities = context.settings.office.communities
     action, index = arg(parts, 1), int_arg(parts, 2)
     if action == "mine" and context.user.community:
-        await answer_button(update)
         await ask_role(update, context, {**data, "community": context.user.community})
     elif action == "pick" and index is not None and 0 <= index < len(communities):
-        await answer_button(update)
         await ask_role(update, context, {**data, "community": communities[index]})
     elif action == "page" and index is not None:
-        await answer_button(update)
         await ask_community(update, context, data, page=index)
     elif action == "other":
-        await answer_button(update)
         await conversation.set_state(
             context.session, context.user.id, Step.NET_COMMUNITY_OTHER, data, context.now()
         )

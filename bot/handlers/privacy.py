@@ -7,7 +7,7 @@ from telegram.ext import Application, CallbackQueryHandler
 
 from bot.config import SUPPORTED_LOCALES
 from bot.context import BotContext
-from bot.handlers.common import answer_button, arg, stale_button
+from bot.handlers.common import arg, stale_button
 from bot.handlers.start import ensure_registered, show_menu, show_welcome
 from bot.keyboards import button, for_her, languages, parse_cb, yes_no
 from bot.labels import AGE_GROUPS, NETWORK_ROLES, label
@@ -25,7 +25,6 @@ async def on_button(update: Update, context: BotContext) -> None:
     parts = parse_cb(update.callback_query.data if update.callback_query else None)
     action, confirm = arg(parts, 1), arg(parts, 2)
     if action is None:
-        await answer_button(update)
         stored = await users.describe_stored_data(context.session, user)
         lines = [
             t("🔒 This is what the office keeps about you:"),
@@ -49,7 +48,6 @@ async def on_button(update: Update, context: BotContext) -> None:
         ]
         await context.show(update, "\n".join(lines), for_her(t, rows, menu=True), sensitive=True)
     elif action == "del" and confirm is None:
-        await answer_button(update)
         await context.show(
             update,
             t(
@@ -60,7 +58,6 @@ async def on_button(update: Update, context: BotContext) -> None:
             yes_no(t, t("🗑️ Yes, delete everything"), ("me", "del", "y"), ("me",)),
         )
     elif action == "del" and confirm == "y":
-        await answer_button(update)
         await users.delete_personal_data(context.session, user.id)
         context.scope.user = None
         await context.show(
@@ -76,7 +73,6 @@ async def on_language(update: Update, context: BotContext) -> None:
     """lang:pick shows the choices; lang:<code> switches (before consent, only for now)."""
     choice = arg(parse_cb(update.callback_query.data if update.callback_query else None), 1)
     if choice == "pick":
-        await answer_button(update)
         await context.show(
             update, context.t("Choose your language:"), for_her(context.t, languages())
         )
@@ -84,7 +80,6 @@ async def on_language(update: Update, context: BotContext) -> None:
     if choice not in SUPPORTED_LOCALES:
         await stale_button(update, context)
         return
-    await answer_button(update)
     context.scope.locale = choice
     if context.user is None:
         # Nothing is stored before consent: the choice lasts for this screen.

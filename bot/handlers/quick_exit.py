@@ -38,9 +38,6 @@ def is_exit_text(context: BotContext, text: str | None) -> bool:
 async def quick_exit(update: Update, context: BotContext) -> None:
     chat = update.effective_chat
     assert chat is not None
-    if update.callback_query is not None:
-        with contextlib.suppress(TelegramError):
-            await update.callback_query.answer()
     session, now = context.session, context.now()
     ids = set(await tracking.deletable(session, chat.id, now))
     ids.update(m for c, m in context.scope.tracked if c == chat.id)

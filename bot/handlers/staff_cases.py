@@ -25,7 +25,7 @@ from telegram.ext import (
 
 from bot.context import BotContext
 from bot.db.models import Case, CaseOutcome, EntryKind, User
-from bot.handlers.common import answer_button, arg, int_arg, media_part
+from bot.handlers.common import arg, int_arg, media_part
 from bot.keyboards import for_her, parse_cb, read_message
 from bot.notify import RecipientGone
 from bot.services import audit, cases, staff, staff_posts
@@ -64,7 +64,7 @@ async def _refuse(
     )
     text = context.t("Sorry, only the office staff can do this.")
     if update.callback_query is not None:
-        await answer_button(update, text, alert=True)
+        await context.answer(text, alert=True)
     elif update.effective_chat is not None:
         await context.send(update.effective_chat.id, text)
 
@@ -138,7 +138,7 @@ async def on_staff_button(update: Update, context: BotContext) -> None:
         return
     case = await cases.get_case(context.session, case_id) if case_id is not None else None
     if case is None:
-        await answer_button(update, context.t("This case does not exist."), alert=True)
+        await context.answer(context.t("This case does not exist."), alert=True)
         return
     t, now = context.t, context.now()
     may_see = staff.may_see_details(case, person.id, context.settings.admin_user_ids)
@@ -148,7 +148,7 @@ async def on_staff_button(update: Update, context: BotContext) -> None:
             audit.record(
                 context.session, actor_id=person.id, action="assign", case_id=case.id, now=now
             )
-            await answer_button(update, t("You took {reference}.").format(reference=case.reference))
+            await context.answer(t("You took {reference}.").format(reference=case.reference))
             await refresh_card(context, case)
             if case.sensitive:
                 await send_details_privately(context, case, person.id)
@@ -159,21 +159,18 @@ async def on_staff_button(update: Update, context: BotContext) -> None:
                 await _refuse_sensitive(update, context, case)
                 return
             if await send_details_privately(context, case, person.id):
-                await answer_button(update, t("I sent you the details in a private chat."))
+                await context.answer(t("I sent you the details in a private chat."))
             else:
-                await answer_button(update, _open_private_chat_hint(context), alert=True)
+                await context.answer(_open_private_chat_hint(context), alert=True)
         elif action == "close":
             if not case.is_open:
                 raise AlreadyDone("case closed")
-            await answer_button(update)
             await refresh_card(context, case, close_keyboard(t, case))
         elif action == "back":
-            await answer_button(update)
             await refresh_card(context, case)
         elif action == "out" and arg(parts, 3) in {o.value for o in CaseOutcome}:
             outcome = CaseOutcome(str(arg(parts, 3)))
             if outcome == CaseOutcome.REFERRED:
-                await answer_button(update)
                 await refresh_card(
                     context, case, referral_keyboard(t, case, context.settings.office)
                 )
@@ -183,14 +180,13 @@ async def on_staff_button(update: Update, context: BotContext) -> None:
             index = int_arg(parts, 3)
             institutions = context.settings.office.referral_institutions
             if index is None or not 0 <= index < len(institutions):
-                await answer_button(update, t("This button is no longer active."), alert=True)
+                await context.answer(t("This button is no longer active."), alert=True)
                 return
             await close_case(update, context, case, CaseOutcome.REFERRED, institutions[index])
         else:
-            await answer_button(update, t("This button is no longer active."), alert=True)
+            await context.answer(t("This button is no longer active."), alert=True)
     except AlreadyDone:
-        await answer_button(
-            update,
+        await context.answer(
             (
                 t("{reference} is already closed.")
                 if not case.is_open
@@ -209,8 +205,7 @@ async def _refuse_sensitive(update: Update, context: BotContext, case: Case) -> 
         case_id=case.id,
         now=context.now(),
     )
-    await answer_button(
-        update,
+    await context.answer(
         context.t(
             "🔒 Only the person assigned to {reference} and admins can see or answer it."
         ).format(reference=case.reference),
@@ -235,9 +230,7 @@ async def prompt(
         await _refuse_sensitive(update, context, case)
         return
     if action == "reply" and case.user_id is None:
-        await answer_button(
-            update, t("She deleted her data: there is nobody to answer."), alert=True
-        )
+        await context.answer(t("She deleted her data: there is nobody to answer."), alert=True)
         return
     if action == "reply":
         text = t(
@@ -259,7 +252,7 @@ async def prompt(
             sensitive=case.sensitive,
         )
     except RecipientGone:
-        await answer_button(update, _open_private_chat_hint(context), alert=True)
+        await context.answer(_open_private_chat_hint(context), alert=True)
         return
     staff_posts.link(
         context.session,
@@ -269,7 +262,7 @@ async def prompt(
         purpose=staff_posts.REPLY_PROMPT if action == "reply" else staff_posts.NOTE_PROMPT,
         now=now,
     )
-    await answer_button(update, t("I sent you a private message.") if target != chat.id else None)
+    await context.answer(t("I sent you a private message.") if target != chat.id else None)
 
 
 async def close_case(
@@ -287,7 +280,7 @@ async def close_case(
         detail=outcome.value,
         now=now,
     )
-    await answer_button(update, context.t("{reference} closed.").format(reference=case.reference))
+    await context.answer(context.t("{reference} closed.").format(reference=case.reference))
     await refresh_card(context, case)
     if case.user_id is not None:
         user = await context.session.get(User, case.user_id)

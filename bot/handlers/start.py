@@ -10,7 +10,6 @@ from bot.context import BotContext
 from bot.db.models import ConversationState
 from bot.handlers.common import (
     StepHandler,
-    answer_button,
     arg,
     int_arg,
     plain_text,
@@ -59,11 +58,9 @@ async def ensure_registered(update: Update, context: BotContext) -> bool:
     """True when she can use the menu; otherwise take her to consent or registration."""
     user = context.user
     if user is None:
-        await answer_button(update)
         await show_welcome(update, context)
         return False
     if user.registered_at is None:
-        await answer_button(update)
         await ask_name(update, context)
         return False
     return True
@@ -84,7 +81,6 @@ async def start(update: Update, context: BotContext) -> None:
 
 async def menu(update: Update, context: BotContext) -> None:
     """/menu and the 🏠 button: back to the main menu, leaving any half-done step."""
-    await answer_button(update)
     if await ensure_registered(update, context):
         assert context.user is not None
         await conversation.clear_state(context.session, context.user.id)
@@ -92,7 +88,6 @@ async def menu(update: Update, context: BotContext) -> None:
 
 
 async def office_contacts(update: Update, context: BotContext) -> None:
-    await answer_button(update)
     await context.show(
         update, office_contacts_text(context), for_her(context.t, menu=context.user is not None)
     )
@@ -107,7 +102,6 @@ async def on_consent(update: Update, context: BotContext) -> None:
         # The language she picked on the welcome screen (not stored before consent).
         context.scope.locale = str(arg(parts, 2))
     if choice == "n":
-        await answer_button(update)
         t = context.t
         text = (
             t(
@@ -124,7 +118,6 @@ async def on_consent(update: Update, context: BotContext) -> None:
     if choice != "y":
         await stale_button(update, context)
         return
-    await answer_button(update)
     if context.user is None:
         context.scope.user = await users.give_consent(
             context.session, person.id, context.scope.locale, context.now()
@@ -170,7 +163,6 @@ async def ask_phone(update: Update, context: BotContext) -> None:
     await conversation.set_state(
         context.session, context.user.id, Step.REG_PHONE, {}, context.now()
     )
-    await answer_button(update)
     t = context.t
     await context.send(
         update.effective_chat.id,
@@ -203,14 +195,12 @@ async def on_registration_button(update: Update, context: BotContext) -> None:
     user, person = context.user, update.effective_user
     if user is None or person is None:
         await show_welcome(update, context)
-        await answer_button(update)
         return
     parts = parse_cb(update.callback_query.data if update.callback_query else None)
     state = await conversation.get_state(context.session, user.id)
     step = state.step if state else None
     kind, action = parts[0], arg(parts, 1)
     if kind == "r" and action == "name" and step == Step.REG_NAME:
-        await answer_button(update)
         users.update_profile(user, name=person.first_name)
         await ask_community(update, context)
     elif (
@@ -233,14 +223,11 @@ async def on_community_button(update: Update, context: BotContext, parts: list[s
     communities = context.settings.office.communities
     action, index = arg(parts, 1), int_arg(parts, 2)
     if action == "page" and index is not None:
-        await answer_button(update)
         await ask_community(update, context, page=index)
     elif action == "pick" and index is not None and 0 <= index < len(communities):
-        await answer_button(update)
         users.update_profile(user, community=communities[index])
         await ask_age(update, context)
     elif action == "other":
-        await answer_button(update)
         await conversation.set_state(
             context.session, user.id, Step.REG_COMMUNITY_OTHER, {}, context.now()
         )

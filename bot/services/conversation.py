@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import ConversationState
@@ -32,4 +31,8 @@ async def set_state(
 
 
 async def clear_state(session: AsyncSession, user_id: int) -> None:
-    await session.execute(delete(ConversationState).where(ConversationState.user_id == user_id))
+    # Through the ORM, so a state already loaded in this session is forgotten too.
+    state = await session.get(ConversationState, user_id)
+    if state is not None:
+        await session.delete(state)
+        await session.flush()

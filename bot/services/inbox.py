@@ -9,6 +9,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import InboxUpdate
+from bot.db.upsert import insert_or_ignore
 
 # A payload that crashed the process this many times is set aside, not retried forever.
 MAX_ATTEMPTS = 5
@@ -20,19 +21,25 @@ async def store_new(
     """Store the updates not seen before; return their ids (duplicates are dropped)."""
     if not updates:
         return []
-    ids = [update_id for update_id, _ in updates]
-    seen = set(
-        await session.scalars(select(InboxUpdate.update_id).where(InboxUpdate.update_id.in_(ids)))
+    rows = [
+        {"update_id": update_id, "payload": payload, "received_at": now, "attempts": 0}
+        for update_id, payload in dict(updates).items()
+    ]
+    statement = insert_or_ignore(session, InboxUpdate, ["update_id"]).returning(
+        InboxUpdate.update_id
     )
-    new: list[int] = []
+    stored = set((await session.scalars(statement, rows)).all())
+    return [update_id for update_id, _ in rows_order(updates) if update_id in stored]
+
+
+def rows_order(updates: Sequence[tuple[int, str]]) -> list[tuple[int, str]]:
+    seen: set[int] = set()
+    ordered = []
     for update_id, payload in updates:
-        if update_id in seen:
-            continue
-        seen.add(update_id)
-        session.add(InboxUpdate(update_id=update_id, payload=payload, received_at=now))
-        new.append(update_id)
-    await session.flush()
-    return new
+        if update_id not in seen:
+            seen.add(update_id)
+            ordered.append((update_id, payload))
+    return ordered
 
 
 async def claim_unprocessed(session: AsyncSession, limit: int = 1000) -> list[tuple[int, str]]:

@@ -9,6 +9,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import TrackedMessage
+from bot.db.upsert import insert_or_ignore
 
 # Telegram lets a bot delete messages in a private chat for 48 hours.
 DELETABLE_FOR = timedelta(hours=48)
@@ -16,19 +17,11 @@ DELETABLE_FOR = timedelta(hours=48)
 
 async def track(session: AsyncSession, messages: Iterable[tuple[int, int]], now: datetime) -> None:
     """Remember (chat_id, message_id) pairs; pairs already known are ignored."""
-    pairs = set(messages)
-    if not pairs:
-        return
-    chat_ids = {chat for chat, _ in pairs}
-    rows = await session.execute(
-        select(TrackedMessage.chat_id, TrackedMessage.message_id).where(
-            TrackedMessage.chat_id.in_(chat_ids),
-            TrackedMessage.message_id.in_({m for _, m in pairs}),
+    rows = [{"chat_id": c, "message_id": m, "at": now} for c, m in sorted(set(messages))]
+    if rows:
+        await session.execute(
+            insert_or_ignore(session, TrackedMessage, ["chat_id", "message_id"]), rows
         )
-    )
-    known = {(chat_id, message_id) for chat_id, message_id in rows}
-    for chat_id, message_id in sorted(pairs - known):
-        session.add(TrackedMessage(chat_id=chat_id, message_id=message_id, at=now))
 
 
 async def deletable(session: AsyncSession, chat_id: int, now: datetime) -> list[int]:

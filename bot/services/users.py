@@ -27,6 +27,21 @@ async def get_user(session: AsyncSession, user_id: int) -> User | None:
     return await session.get(User, user_id)
 
 
+async def load_user(session: AsyncSession, user_id: int) -> User | None:
+    """Her row, with her conversation state loaded into the session too (one query).
+
+    Nearly every update needs both; later `session.get` calls then cost no query.
+    """
+    row = (
+        await session.execute(
+            select(User, ConversationState)
+            .outerjoin(ConversationState, ConversationState.user_id == User.id)
+            .where(User.id == user_id)
+        )
+    ).first()
+    return row[0] if row is not None else None
+
+
 async def give_consent(session: AsyncSession, user_id: int, locale: str, now: datetime) -> User:
     """Record her consent; from now on the office may keep her data."""
     user = await session.get(User, user_id)

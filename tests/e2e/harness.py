@@ -101,11 +101,21 @@ class Person:
     async def press_data(
         self, message_id: int, data: str, *, check: bool = True
     ) -> JsonDict | None:
+        """Press a button; returns the bot's answer: a new message, or the pressed one edited."""
+        newest = self.last()
+        newest_id = newest["message_id"] if newest else 0
+        edits_before = len(self._bot_message(message_id).get("edit_history", []))
         self.fake.user_presses_button(
             self.user_id, message_id, data, chat_id=self.chat_id, check_button=check
         )
         await settle(self.runtime, self.fake)
-        return self.last()
+        latest = self.last()
+        if latest is not None and latest["message_id"] > newest_id:
+            return latest
+        pressed = self._bot_message(message_id)
+        if len(pressed.get("edit_history", [])) > edits_before:
+            return pressed
+        return latest
 
     async def tap(self, data: str) -> JsonDict | None:
         """Press the button with exactly this callback data on the newest message showing it."""
@@ -113,6 +123,10 @@ class Person:
             if any(d == data for _, d in buttons(message)):
                 return await self.press_data(message["message_id"], data)
         raise AssertionError(f"no button {data!r} on screen:\n{self.fake.dump_chat(self.chat)}")
+
+    def _bot_message(self, message_id: int) -> JsonDict:
+        found = [m for m in self.fake.bot_messages(self.chat) if m["message_id"] == message_id]
+        return found[0] if found else {}
 
     def last(self) -> JsonDict | None:
         return self.fake.last_bot_message(self.chat)

@@ -1,0 +1,18 @@
+"""INSERT ... ON CONFLICT DO NOTHING for the two backends we run on."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+
+def insert_or_ignore(
+    session: AsyncSession, model: type[Any], conflict_columns: Sequence[str]
+) -> Any:
+    """An insert that skips rows whose `conflict_columns` already exist (one round trip)."""
+    dialect = session.get_bind().dialect.name
+    module: Any = postgresql if dialect == "postgresql" else sqlite
+    return module.insert(model).on_conflict_do_nothing(index_elements=list(conflict_columns))
