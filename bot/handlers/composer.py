@@ -63,3 +63,13 @@ def describe_prompt(context: BotContext) -> str:
         "Tell us what is happening. You can write, send a voice note 🎤 or a photo 📷, "
         "in one or several messages.\n\nWhen you finish, tap «📨 Send»."
     )
+
+
+async def ask_for_content(update: Update, context: BotContext, send_prefix: str) -> None:
+    """She pressed Send with nothing written yet."""
+    t = context.t
+    await context.show(
+        update,
+        t("Please write something, or send a voice note or a photo first. Then tap «📨 Send»."),
+        composing(t, send_prefix),
+    )

@@ -8,7 +8,7 @@ from telegram.ext import Application, CallbackQueryHandler
 from bot.context import BotContext
 from bot.db.models import Case, CaseEntry, ConversationState, EntryKind, format_reference
 from bot.handlers.common import StepHandler, arg, int_arg, stale_button, state_data
-from bot.handlers.composer import add_part, describe_prompt, parts_of
+from bot.handlers.composer import add_part, ask_for_content, describe_prompt, parts_of
 from bot.handlers.start import ensure_registered, show_menu
 from bot.handlers.steps import Step
 from bot.keyboards import button, composing, for_her, parse_cb
@@ -148,11 +148,7 @@ async def on_compose_button(update: Update, context: BotContext) -> None:
         )
         return
     except DomainError:
-        await context.show(
-            update,
-            t("Please write something, or send a voice note or a photo first. Then tap «📨 Send»."),
-            composing(t, SEND_PREFIX),
-        )
+        await ask_for_content(update, context, SEND_PREFIX)
         return
     await conversation.clear_state(context.session, user.id)
     reference = format_reference(case_id)

@@ -8,7 +8,7 @@ from telegram.ext import Application, CallbackQueryHandler
 from bot.context import BotContext
 from bot.db.models import ConversationState
 from bot.handlers.common import StepHandler, arg, stale_button, state_data
-from bot.handlers.composer import add_part, describe_prompt, parts_of
+from bot.handlers.composer import add_part, ask_for_content, describe_prompt, parts_of
 from bot.handlers.start import ensure_registered, show_menu
 from bot.handlers.steps import Step
 from bot.keyboards import (
@@ -139,11 +139,7 @@ async def submit(
             now=context.now(),
         )
     except InvalidInput:
-        await context.show(
-            update,
-            t("Please write something, or send a voice note or a photo first. Then tap «📨 Send»."),
-            composing(t, SEND_PREFIX),
-        )
+        await ask_for_content(update, context, SEND_PREFIX)
         return
     await conversation.clear_state(context.session, user.id)
     if safe_to_talk is False:

@@ -197,6 +197,7 @@ async def on_staff_button(update: Update, context: BotContext) -> None:
 
 
 async def _refuse_sensitive(update: Update, context: BotContext, case: Case) -> None:
+    """Not assigned to a sensitive case: say so (a pop-up, or a reply) and record it."""
     person = update.effective_user
     audit.record(
         context.session,
@@ -205,12 +206,16 @@ async def _refuse_sensitive(update: Update, context: BotContext, case: Case) -> 
         case_id=case.id,
         now=context.now(),
     )
-    await context.answer(
-        context.t(
-            "🔒 Only the person assigned to {reference} and admins can see or answer it."
-        ).format(reference=case.reference),
-        alert=True,
-    )
+    text = context.t(
+        "🔒 Only the person assigned to {reference} and admins can see or answer it."
+    ).format(reference=case.reference)
+    if update.callback_query is not None:
+        await context.answer(text, alert=True)
+    elif update.effective_chat is not None:
+        message = update.effective_message
+        await context.send(
+            update.effective_chat.id, text, reply_to=message.message_id if message else None
+        )
 
 
 def _open_private_chat_hint(context: BotContext) -> str:
@@ -314,20 +319,7 @@ async def on_staff_reply(update: Update, context: BotContext) -> None:
     if case is None:
         raise ApplicationHandlerStop
     if not staff.may_see_details(case, person.id, context.settings.admin_user_ids):
-        audit.record(
-            context.session,
-            actor_id=person.id,
-            action="refused_sensitive",
-            case_id=case.id,
-            now=context.now(),
-        )
-        await context.send(
-            chat.id,
-            context.t(
-                "🔒 Only the person assigned to {reference} and admins can see or answer it."
-            ).format(reference=case.reference),
-            reply_to=message.message_id,
-        )
+        await _refuse_sensitive(update, context, case)
         raise ApplicationHandlerStop
     if link.purpose == staff_posts.NOTE_PROMPT:
         await save_note(update, context, case, message)
@@ -474,19 +466,7 @@ async def case_command(update: Update, context: BotContext) -> None:
         await context.send(chat.id, t("Write the reference, like: /caso OMM-000123"))
         return
     if not staff.may_see_details(case, person.id, context.settings.admin_user_ids):
-        audit.record(
-            context.session,
-            actor_id=person.id,
-            action="refused_sensitive",
-            case_id=case.id,
-            now=context.now(),
-        )
-        await context.send(
-            chat.id,
-            t("🔒 Only the person assigned to {reference} and admins can see or answer it.").format(
-                reference=case.reference
-            ),
-        )
+        await _refuse_sensitive(update, context, case)
         return
     audit.record(
         context.session, actor_id=person.id, action="view", case_id=case.id, now=context.now()
