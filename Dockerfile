@@ -13,12 +13,12 @@ COPY pyproject.toml README.md ./
 COPY bot/__init__.py bot/__init__.py
 RUN pip install --no-compile . && pip uninstall -y omm-bot
 
+# The bot runs from /app (python -m bot), next to its locales/ and config/.
 COPY bot ./bot
 COPY scheduler ./scheduler
 COPY locales ./locales
 COPY config ./config
-RUN pip install --no-deps . \
-    && pybabel compile -d locales -D messages \
+RUN pybabel compile -d locales -D messages \
     && useradd --system --uid 10001 --home /app omm \
     && mkdir -p /app/data && chown -R omm /app/data
 
