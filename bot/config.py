@@ -8,9 +8,11 @@ Nothing here runs at import time: `load_settings()` is called once by `python -m
 from __future__ import annotations
 
 import os
+import re
 import tomllib
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import time, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -47,6 +49,147 @@ class AidCategory:
         return self.labels.get(locale) or self.labels.get("es") or self.key
 
 
+# Day names accepted in weekly hours ("mon 08:00-12:00", "lun-vie 8:00-16:00").
+WEEKDAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_DAY_NAMES: dict[str, int] = {}
+for _number, _names in enumerate(
+    (
+        ("mon", "monday", "lun", "lunes"),
+        ("tue", "tues", "tuesday", "mar", "martes"),
+        ("wed", "wednesday", "mie", "mié", "miercoles", "miércoles"),
+        ("thu", "thur", "thurs", "thursday", "jue", "jueves"),
+        ("fri", "friday", "vie", "viernes"),
+        ("sat", "saturday", "sab", "sáb", "sabado", "sábado"),
+        ("sun", "sunday", "dom", "domingo"),
+    )
+):
+    for _name in _names:
+        _DAY_NAMES[_name] = _number
+_TIME = re.compile(r"^([01]?\d|2[0-3])(?::([0-5]\d))?$")
+
+
+@dataclass(frozen=True)
+class WeeklyHours:
+    """One opening window in the week, in the office's local time: Monday 08:00-12:00."""
+
+    weekday: int  # 0 = Monday ... 6 = Sunday, as datetime.weekday()
+    start: time
+    end: time
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.weekday <= 6:
+            raise ValueError(f"weekday {self.weekday} is not between 0 (Monday) and 6 (Sunday)")
+        if self.start >= self.end:
+            raise ValueError(f"{self.start:%H:%M}-{self.end:%H:%M} does not end after it starts")
+
+    def __str__(self) -> str:
+        return f"{WEEKDAY_KEYS[self.weekday]} {self.start:%H:%M}-{self.end:%H:%M}"
+
+
+@dataclass(frozen=True)
+class AppointmentService:
+    """Something a woman can book a time for (legal advice, psychological support...)."""
+
+    key: str
+    emoji: str
+    labels: Mapping[str, str]
+    duration_minutes: int
+    # Sensitive services are never named in reminders or other notifications.
+    sensitive: bool = False
+    # What to bring, per language ("your DPI and any papers about the case").
+    bring: Mapping[str, str] = field(default_factory=dict)
+    # The default weekly hours; staff edit the live ones (schedule_rules) from the bot.
+    hours: tuple[WeeklyHours, ...] = ()
+
+    def label(self, locale: str) -> str:
+        return self.labels.get(locale) or self.labels.get("es") or self.key
+
+    def what_to_bring(self, locale: str) -> str:
+        return self.bring.get(locale) or self.bring.get("es", "")
+
+    @property
+    def duration(self) -> timedelta:
+        return timedelta(minutes=self.duration_minutes)
+
+
+@dataclass(frozen=True)
+class SchedulingSettings:
+    """The `[scheduling]` table: when reminders go out and when staff get the day's agenda."""
+
+    # Hours before an appointment at which she is reminded (largest first).
+    reminder_offsets_hours: tuple[float, ...] = (24, 2)
+    # Local time at which staff get the day's agenda.
+    daily_digest_time: time = time(7, 30)
+
+    @property
+    def reminder_offsets(self) -> tuple[timedelta, ...]:
+        return tuple(timedelta(hours=h) for h in self.reminder_offsets_hours)
+
+
+class OfficeValueError(ValueError):
+    """A value in the office file is malformed; the message says which and how to write it."""
+
+
+def parse_weekly_hours(spec: str) -> list[WeeklyHours]:
+    """Read "mon 08:00-12:00", "mon-fri 8:00-16:00", "lun,mié 13:00 - 16:30" and the like."""
+    example = 'write it like "mon 08:00-12:00" or "mon-fri 13:00-16:00"'
+    if not isinstance(spec, str):
+        raise OfficeValueError(f"the hours entry {spec!r} is not text: {example}")
+    text = spec.strip().lower()
+    first_digit = next((i for i, c in enumerate(text) if c.isdigit()), -1)
+    days_text = text[:first_digit].replace(" ", "") if first_digit > 0 else ""
+    times_text = text[first_digit:] if first_digit > 0 else ""
+    if not days_text or not times_text:
+        raise OfficeValueError(f"the hours entry {spec!r} needs days and times: {example}")
+    days: list[int] = []
+    for chunk in days_text.split(","):
+        ends = [d.strip().rstrip(".") for d in chunk.split("-")]
+        if len(ends) > 2 or not all(d in _DAY_NAMES for d in ends):
+            raise OfficeValueError(f"the hours entry {spec!r} has unknown days: {example}")
+        first, last = _DAY_NAMES[ends[0]], _DAY_NAMES[ends[-1]]
+        if last < first:
+            raise OfficeValueError(f"the days in the hours entry {spec!r} go backwards: {example}")
+        days.extend(d for d in range(first, last + 1) if d not in days)
+    times = re.split(r"\s*[-–—]\s*|\s+(?:to|a)\s+", times_text.strip())
+    if len(times) != 2:
+        raise OfficeValueError(f"the hours entry {spec!r} needs a start and an end time: {example}")
+    start, end = (_parse_time(t, spec, example) for t in times)
+    if start >= end:
+        raise OfficeValueError(f"the hours entry {spec!r} does not end after it starts: {example}")
+    return [WeeklyHours(day, start, end) for day in days]
+
+
+def _parse_time(text: str, spec: str, example: str) -> time:
+    match = _TIME.match(text.strip())
+    if not match:
+        raise OfficeValueError(
+            f"the time {text!r} in the hours entry {spec!r} is not valid: {example}"
+        )
+    return time(int(match.group(1)), int(match.group(2) or 0))
+
+
+def _weekly_hours(entries: Iterable[Any], where: str) -> tuple[WeeklyHours, ...]:
+    if isinstance(entries, str) or not isinstance(entries, list):
+        raise OfficeValueError(
+            f'{where} must be a list like ["mon 08:00-12:00", "wed 13:00-16:00"]'
+        )
+    found: list[WeeklyHours] = []
+    for entry in entries:
+        for window in parse_weekly_hours(entry):
+            clash = next(
+                (
+                    w
+                    for w in found
+                    if w.weekday == window.weekday and w.start < window.end and window.start < w.end
+                ),
+                None,
+            )
+            if clash is not None:
+                raise OfficeValueError(f"{where} has {clash} and {window}, which overlap")
+            found.append(window)
+    return tuple(sorted(found, key=lambda w: (w.weekday, w.start)))
+
+
 @dataclass(frozen=True)
 class OfficeSettings:
     """Facts that differ per municipality, read from the office settings file."""
@@ -60,9 +203,16 @@ class OfficeSettings:
     communities: tuple[str, ...]
     categories: tuple[AidCategory, ...]
     referral_institutions: tuple[str, ...]
+    # Appointments: what can be booked, the default weekly hours, reminder timing.
+    services: tuple[AppointmentService, ...] = ()
+    default_service_hours: tuple[WeeklyHours, ...] = ()
+    scheduling: SchedulingSettings = field(default_factory=SchedulingSettings)
 
     def category(self, key: str) -> AidCategory | None:
         return next((c for c in self.categories if c.key == key), None)
+
+    def service(self, key: str) -> AppointmentService | None:
+        return next((s for s in self.services if s.key == key), None)
 
     def hours(self, locale: str) -> str:
         return self.opening_hours.get(locale) or self.opening_hours.get("es", "")
@@ -234,6 +384,8 @@ def load_office_settings(path: Path | None = None) -> OfficeSettings:
         raise ConfigError(f"The office settings file {path} is not valid TOML ({exc}).") from None
     try:
         return _parse_office(data)
+    except OfficeValueError as exc:
+        raise ConfigError(f"In the office settings file {path}, {exc}.") from None
     except (KeyError, TypeError, ValueError) as exc:
         raise ConfigError(
             f"The office settings file {path} is incomplete ({exc}): compare it with "
@@ -274,4 +426,115 @@ def _parse_office(data: Mapping[str, Any]) -> OfficeSettings:
         communities=communities,
         categories=categories,
         referral_institutions=tuple(str(i) for i in data.get("referral_institutions", [])),
+        **_parse_appointments(data),
     )
+
+
+def _parse_appointments(data: Mapping[str, Any]) -> dict[str, Any]:
+    """`[[opening_hours]]`, `[[services]]` and `[scheduling]`; all optional."""
+    raw_defaults = data.get("opening_hours", [])
+    if not isinstance(raw_defaults, list):
+        raise OfficeValueError(
+            '[[opening_hours]] must be a list of tables like days = "mon-fri" and '
+            'hours = ["08:00-12:00", "13:00-16:00"]'
+        )
+    specs: list[str] = []
+    for entry in raw_defaults:
+        if not isinstance(entry, dict) or "days" not in entry or "hours" not in entry:
+            raise OfficeValueError(
+                'each [[opening_hours]] entry needs days = "mon-fri" and hours = "08:00-12:00"'
+            )
+        days = entry["days"]
+        days_text = ",".join(str(d) for d in days) if isinstance(days, list) else str(days)
+        windows = entry["hours"] if isinstance(entry["hours"], list) else [entry["hours"]]
+        specs.extend(f"{days_text} {w}" for w in windows)
+    default_hours = _weekly_hours(specs, "[[opening_hours]]")
+
+    services: list[AppointmentService] = []
+    for raw in data.get("services", []):
+        if not isinstance(raw, dict) or "key" not in raw:
+            raise OfficeValueError("each [[services]] entry needs a key")
+        key = str(raw["key"]).strip()
+        if not re.fullmatch(r"[a-z0-9_]{1,32}", key):
+            raise OfficeValueError(
+                f"the service key {key!r} must be 1 to 32 lowercase letters, digits or _"
+            )
+        if any(s.key == key for s in services):
+            raise OfficeValueError(f"two [[services]] share the key {key!r}")
+        labels = raw.get("label")
+        if not isinstance(labels, dict) or not labels.get("es"):
+            raise OfficeValueError(
+                f'the service {key!r} needs label = {{ es = "...", en = "..." }}'
+            )
+        duration = raw.get("duration_minutes", 60)
+        if isinstance(duration, bool) or not isinstance(duration, int) or not 5 <= duration <= 480:
+            raise OfficeValueError(
+                f"duration_minutes of the service {key!r} must be a whole number of minutes "
+                f"between 5 and 480, got {duration!r}"
+            )
+        bring = raw.get("bring", {})
+        if isinstance(bring, str):
+            bring = {"es": bring}
+        if not isinstance(bring, dict):
+            raise OfficeValueError(
+                f'bring of the service {key!r} must be {{ es = "...", en = "..." }}'
+            )
+        sensitive = raw.get("sensitive", False)
+        if not isinstance(sensitive, bool):
+            raise OfficeValueError(f"sensitive of the service {key!r} must be true or false")
+        hours = (
+            _weekly_hours(raw["hours"], f"hours of the service {key!r}")
+            if "hours" in raw
+            else default_hours
+        )
+        short = next((w for w in hours if _minutes(w.end) - _minutes(w.start) < duration), None)
+        if short is not None:
+            raise OfficeValueError(
+                f"the service {key!r} lasts {duration} minutes but its window {short} is shorter"
+            )
+        services.append(
+            AppointmentService(
+                key=key,
+                emoji=str(raw.get("emoji", "")),
+                labels={str(k): str(v) for k, v in labels.items()},
+                duration_minutes=duration,
+                sensitive=sensitive,
+                bring={str(k): str(v) for k, v in bring.items()},
+                hours=hours,
+            )
+        )
+
+    raw_scheduling = data.get("scheduling", {})
+    if not isinstance(raw_scheduling, dict):
+        raise OfficeValueError("[scheduling] must be a table")
+    offsets = raw_scheduling.get("reminder_offsets_hours", [24, 2])
+    if (
+        not isinstance(offsets, list)
+        or not all(
+            isinstance(h, int | float) and not isinstance(h, bool) and 0 < h <= 24 * 14
+            for h in offsets
+        )
+        or len(set(offsets)) != len(offsets)
+    ):
+        raise OfficeValueError(
+            "reminder_offsets_hours in [scheduling] must be a list of different numbers of "
+            f"hours between 0 and 336, like [24, 2], got {offsets!r}"
+        )
+    digest = raw_scheduling.get("daily_digest_time", "07:30")
+    match = _TIME.match(str(digest).strip()) if isinstance(digest, str) else None
+    if match is None:
+        raise OfficeValueError(
+            f'daily_digest_time in [scheduling] must be a time like "07:30", got {digest!r}'
+        )
+    return {
+        "services": tuple(services),
+        "default_service_hours": default_hours,
+        "scheduling": SchedulingSettings(
+            reminder_offsets_hours=tuple(sorted(offsets, reverse=True)),
+            daily_digest_time=time(int(match.group(1)), int(match.group(2) or 0)),
+        ),
+    }
+
+
+def _minutes(moment: time) -> int:
+    return moment.hour * 60 + moment.minute

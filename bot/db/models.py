@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Date,
     DateTime,
     ForeignKey,
     Index,
     Integer,
     String,
     Text,
+    Time,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -272,3 +275,141 @@ class AnonymousCount(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[int] = mapped_column(Integer, default=0)
+
+
+# ── Appointments ──────────────────────────────────────────────────────────────
+
+
+class AppointmentStatus(enum.StrEnum):
+    REQUESTED = "requested"
+    CONFIRMED = "confirmed"
+    CANCELLED = "cancelled"
+    ATTENDED = "attended"
+    NO_SHOW = "no_show"
+
+
+# An appointment in one of these holds its slot and gets reminders.
+ACTIVE_APPOINTMENT_STATUSES = (AppointmentStatus.REQUESTED, AppointmentStatus.CONFIRMED)
+
+
+class AppointmentKind(enum.StrEnum):
+    SLOT = "slot"  # she chose a time
+    CALLBACK = "callback"  # she asked to be called back instead
+    VISIT = "visit"  # she asked to be visited instead
+
+
+# The partial unique index below is written as SQL; keep it in step with the enums.
+_HOLDS_SLOT = "kind = 'slot' AND status IN ('requested', 'confirmed')"
+
+
+class Appointment(Base):
+    """A time booked with a service, or her request to be called back or visited.
+
+    Two active appointments can never hold the same slot of a service: the partial unique
+    index `uq_appointments_active_slot` makes the database refuse the second one even when
+    both are written at the same instant. Cancelling (or moving) an appointment takes it
+    out of the index, which frees the slot.
+    """
+
+    __tablename__ = "appointments"
+    __table_args__ = (
+        Index(
+            "uq_appointments_active_slot",
+            "service",
+            "starts_at",
+            unique=True,
+            sqlite_where=text(_HOLDS_SLOT),
+            postgresql_where=text(_HOLDS_SLOT),
+        ),
+        Index("ix_appointments_starts_at", "starts_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    # NULL once she deletes her data: the appointment stays as an anonymous count.
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    service: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(16), default=AppointmentKind.SLOT)
+    # UTC; NULL for a callback or visit request that has no time yet.
+    starts_at: Mapped[datetime | None]
+    ends_at: Mapped[datetime | None]
+    status: Mapped[str] = mapped_column(String(16), default=AppointmentStatus.REQUESTED)
+    staff_card_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    cancel_reason: Mapped[str | None] = mapped_column(String(256))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_APPOINTMENT_STATUSES
+
+
+class ScheduleRule(Base):
+    """One weekly opening window of a service, in the office's local time (staff-editable)."""
+
+    __tablename__ = "schedule_rules"
+    __table_args__ = (Index("ix_schedule_rules_service", "service", "weekday"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    service: Mapped[str] = mapped_column(String(32))
+    weekday: Mapped[int] = mapped_column(Integer)  # 0 = Monday, as date.weekday()
+    start_time: Mapped[time] = mapped_column(Time)
+    end_time: Mapped[time] = mapped_column(Time)
+
+
+class ScheduleException(Base):
+    """A day that differs from the weekly hours: closed (all day or a window), or extra hours.
+
+    `service` NULL applies to every service (a holiday, a staff training day).
+    """
+
+    __tablename__ = "schedule_exceptions"
+    __table_args__ = (Index("ix_schedule_exceptions_date", "on_date"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    service: Mapped[str | None] = mapped_column(String(32))
+    on_date: Mapped[date] = mapped_column(Date)
+    # closed: no bookings that day (or only during start-end when given);
+    # not closed: start-end are extra hours on top of the weekly ones.
+    closed: Mapped[bool] = mapped_column(Boolean, default=True)
+    start_time: Mapped[time | None] = mapped_column(Time)
+    end_time: Mapped[time | None] = mapped_column(Time)
+    note: Mapped[str | None] = mapped_column(String(256))
+    created_by: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime]
+
+
+class ReminderStatus(enum.StrEnum):
+    PENDING = "pending"  # waiting for due_at
+    CLAIMED = "claimed"  # a sweeping process took it; it is being sent
+    SENT = "sent"
+    CANCELLED = "cancelled"  # appointment cancelled, moved, over, or a later reminder is due
+    FAILED = "failed"  # gave up, or the outcome of a send is unknown (never sent twice)
+
+
+class Reminder(Base):
+    """A reminder to send her before an appointment; rows survive restarts.
+
+    `ix_reminders_status_due` makes "pending reminders due by now" a range scan over the
+    due rows only, however many future reminders wait.
+    """
+
+    __tablename__ = "reminders"
+    __table_args__ = (Index("ix_reminders_status_due", "status", "due_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    appointment_id: Mapped[int] = mapped_column(
+        ForeignKey("appointments.id", ondelete="CASCADE"), index=True
+    )
+    # When to send it; after a failed attempt, when to try again.
+    due_at: Mapped[datetime]
+    kind: Mapped[str] = mapped_column(String(8))  # "24h", "2h": hours before the start
+    status: Mapped[str] = mapped_column(String(12), default=ReminderStatus.PENDING)
+    claimed_at: Mapped[datetime | None]
+    # The claiming process's token (host:pid:random), so only it can finish the claim.
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    # Set just before the message is handed to Telegram (see services.reminders).
+    attempted_at: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
