@@ -17,6 +17,8 @@ from bot.db.models import StaffMessageLink, StaffPost
 
 NEW_CASE = "new_case"
 HER_MESSAGE = "her_message"
+NEW_APPOINTMENT = "new_appointment"
+APPOINTMENT_CHANGED = "appointment_changed"
 
 # Purposes of a linked staff message: what a staff reply to it means.
 CARD = "card"
@@ -31,11 +33,18 @@ def enqueue(
     session: AsyncSession,
     *,
     kind: str,
-    case_id: int,
     now: datetime,
+    case_id: int | None = None,
     entry_id: int | None = None,
+    appointment_id: int | None = None,
 ) -> StaffPost:
-    post = StaffPost(kind=kind, case_id=case_id, entry_id=entry_id, created_at=now)
+    post = StaffPost(
+        kind=kind,
+        case_id=case_id,
+        entry_id=entry_id,
+        appointment_id=appointment_id,
+        created_at=now,
+    )
     session.add(post)
     return post
 
