@@ -180,3 +180,14 @@ def yes_no(
 
 def languages() -> list[list[InlineKeyboardButton]]:
     return [[button("🇬🇹 Español", "lang", "es"), button("🇬🇧 English", "lang", "en")]]
+
+
+def appointment_reminder(t: Translator, appointment_id: int) -> InlineKeyboardMarkup:
+    """Under a reminder: she confirms she will come, or asks to change it."""
+    return for_her(
+        t,
+        [
+            [button(t("✅ I will come"), "apr", "yes", appointment_id)],
+            [button(t("🔁 I need to change it"), "apr", "chg", appointment_id)],
+        ],
+    )
