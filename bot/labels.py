@@ -18,12 +18,15 @@ STATUS_FOR_HER = {
     "closed": N_("Closed"),
 }
 
+# Staff speak of the case ("caso", masculine in Spanish); she of her request
+# ("solicitud", feminine): separate msgids so each language can agree.
 STATUS_FOR_STAFF = {
-    "open": N_("Open"),
-    "in_progress": N_("In progress"),
-    "closed": N_("Closed"),
+    "open": N_("Open case"),
+    "in_progress": N_("Case in progress"),
+    "closed": N_("Case closed"),
 }
 
+# How a case ended; only staff read these.
 OUTCOMES = {
     "attended": N_("Attended"),
     "referred": N_("Referred to another institution"),
