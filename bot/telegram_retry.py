@@ -20,6 +20,15 @@ log = logging.getLogger(__name__)
 JSONDict = dict[str, Any]
 
 
+def sends_a_message(endpoint: str) -> bool:
+    return endpoint.startswith("send") or endpoint in {
+        "copyMessage",
+        "copyMessages",
+        "forwardMessage",
+        "forwardMessages",
+    }
+
+
 def retry_after_seconds(exc: RetryAfter) -> float:
     value: Any = exc.retry_after
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
@@ -73,6 +82,11 @@ class RetryPolicy(BaseRateLimiter[None]):
                 await asyncio.sleep(wait)
             except (TimedOut, NetworkError) as exc:
                 if isinstance(exc, BadRequest) or attempt >= self.max_attempts:
+                    raise
+                if isinstance(exc, TimedOut) and sends_a_message(endpoint):
+                    # It may have been delivered before the answer was lost; sending
+                    # again could put the same message (a reminder, a broadcast) on her
+                    # phone twice. The caller decides what an unknown outcome means.
                     raise
                 await asyncio.sleep(self.backoff * 2 ** (attempt - 1))
             attempt += 1
