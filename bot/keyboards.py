@@ -7,6 +7,7 @@ keyboard shown to a woman ends with the quick-exit button.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from telegram import (
     InlineKeyboardButton,
@@ -15,7 +16,7 @@ from telegram import (
     ReplyKeyboardMarkup,
 )
 
-from bot.config import OfficeSettings
+from bot.config import AppointmentService, OfficeSettings
 from bot.i18n import Translator
 
 MAX_CALLBACK_BYTES = 64
@@ -73,6 +74,7 @@ def main_menu(t: Translator) -> InlineKeyboardMarkup:
             [button(t("🤝 Women's network"), "net")],
             [button(t("🔒 My data and language"), "me")],
             [button(t("📞 Contact the office"), "off")],
+            [button(t("📅 Request an appointment"), "ap")],
         ],
     )
 
@@ -191,3 +193,64 @@ def appointment_reminder(t: Translator, appointment_id: int) -> InlineKeyboardMa
             [button(t("🔁 I need to change it"), "apr", "chg", appointment_id)],
         ],
     )
+
+
+# ── Appointments (her side) ───────────────────────────────────────────────────
+# `ap:s:<service>` a service, `ap:d:<service>:<YYYYMMDD>` a day, `ap:t:…:<YYYYMMDDHHMM>` a
+# time to confirm, `ap:ok:…` booked; the same with `rd`/`rt`/`rok` and an appointment id
+# when she moves one. Dates and times are local to the office.
+TIMES_PER_ROW = 3
+
+
+def day_code(local: datetime) -> str:
+    return local.strftime("%Y%m%d")
+
+
+def time_code(local: datetime) -> str:
+    return local.strftime("%Y%m%d%H%M")
+
+
+def appointment_services(
+    t: Translator, services: Sequence[AppointmentService]
+) -> InlineKeyboardMarkup:
+    rows = [[button(f"{s.emoji} {s.label(t.locale)}", "ap", "s", s.key)] for s in services]
+    rows.append([button(t("🗓️ My appointments"), "ap", "my")])
+    return for_her(t, rows, menu=True)
+
+
+def appointment_days(
+    t: Translator,
+    days: Sequence[datetime],
+    pick: Sequence[object],
+    *,
+    extra_rows: Sequence[Sequence[InlineKeyboardButton]] = (),
+    back: Sequence[object] = ("ap",),
+) -> InlineKeyboardMarkup:
+    """One button per day (its first free slot, local), then the extra rows and "back"."""
+    rows = [[button(t.date(d), *pick, day_code(d))] for d in days]
+    rows.extend(list(r) for r in extra_rows)
+    rows.append([button(t("◀️ Back"), *back)])
+    return for_her(t, rows, menu=True)
+
+
+def appointment_times(
+    t: Translator, times: Sequence[datetime], pick: Sequence[object], back: Sequence[object]
+) -> InlineKeyboardMarkup:
+    """The free times of one day (local), a few to a row, then "back"."""
+    buttons_ = [button(t.time(moment), *pick, time_code(moment)) for moment in times]
+    rows = [buttons_[i : i + TIMES_PER_ROW] for i in range(0, len(buttons_), TIMES_PER_ROW)]
+    rows.append([button(t("◀️ Back"), *back)])
+    return for_her(t, rows, menu=True)
+
+
+def appointment_confirm(
+    t: Translator, confirm: Sequence[object], back: Sequence[object]
+) -> InlineKeyboardMarkup:
+    return for_her(t, [[button(t("✅ Confirm"), *confirm), button(t("◀️ Back"), *back)]])
+
+
+def my_appointment(t: Translator, appointment_id: int, *, can_change: bool) -> InlineKeyboardMarkup:
+    row = [button(t("✖️ Cancel"), "ap", "x", appointment_id)]
+    if can_change:
+        row.insert(0, button(t("🔁 Change"), "ap", "rs", appointment_id))
+    return for_her(t, [row, [button(t("🗓️ My appointments"), "ap", "my")]], menu=True)

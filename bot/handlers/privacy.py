@@ -58,7 +58,7 @@ async def on_button(update: Update, context: BotContext) -> None:
             yes_no(t, t("🗑️ Yes, delete everything"), ("me", "del", "y"), ("me",)),
         )
     elif action == "del" and confirm == "y":
-        await users.delete_personal_data(context.session, user.id)
+        await users.delete_personal_data(context.session, user.id, now=context.now())
         context.scope.user = None
         await context.show(
             update,

@@ -9,7 +9,9 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import (
+    ACTIVE_APPOINTMENT_STATUSES,
     AnonymousCount,
+    Appointment,
     Case,
     CaseEntry,
     ConversationState,
@@ -17,7 +19,10 @@ from bot.db.models import (
     TrackedMessage,
     User,
 )
+from bot.services import appointments, staff_posts
 
+# Why her appointments were cancelled when she deleted her data (staff see it).
+DATA_DELETED = "she deleted her data"
 AGE_GROUPS = ("under18", "18_29", "30_59", "60plus")
 MAX_NAME_LENGTH = 64
 MAX_COMMUNITY_LENGTH = 64
@@ -101,8 +106,27 @@ async def describe_stored_data(session: AsyncSession, user: User) -> StoredData:
     )
 
 
-async def delete_personal_data(session: AsyncSession, user_id: int) -> None:
-    """Erase everything personal about her; her cases stay only as anonymous counts."""
+async def delete_personal_data(session: AsyncSession, user_id: int, now: datetime) -> None:
+    """Erase everything personal about her; her cases stay only as anonymous counts.
+
+    Her active appointments are cancelled first (their slots are free again, their
+    reminders will not be sent) and staff are told they changed.
+    """
+    active = (
+        await session.scalars(
+            select(Appointment.id).where(
+                Appointment.user_id == user_id,
+                Appointment.status.in_(ACTIVE_APPOINTMENT_STATUSES),
+            )
+        )
+    ).all()
+    for appointment_id in active:
+        await appointments.cancel(
+            session, appointment_id, now=now, reason=DATA_DELETED, user_id=user_id
+        )
+        staff_posts.enqueue(
+            session, kind=staff_posts.APPOINTMENT_CHANGED, appointment_id=appointment_id, now=now
+        )
     case_ids = select(Case.id).where(Case.user_id == user_id).scalar_subquery()
     await session.execute(
         update(CaseEntry).where(CaseEntry.case_id.in_(case_ids)).values(text=None, file_id=None)

@@ -617,7 +617,7 @@ async def test_her_appointments_stay_as_counts_when_she_deletes_her_data(
     await office(session)
     hers = await book(session, ANA, at(MONDAY, 9))
     await session.commit()
-    await users.delete_personal_data(session, ANA)
+    await users.delete_personal_data(session, ANA, now=NOW)
     await session.commit()
     await session.refresh(hers)
     assert hers.user_id is None

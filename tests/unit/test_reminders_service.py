@@ -174,7 +174,7 @@ async def test_no_reminder_for_appointments_cancelled_moved_started_or_orphaned(
         now=BOOKED,
         tz=GT,
     )
-    await users.delete_personal_data(session, 604)
+    await users.delete_personal_data(session, 604, now=BOOKED)
     await session.commit()
     # The bot was down until the second appointment had begun.
     woke = START + timedelta(hours=1, minutes=5)

@@ -44,7 +44,7 @@ async def test_deleting_her_data_keeps_only_anonymous_counts(
     await tracking.track(session, [(601, 10), (601, 11)], clock.now())
     await session.commit()
 
-    await users.delete_personal_data(session, 601)
+    await users.delete_personal_data(session, 601, now=clock.now())
     await session.commit()
     session.expunge_all()
 
