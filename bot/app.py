@@ -21,6 +21,8 @@ from bot.handlers import register_all
 from bot.http_client import AiohttpRequest, UpdatesRequest
 from bot.i18n import Catalogs
 from bot.notify import Notifier
+from bot.services import appointments
+from bot.services.reminders import new_claim_token
 from bot.telegram_retry import RetryPolicy
 from bot.update_pipeline import UpdatePipeline
 from scheduler import register_jobs
@@ -65,7 +67,13 @@ def build_application(
     data.notifier = Notifier(application.bot, clock)
     register_all(application)
     assert application.job_queue is not None, "install python-telegram-bot[job-queue]"
-    register_jobs(application.job_queue, sweep_interval=settings.sweep_interval_seconds)
+    register_jobs(
+        application.job_queue,
+        sweep_interval=settings.sweep_interval_seconds,
+        claim_token=new_claim_token(),
+        digest_time=settings.office.scheduling.daily_digest_time,
+        timezone=settings.timezone,
+    )
     return application, engine
 
 
@@ -91,6 +99,7 @@ class BotRuntime:
         )
 
     async def start(self) -> None:
+        await self._seed_schedule()
         await self.application.initialize()
         self.application.bot_data.bot_username = self.application.bot.username or ""
         await self._set_commands()
@@ -100,6 +109,12 @@ class BotRuntime:
         # moving them out of the collector's view keeps full collections short,
         # which was visible as tail latency under load.
         gc.freeze()
+
+    async def _seed_schedule(self) -> None:
+        """First start: copy the office file's weekly hours into the database."""
+        factory = self.application.bot_data.session_factory
+        async with factory() as session, session.begin():
+            await appointments.seed_default_rules_if_empty(session, self.settings.office.services)
 
     async def stop(self) -> None:
         log.info("stopping: no new updates; finishing those in progress")

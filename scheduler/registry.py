@@ -2,17 +2,28 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from telegram.ext import JobQueue
 
+from bot.services.reminders import new_claim_token
 from scheduler.checkpoint import checkpoint_sqlite
+from scheduler.digest import post_daily_digest
 from scheduler.housekeeping import housekeeping
+from scheduler.reminders import release_stale_reminder_claims, send_due_reminders
 from scheduler.staff_posts import deliver_staff_posts
 
 
-def register_jobs(job_queue: JobQueue[Any], *, sweep_interval: float) -> None:
+def register_jobs(
+    job_queue: JobQueue[Any],
+    *,
+    sweep_interval: float,
+    claim_token: str | None = None,
+    digest_time: time | None = None,
+    timezone: ZoneInfo | None = None,
+) -> None:
     job_queue.run_repeating(
         deliver_staff_posts,
         interval=sweep_interval,
@@ -20,6 +31,31 @@ def register_jobs(job_queue: JobQueue[Any], *, sweep_interval: float) -> None:
         name="staff-posts",
         job_kwargs={"max_instances": 1, "coalesce": True},
     )
+    # One claim token per running bot: its claims are its own, and a dead one's are stale.
+    token = claim_token or new_claim_token()
+    job_queue.run_repeating(
+        send_due_reminders,
+        interval=sweep_interval,
+        first=0.2,
+        name="reminders",
+        data=token,
+        job_kwargs={"max_instances": 1, "coalesce": True},
+    )
+    job_queue.run_repeating(
+        release_stale_reminder_claims,
+        interval=timedelta(minutes=1),
+        first=timedelta(seconds=5),
+        name="reminder-claims",
+        data=token,
+        job_kwargs={"max_instances": 1, "coalesce": True},
+    )
+    if digest_time is not None:
+        job_queue.run_daily(
+            post_daily_digest,
+            time=digest_time.replace(tzinfo=timezone) if timezone else digest_time,
+            name="daily-digest",
+            job_kwargs={"max_instances": 1, "coalesce": True},
+        )
     job_queue.run_repeating(
         checkpoint_sqlite,
         interval=timedelta(seconds=30),

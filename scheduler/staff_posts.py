@@ -6,16 +6,18 @@ from the database, so it holds across restarts.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram.error import RetryAfter, TelegramError
+from telegram.error import BadRequest, RetryAfter, TelegramError
 
+from bot import appointment_cards
 from bot.context import BotContext, BotData
-from bot.db.models import CaseEntry, EntryKind, StaffPost, format_reference
+from bot.db.models import Appointment, CaseEntry, EntryKind, StaffPost, User, format_reference
 from bot.notify import RecipientGone
-from bot.services import cases, staff_posts
+from bot.services import appointments, cases, staff_posts
 from bot.staff_cards import card_keyboard, card_text
 
 log = logging.getLogger(__name__)
@@ -74,6 +76,8 @@ async def _send(data: BotData, session: AsyncSession, post: StaffPost) -> int:
     t = data.catalogs.get(settings.default_locale)
     now = data.clock.now()
     group = settings.staff_chat_id
+    if post.kind in (staff_posts.NEW_APPOINTMENT, staff_posts.APPOINTMENT_CHANGED):
+        return await _send_appointment(data, session, post)
     case = await cases.get_case(session, post.case_id) if post.case_id is not None else None
     if case is None:
         return 0
@@ -117,6 +121,54 @@ async def _send(data: BotData, session: AsyncSession, post: StaffPost) -> int:
             await _copy_entry(data, session, case.assignee_id, entry, None, sensitive=True)
         except RecipientGone:
             log.warning("assigned staff member has no private chat with the bot")
+    return 1
+
+
+async def _send_appointment(data: BotData, session: AsyncSession, post: StaffPost) -> int:
+    """A new booking's card (linked through Appointment.staff_card_message_id, since a
+    StaffMessageLink needs a case), or a line under the card when she changed it."""
+    settings, notifier = data.settings, data.notifier
+    t = data.catalogs.get(settings.default_locale)
+    group = settings.staff_chat_id
+    appointment = (
+        await session.get(Appointment, post.appointment_id)
+        if post.appointment_id is not None
+        else None
+    )
+    if appointment is None:
+        return 0
+    user = await session.get(User, appointment.user_id) if appointment.user_id else None
+    no_shows = (
+        await appointments.no_show_count(session, appointment.user_id)
+        if appointment.user_id is not None
+        else 0
+    )
+    person = appointment_cards.Person(
+        name=user.name if user else None,
+        community=user.community if user else None,
+        no_shows=no_shows,
+    )
+    await session.commit()
+    text = appointment_cards.card_text(t, appointment, settings.office, person)
+    markup = appointment_cards.card_keyboard(t, appointment)
+    if post.kind == staff_posts.NEW_APPOINTMENT or appointment.staff_card_message_id is None:
+        card = await notifier.send(group, text, markup)
+        appointment.staff_card_message_id = card.message_id
+        if post.kind == staff_posts.NEW_APPOINTMENT:
+            return 1
+    else:
+        with contextlib.suppress(BadRequest):
+            await notifier.bot.edit_message_text(
+                text,
+                chat_id=group,
+                message_id=appointment.staff_card_message_id,
+                reply_markup=markup,
+            )
+    await notifier.send(
+        group,
+        appointment_cards.changed_text(t, appointment),
+        reply_to=appointment.staff_card_message_id,
+    )
     return 1
 
 

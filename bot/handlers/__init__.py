@@ -12,6 +12,7 @@ from telegram.ext import Application, CallbackQueryHandler
 
 from bot.context import BotContext
 from bot.handlers import (
+    appointments,
     errors,
     gate,
     my_cases,
@@ -21,6 +22,7 @@ from bot.handlers import (
     quick_exit,
     router,
     staff_admin,
+    staff_agenda,
     staff_cases,
     start,
 )
@@ -35,6 +37,7 @@ async def unknown_button(update: Update, context: BotContext) -> None:
 def register_all(app: Application) -> None:
     gate.register(app)
     staff_cases.register(app)
+    staff_agenda.register(app)
     quick_exit.register(app)
     start.register(app)
     needs.register(app)
@@ -42,6 +45,7 @@ def register_all(app: Application) -> None:
     network.register(app)
     privacy.register(app)
     staff_admin.register(app)
+    appointments.register(app)
     router.register(app)
     app.add_handler(CallbackQueryHandler(unknown_button))
     errors.register(app)

@@ -21,12 +21,17 @@ def imports_of(folder: str) -> dict[str, set[str]]:
     return found
 
 
+def is_within(name: str, module: str) -> bool:
+    """`bot.app` covers bot.app and bot.app.x, not bot.appointment_cards."""
+    return name == module or name.startswith(module + ".")
+
+
 def offenders(folder: str, forbidden: tuple[str, ...]) -> list[str]:
     return sorted(
         f"{path} imports {name}"
         for path, names in imports_of(folder).items()
         for name in names
-        if name.startswith(forbidden)
+        if any(is_within(name, module) for module in forbidden)
     )
 
 
@@ -56,4 +61,4 @@ def test_only_the_app_wires_handlers_and_jobs() -> None:
         for path, names in imports_of(folder).items():
             if path in allowed or path.startswith("bot/handlers/"):
                 continue
-            assert not any(n.startswith(("bot.handlers", "scheduler")) for n in names), path
+            assert not any(is_within(n, m) for n in names for m in ("bot.handlers", "scheduler")), path
