@@ -154,6 +154,10 @@ class BotRuntime:
                 [
                     BotCommand("pendientes", t("Open cases, oldest first")),
                     BotCommand("caso", t("A case's history: /caso OMM-000123")),
+                    BotCommand("agenda", t("Today's appointments (/agenda manana: tomorrow)")),
+                    BotCommand("horario", t("Weekly hours of each service")),
+                    BotCommand("cerrado", t("Close a day: /cerrado 2026-12-24")),
+                    BotCommand("extra", t("Extra hours: /extra 2026-12-19 14:00-16:00")),
                 ],
                 scope=BotCommandScopeChat(self.settings.staff_chat_id),
             )
