@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import load_office_settings
-from bot.db.models import Appointment
+from bot.db.models import Appointment, User
 from bot.services import reminders
 from tests.conftest import STAFF_CHAT_ID
 from tests.e2e.harness import OffsetClock, Person, buttons
@@ -96,3 +96,43 @@ async def test_book_confirm_remind_come_attended(
     await db.rollback()
     states = {(r.kind, r.status) for r in await reminders.reminders_of(db, number)}
     assert ("24h", "sent") in states and ("2h", "sent") not in states
+
+
+async def test_a_woman_who_blocked_the_bot_is_not_reminded_again_and_again(
+    ana: Person, fake: FakeTelegram, e2e_clock: OffsetClock, db: AsyncSession
+) -> None:
+    set_clock(e2e_clock, SUNDAY_EVENING)
+    await register(ana)
+    await ana.tap("ap")
+    await ana.tap("ap:s:legal")
+    await ana.tap("ap:d:legal:20301204")
+    await ana.tap("ap:t:legal:203012040900")
+    await ana.tap("ap:ok:legal:203012040900")
+    number = (await only_appointment(db)).id
+    fake.block(ana.user_id)
+
+    def attempts_to_her() -> int:
+        return len(
+            [c for c in fake.calls_to("sendMessage") if c.params.get("chat_id") == ana.user_id]
+        )
+
+    before = attempts_to_her()
+    # The 24-hour reminder is due: Telegram refuses it once (403).
+    set_clock(e2e_clock, datetime(2030, 12, 3, 9, 0, 30, tzinfo=GT))
+    await fake.wait_for_call(
+        "sendMessage",
+        lambda c: c.params.get("chat_id") == ana.user_id and c.status == 403,
+        timeout=10,
+    )
+    await asyncio.sleep(0.5)
+    assert attempts_to_her() == before + 1
+    await db.rollback()
+    user = await db.get(User, ana.user_id)
+    assert user is not None and user.active is False
+    # The 2-hour reminder is due too: nobody tries to write to her any more.
+    set_clock(e2e_clock, datetime(2030, 12, 4, 7, 0, 30, tzinfo=GT))
+    await asyncio.sleep(1.0)
+    assert attempts_to_her() == before + 1
+    await db.rollback()
+    states = {(r.kind, r.status) for r in await reminders.reminders_of(db, number)}
+    assert ("24h", "failed") in states and ("2h", "sent") not in states
