@@ -122,11 +122,14 @@ class Notifier:
         media: str,
         file_id: str,
         caption: str | None,
+        markup: InlineKeyboardMarkup | None = None,
         *,
         sensitive: bool = False,
     ) -> Message | None:
         try:
-            message = await self.send_media(user_id, media, file_id, caption, sensitive=sensitive)
+            message = await self.send_media(
+                user_id, media, file_id, caption, sensitive=sensitive, markup=markup
+            )
         except RecipientGone:
             await users.set_active(session, user_id, False)
             return None

@@ -411,6 +411,7 @@ async def relay_reply(update: Update, context: BotContext, case: Case, message: 
             part.media,
             part.file_id,
             f"{header}\n\n{part.text or ''}".strip(),
+            for_her(her_t, menu=True),
         )
     if delivered is None:
         await context.send(

@@ -247,3 +247,32 @@ async def test_other_groups_get_only_a_hint(fake: FakeTelegram, runtime, db: Asy
     before = len(fake.bot_messages(-100777))
     await neighbour.say("hola a todos")
     assert len(fake.bot_messages(-100777)) == before
+
+
+async def test_every_message_she_receives_offers_the_quick_exit(
+    ana: Person, admin_in_group: Person, fake: FakeTelegram, db: AsyncSession
+) -> None:
+    """A quick exit must always be one tap away, whatever arrives on her phone."""
+    await register(ana)
+    await report(ana, "food", "Necesito maíz")
+    card = await card_of(fake, "OMM-000001")
+    await admin_in_group.say("Puede venir el lunes", reply_to=card["message_id"])
+    fake.user_sends_photo(
+        ADMIN_ID, caption="La lista", chat_id=STAFF_CHAT_ID, reply_to_message_id=card["message_id"]
+    )
+    await fake.wait_for_message(ana.user_id, predicate=lambda m: m["kind"] == "photo", after=0)
+    await ana.tap("m")
+    await ana.tap("me")
+    await ana.tap("m")
+    await ana.tap("net")
+    for message in fake.bot_messages(ana.user_id):
+        markup = message.get("reply_markup") or {}
+        if markup.get("remove_keyboard"):
+            continue  # only removes the phone keyboard; the next message has the exit
+        inline = [b.get("callback_data") for row in markup.get("inline_keyboard", []) for b in row]
+        typed = [
+            b.get("text") if isinstance(b, dict) else b
+            for row in markup.get("keyboard", [])
+            for b in row
+        ]
+        assert "x" in inline or "🚪 Salida rápida" in typed, message
