@@ -7,6 +7,7 @@ Nothing here runs at import time: `load_settings()` is called once by `python -m
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import tomllib
@@ -237,6 +238,8 @@ class Settings:
     sweep_interval_seconds: float = 2.0
     # Long-polling wait for getUpdates.
     poll_timeout_seconds: int = 10
+    # Overall rate of broadcast messages (Telegram allows about 30 a second to many chats).
+    broadcast_messages_per_second: float = 30.0
 
     @property
     def bot_api_base_url(self) -> str:
@@ -350,6 +353,7 @@ def load_settings(env: Mapping[str, str] | None = None, *, read_dotenv: bool = T
 
     sweep = _float(env, "SWEEP_INTERVAL_SECONDS", 2.0)
     poll = int(_float(env, "POLL_TIMEOUT_SECONDS", 10))
+    broadcast_rate = _broadcast_rate(env)
 
     return Settings(
         bot_token=token,
@@ -365,7 +369,24 @@ def load_settings(env: Mapping[str, str] | None = None, *, read_dotenv: bool = T
         staff_messages_per_minute=max(1, per_minute),
         sweep_interval_seconds=max(0.05, sweep),
         poll_timeout_seconds=max(0, poll),
+        broadcast_messages_per_second=broadcast_rate,
     )
+
+
+def _broadcast_rate(env: Mapping[str, str]) -> float:
+    raw = env.get("BROADCAST_MESSAGES_PER_SECOND", "").strip()
+    if not raw:
+        return 30.0
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value <= 0:
+        raise ConfigError(
+            f"BROADCAST_MESSAGES_PER_SECOND must be a positive number like 30, got {raw!r}: "
+            "fix it in your .env file."
+        )
+    return value
 
 
 def load_office_settings(path: Path | None = None) -> OfficeSettings:

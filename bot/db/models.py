@@ -90,6 +90,8 @@ class User(Base):
     # False once Telegram says she blocked the bot; she is not written to until she returns.
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime]
+    # Set when she asked to receive no announcements (broadcasts); NULL = she gets them.
+    announcements_opt_out_at: Mapped[datetime | None]
 
 
 class ConversationState(Base):
@@ -417,3 +419,68 @@ class Reminder(Base):
     attempted_at: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+
+
+# ── Broadcasts ────────────────────────────────────────────────────────────────
+
+
+class BroadcastStatus(enum.StrEnum):
+    DRAFT = "draft"
+    SCHEDULED = "scheduled"  # waits for send_at
+    SENDING = "sending"  # deliveries materialised; the sender works through them
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class DeliveryStatus(enum.StrEnum):
+    PENDING = "pending"
+    CLAIMED = "claimed"  # a sender took it; its send has not begun
+    ATTEMPTING = "attempting"  # handed to Telegram; outcome not yet recorded
+    SENT = "sent"
+    BLOCKED = "blocked"  # she blocked the bot (or the chat is gone)
+    FAILED = "failed"  # refused, or unknown outcome (never sent twice)
+
+
+class Broadcast(Base):
+    """An announcement from the office to a segment of women (see services.broadcasts)."""
+
+    __tablename__ = "broadcasts"
+    __table_args__ = (Index("ix_broadcasts_status_send_at", "status", "send_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    text: Mapped[str] = mapped_column(Text)
+    photo_file_id: Mapped[str | None] = mapped_column(String(256))
+    # Who receives it, e.g. {"kind": "everyone"} or {"kind": "communities", "communities": [..]}.
+    audience: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    status: Mapped[str] = mapped_column(String(12), default=BroadcastStatus.DRAFT)
+    send_at: Mapped[datetime | None]
+    created_by: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime]
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    # The staff message showing its progress, edited as deliveries go out.
+    progress_chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    progress_message_id: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class BroadcastDelivery(Base):
+    """One woman's copy of a broadcast: sent at most once (same rule as reminders)."""
+
+    __tablename__ = "broadcast_deliveries"
+    __table_args__ = (
+        UniqueConstraint("broadcast_id", "user_id", name="uq_broadcast_deliveries_user"),
+        Index("ix_broadcast_deliveries_pending", "broadcast_id", "status", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    broadcast_id: Mapped[int] = mapped_column(
+        ForeignKey("broadcasts.id", ondelete="CASCADE", name="fk_broadcast_deliveries_broadcast_id")
+    )
+    # No foreign key: a woman who deletes her data leaves the row (its user_id orphaned).
+    user_id: Mapped[int] = mapped_column(BigInteger)
+    status: Mapped[str] = mapped_column(String(12), default=DeliveryStatus.PENDING)
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_at: Mapped[datetime | None]
+    attempted_at: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+    error: Mapped[str | None] = mapped_column(String(256))
