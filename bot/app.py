@@ -147,6 +147,7 @@ class BotRuntime:
                 [
                     BotCommand("start", t("Start / main menu")),
                     BotCommand("salir", t("Quick exit: erase this chat")),
+                    BotCommand("baja", t("Stop receiving announcements")),
                 ],
                 scope=BotCommandScopeAllPrivateChats(),
             )

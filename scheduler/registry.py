@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from telegram.ext import JobQueue
 
 from bot.services.reminders import new_claim_token
+from scheduler.broadcasts import send_broadcasts
 from scheduler.checkpoint import checkpoint_sqlite
 from scheduler.digest import post_daily_digest
 from scheduler.housekeeping import housekeeping
@@ -38,6 +39,15 @@ def register_jobs(
         interval=sweep_interval,
         first=0.2,
         name="reminders",
+        data=token,
+        job_kwargs={"max_instances": 1, "coalesce": True},
+    )
+    # One sender at a time: it starts due broadcasts and works through those sending.
+    job_queue.run_repeating(
+        send_broadcasts,
+        interval=sweep_interval,
+        first=0.3,
+        name="broadcasts",
         data=token,
         job_kwargs={"max_instances": 1, "coalesce": True},
     )

@@ -12,6 +12,7 @@ from telegram.ext import Application, CallbackQueryHandler
 
 from bot.context import BotContext
 from bot.handlers import (
+    announcements,
     appointments,
     errors,
     gate,
@@ -46,6 +47,7 @@ def register_all(app: Application) -> None:
     privacy.register(app)
     staff_admin.register(app)
     appointments.register(app)
+    announcements.register(app)
     router.register(app)
     app.add_handler(CallbackQueryHandler(unknown_button))
     errors.register(app)

@@ -1,0 +1,328 @@
+"""Send broadcasts at a steady rate, each woman at most once, resuming after a restart.
+
+One sender at a time (the job runs with max_instances=1). For each due broadcast it
+starts it (materialising its deliveries), then loops: claim a chunk of pending rows
+(about 0.1 s worth) and commit; look up who they go to (skipping women who opted out or
+became inactive since the start); mark the chunk `attempting` and commit; hand each to
+Telegram as the rate limiter allows, several requests in flight at once; record the
+outcomes of the chunk in one transaction.
+
+- A 429 that outlives the retry policy pauses everything for the time Telegram asks;
+  its delivery (certainly not delivered) goes back to pending, like the armed ones not
+  yet handed over.
+- She blocked the bot: the delivery is `blocked`, she becomes inactive, never retried.
+- A time-out or network error after the request left: `failed`, never retried (it may
+  have arrived; a duplicate announcement is worse than a missing one).
+- When the bot stops, the loop ends after the requests in flight; armed rows not handed
+  over go back to pending. A process killed outright leaves its armed rows `attempting`:
+  `release_stale_claims` marks them failed (at most once); its claimed-only rows go
+  back to pending. So a restart sends nobody twice, skips nobody after a clean stop,
+  and after a crash skips at most the two chunks armed at that moment (≈0.2 s of
+  messages: the one being recorded and the one being sent).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from telegram import Message
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+
+from bot.context import BotContext, BotData
+from bot.db.models import Broadcast
+from bot.keyboards import button, for_her
+from bot.notify import RecipientGone
+from bot.services import broadcasts, tracking
+from bot.telegram_retry import retry_after_seconds
+
+log = logging.getLogger(__name__)
+
+STOP_CALLBACK = "bc:stop"
+# The pacing keeps this share of the configured rate, with bursts of at most BURST_SHARE.
+PACE_SHARE = 0.98
+BURST_SHARE = 0.02
+# Requests started within one second — counted until their answer arrives, which is
+# after Telegram counted them — are kept below this share of the rate. A stall on
+# either side (a pause of our loop, a slow answer) then holds sending back instead of
+# letting late requests arrive bunched, which is what earns 429s at full speed.
+WINDOW_SHARE = 0.99
+# Requests in flight at once, and how much time one chunk covers.
+MAX_IN_FLIGHT = 64
+CHUNK_SECONDS = 0.1
+
+
+class RateLimiter:
+    """Overall pacing (token bucket + a one-second window) and a minimum gap per chat.
+
+    `acquire` before each request, `done` when its answer (or error) came back; both use
+    the monotonic clock.
+    """
+
+    def __init__(
+        self,
+        per_second: float,
+        per_chat_per_second: float = 1.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.rate = max(0.1, per_second * PACE_SHARE)
+        self.capacity = max(1.0, per_second * BURST_SHARE)
+        self.window_limit = max(1, math.floor(per_second * WINDOW_SHARE))
+        self.chat_gap = 1.0 / per_chat_per_second
+        self.clock = clock
+        self.tokens = 1.0
+        self.updated = clock()
+        self.paused_until = 0.0
+        self.chat_next: dict[int, float] = {}
+        self.in_flight = 0
+        self.finished: deque[float] = deque()
+
+    def pause(self, seconds: float) -> None:
+        """Telegram asked us to wait: nothing is sent before then."""
+        self.paused_until = max(self.paused_until, self.clock() + seconds)
+        self.tokens = 0.0
+
+    def _refill(self, now: float) -> None:
+        self.tokens = min(self.capacity, self.tokens + (now - self.updated) * self.rate)
+        self.updated = now
+
+    def _window_wait(self, now: float) -> float:
+        while self.finished and self.finished[0] <= now - 1.0:
+            self.finished.popleft()
+        if self.in_flight + len(self.finished) < self.window_limit:
+            return 0.0
+        return self.finished[0] + 1.0 - now if self.finished else 0.005
+
+    async def acquire(self, chat_id: int) -> None:
+        while True:
+            now = self.clock()
+            wait = max(
+                self.paused_until - now,
+                self.chat_next.get(chat_id, 0.0) - now,
+                self._window_wait(now),
+            )
+            if wait <= 0:
+                self._refill(now)
+                if self.tokens >= 1.0:
+                    self.tokens -= 1.0
+                    self.in_flight += 1
+                    self.chat_next[chat_id] = now + self.chat_gap
+                    if len(self.chat_next) > 10_000:
+                        self._forget_old(now)
+                    return
+                wait = (1.0 - self.tokens) / self.rate
+            await asyncio.sleep(max(wait, 0.0005))
+
+    def done(self) -> None:
+        """The request's answer arrived (or it failed): it leaves the window in a second."""
+        self.in_flight = max(0, self.in_flight - 1)
+        self.finished.append(self.clock())
+
+    def _forget_old(self, now: float) -> None:
+        self.chat_next = {chat: at for chat, at in self.chat_next.items() if at > now}
+
+
+@dataclass
+class _Outcomes:
+    sent: list[int] = field(default_factory=list)
+    blocked: list[int] = field(default_factory=list)
+    failed: dict[int, str] = field(default_factory=dict)
+    release: list[int] = field(default_factory=list)
+    tracked: list[tuple[int, int]] = field(default_factory=list)
+
+
+def _token(context: BotContext) -> str:
+    job = context.job
+    token = job.data if job is not None else None
+    assert isinstance(token, str), "the broadcast job needs its claim token as job data"
+    return token
+
+
+async def send_broadcasts(context: BotContext) -> None:
+    """The job: release dead processes' claims, start due broadcasts, send them."""
+    data, token = context.bot_data, _token(context)
+    async with data.session_factory() as session, session.begin():
+        released, failed = await broadcasts.release_stale_claims(session, data.clock.now())
+        due = await broadcasts.due_broadcasts(session, data.clock.now())
+    if released or failed:
+        log.warning(
+            "broadcast deliveries of a stopped process: %s released, %s failed (maybe sent)",
+            released,
+            failed,
+        )
+    limiter = _limiter(data)
+    for broadcast_id in due:
+        if not context.application.running:
+            return
+        await send_broadcast(
+            data, token, broadcast_id, limiter, lambda: context.application.running
+        )
+
+
+_LIMITERS: dict[int, RateLimiter] = {}
+
+
+def _limiter(data: BotData) -> RateLimiter:
+    """One limiter per bot, kept across job runs so pauses and pacing carry over."""
+    limiter = _LIMITERS.get(id(data))
+    if limiter is None:
+        limiter = RateLimiter(data.settings.broadcast_messages_per_second)
+        _LIMITERS[id(data)] = limiter
+    return limiter
+
+
+async def send_broadcast(
+    data: BotData,
+    token: str,
+    broadcast_id: int,
+    limiter: RateLimiter,
+    keep_going: Callable[[], bool],
+) -> None:
+    """Send one broadcast until it is done or the bot stops."""
+    async with data.session_factory() as session, session.begin():
+        created = await broadcasts.start(session, broadcast_id, data.clock.now())
+        broadcast = await session.get(Broadcast, broadcast_id)
+        if broadcast is None:
+            return
+        text, photo = broadcast.text, broadcast.photo_file_id
+    if created:
+        log.info("broadcast %s started: %s recipients", broadcast_id, created)
+    chunk = max(1, math.ceil(data.settings.broadcast_messages_per_second * CHUNK_SECONDS))
+    in_flight = asyncio.Semaphore(MAX_IN_FLIGHT)
+    # While one chunk's last answers arrive and are recorded, the next is claimed and
+    # sent: the database round trips do not leave gaps in the pace.
+    finishing: deque[asyncio.Task[None]] = deque()
+    try:
+        while keep_going():
+            async with data.session_factory() as session, session.begin():
+                batch = await broadcasts.claim_batch(
+                    session, broadcast_id, data.clock.now(), token, chunk
+                )
+            if not batch:
+                break
+            finishing.append(
+                await _send_chunk(data, token, batch, text, photo, limiter, in_flight, keep_going)
+            )
+            while len(finishing) > 1:
+                await finishing.popleft()
+    finally:
+        while finishing:
+            await finishing.popleft()
+    async with data.session_factory() as session, session.begin():
+        if await broadcasts.finish_if_complete(session, broadcast_id, data.clock.now()):
+            counts = await broadcasts.progress(session, broadcast_id)
+            log.info("broadcast %s done: %s", broadcast_id, counts)
+
+
+async def _send_chunk(
+    data: BotData,
+    token: str,
+    batch: list[broadcasts.ClaimedDelivery],
+    text: str,
+    photo: str | None,
+    limiter: RateLimiter,
+    in_flight: asyncio.Semaphore,
+    keep_going: Callable[[], bool],
+) -> asyncio.Task[None]:
+    """Arm and launch a chunk; the returned task waits for its answers and records them."""
+    outcomes = _Outcomes()
+    async with data.session_factory() as session, session.begin():
+        people = await broadcasts.recipients(session, [item.user_id for item in batch])
+        usable = []
+        for item in batch:
+            person = people.get(item.user_id)
+            if person is None or not person.reachable:
+                outcomes.failed[item.id] = "skipped: opted out, inactive or data deleted"
+            else:
+                usable.append(item)
+        await broadcasts.mark_failed(
+            session, list(outcomes.failed), token, data.clock.now(), "skipped"
+        )
+        outcomes.failed.clear()
+        await broadcasts.begin_attempt(session, [i.id for i in usable], token, data.clock.now())
+        armed = await broadcasts.attempting_ids(session, [i.id for i in usable], token)
+    tasks: list[asyncio.Task[None]] = []
+    for index, item in enumerate(usable):
+        if item.id not in armed:
+            continue
+        if not keep_going():
+            outcomes.release.extend(i.id for i in usable[index:] if i.id in armed)
+            break
+        await in_flight.acquire()
+        await limiter.acquire(item.user_id)
+        person = people[item.user_id]
+        tasks.append(
+            asyncio.create_task(
+                _send_one(data, item, person, text, photo, limiter, in_flight, outcomes)
+            )
+        )
+    return asyncio.create_task(_finish_chunk(data, token, tasks, outcomes))
+
+
+async def _finish_chunk(
+    data: BotData, token: str, tasks: list[asyncio.Task[None]], outcomes: _Outcomes
+) -> None:
+    if tasks:
+        await asyncio.gather(*tasks)
+    await _record(data, token, outcomes)
+
+
+async def _send_one(
+    data: BotData,
+    item: broadcasts.ClaimedDelivery,
+    person: broadcasts.Recipient,
+    text: str,
+    photo: str | None,
+    limiter: RateLimiter,
+    in_flight: asyncio.Semaphore,
+    outcomes: _Outcomes,
+) -> None:
+    try:
+        t = data.catalogs.get(person.locale)
+        # Like every message she gets: the quick exit is one tap away.
+        markup = for_her(t, [[button(t("🔕 Stop announcements"), "bc", "stop")]])
+        message: Message
+        if photo:
+            message = await data.notifier.send_media(
+                item.user_id, "photo", photo, text, markup=markup
+            )
+        else:
+            message = await data.notifier.send(item.user_id, text, markup)
+    except RetryAfter as exc:
+        wait = retry_after_seconds(exc)
+        log.warning("broadcast: Telegram asked to wait %.1fs; pausing", wait)
+        limiter.pause(wait)
+        outcomes.release.append(item.id)
+    except RecipientGone:
+        outcomes.blocked.append(item.id)
+    except (BadRequest, Forbidden) as exc:
+        outcomes.failed[item.id] = f"refused: {exc}"
+    except (NetworkError, TelegramError) as exc:
+        # Maybe delivered (the request may have left): never sent again.
+        outcomes.failed[item.id] = f"outcome unknown: {exc}"
+    except Exception as exc:
+        log.exception("broadcast delivery %s", item.id)
+        outcomes.failed[item.id] = f"error: {exc!r}"
+    else:
+        outcomes.sent.append(item.id)
+        outcomes.tracked.append((item.user_id, message.message_id))
+    finally:
+        limiter.done()
+        in_flight.release()
+
+
+async def _record(data: BotData, token: str, outcomes: _Outcomes) -> None:
+    now = data.clock.now()
+    async with data.session_factory() as session, session.begin():
+        await broadcasts.mark_sent(session, outcomes.sent, token, now)
+        await broadcasts.mark_blocked(session, outcomes.blocked, token, now)
+        for delivery_id, error in outcomes.failed.items():
+            await broadcasts.mark_failed(session, [delivery_id], token, now, error)
+        await broadcasts.release(session, outcomes.release, token)
+        if outcomes.tracked:
+            await tracking.track(session, outcomes.tracked, now)
