@@ -484,3 +484,101 @@ class BroadcastDelivery(Base):
     attempted_at: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]
     error: Mapped[str | None] = mapped_column(String(256))
+
+
+# ── Activities ────────────────────────────────────────────────────────────────
+
+
+class ActivityKind(enum.StrEnum):
+    PREGNANT_CLUB = "pregnant_club"
+    FAIR = "fair"
+    TRAINING = "training"
+    ENTREPRENEURSHIP_SCHOOL = "entrepreneurship_school"
+    NETWORK_MEETING = "network_meeting"
+    OTHER = "other"
+
+
+class ActivityStatus(enum.StrEnum):
+    SCHEDULED = "scheduled"
+    CANCELLED = "cancelled"
+
+
+class SignupStatus(enum.StrEnum):
+    GOING = "going"
+    WAITLIST = "waitlist"
+    CANCELLED = "cancelled"
+
+
+class Activity(Base):
+    """A club, fair or training the office runs: one date, or a series (see services.activities).
+
+    A series has `rrule` (RFC 5545, in the office's local time, its time of day taken from
+    `starts_at`). A row with `series_id` overrides one occurrence of that series: the one
+    that would have started at `occurrence_start`; it is edited, or cancelled by status.
+    """
+
+    __tablename__ = "activities"
+    __table_args__ = (
+        Index("ix_activities_status_starts_at", "status", "starts_at"),
+        UniqueConstraint("series_id", "occurrence_start", name="uq_activities_series_occurrence"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(String(256))
+    description: Mapped[str] = mapped_column(Text, default="")
+    place: Mapped[str] = mapped_column(String(256), default="")
+    # NULL: for the whole municipality.
+    community: Mapped[str | None] = mapped_column(String(128))
+    capacity: Mapped[int | None] = mapped_column(Integer)
+    photo_file_id: Mapped[str | None] = mapped_column(String(256))
+    starts_at: Mapped[datetime]
+    duration_minutes: Mapped[int] = mapped_column(Integer, default=60)
+    status: Mapped[str] = mapped_column(String(12), default=ActivityStatus.SCHEDULED)
+    rrule: Mapped[str | None] = mapped_column(String(512))
+    series_id: Mapped[int | None] = mapped_column(
+        ForeignKey("activities.id", ondelete="CASCADE", name="fk_activities_series_id"),
+        index=True,
+    )
+    occurrence_start: Mapped[datetime | None]
+    created_by: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class Signup(Base):
+    """She is going to (or waiting for a place at) one occurrence of an activity."""
+
+    __tablename__ = "signups"
+    __table_args__ = (
+        UniqueConstraint(
+            "activity_id", "occurrence_start", "user_id", name="uq_signups_occurrence_user"
+        ),
+        Index("ix_signups_occurrence_status", "activity_id", "occurrence_start", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    activity_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("activities.id", ondelete="CASCADE", name="fk_signups_activity_id")
+    )
+    # Which date of a series (UTC); for a one-off activity, its start.
+    occurrence_start: Mapped[datetime]
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE", name="fk_signups_user_id"), index=True
+    )
+    status: Mapped[str] = mapped_column(String(12), default=SignupStatus.GOING)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class ActivitySubscription(Base):
+    """A kind of activity she wants to hear about; no rows at all means every kind."""
+
+    __tablename__ = "activity_subscriptions"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE", name="fk_activity_subscriptions_user_id"),
+        primary_key=True,
+        autoincrement=False,
+    )
+    kind: Mapped[str] = mapped_column(String(32), primary_key=True)
