@@ -29,17 +29,8 @@ async def store_new(
         InboxUpdate.update_id
     )
     stored = set((await session.scalars(statement, rows)).all())
-    return [update_id for update_id, _ in rows_order(updates) if update_id in stored]
-
-
-def rows_order(updates: Sequence[tuple[int, str]]) -> list[tuple[int, str]]:
-    seen: set[int] = set()
-    ordered = []
-    for update_id, payload in updates:
-        if update_id not in seen:
-            seen.add(update_id)
-            ordered.append((update_id, payload))
-    return ordered
+    # `rows` holds each id once, in the order Telegram sent them.
+    return [row["update_id"] for row in rows if row["update_id"] in stored]
 
 
 async def claim_unprocessed(session: AsyncSession, limit: int = 1000) -> list[tuple[int, str]]:
