@@ -21,16 +21,17 @@ async def store_new(
     """Store the updates not seen before; return their ids (duplicates are dropped)."""
     if not updates:
         return []
+    # Each id once, in the order Telegram sent them.
+    unique = dict(updates)
     rows = [
         {"update_id": update_id, "payload": payload, "received_at": now, "attempts": 0}
-        for update_id, payload in dict(updates).items()
+        for update_id, payload in unique.items()
     ]
     statement = insert_or_ignore(session, InboxUpdate, ["update_id"]).returning(
         InboxUpdate.update_id
     )
     stored = set((await session.scalars(statement, rows)).all())
-    # `rows` holds each id once, in the order Telegram sent them.
-    return [row["update_id"] for row in rows if row["update_id"] in stored]
+    return [update_id for update_id in unique if update_id in stored]
 
 
 async def claim_unprocessed(session: AsyncSession, limit: int = 1000) -> list[tuple[int, str]]:
