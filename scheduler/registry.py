@@ -16,6 +16,10 @@ from scheduler.housekeeping import housekeeping
 from scheduler.reminders import release_stale_reminder_claims, send_due_reminders
 from scheduler.staff_posts import deliver_staff_posts
 
+# A sweep still running when the next is due is skipped, and missed runs are not
+# piled up: every job works through database rows, so the next run catches up.
+ONE_AT_A_TIME = {"max_instances": 1, "coalesce": True}
+
 
 def register_jobs(
     job_queue: JobQueue[Any],
@@ -30,7 +34,7 @@ def register_jobs(
         interval=sweep_interval,
         first=0.1,
         name="staff-posts",
-        job_kwargs={"max_instances": 1, "coalesce": True},
+        job_kwargs=ONE_AT_A_TIME,
     )
     # One claim token per running bot: its claims are its own, and a dead one's are stale.
     token = claim_token or new_claim_token()
@@ -40,7 +44,7 @@ def register_jobs(
         first=0.2,
         name="reminders",
         data=token,
-        job_kwargs={"max_instances": 1, "coalesce": True},
+        job_kwargs=ONE_AT_A_TIME,
     )
     # One sender at a time: it starts due broadcasts and works through those sending.
     job_queue.run_repeating(
@@ -49,7 +53,7 @@ def register_jobs(
         first=0.3,
         name="broadcasts",
         data=token,
-        job_kwargs={"max_instances": 1, "coalesce": True},
+        job_kwargs=ONE_AT_A_TIME,
     )
     job_queue.run_repeating(
         release_stale_reminder_claims,
@@ -57,26 +61,26 @@ def register_jobs(
         first=timedelta(seconds=5),
         name="reminder-claims",
         data=token,
-        job_kwargs={"max_instances": 1, "coalesce": True},
+        job_kwargs=ONE_AT_A_TIME,
     )
     if digest_time is not None:
         job_queue.run_daily(
             post_daily_digest,
             time=digest_time.replace(tzinfo=timezone) if timezone else digest_time,
             name="daily-digest",
-            job_kwargs={"max_instances": 1, "coalesce": True},
+            job_kwargs=ONE_AT_A_TIME,
         )
     job_queue.run_repeating(
         checkpoint_sqlite,
         interval=timedelta(seconds=30),
         first=timedelta(seconds=30),
         name="sqlite-checkpoint",
-        job_kwargs={"max_instances": 1, "coalesce": True},
+        job_kwargs=ONE_AT_A_TIME,
     )
     job_queue.run_repeating(
         housekeeping,
         interval=timedelta(hours=1),
         first=timedelta(seconds=30),
         name="housekeeping",
-        job_kwargs={"max_instances": 1, "coalesce": True},
+        job_kwargs=ONE_AT_A_TIME,
     )
