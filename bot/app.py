@@ -159,6 +159,10 @@ class BotRuntime:
                     BotCommand("horario", t("Weekly hours of each service")),
                     BotCommand("cerrado", t("Close a day: /cerrado 2026-12-24")),
                     BotCommand("extra", t("Extra hours: /extra 2026-12-19 14:00-16:00")),
+                    BotCommand("actividad", t("Create an activity step by step")),
+                    BotCommand("actividades", t("Upcoming activities: edit, cancel, attendance")),
+                    BotCommand("anuncio", t("Write an announcement to women")),
+                    BotCommand("anuncios", t("Scheduled and recent announcements")),
                 ],
                 scope=BotCommandScopeChat(self.settings.staff_chat_id),
             )

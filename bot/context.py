@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import (
     CallbackQuery,
+    ForceReply,
     InlineKeyboardMarkup,
     Message,
     ReplyKeyboardMarkup,
@@ -33,7 +34,7 @@ from bot.i18n import Catalogs, Translator
 if TYPE_CHECKING:
     from bot.notify import Notifier
 
-Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove
+Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | ForceReply
 
 
 class BotData:

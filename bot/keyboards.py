@@ -75,6 +75,7 @@ def main_menu(t: Translator) -> InlineKeyboardMarkup:
             [button(t("🔒 My data and language"), "me")],
             [button(t("📞 Contact the office"), "off")],
             [button(t("📅 Request an appointment"), "ap")],
+            [button(t("🗓️ Activities"), "ac")],
         ],
     )
 

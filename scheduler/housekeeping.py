@@ -1,9 +1,10 @@
-"""Forget what is no longer needed: processed update ids, message ids past 48 hours."""
+"""Forget what is no longer needed: processed update ids, message ids past 48 hours,
+staff drafts abandoned for a week."""
 
 from __future__ import annotations
 
 from bot.context import BotContext
-from bot.services import inbox, tracking
+from bot.services import inbox, staff_drafts, tracking
 
 
 async def housekeeping(context: BotContext) -> None:
@@ -12,3 +13,4 @@ async def housekeeping(context: BotContext) -> None:
     async with data.session_factory() as session, session.begin():
         await inbox.prune(session, now)
         await tracking.prune(session, now)
+        await staff_drafts.purge_stale(session, now)

@@ -569,6 +569,8 @@ class Signup(Base):
     status: Mapped[str] = mapped_column(String(12), default=SignupStatus.GOING)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+    # Set by staff from the attendance list when she came.
+    attended_at: Mapped[datetime | None]
 
 
 class ActivitySubscription(Base):
@@ -582,3 +584,27 @@ class ActivitySubscription(Base):
         autoincrement=False,
     )
     kind: Mapped[str] = mapped_column(String(32), primary_key=True)
+
+
+# ── Staff drafts ──────────────────────────────────────────────────────────────
+
+
+class StaffDraft(Base):
+    """Something a staff member is composing step by step in a staff chat (an activity,
+    an announcement), kept in the database so a restart does not lose it.
+
+    `prompt_message_id` is the bot's latest question: a reply to it is the next answer.
+    """
+
+    __tablename__ = "staff_drafts"
+    __table_args__ = (Index("ix_staff_drafts_prompt", "chat_id", "prompt_message_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    author_id: Mapped[int] = mapped_column(BigInteger)
+    step: Mapped[str] = mapped_column(String(32), default="")
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    prompt_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]

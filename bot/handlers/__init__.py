@@ -12,6 +12,7 @@ from telegram.ext import Application, CallbackQueryHandler
 
 from bot.context import BotContext
 from bot.handlers import (
+    activities,
     announcements,
     appointments,
     errors,
@@ -22,9 +23,12 @@ from bot.handlers import (
     privacy,
     quick_exit,
     router,
+    staff_activities,
     staff_admin,
     staff_agenda,
+    staff_broadcasts,
     staff_cases,
+    staff_drafts,
     start,
 )
 from bot.handlers.common import stale_button
@@ -37,9 +41,12 @@ async def unknown_button(update: Update, context: BotContext) -> None:
 
 def register_all(app: Application) -> None:
     gate.register(app)
+    staff_drafts.register(app)
     staff_cases.register(app)
     staff_agenda.register(app)
     quick_exit.register(app)
+    # Before start: `/start act_…` (from a poster's QR code) opens that activity.
+    activities.register(app)
     start.register(app)
     needs.register(app)
     my_cases.register(app)
@@ -48,6 +55,8 @@ def register_all(app: Application) -> None:
     staff_admin.register(app)
     appointments.register(app)
     announcements.register(app)
+    staff_activities.register(app)
+    staff_broadcasts.register(app)
     router.register(app)
     app.add_handler(CallbackQueryHandler(unknown_button))
     errors.register(app)

@@ -1,0 +1,81 @@
+"""Helpers for the step-by-step flows staff use in the staff group (see services.staff_drafts).
+
+A text answer is a reply to the bot's question: the question is sent with ForceReply
+(selective), which opens the reply box on the phone of the staff member who started
+the draft, and only hers. Choices are buttons whose data carry the draft id, so an old
+or forged button finds no draft and changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from telegram import ForceReply, InlineKeyboardMarkup, Message, Update
+
+from bot.context import BotContext
+from bot.db.models import StaffDraft
+from bot.i18n import Translator
+from bot.services import staff_drafts
+
+# (update, context, draft, the staff member's reply) -> None
+DraftStepHandler = Callable[[Update, BotContext, StaffDraft, Message], Awaitable[None]]
+
+
+def staff_t(context: BotContext) -> Translator:
+    """Staff texts are in the office's default language."""
+    return context.bot_data.catalogs.get(context.settings.default_locale)
+
+
+async def ask(
+    context: BotContext,
+    draft: StaffDraft,
+    question: str,
+    *,
+    step: str,
+    placeholder: str | None = None,
+    reply_to: int | None = None,
+) -> Message:
+    """Ask the next typed answer of a draft; her reply to this message is routed to `step`."""
+    message = await context.send(
+        draft.chat_id,
+        question,
+        ForceReply(selective=True, input_field_placeholder=placeholder),
+        reply_to=reply_to,
+    )
+    staff_drafts.update(draft, context.now(), step=step, prompt_message_id=message.message_id)
+    return message
+
+
+async def show_choices(
+    update: Update,
+    context: BotContext,
+    draft: StaffDraft,
+    text: str,
+    markup: InlineKeyboardMarkup,
+    *,
+    step: str,
+) -> Message | None:
+    """Show a step answered with buttons: edit the pressed message, or send a new one."""
+    staff_drafts.update(draft, context.now(), step=step)
+    return await context.show(update, text, markup)
+
+
+async def own_draft(
+    update: Update, context: BotContext, draft_id: int | None, kind: str
+) -> StaffDraft | None:
+    """The draft a button names, if it exists and the person pressing it is its author.
+
+    Anyone else is told whose it is (by a pop-up, nothing changes).
+    """
+    person = update.effective_user
+    draft = await staff_drafts.get(context.session, draft_id, kind) if draft_id else None
+    t = staff_t(context)
+    if draft is None:
+        await context.answer(t("This draft is finished or no longer exists."), alert=True)
+        return None
+    if person is None or person.id != draft.author_id:
+        await context.answer(
+            t("Only the person who started this draft can continue it."), alert=True
+        )
+        return None
+    return draft
