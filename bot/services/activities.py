@@ -51,7 +51,7 @@ EDITABLE_FIELDS = frozenset(
     {"title", "description", "place", "capacity", "photo_file_id", "starts_at", "duration_minutes"}
 )
 SERIES_ONLY_FIELDS = frozenset({"kind", "community", "rrule"})
-_DEEP_LINK = re.compile(r"act_([1-9][0-9]{0,11})_([0-9]{12})")
+_DEEP_LINK = re.compile(r"act_([1-9][0-9]{0,11})(?:_([0-9]{12}))?")
 
 
 @dataclass(frozen=True)
@@ -637,22 +637,28 @@ async def set_subscriptions(
 # ── Deep links ─────────────────────────────────────────────────────────────────
 
 
-def deep_link_payload(activity_id: int, occurrence_start: datetime) -> str:
-    """A /start payload naming one date: `act_<id>_<yyyymmddhhmm UTC>` (≤ 64 chars)."""
-    _check_aware(occurrence_start, "occurrence_start")
+def deep_link_payload(activity_id: int, occurrence_start: datetime | None = None) -> str:
+    """A /start payload (≤ 64 chars): `act_<id>` names the activity (for a series, a poster
+    that stays valid: it opens the next date); `act_<id>_<yyyymmddhhmm UTC>` one date."""
     if activity_id < 1:
         raise InvalidInput("activity id must be positive")
+    if occurrence_start is None:
+        return f"act_{activity_id}"
+    _check_aware(occurrence_start, "occurrence_start")
     return f"act_{activity_id}_{occurrence_start.astimezone(UTC):%Y%m%d%H%M}"
 
 
-def parse_deep_link(payload: str) -> tuple[int, datetime]:
-    """The activity id and occurrence start of a payload; InvalidInput if it is not one.
+def parse_deep_link(payload: str) -> tuple[int, datetime | None]:
+    """The activity id and, when the link names one date, its start; InvalidInput if the
+    payload is not an activity link.
 
-    The caller still checks that the date exists (`get_occurrence`).
+    The caller still checks that the activity or date exists (`get_occurrence`).
     """
     match = _DEEP_LINK.fullmatch(payload)
     if match is None:
         raise InvalidInput("not an activity link")
+    if match.group(2) is None:
+        return int(match.group(1)), None
     try:
         start = datetime.strptime(match.group(2), "%Y%m%d%H%M").replace(tzinfo=UTC)
     except ValueError:

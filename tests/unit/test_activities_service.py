@@ -229,7 +229,12 @@ def test_a_deep_link_round_trips_and_forged_ones_are_refused() -> None:
     assert payload == "act_123456_202701051500"
     assert len(payload) <= 64
     assert activities.parse_deep_link(payload) == (123456, start)
+    # A poster for a whole series names only the activity: it opens the next date.
+    assert activities.deep_link_payload(7) == "act_7"
+    assert activities.parse_deep_link("act_7") == (7, None)
     forged = [
+        "act_",
+        "act_07",
         "",
         "act_1_2027010515",
         "act_0_202701051500",
