@@ -461,6 +461,12 @@ class Broadcast(Base):
     # The staff message showing its progress, edited as deliveries go out.
     progress_chat_id: Mapped[int | None] = mapped_column(BigInteger)
     progress_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    # An announcement about an activity carries a "see it and sign up" button for this
+    # date (or, without `occurrence_start`, the activity's next date).
+    activity_id: Mapped[int | None] = mapped_column(
+        ForeignKey("activities.id", ondelete="SET NULL", name="fk_broadcasts_activity_id")
+    )
+    occurrence_start: Mapped[datetime | None]
 
 
 class BroadcastDelivery(Base):

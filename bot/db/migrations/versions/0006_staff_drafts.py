@@ -1,4 +1,4 @@
-"""staff drafts; attendance on sign-ups
+"""staff drafts; attendance on sign-ups; announcements about an activity
 
 Revision ID: 0006
 Revises: 0005
@@ -34,9 +34,21 @@ def upgrade() -> None:
         batch_op.create_index("ix_staff_drafts_prompt", ["chat_id", "prompt_message_id"])
     with op.batch_alter_table("signups", schema=None) as batch_op:
         batch_op.add_column(sa.Column("attended_at", sa.DateTime(timezone=True), nullable=True))
+    with op.batch_alter_table("broadcasts", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("activity_id", sa.Integer(), nullable=True))
+        batch_op.add_column(
+            sa.Column("occurrence_start", sa.DateTime(timezone=True), nullable=True)
+        )
+        batch_op.create_foreign_key(
+            "fk_broadcasts_activity_id", "activities", ["activity_id"], ["id"], ondelete="SET NULL"
+        )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("broadcasts", schema=None) as batch_op:
+        batch_op.drop_constraint("fk_broadcasts_activity_id", type_="foreignkey")
+        batch_op.drop_column("occurrence_start")
+        batch_op.drop_column("activity_id")
     with op.batch_alter_table("signups", schema=None) as batch_op:
         batch_op.drop_column("attended_at")
     with op.batch_alter_table("staff_drafts", schema=None) as batch_op:
