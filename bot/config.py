@@ -121,6 +121,10 @@ class SchedulingSettings:
     reminder_offsets_hours: tuple[float, ...] = (24, 2)
     # Local time at which staff get the day's agenda.
     daily_digest_time: time = time(7, 30)
+    # Local times at which women going to an activity are reminded of it: the day before
+    # and the morning of. None: that reminder is not sent.
+    activity_reminder_day_before: time | None = time(18, 0)
+    activity_reminder_morning_of: time | None = time(7, 0)
 
     @property
     def reminder_offsets(self) -> tuple[timedelta, ...]:
@@ -553,8 +557,30 @@ def _parse_appointments(data: Mapping[str, Any]) -> dict[str, Any]:
         "scheduling": SchedulingSettings(
             reminder_offsets_hours=tuple(sorted(offsets, reverse=True)),
             daily_digest_time=time(int(match.group(1)), int(match.group(2) or 0)),
+            activity_reminder_day_before=_optional_time(
+                raw_scheduling, "activity_reminder_day_before", time(18, 0)
+            ),
+            activity_reminder_morning_of=_optional_time(
+                raw_scheduling, "activity_reminder_morning_of", time(7, 0)
+            ),
         ),
     }
+
+
+def _optional_time(table: Mapping[str, Any], name: str, default: time) -> time | None:
+    """A local time like "18:00" in [scheduling]; an empty string turns the thing off."""
+    if name not in table:
+        return default
+    value = table[name]
+    if isinstance(value, str) and not value.strip():
+        return None
+    match = _TIME.match(value.strip()) if isinstance(value, str) else None
+    if match is None:
+        raise OfficeValueError(
+            f'{name} in [scheduling] must be a time like "{default:%H:%M}", or "" to send '
+            f"no such reminder, got {value!r}"
+        )
+    return time(int(match.group(1)), int(match.group(2) or 0))
 
 
 def _minutes(moment: time) -> int:

@@ -9,6 +9,10 @@ from zoneinfo import ZoneInfo
 from telegram.ext import JobQueue
 
 from bot.services.reminders import new_claim_token
+from scheduler.activity_reminders import (
+    release_stale_activity_reminder_claims,
+    send_activity_reminders,
+)
 from scheduler.broadcasts import send_broadcasts
 from scheduler.checkpoint import checkpoint_sqlite
 from scheduler.digest import post_daily_digest
@@ -52,6 +56,23 @@ def register_jobs(
         interval=sweep_interval,
         first=0.3,
         name="broadcasts",
+        data=token,
+        job_kwargs=ONE_AT_A_TIME,
+    )
+    # Reminders of activities: written when due, claimed and sent like appointments'.
+    job_queue.run_repeating(
+        send_activity_reminders,
+        interval=sweep_interval,
+        first=0.4,
+        name="activity-reminders",
+        data=token,
+        job_kwargs=ONE_AT_A_TIME,
+    )
+    job_queue.run_repeating(
+        release_stale_activity_reminder_claims,
+        interval=timedelta(minutes=1),
+        first=timedelta(seconds=6),
+        name="activity-reminder-claims",
         data=token,
         job_kwargs=ONE_AT_A_TIME,
     )

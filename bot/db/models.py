@@ -614,3 +614,42 @@ class StaffDraft(Base):
     prompt_message_id: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+
+
+# ── Activity reminders ────────────────────────────────────────────────────────
+
+
+class ActivityReminder(Base):
+    """A reminder of one date of an activity to a woman going (see services.activity_reminders).
+
+    Written by the sweep only once it is due, sent at most once. The unique constraint
+    makes a second row for the same sign-up, slot ("day_before", "morning_of") and local
+    day of the date impossible, however many sweeps run at once.
+    """
+
+    __tablename__ = "activity_reminders"
+    __table_args__ = (
+        UniqueConstraint(
+            "signup_id", "slot", "occurrence_day", name="uq_activity_reminders_signup_slot_day"
+        ),
+        Index("ix_activity_reminders_status_due", "status", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    signup_id: Mapped[int] = mapped_column(
+        Integer,
+        ForeignKey("signups.id", ondelete="CASCADE", name="fk_activity_reminders_signup_id"),
+    )
+    slot: Mapped[str] = mapped_column(String(12))
+    # The office-local day of the start it reminds of: a date moved to another day is
+    # reminded again, a date moved within its day is not.
+    occurrence_day: Mapped[date] = mapped_column(Date)
+    # When to send it; after a failed attempt, when to try again.
+    due_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(12), default=ReminderStatus.PENDING)
+    claimed_at: Mapped[datetime | None]
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    # Set just before the message is handed to Telegram (never sent twice).
+    attempted_at: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)

@@ -49,6 +49,8 @@ def test_the_example_file_offers_four_services() -> None:
     assert office.scheduling.reminder_offsets_hours == (24, 2)
     assert office.scheduling.reminder_offsets == (timedelta(hours=24), timedelta(hours=2))
     assert office.scheduling.daily_digest_time == time(7, 30)
+    assert office.scheduling.activity_reminder_day_before == time(18, 0)
+    assert office.scheduling.activity_reminder_morning_of == time(7, 0)
     # What was there before is untouched.
     assert office.category("violence") is not None and office.communities
 
@@ -71,6 +73,27 @@ def test_scheduling_values_are_read_and_offsets_sorted(tmp_path: Path) -> None:
     office = load_office_settings(path)
     assert office.scheduling.reminder_offsets_hours == (48, 1.5)
     assert office.scheduling.daily_digest_time == time(6, 5)
+    # Activity reminders keep their defaults when not mentioned.
+    assert office.scheduling.activity_reminder_day_before == time(18, 0)
+    assert office.scheduling.activity_reminder_morning_of == time(7, 0)
+
+
+def test_activity_reminder_times_are_read_and_an_empty_one_is_off(tmp_path: Path) -> None:
+    path = office_file(
+        tmp_path,
+        '[scheduling]\nactivity_reminder_day_before = "19:30"\nactivity_reminder_morning_of = ""\n',
+    )
+    scheduling = load_office_settings(path).scheduling
+    assert scheduling.activity_reminder_day_before == time(19, 30)
+    assert scheduling.activity_reminder_morning_of is None
+    path = office_file(
+        tmp_path,
+        '[scheduling]\nactivity_reminder_day_before = "  "\n'
+        'activity_reminder_morning_of = "6:05"\n',
+    )
+    scheduling = load_office_settings(path).scheduling
+    assert scheduling.activity_reminder_day_before is None
+    assert scheduling.activity_reminder_morning_of == time(6, 5)
 
 
 @pytest.mark.parametrize(
@@ -124,6 +147,10 @@ def service(extra: str) -> str:
         ("[scheduling]\nreminder_offsets_hours = [2, 2]\n", "reminder_offsets_hours"),
         ('[scheduling]\nreminder_offsets_hours = "24"\n', "reminder_offsets_hours"),
         ('[scheduling]\ndaily_digest_time = "7.30am"\n', "daily_digest_time"),
+        ('[scheduling]\nactivity_reminder_day_before = "6pm"\n', "activity_reminder_day_before"),
+        ("[scheduling]\nactivity_reminder_day_before = 18\n", "activity_reminder_day_before"),
+        ('[scheduling]\nactivity_reminder_morning_of = "24:00"\n', "activity_reminder_morning_of"),
+        ("[scheduling]\nactivity_reminder_morning_of = false\n", "activity_reminder_morning_of"),
     ],
 )
 def test_bad_values_are_one_sentence_naming_the_problem(
