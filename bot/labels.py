@@ -44,3 +44,22 @@ def label(t: Translator, table: dict[str, str], key: str | None) -> str:
     if key is None:
         return "—"
     return t(table[key]) if key in table else key
+
+
+# Kinds of activity, with an emoji each: staff pick them, women filter by them.
+ACTIVITY_KINDS = {
+    "pregnant_club": ("🤰", N_("Pregnant women's club")),
+    "fair": ("🧺", N_("Fair")),
+    "training": ("📚", N_("Training")),
+    "entrepreneurship_school": ("💼", N_("Entrepreneurship school")),
+    "network_meeting": ("🤝", N_("Women's network meeting")),
+    "other": ("✨", N_("Other activity")),
+}
+
+
+def activity_kind_label(t: Translator, kind: str) -> str:
+    """E.g. "🤰 Club de embarazadas"; an unknown kind is shown as it is stored."""
+    if kind not in ACTIVITY_KINDS:
+        return f"✨ {kind}"
+    emoji, name = ACTIVITY_KINDS[kind]
+    return f"{emoji} {t(name)}"

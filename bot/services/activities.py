@@ -24,7 +24,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrule, rrulestr
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -35,6 +35,7 @@ from bot.db.models import (
     ActivitySubscription,
     Signup,
     SignupStatus,
+    User,
 )
 from bot.services.errors import AlreadyDone, InvalidInput, NotFound
 
@@ -324,8 +325,10 @@ async def edit_series(
 ) -> Activity:
     """Change a one-off activity, or every date of a series (edited dates keep their edits).
 
-    Moving a series' `starts_at` or changing its rule changes which dates exist; sign-ups
-    and overrides for dates that no longer exist are left for the caller to handle.
+    An edited date keeps its own changes and follows the series in every other field.
+    Moving a one-off moves its sign-ups with it. Moving a series' `starts_at` or changing
+    its rule changes which dates exist; sign-ups and overrides for dates that no longer
+    exist are left for the caller to handle (tell those women: `next_signups`).
     """
     unknown = set(changes) - EDITABLE_FIELDS - SERIES_ONLY_FIELDS
     if unknown:
@@ -338,11 +341,40 @@ async def edit_series(
         changes["starts_at"] = _to_minute(changes["starts_at"])
     if "title" in changes:
         changes["title"] = changes["title"].strip()
+    moved_from = activity.starts_at if activity.rrule is None else None
+    if activity.rrule is not None:
+        await _follow_series(session, activity, changes, now)
     for name, value in changes.items():
         setattr(activity, name, value)
     activity.updated_at = now
+    if moved_from is not None and activity.rrule is None and activity.starts_at != moved_from:
+        # A one-off has one date, named by its start: her sign-up moves with it.
+        await session.execute(
+            update(Signup)
+            .where(Signup.activity_id == activity_id, Signup.occurrence_start == moved_from)
+            .values(occurrence_start=activity.starts_at, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
     await session.flush()
     return activity
+
+
+async def _follow_series(
+    session: AsyncSession, series: Activity, changes: Mapping[str, Any], now: datetime
+) -> None:
+    """An edited date keeps what was changed for it, and follows the series in the rest:
+    a field it still shares with the series gets the series' new value."""
+    shared = [n for n in changes if n in EDITABLE_FIELDS and n != "starts_at"]
+    if not shared:
+        return
+    for override in (await _overrides(session, [series.id]))[series.id]:
+        followed = False
+        for name in shared:
+            if getattr(override, name) == getattr(series, name):
+                setattr(override, name, changes[name])
+                followed = True
+        if followed:
+            override.updated_at = now
 
 
 async def edit_occurrence(
@@ -598,6 +630,101 @@ async def who_is_coming(
     if after is not None:
         statement = statement.where(Signup.occurrence_start >= after)
     return sorted(set((await session.scalars(statement)).all()))
+
+
+@dataclass(frozen=True)
+class Attendee:
+    """One woman on a date's list, for staff: who she is and whether she came."""
+
+    signup_id: int
+    user_id: int
+    name: str | None
+    community: str | None
+    status: str
+    attended: bool
+
+
+async def attendance(
+    session: AsyncSession, activity_id: int, occurrence_start: datetime
+) -> list[Attendee]:
+    """The list staff check at the door: going first, then the waitlist (as `attendees`)."""
+    signups = await attendees(session, activity_id, occurrence_start)
+    ids = {s.user_id for s in signups}
+    people = (
+        {u.id: u for u in await session.scalars(select(User).where(User.id.in_(ids)))}
+        if ids
+        else {}
+    )
+    found = []
+    for signup in signups:
+        person = people.get(signup.user_id)
+        found.append(
+            Attendee(
+                signup_id=signup.id,
+                user_id=signup.user_id,
+                name=person.name if person is not None else None,
+                community=person.community if person is not None else None,
+                status=signup.status,
+                attended=signup.attended_at is not None,
+            )
+        )
+    return found
+
+
+async def counts(
+    session: AsyncSession, activity_id: int, occurrence_start: datetime
+) -> tuple[int, int]:
+    """(going, waiting) for one date."""
+    signups = await attendees(session, activity_id, occurrence_start)
+    going = sum(1 for s in signups if s.status == SignupStatus.GOING)
+    return going, len(signups) - going
+
+
+async def mark_attended(
+    session: AsyncSession, signup_id: int, attended: bool, now: datetime
+) -> Signup:
+    """Staff mark that she came (or undo it). Going or waitlisted: a woman waiting for a
+    place may come anyway; a cancelled sign-up is NotFound."""
+    signup = await session.get(Signup, signup_id)
+    if signup is None or signup.status == SignupStatus.CANCELLED:
+        raise NotFound(f"sign-up {signup_id}")
+    signup.attended_at = now if attended else None
+    signup.updated_at = now
+    await session.flush()
+    return signup
+
+
+async def next_signups(
+    session: AsyncSession, activity_id: int, after: datetime
+) -> dict[int, datetime]:
+    """Each woman going to (or waiting for) a date from `after` on, with her first such
+    date: to tell her once when the whole series changes."""
+    rows = await session.execute(
+        select(Signup.user_id, func.min(Signup.occurrence_start))
+        .where(
+            Signup.activity_id == activity_id,
+            Signup.status.in_((SignupStatus.GOING, SignupStatus.WAITLIST)),
+            Signup.occurrence_start >= after,
+        )
+        .group_by(Signup.user_id)
+    )
+    return {user_id: _as_utc(first) for user_id, first in rows.all()}
+
+
+def _as_utc(value: datetime) -> datetime:
+    # SQLite hands back naive datetimes for aggregates; the column stores UTC.
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+async def next_dates(
+    session: AsyncSession, activity_id: int, now: datetime, tz: ZoneInfo, days: int = 120
+) -> list[Occurrence]:
+    """The coming dates of one activity (a one-off has at most one)."""
+    activity = await _series(session, activity_id)
+    overrides = await _overrides(session, [activity.id]) if activity.rrule else {}
+    return occurrences(
+        activity, now, now + timedelta(days=days), tz, overrides.get(activity.id, ())
+    )
 
 
 # ── Subscriptions ──────────────────────────────────────────────────────────────

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.engine import create_engine, create_session_factory
-from bot.db.models import Activity, ActivityKind, Signup, SignupStatus
+from bot.db.models import Activity, ActivityKind, Signup, SignupStatus, User
 from bot.services import activities, users
 from bot.services.errors import AlreadyDone, InvalidInput, NotFound
 
@@ -272,3 +272,69 @@ async def test_invalid_rules_and_fields_are_refused(session: AsyncSession) -> No
         await one_off(session, kind="party")
     with pytest.raises(InvalidInput):
         await one_off(session, starts_at=datetime(2026, 12, 1, 9))  # naive
+
+
+async def test_staff_mark_who_came_from_the_list(session: AsyncSession) -> None:
+    await women(session, ANA, BEA)
+    her = await session.get(User, ANA)
+    assert her is not None
+    her.name = "Ana"
+    activity = await one_off(session, capacity=1)
+    start = activity.starts_at
+    await activities.sign_up(session, activity.id, start, ANA, NOW, tz=GT)
+    await activities.sign_up(session, activity.id, start, BEA, NOW + timedelta(minutes=1), tz=GT)
+    listed = await activities.attendance(session, activity.id, start)
+    assert [(p.user_id, p.name, p.status, p.attended) for p in listed] == [
+        (ANA, "Ana", "going", False),
+        (BEA, None, "waitlist", False),
+    ]
+    assert await activities.counts(session, activity.id, start) == (1, 1)
+    later = start + timedelta(minutes=5)
+    signup = await activities.mark_attended(session, listed[1].signup_id, True, later)
+    assert signup.attended_at == later  # a woman waiting for a place may come anyway
+    await activities.mark_attended(session, listed[1].signup_id, False, later)
+    assert signup.attended_at is None
+    await activities.cancel_signup(session, activity.id, start, BEA, NOW)
+    with pytest.raises(NotFound):
+        await activities.mark_attended(session, listed[1].signup_id, True, later)
+    with pytest.raises(NotFound):
+        await activities.mark_attended(session, 999999, True, later)
+
+
+async def test_moving_a_one_off_moves_her_sign_up(session: AsyncSession) -> None:
+    await women(session, ANA)
+    activity = await one_off(session)
+    await activities.sign_up(session, activity.id, activity.starts_at, ANA, NOW, tz=GT)
+    moved = at(date(2026, 12, 2), 15)
+    await activities.edit_series(session, activity.id, NOW, starts_at=moved)
+    assert await activities.who_is_coming(session, activity.id, moved) == [ANA]
+    assert (await activities.get_occurrence(session, activity.id, moved, GT)).key == moved
+
+
+async def test_an_edited_date_follows_the_series_in_what_it_did_not_change(
+    session: AsyncSession,
+) -> None:
+    series = await club(session, place="Centro de salud")
+    january = at(date(2027, 1, 5), 9)
+    await activities.edit_occurrence(session, series.id, january, NOW, GT, place="Salón")
+    await activities.edit_series(session, series.id, NOW, title="Club de mamás", place="Escuela")
+    found = await activities.get_occurrence(session, series.id, january, GT)
+    assert found.details.title == "Club de mamás"  # it shared the title: it follows
+    assert found.details.place == "Salón"  # its own place stays
+    december = await activities.get_occurrence(session, series.id, at(date(2026, 12, 1), 9), GT)
+    assert december.details.place == "Escuela"
+
+
+async def test_each_woman_is_named_once_with_her_first_coming_date(session: AsyncSession) -> None:
+    await women(session, ANA, BEA)
+    series = await club(session)
+    december, january = at(date(2026, 12, 1), 9), at(date(2027, 1, 5), 9)
+    for key, who in ((december, ANA), (january, ANA), (january, BEA)):
+        await activities.sign_up(session, series.id, key, who, NOW, tz=GT)
+    assert await activities.next_signups(session, series.id, NOW) == {ANA: december, BEA: january}
+    assert await activities.next_signups(session, series.id, december + timedelta(hours=1)) == {
+        ANA: january,
+        BEA: january,
+    }
+    dates = await activities.next_dates(session, series.id, NOW, GT, days=50)
+    assert [o.key for o in dates] == [december, january]

@@ -1,0 +1,467 @@
+"""Activities from the staff group: the step-by-step wizard, the card, QR code, edit one
+date or the series, cancel, attendance; non-staff and stale buttons change nothing."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.app import BotRuntime
+from bot.db.engine import create_engine, create_session_factory
+from bot.db.models import Activity, AuditEvent, Signup, StaffDraft
+from bot.i18n import Catalogs
+from bot.services import activities, users
+from tests.conftest import ADMIN_ID, STAFF_CHAT_ID, make_settings
+from tests.e2e.harness import JsonDict, OffsetClock, Person, buttons, settle
+from tests.fake_telegram import FakeTelegram
+
+TZ = ZoneInfo("America/Guatemala")
+ES = Catalogs(TZ, "es").get("es")
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+NOT_A_PHOTO = ES(
+    "That is not a photo. Please send a picture as a photo (not as a file), or press «Skip»."
+).split(".")[0]
+ANA, BEA = 610001, 610002
+
+
+@pytest.fixture
+def db_url(database_url: str) -> str:
+    """These journeys run on SQLite and on PostgreSQL."""
+    return database_url
+
+
+def first_tuesday_after(day: date) -> date:
+    """The first Tuesday of the month after next (always weeks ahead)."""
+    month = day.month + 2
+    year = day.year + (month - 1) // 12
+    first = date(year, (month - 1) % 12 + 1, 1)
+    return first + timedelta(days=(1 - first.weekday()) % 7)
+
+
+def local(moment: datetime) -> datetime:
+    return moment.astimezone(TZ)
+
+
+def newest_with(person: Person, suffix: str) -> tuple[JsonDict, str]:
+    """The newest bot message with a button whose callback data ends with `suffix`."""
+    for message in reversed(person.fake.bot_messages(person.chat)):
+        for _, data in buttons(message):
+            if data.endswith(suffix):
+                return message, data
+    raise AssertionError(f"no button ending {suffix!r}:\n{person.fake.dump_chat(person.chat)}")
+
+
+async def tap_end(person: Person, suffix: str) -> JsonDict | None:
+    message, data = newest_with(person, suffix)
+    return await person.press_data(message["message_id"], data)
+
+
+def question(person: Person) -> JsonDict:
+    """The bot's newest ForceReply question in the chat."""
+    for message in reversed(person.fake.bot_messages(person.chat)):
+        if (message.get("reply_markup") or {}).get("force_reply"):
+            return message
+    raise AssertionError(f"no question:\n{person.fake.dump_chat(person.chat)}")
+
+
+async def reply(person: Person, text: str) -> JsonDict:
+    asked = question(person)
+    await person.say(text, reply_to=asked["message_id"])
+    return asked
+
+
+async def seed_series(
+    db_url: str, now: datetime, *, rrule: str | None = "FREQ=WEEKLY;BYDAY=TU"
+) -> tuple[int, list[datetime]]:
+    """A weekly series (or a one-off) from next week, and two women, through the services:
+    Ana going to the first date, Bea to the second. Returns the id and the first dates."""
+    today = now.astimezone(TZ).date()
+    first = today + timedelta(days=7 + (1 - today.weekday()) % 7)
+    starts_at = datetime.combine(first, time(9), tzinfo=TZ).astimezone(UTC)
+    engine = create_engine(db_url)
+    try:
+        async with create_session_factory(engine)() as session:
+            for user_id, name in ((ANA, "Ana"), (BEA, "Bea")):
+                user = await users.give_consent(session, user_id, "es", now)
+                user.name, user.community = name, "Aldea Palestina"
+                users.finish_registration(user, now)
+            activity = await activities.create(
+                session,
+                kind="training",
+                title="Taller de costura",
+                place="Salón municipal",
+                starts_at=starts_at,
+                capacity=10,
+                rrule=rrule,
+                now=now,
+            )
+            dates = [o.key for o in await activities.next_dates(session, activity.id, now, TZ)]
+            await activities.sign_up(session, activity.id, dates[0], ANA, now, tz=TZ)
+            if len(dates) > 1:
+                await activities.sign_up(session, activity.id, dates[1], BEA, now, tz=TZ)
+            await session.commit()
+            return activity.id, dates
+    finally:
+        await engine.dispose()
+
+
+def add_women(fake: FakeTelegram) -> None:
+    fake.add_user(ANA, first_name="Ana")
+    fake.add_user(BEA, first_name="Bea")
+
+
+# ── Creating ───────────────────────────────────────────────────────────────────
+
+
+async def test_a_monthly_first_tuesday_club_is_created_step_by_step(
+    admin_in_group: Person, fake: FakeTelegram, db: AsyncSession, e2e_clock: OffsetClock
+) -> None:
+    group = admin_in_group
+    day = first_tuesday_after(e2e_clock.now().astimezone(TZ).date())
+    await group.say("/actividad")
+    await tap_end(group, ":kind:pregnant_club")
+    await reply(group, "Club de embarazadas")
+    await reply(group, "Con el centro de salud. Traer carné.")
+
+    # The date: unreadable, then past, then right; the same question each time.
+    asked = await reply(group, "el martes que viene")
+    again = question(group)
+    assert again["message_id"] != asked["message_id"]
+    assert ES("I could not read that date and time.") in again["text"]
+    assert "25/12 9:00" in again["text"]
+    await reply(group, "01/01/2020 9:00")
+    assert (
+        ES("That moment has already passed ({when}). Please give a date in the future.").split("{")[
+            0
+        ]
+        in question(group)["text"]
+    )
+    await reply(group, f"{day:%d/%m/%Y} 9:00")
+
+    await tap_end(group, ":dur:120")
+    await reply(group, "Centro de salud")
+    # Communities come a page at a time.
+    await tap_end(group, ":cpg:1")
+    community_message, _ = newest_with(group, ":com:9")
+    assert "Colonia Los Ángeles" in [label for label, _ in buttons(community_message)]
+    await tap_end(group, ":com:9")
+
+    # Capacity: typed, with a zero and a word refused first.
+    await tap_end(group, ":cap:type")
+    await reply(group, "0")
+    assert "5000" in question(group)["text"]
+    await reply(group, "veinte")
+    await reply(group, "25")
+
+    # Photo: text that is not "skip" is refused kindly; a photo is taken.
+    await reply(group, "aquí va la foto")
+    asked = question(group)
+    assert NOT_A_PHOTO in asked["text"]
+    fake.user_sends_sticker(
+        ADMIN_ID, chat_id=STAFF_CHAT_ID, reply_to_message_id=asked["message_id"]
+    )
+    await settle(group.runtime, fake)
+    asked = question(group)
+    assert NOT_A_PHOTO in asked["text"]
+    fake.user_sends_photo(ADMIN_ID, chat_id=STAFF_CHAT_ID, reply_to_message_id=asked["message_id"])
+    await settle(group.runtime, fake)
+
+    repeat_message, _ = newest_with(group, ":rep:monthly_nth")
+    labels = dict((data.rsplit(":", 1)[-1], label) for label, data in buttons(repeat_message))
+    assert "martes" in labels["monthly_nth"].lower() or "tuesday" in labels["monthly_nth"].lower()
+    assert "9:00" in labels["monthly_nth"]
+    await tap_end(group, ":rep:monthly_nth")
+    summary = group.last()
+    assert summary is not None and "Club de embarazadas" in summary["text"]
+    card = await tap_end(group, ":ok")
+    assert card is not None
+
+    await db.rollback()
+    activity = (await db.scalars(select(Activity))).one()
+    assert activity.rrule == "FREQ=MONTHLY;BYDAY=+1TU"
+    assert activity.kind == "pregnant_club" and activity.capacity == 25
+    assert activity.community == "Colonia Los Ángeles" and activity.duration_minutes == 120
+    assert activity.place == "Centro de salud" and activity.photo_file_id
+    assert activity.description.startswith("Con el centro de salud")
+    dates = await activities.next_dates(db, activity.id, e2e_clock.now(), TZ, days=120)
+    assert len(dates) >= 3
+    for occurrence in dates:
+        when = local(occurrence.starts_at)
+        assert (when.weekday(), when.hour, when.minute) == (1, 9, 0)
+        assert when.day <= 7
+    assert local(dates[0].starts_at).date() == day
+    assert (await db.scalars(select(StaffDraft))).all() == []
+    assert "activity_create" in [e.action for e in (await db.scalars(select(AuditEvent))).all()]
+
+    # The card: link, and the buttons staff need.
+    link = f"https://t.me/{fake.bot_username}?start=act_{activity.id}"
+    assert link in card["text"]
+    datas = [d for _, d in buttons(card)]
+    assert f"sx:qr:{activity.id}" in datas
+    assert any(d.startswith(f"sb:act:{activity.id}:") for d in datas)
+
+    # The QR code: a real PNG, sent as a file named after the activity, link in the caption.
+    sent = await group.tap(f"sx:qr:{activity.id}")
+    assert sent is not None and sent["kind"] == "document"
+    document = sent["content"]["document"]
+    assert document["file_name"] == f"actividad-{activity.id}.png"
+    assert link in sent["caption"]
+    data = fake.files[document["file_id"]]["data"]
+    assert data.startswith(PNG_SIGNATURE) and len(data) > 200
+
+
+async def test_a_restart_in_the_middle_of_the_wizard_keeps_the_draft(
+    fake: FakeTelegram, db_url: str, e2e_clock: OffsetClock, db: AsyncSession
+) -> None:
+    first = BotRuntime(make_settings(db_url, fake.url), clock=e2e_clock)
+    await first.start()
+    group = Person(fake, first, ADMIN_ID, chat_id=STAFF_CHAT_ID)
+    await group.say("/actividad")
+    await tap_end(group, ":kind:fair")
+    await reply(group, "Feria de artesanías")
+    await first.stop()
+
+    second = BotRuntime(make_settings(db_url, fake.url), clock=e2e_clock)
+    await second.start()
+    try:
+        group = Person(fake, second, ADMIN_ID, chat_id=STAFF_CHAT_ID)
+        await tap_end(group, ":skip")
+        await reply(group, "mañana 10:00")
+        await tap_end(group, ":dur:480")
+        await reply(group, "Parque central")
+        await tap_end(group, ":com:all")
+        await tap_end(group, ":cap:0")
+        await tap_end(group, ":skip")
+        await tap_end(group, ":rep:none")
+        await tap_end(group, ":ok")
+        await db.rollback()
+        activity = (await db.scalars(select(Activity))).one()
+        assert activity.title == "Feria de artesanías" and activity.kind == "fair"
+        assert activity.rrule is None and activity.capacity is None
+        assert activity.community is None and activity.description == ""
+        assert activity.photo_file_id is None
+    finally:
+        await second.stop()
+
+
+async def test_outsiders_cannot_create_or_press_staff_buttons(
+    outsider_in_group: Person, admin_in_group: Person, db: AsyncSession, e2e_clock: OffsetClock
+) -> None:
+    answer = await outsider_in_group.say("/actividad")
+    assert answer is not None and answer["text"] == ES("Sorry, only the office staff can do this.")
+    await outsider_in_group.say("/actividades")
+    # An outsider pressing a real button (forged data) changes nothing and is recorded.
+    await admin_in_group.say("/actividad")
+    message, data = newest_with(admin_in_group, ":kind:fair")
+    await outsider_in_group.press_data(message["message_id"], data)
+    alert = outsider_in_group.callback_answer()
+    assert alert.get("text") == ES("Sorry, only the office staff can do this.")
+    await db.rollback()
+    draft = (await db.scalars(select(StaffDraft))).one()
+    assert draft.step == "kind"
+    actions = [e.action for e in (await db.scalars(select(AuditEvent))).all()]
+    assert "refused_activity_create" in actions and "refused_activity_list" in actions
+    assert "refused_activity_button" in actions
+
+
+async def test_stale_and_forged_buttons_change_nothing(
+    admin_in_group: Person, db: AsyncSession, db_url: str, e2e_clock: OffsetClock
+) -> None:
+    group = admin_in_group
+    activity_id, dates = await seed_series(db_url, e2e_clock.now())
+    await group.say("/actividades")
+    listing = group.last()
+    assert listing is not None
+    mid = listing["message_id"]
+    stamp = f"{dates[0]:%Y%m%d%H%M}"
+    wrong_day = f"{dates[0] + timedelta(days=1):%Y%m%d%H%M}"
+    for forged in (
+        f"sx:card:{activity_id}:{wrong_day}",  # not a date of the series
+        f"sx:card:99999:{stamp}",
+        f"sx:card:{activity_id}:2026zz",
+        f"sx:cy:{activity_id}:{stamp}:everything",
+        "sx:at:99999:0",
+        "sx:qr:99999",
+        "sx:d:99999:kind:fair",
+        "sx:nonsense",
+    ):
+        await group.press_data(mid, forged, check=False)
+        assert group.callback_answer().get("show_alert"), forged
+    # A wizard button of a step already done is stale too.
+    await group.say("/actividad")
+    message, data = newest_with(group, ":kind:training")
+    await tap_end(group, ":kind:fair")
+    await group.press_data(message["message_id"], data, check=False)
+    assert group.callback_answer().get("show_alert")
+    await db.rollback()
+    assert (await db.scalars(select(StaffDraft))).one().data.get("kind") == "fair"
+    series = await db.get(Activity, activity_id)
+    assert series is not None and series.status == "scheduled"
+
+
+# ── Edit, cancel, attendance ───────────────────────────────────────────────────
+
+
+async def card_of(group: Person, activity_id: int, key: datetime) -> JsonDict:
+    await group.say("/actividades")
+    card = await group.tap(f"sx:card:{activity_id}:{key:%Y%m%d%H%M}")
+    assert card is not None
+    return card
+
+
+async def test_editing_one_date_or_the_series_tells_the_women_going(
+    admin_in_group: Person,
+    fake: FakeTelegram,
+    db: AsyncSession,
+    db_url: str,
+    e2e_clock: OffsetClock,
+) -> None:
+    group = admin_in_group
+    add_women(fake)
+    activity_id, dates = await seed_series(db_url, e2e_clock.now())
+    first, second = dates[0], dates[1]
+    st = f"{first:%Y%m%d%H%M}"
+    await card_of(group, activity_id, first)
+
+    # Only the first date moves to another place: Ana (going that day) is told, Bea not.
+    await group.tap(f"sx:ed:{activity_id}:{st}")
+    await group.tap(f"sx:ef:{activity_id}:{st}:place")
+    await group.tap(f"sx:es:{activity_id}:{st}:place:one")
+    await reply(group, "Salón comunal")
+    await db.rollback()
+    override = (await db.scalars(select(Activity).where(Activity.series_id == activity_id))).one()
+    assert override.place == "Salón comunal" and override.occurrence_start == first
+    series = await db.get(Activity, activity_id)
+    assert series is not None and series.place == "Salón municipal"
+    ana_notice = fake.last_bot_message(ANA)
+    assert ana_notice is not None and "Salón comunal" in ana_notice["text"]
+    datas = [d for _, d in buttons(ana_notice)]
+    assert f"ac:v:{activity_id}:{st}" in datas and "x" in datas
+    assert fake.bot_messages(BEA) == []
+
+    # The whole series gets a new title: both are told, each about her own date.
+    await group.tap(f"sx:ed:{activity_id}:{st}")
+    await group.tap(f"sx:ef:{activity_id}:{st}:title")
+    await group.tap(f"sx:es:{activity_id}:{st}:title:all")
+    await reply(group, "x" * 300)  # too long: refused, asked again
+    assert (
+        ES("The title must be text of up to {n} characters.").format(n=256)
+        in question(group)["text"]
+    )
+    await reply(group, "Taller de costura y bordado")
+    await db.rollback()
+    series = await db.get(Activity, activity_id)
+    assert series is not None and series.title == "Taller de costura y bordado"
+    bea_notice = fake.last_bot_message(BEA)
+    assert bea_notice is not None and "bordado" in bea_notice["text"]
+    assert f"ac:v:{activity_id}:{second:%Y%m%d%H%M}" in [d for _, d in buttons(bea_notice)]
+    assert "bordado" in (fake.last_bot_message(ANA) or {}).get("text", "")
+    assert "activity_edit" in [e.action for e in (await db.scalars(select(AuditEvent))).all()]
+
+
+async def test_moving_a_one_off_moves_its_sign_ups(
+    admin_in_group: Person,
+    fake: FakeTelegram,
+    db: AsyncSession,
+    db_url: str,
+    e2e_clock: OffsetClock,
+) -> None:
+    group = admin_in_group
+    add_women(fake)
+    activity_id, dates = await seed_series(db_url, e2e_clock.now(), rrule=None)
+    st = f"{dates[0]:%Y%m%d%H%M}"
+    await card_of(group, activity_id, dates[0])
+    await group.tap(f"sx:ed:{activity_id}:{st}")
+    await group.tap(f"sx:ef:{activity_id}:{st}:when")  # a one-off: no "which dates?"
+    new_day = local(dates[0]).date() + timedelta(days=2)
+    await reply(group, f"{new_day:%d/%m/%Y} 15:30")
+    await db.rollback()
+    activity = await db.get(Activity, activity_id)
+    assert activity is not None
+    assert local(activity.starts_at).replace(tzinfo=None) == datetime.combine(new_day, time(15, 30))
+    signup = (await db.scalars(select(Signup).where(Signup.user_id == ANA))).one()
+    assert signup.occurrence_start == activity.starts_at
+    notice = fake.last_bot_message(ANA)
+    assert notice is not None
+    assert f"ac:v:{activity_id}:{activity.starts_at.astimezone(UTC):%Y%m%d%H%M}" in [
+        d for _, d in buttons(notice)
+    ]
+
+
+async def test_cancelling_one_date_tells_the_women_going_that_day(
+    admin_in_group: Person,
+    fake: FakeTelegram,
+    db: AsyncSession,
+    db_url: str,
+    e2e_clock: OffsetClock,
+) -> None:
+    group = admin_in_group
+    add_women(fake)
+    activity_id, dates = await seed_series(db_url, e2e_clock.now())
+    st = f"{dates[0]:%Y%m%d%H%M}"
+    await card_of(group, activity_id, dates[0])
+    await group.tap(f"sx:cx:{activity_id}:{st}")
+    question_message = await group.tap(f"sx:cq:{activity_id}:{st}:one")
+    assert question_message is not None
+    await db.rollback()
+    assert (await db.get(Activity, activity_id)).status == "scheduled"  # type: ignore[union-attr]
+    await group.tap(f"sx:cy:{activity_id}:{st}:one")
+    await db.rollback()
+    found = await activities.next_dates(db, activity_id, e2e_clock.now(), TZ)
+    assert dates[0] not in [o.key for o in found] and dates[1] in [o.key for o in found]
+    notice = fake.last_bot_message(ANA)
+    assert notice is not None and "Taller de costura" in notice["text"]
+    assert "x" in [d for _, d in buttons(notice)]
+    assert fake.bot_messages(BEA) == []
+    # Pressing "yes" again: already cancelled, nothing more is sent.
+    before = len(fake.bot_messages(ANA))
+    await group.press_data(
+        question_message["message_id"], f"sx:cy:{activity_id}:{st}:one", check=False
+    )
+    assert group.callback_answer().get("show_alert")
+    assert len(fake.bot_messages(ANA)) == before
+
+    # The whole series: Bea (going to the second date) is told.
+    st2 = f"{dates[1]:%Y%m%d%H%M}"
+    await card_of(group, activity_id, dates[1])
+    await group.tap(f"sx:cx:{activity_id}:{st2}")
+    await group.tap(f"sx:cq:{activity_id}:{st2}:all")
+    await group.tap(f"sx:cy:{activity_id}:{st2}:all")
+    await db.rollback()
+    series = await db.get(Activity, activity_id)
+    assert series is not None and series.status == "cancelled"
+    assert fake.last_bot_message(BEA) is not None
+
+
+async def test_attendance_list_and_marking_who_came(
+    admin_in_group: Person,
+    fake: FakeTelegram,
+    db: AsyncSession,
+    db_url: str,
+    e2e_clock: OffsetClock,
+) -> None:
+    group = admin_in_group
+    activity_id, dates = await seed_series(db_url, e2e_clock.now())
+    st = f"{dates[0]:%Y%m%d%H%M}"
+    await card_of(group, activity_id, dates[0])
+    listing = await group.tap(f"sx:att:{activity_id}:{st}")
+    assert listing is not None and "Ana" in listing["text"] and "Aldea Palestina" in listing["text"]
+    assert "Bea" not in listing["text"]  # she goes to another date
+    _, data = newest_with(group, ":0")
+    assert data.startswith("sx:at:")
+    marked = await group.tap(data)
+    assert marked is not None and "✅" in [label[0] for label, _ in buttons(marked)]
+    await db.rollback()
+    signup = (await db.scalars(select(Signup).where(Signup.user_id == ANA))).one()
+    assert signup.attended_at is not None
+    # Pressing again undoes it.
+    await group.tap(data)
+    await db.rollback()
+    await db.refresh(signup)
+    assert signup.attended_at is None
+    actions = [e.action for e in (await db.scalars(select(AuditEvent))).all()]
+    assert {"activity_attendance", "activity_attended", "activity_not_attended"} <= set(actions)
