@@ -54,12 +54,15 @@ def for_her(
     return InlineKeyboardMarkup(all_rows)
 
 
-def consent(t: Translator) -> InlineKeyboardMarkup:
+def consent(t: Translator, *, link: str | None = None) -> InlineKeyboardMarkup:
+    """Consent buttons; `link` is the deep-link payload she came with (nothing is stored
+    before consent, so it travels in the buttons' callback data)."""
+    carried = (link,) if link else ()
     return for_her(
         t,
         [
-            [button(t("✅ I agree"), "c", "y", t.locale)],
-            [button(t("❌ No, thank you"), "c", "n", t.locale)],
+            [button(t("✅ I agree"), "c", "y", t.locale, *carried)],
+            [button(t("❌ No, thank you"), "c", "n", t.locale, *carried)],
             [button("🌐 Español / English", "lang", "pick")],
         ],
     )

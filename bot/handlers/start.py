@@ -1,6 +1,11 @@
-"""Welcome, privacy notice and consent, short registration, the main menu, office contacts."""
+"""Welcome, privacy notice and consent, short registration, the main menu, office contacts,
+and deep links (`/start <payload>`), which lead her where they point once she is registered."""
 
 from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
 from telegram import Contact, ReplyKeyboardRemove, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
@@ -9,6 +14,7 @@ from bot.config import SUPPORTED_LOCALES
 from bot.context import BotContext
 from bot.db.models import ConversationState
 from bot.handlers.common import (
+    Handler,
     StepHandler,
     arg,
     int_arg,
@@ -21,6 +27,44 @@ from bot.keyboards import age_groups as age_keyboard
 from bot.keyboards import button, consent, for_her, main_menu, paged_choices, parse_cb, share_phone
 from bot.services import conversation, users
 from bot.services.users import MAX_COMMUNITY_LENGTH, MAX_NAME_LENGTH
+
+# ── Deep links ─────────────────────────────────────────────────────────────────
+# `/start <payload>` from a link or a poster's QR code. A feature claims the payloads
+# that start with its prefix (activities: `act_`), so this module need not know it.
+# Before consent nothing is stored: the payload rides in the consent buttons' callback
+# data, then in her registration state (`LINK`), and she lands on it when registered.
+LINK = "link"
+_LINK_SHAPE = re.compile(r"[A-Za-z0-9_]{1,40}")
+
+
+@dataclass(frozen=True)
+class Landing:
+    """Where a deep link leads: a screen to show, or a note that it is gone."""
+
+    show: Handler | None = None
+    note: str | None = None
+
+
+LinkResolver = Callable[[BotContext, str], Awaitable[Landing | None]]
+_RESOLVERS: dict[str, LinkResolver] = {}
+
+
+def open_links(prefix: str, resolver: LinkResolver) -> None:
+    """Let `resolver` decide where payloads starting with `prefix` lead (None: nowhere)."""
+    _RESOLVERS[prefix] = resolver
+
+
+async def resolve_link(context: BotContext, payload: str | None) -> Landing | None:
+    if payload is None or not _LINK_SHAPE.fullmatch(payload):
+        return None
+    for prefix, resolver in _RESOLVERS.items():
+        if payload.startswith(prefix):
+            return await resolver(context, payload)
+    return None
+
+
+def _with_note(note: str | None, text: str) -> str:
+    return f"{note}\n\n{text}" if note else text
 
 
 def welcome_text(context: BotContext) -> str:
@@ -45,8 +89,12 @@ def office_contacts_text(context: BotContext) -> str:
     return "\n".join(lines)
 
 
-async def show_welcome(update: Update, context: BotContext) -> None:
-    await context.show(update, welcome_text(context), consent(context.t))
+async def show_welcome(
+    update: Update, context: BotContext, *, link: str | None = None, note: str | None = None
+) -> None:
+    await context.show(
+        update, _with_note(note, welcome_text(context)), consent(context.t, link=link)
+    )
 
 
 async def show_menu(update: Update, context: BotContext, *, text: str | None = None) -> None:
@@ -67,16 +115,24 @@ async def ensure_registered(update: Update, context: BotContext) -> bool:
 
 
 async def start(update: Update, context: BotContext) -> None:
-    """/start (also from deep links): welcome or menu."""
-    if await ensure_registered(update, context):
-        user = context.user
-        assert user is not None
-        await conversation.clear_state(context.session, user.id)
-        await show_menu(
-            update,
-            context,
-            text=context.t("Hello, {name} 🌸 What do you need?").format(name=user.name),
-        )
+    """/start: welcome or menu; from a deep link, where it leads (kept until she is registered)."""
+    payload = context.args[0] if context.args else None
+    landing = await resolve_link(context, payload)
+    link = payload if landing is not None and landing.show is not None else None
+    note = landing.note if landing is not None else None
+    user = context.user
+    if user is None:
+        await show_welcome(update, context, link=link, note=note)
+        return
+    if user.registered_at is None:
+        await ask_name(update, context, link=link, note=note)
+        return
+    await conversation.clear_state(context.session, user.id)
+    if landing is not None and landing.show is not None:
+        await landing.show(update, context)
+        return
+    greeting = context.t("Hello, {name} 🌸 What do you need?").format(name=user.name)
+    await show_menu(update, context, text=_with_note(note, greeting))
 
 
 async def menu(update: Update, context: BotContext) -> None:
@@ -98,6 +154,9 @@ async def on_consent(update: Update, context: BotContext) -> None:
     person = update.effective_user
     assert person is not None
     choice = arg(parts, 1)
+    link = arg(parts, 3)
+    if link is not None and not _LINK_SHAPE.fullmatch(link):
+        link = None
     if arg(parts, 2) in SUPPORTED_LOCALES:
         # The language she picked on the welcome screen (not stored before consent).
         context.scope.locale = str(arg(parts, 2))
@@ -113,7 +172,7 @@ async def on_consent(update: Update, context: BotContext) -> None:
             + "\n\n"
             + t("If you change your mind, tap «I agree».")
         )
-        await context.show(update, text, consent(t))
+        await context.show(update, text, consent(t, link=link))
         return
     if choice != "y":
         await stale_button(update, context)
@@ -122,20 +181,35 @@ async def on_consent(update: Update, context: BotContext) -> None:
         context.scope.user = await users.give_consent(
             context.session, person.id, context.scope.locale, context.now()
         )
-    await ask_name(update, context)
+    await ask_name(update, context, link=link)
 
 
-async def ask_name(update: Update, context: BotContext) -> None:
+async def _registration_step(context: BotContext, step: str, link: str | None = None) -> None:
+    """Move her to a registration step, keeping the deep link she came with (if any)."""
+    user = context.user
+    assert user is not None
+    if link is None:
+        link = state_data(await conversation.get_state(context.session, user.id)).get(LINK)
+    data = {LINK: link} if link else {}
+    await conversation.set_state(context.session, user.id, step, data, context.now())
+
+
+async def ask_name(
+    update: Update, context: BotContext, *, link: str | None = None, note: str | None = None
+) -> None:
     user, person = context.user, update.effective_user
     assert user is not None and person is not None
     t = context.t
-    await conversation.set_state(context.session, user.id, Step.REG_NAME, {}, context.now())
+    await _registration_step(context, Step.REG_NAME, link)
     telegram_name = person.first_name[:MAX_NAME_LENGTH]
     await context.show(
         update,
-        t(
-            "Thank you 🌸 What is your name?\n\nIn Telegram you are «{name}». Use it, or type the name you want us to use."
-        ).format(name=telegram_name),
+        _with_note(
+            note,
+            t(
+                "Thank you 🌸 What is your name?\n\nIn Telegram you are «{name}». Use it, or type the name you want us to use."
+            ).format(name=telegram_name),
+        ),
         for_her(t, [[button(t("✅ Use «{name}»").format(name=telegram_name[:20]), "r", "name")]]),
     )
 
@@ -144,7 +218,7 @@ async def ask_community(update: Update, context: BotContext, page: int = 0) -> N
     user = context.user
     assert user is not None
     t = context.t
-    await conversation.set_state(context.session, user.id, Step.REG_COMMUNITY, {}, context.now())
+    await _registration_step(context, Step.REG_COMMUNITY)
     await context.show(
         update,
         t("Which community do you live in?"),
@@ -154,15 +228,13 @@ async def ask_community(update: Update, context: BotContext, page: int = 0) -> N
 
 async def ask_age(update: Update, context: BotContext) -> None:
     assert context.user is not None
-    await conversation.set_state(context.session, context.user.id, Step.REG_AGE, {}, context.now())
+    await _registration_step(context, Step.REG_AGE)
     await context.show(update, context.t("How old are you?"), age_keyboard(context.t))
 
 
 async def ask_phone(update: Update, context: BotContext) -> None:
     assert context.user is not None and update.effective_chat is not None
-    await conversation.set_state(
-        context.session, context.user.id, Step.REG_PHONE, {}, context.now()
-    )
+    await _registration_step(context, Step.REG_PHONE)
     t = context.t
     await context.send(
         update.effective_chat.id,
@@ -178,6 +250,7 @@ async def finish_registration(update: Update, context: BotContext) -> None:
     user = context.user
     assert user is not None and update.effective_chat is not None
     t = context.t
+    link = state_data(await conversation.get_state(context.session, user.id)).get(LINK)
     users.finish_registration(user, context.now())
     await conversation.clear_state(context.session, user.id)
     await context.send(
@@ -185,8 +258,18 @@ async def finish_registration(update: Update, context: BotContext) -> None:
         t("✅ Thank you, {name}. You are registered.").format(name=user.name),
         ReplyKeyboardRemove(),
     )
+    # She came from a link (a poster): take her there now, instead of the plain menu.
+    landing = await resolve_link(context, link if isinstance(link, str) else None)
+    if landing is not None and landing.show is not None:
+        await landing.show(update, context)
+        return
     await context.send(
-        update.effective_chat.id, t("What do you need? Choose an option 👇"), main_menu(t)
+        update.effective_chat.id,
+        _with_note(
+            landing.note if landing is not None else None,
+            t("What do you need? Choose an option 👇"),
+        ),
+        main_menu(t),
     )
 
 
@@ -228,9 +311,7 @@ async def on_community_button(update: Update, context: BotContext, parts: list[s
         users.update_profile(user, community=communities[index])
         await ask_age(update, context)
     elif action == "other":
-        await conversation.set_state(
-            context.session, user.id, Step.REG_COMMUNITY_OTHER, {}, context.now()
-        )
+        await _registration_step(context, Step.REG_COMMUNITY_OTHER)
         await context.show(
             update, context.t("Please type the name of your community."), for_her(context.t)
         )

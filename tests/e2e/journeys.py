@@ -34,3 +34,16 @@ async def only_case(db: AsyncSession) -> Case:
     rows = (await db.scalars(select(Case).options(selectinload(Case.entries)))).all()
     assert len(rows) == 1, rows
     return rows[0]
+
+
+async def register_from_link(
+    woman: Person, payload: str, *, community_index: int = 4, age: str = "30_59"
+) -> dict | None:
+    """She scans a poster's QR code (`/start <payload>`) before ever using the bot, agrees
+    and registers; returns the last message (where the link led her)."""
+    await woman.say(f"/start {payload}")
+    await woman.tap(f"c:y:es:{payload}")
+    await woman.tap("r:name")
+    await woman.tap(f"rc:pick:{community_index}")
+    await woman.tap(f"r:age:{age}")
+    return await woman.say("Omitir")
