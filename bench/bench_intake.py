@@ -242,7 +242,10 @@ async def main() -> None:
         help="mean pause between a woman's taps in the paced run (s)",
     )
     parser.add_argument(
-        "--pairs", type=int, default=3, help="echo/omm runs, interleaved; the median ratio is reported"
+        "--pairs",
+        type=int,
+        default=3,
+        help="echo/omm runs, interleaved; the median ratio is reported",
     )
     parser.add_argument("--database", default="", help="PostgreSQL server URL; default SQLite")
     parser.add_argument("--json", type=Path, help="also write the figures here")

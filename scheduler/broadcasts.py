@@ -5,7 +5,8 @@ starts it (materialising its deliveries), then loops: claim a chunk of pending r
 (about 0.1 s worth) and commit; look up who they go to (skipping women who opted out or
 became inactive since the start); mark the chunk `attempting` and commit; hand each to
 Telegram as the rate limiter allows, several requests in flight at once; record the
-outcomes of the chunk in one transaction.
+outcomes of the chunk in one transaction. Meanwhile one message in the staff group
+shows its progress, and at the end its summary (scheduler.broadcast_progress).
 
 - A 429 that outlives the retry policy pauses everything for the time Telegram asks;
   its delivery (certainly not delivered) goes back to pending, like the armed ones not
@@ -30,20 +31,27 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 
-from telegram import Message
+from sqlalchemy import select
+from telegram import InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
+from bot.broadcast_cards import announcement_keyboard
+from bot.broadcast_status_cards import remaining
 from bot.context import BotContext, BotData
-from bot.db.models import Broadcast
-from bot.keyboards import button, for_her
+from bot.db.models import Broadcast, BroadcastStatus
+from bot.i18n import Translator
 from bot.notify import RecipientGone
-from bot.services import broadcasts, tracking
+from bot.services import broadcast_status, broadcasts, tracking
 from bot.telegram_retry import retry_after_seconds
+from scheduler.broadcast_progress import ProgressReporter
 
 log = logging.getLogger(__name__)
 
 STOP_CALLBACK = "bc:stop"
+SENDING = BroadcastStatus.SENDING.value
+CANCELLED = BroadcastStatus.CANCELLED.value
 # The pacing keeps this share of the configured rate, with bursts of at most BURST_SHARE.
 PACE_SHARE = 0.98
 BURST_SHARE = 0.02
@@ -176,6 +184,22 @@ def _limiter(data: BotData) -> RateLimiter:
     return limiter
 
 
+@dataclass(frozen=True)
+class _Announcement:
+    """What every woman gets: the text, the photo, and the buttons in her language."""
+
+    text: str
+    photo: str | None
+    activity_id: int | None
+    occurrence: datetime | None
+    keyboards: dict[str, InlineKeyboardMarkup] = field(default_factory=dict)
+
+    def markup(self, t: Translator) -> InlineKeyboardMarkup:
+        if t.locale not in self.keyboards:
+            self.keyboards[t.locale] = announcement_keyboard(t, self.activity_id, self.occurrence)
+        return self.keyboards[t.locale]
+
+
 async def send_broadcast(
     data: BotData,
     token: str,
@@ -184,14 +208,29 @@ async def send_broadcast(
     keep_going: Callable[[], bool],
 ) -> None:
     """Send one broadcast until it is done or the bot stops."""
+    now = data.clock.now()
     async with data.session_factory() as session, session.begin():
-        created = await broadcasts.start(session, broadcast_id, data.clock.now())
-        broadcast = await session.get(Broadcast, broadcast_id)
+        created = await broadcasts.start(session, broadcast_id, now)
+        broadcast = await session.get(Broadcast, broadcast_id, populate_existing=True)
         if broadcast is None:
             return
-        text, photo = broadcast.text, broadcast.photo_file_id
+        occurrence = await broadcast_status.announced_occurrence(
+            session, broadcast, now, data.settings.timezone
+        )
+        announcement = _Announcement(
+            broadcast.text, broadcast.photo_file_id, broadcast.activity_id, occurrence
+        )
+        reporter = ProgressReporter(
+            data,
+            broadcast_id,
+            limiter,
+            chat_id=broadcast.progress_chat_id,
+            message_id=broadcast.progress_message_id,
+            started_at=broadcast.started_at,
+        )
     if created:
         log.info("broadcast %s started: %s recipients", broadcast_id, created)
+    reporter.begin()
     chunk = max(1, math.ceil(data.settings.broadcast_messages_per_second * CHUNK_SECONDS))
     in_flight = asyncio.Semaphore(MAX_IN_FLIGHT)
     # While one chunk's last answers arrive and are recorded, the next is claimed and
@@ -206,16 +245,30 @@ async def send_broadcast(
             if not batch:
                 break
             finishing.append(
-                await _send_chunk(data, token, batch, text, photo, limiter, in_flight, keep_going)
+                await _send_chunk(data, token, batch, announcement, limiter, in_flight, keep_going)
             )
             while len(finishing) > 1:
                 await finishing.popleft()
+            reporter.tick()
     finally:
         while finishing:
             await finishing.popleft()
+    await _conclude(data, broadcast_id, reporter)
+
+
+async def _conclude(data: BotData, broadcast_id: int, reporter: ProgressReporter) -> None:
+    """Once nothing is left to send: the summary first, then done (a crash in between
+    only means the summary is shown again, unchanged, at the next run)."""
+    async with data.session_factory() as session:
+        counts = await broadcasts.progress(session, broadcast_id)
+        status = await session.scalar(select(Broadcast.status).where(Broadcast.id == broadcast_id))
+    finished = remaining(counts) == 0 and status in (SENDING, CANCELLED)
+    if not finished:
+        await reporter.close()
+        return
+    await reporter.finish(counts, cancelled=status == CANCELLED)
     async with data.session_factory() as session, session.begin():
         if await broadcasts.finish_if_complete(session, broadcast_id, data.clock.now()):
-            counts = await broadcasts.progress(session, broadcast_id)
             log.info("broadcast %s done: %s", broadcast_id, counts)
 
 
@@ -223,8 +276,7 @@ async def _send_chunk(
     data: BotData,
     token: str,
     batch: list[broadcasts.ClaimedDelivery],
-    text: str,
-    photo: str | None,
+    announcement: _Announcement,
     limiter: RateLimiter,
     in_flight: asyncio.Semaphore,
     keep_going: Callable[[], bool],
@@ -258,7 +310,7 @@ async def _send_chunk(
         person = people[item.user_id]
         tasks.append(
             asyncio.create_task(
-                _send_one(data, item, person, text, photo, limiter, in_flight, outcomes)
+                _send_one(data, item, person, announcement, limiter, in_flight, outcomes)
             )
         )
     return asyncio.create_task(_finish_chunk(data, token, tasks, outcomes))
@@ -276,23 +328,21 @@ async def _send_one(
     data: BotData,
     item: broadcasts.ClaimedDelivery,
     person: broadcasts.Recipient,
-    text: str,
-    photo: str | None,
+    announcement: _Announcement,
     limiter: RateLimiter,
     in_flight: asyncio.Semaphore,
     outcomes: _Outcomes,
 ) -> None:
     try:
-        t = data.catalogs.get(person.locale)
-        # Like every message she gets: the quick exit is one tap away.
-        markup = for_her(t, [[button(t("🔕 Stop announcements"), "bc", "stop")]])
+        # Like every message she gets: the quick exit is one tap away (for_her).
+        markup = announcement.markup(data.catalogs.get(person.locale))
         message: Message
-        if photo:
+        if announcement.photo:
             message = await data.notifier.send_media(
-                item.user_id, "photo", photo, text, markup=markup
+                item.user_id, "photo", announcement.photo, announcement.text, markup=markup
             )
         else:
-            message = await data.notifier.send(item.user_id, text, markup)
+            message = await data.notifier.send(item.user_id, announcement.text, markup)
     except RetryAfter as exc:
         wait = retry_after_seconds(exc)
         log.warning("broadcast: Telegram asked to wait %.1fs; pausing", wait)

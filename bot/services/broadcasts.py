@@ -16,16 +16,10 @@ A process that dies leaves claims behind; `release_stale_claims` puts never-atte
 rows back to pending (she certainly did not get it) and marks attempted ones failed
 (she may have got it): at most once, never twice on her phone.
 
-Audiences are dicts so that new segments can be added without a schema change:
-
-    {"kind": "everyone"}
-    {"kind": "communities", "communities": ["Xecotz", "Pachitur"]}
-    {"kind": "network"}                      # members of the women's network
-    {"kind": "network", "communities": [...]}  # network members of those communities
-
-(planned: {"kind": "activity_type", "types": [...]}, {"kind": "activity", "activity_id": n}).
-Every segment is limited to women who registered, consented, are active (did not
-block the bot) and did not opt out of announcements.
+Audiences (who it reaches) are described in services.broadcast_audiences. Staff see
+one progress message per broadcast (`progress_chat_id/progress_message_id`), edited
+by the sender (see services.broadcast_status). An announcement about an activity (`activity_id`, optionally one
+`occurrence_start`) carries a button to see that date and sign up.
 """
 
 from __future__ import annotations
@@ -35,18 +29,26 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Select, func, literal, literal_column, select, update
+from sqlalchemy import func, literal, literal_column, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import (
-    Broadcast,
-    BroadcastDelivery,
-    BroadcastStatus,
-    DeliveryStatus,
-    NetworkMember,
-    User,
+from bot.db.models import Broadcast, BroadcastDelivery, BroadcastStatus, DeliveryStatus, User
+from bot.services.broadcast_audiences import (
+    AUDIENCE_KINDS,
+    AudienceError,
+    audience_query,
+    occurrence_of,
+    validate_audience,
 )
+
+__all__ = [
+    "AUDIENCE_KINDS",
+    "AudienceError",
+    "audience_query",
+    "occurrence_of",
+    "validate_audience",
+]
 
 # A claim older than this whose process has not finished it is treated as abandoned.
 STALE_CLAIM_AFTER = timedelta(minutes=2)
@@ -58,50 +60,20 @@ SENT = DeliveryStatus.SENT.value
 BLOCKED = DeliveryStatus.BLOCKED.value
 FAILED = DeliveryStatus.FAILED.value
 _UNFINISHED = (PENDING, CLAIMED, ATTEMPTING)
-
-AUDIENCE_KINDS = frozenset({"everyone", "communities", "network"})
-
-
-class AudienceError(ValueError):
-    """The audience dict does not describe a known segment."""
+# Longest text Telegram accepts: a message, and a photo's caption (UTF-16 code units).
+MAX_TEXT = 4096
+MAX_CAPTION = 1024
 
 
-def validate_audience(audience: dict[str, Any]) -> dict[str, Any]:
-    kind = audience.get("kind")
-    if kind not in AUDIENCE_KINDS:
-        raise AudienceError(f"unknown audience kind {kind!r}")
-    communities = audience.get("communities")
-    if kind == "communities" and not communities:
-        raise AudienceError("a communities audience needs at least one community")
-    if communities is not None and (
-        not isinstance(communities, list) or not all(isinstance(c, str) for c in communities)
-    ):
-        raise AudienceError("communities must be a list of names")
-    return audience
+def telegram_length(text: str) -> int:
+    """Length as Telegram counts it (UTF-16 code units: most emoji count two)."""
+    return len(text.encode("utf-16-le")) // 2
 
 
-def audience_query(audience: dict[str, Any]) -> Select[Any]:
-    """SELECT users.id of the women the audience reaches (ordered by nothing)."""
-    validate_audience(audience)
-    query = select(User.id).where(
-        User.registered_at.is_not(None),
-        User.consent_at.is_not(None),
-        User.active.is_(True),
-        User.announcements_opt_out_at.is_(None),
-    )
-    kind = audience["kind"]
-    communities: list[str] | None = audience.get("communities")
-    if kind == "network":
-        query = query.join(NetworkMember, NetworkMember.user_id == User.id)
-        if communities:
-            query = query.where(NetworkMember.community.in_(communities))
-    elif communities:
-        query = query.where(User.community.in_(communities))
-    return query
-
-
-async def count_recipients(session: AsyncSession, audience: dict[str, Any]) -> int:
-    subquery = audience_query(audience).subquery()
+async def count_recipients(
+    session: AsyncSession, audience: dict[str, Any], now: datetime | None = None
+) -> int:
+    subquery = audience_query(audience, now).subquery()
     return int(await session.scalar(select(func.count()).select_from(subquery)) or 0)
 
 
@@ -113,7 +85,13 @@ async def create(
     created_by: int | None,
     now: datetime,
     photo_file_id: str | None = None,
+    activity_id: int | None = None,
+    occurrence_start: datetime | None = None,
 ) -> Broadcast:
+    """A draft; ValueError when the text is empty or longer than Telegram allows."""
+    limit = MAX_CAPTION if photo_file_id else MAX_TEXT
+    if not text.strip() or telegram_length(text) > limit:
+        raise ValueError(f"the text must be 1-{limit} characters")
     broadcast = Broadcast(
         text=text,
         photo_file_id=photo_file_id,
@@ -121,6 +99,8 @@ async def create(
         status=BroadcastStatus.DRAFT.value,
         created_by=created_by,
         created_at=now,
+        activity_id=activity_id,
+        occurrence_start=occurrence_start,
     )
     session.add(broadcast)
     await session.flush()
@@ -170,9 +150,14 @@ def _insert_for(session: AsyncSession) -> Any:
     raise NotImplementedError(f"no idempotent insert for {name}")
 
 
-async def materialise(session: AsyncSession, broadcast_id: int, audience: dict[str, Any]) -> int:
+async def materialise(
+    session: AsyncSession,
+    broadcast_id: int,
+    audience: dict[str, Any],
+    now: datetime | None = None,
+) -> int:
     """One pending delivery per recipient; rows that exist already are left alone."""
-    recipients = audience_query(audience).subquery()
+    recipients = audience_query(audience, now).subquery()
     source = select(
         literal(broadcast_id).label("broadcast_id"),
         recipients.c.id.label("user_id"),
@@ -207,7 +192,7 @@ async def start(session: AsyncSession, broadcast_id: int, now: datetime) -> int:
     )
     if not result.rowcount:
         return 0
-    return await materialise(session, broadcast_id, broadcast.audience)
+    return await materialise(session, broadcast_id, broadcast.audience, now)
 
 
 async def due_broadcasts(session: AsyncSession, now: datetime) -> list[int]:

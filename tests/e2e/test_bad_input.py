@@ -20,12 +20,23 @@ async def snapshot(db: AsyncSession) -> tuple[int, ...]:
     return tuple(counts)
 
 
-async def test_wrong_media_and_empty_messages_get_a_hint(ana: Person, fake: FakeTelegram, db: AsyncSession) -> None:
+async def test_wrong_media_and_empty_messages_get_a_hint(
+    ana: Person, fake: FakeTelegram, db: AsyncSession
+) -> None:
     await register(ana)
     await ana.tap("n:new")
     await ana.tap("n:cat:food")
     hint = await ana.send_sticker()
-    assert hint is not None and "🎤" in hint["text"] and "x" in [d for row in hint["reply_markup"]["inline_keyboard"] for d in [b["callback_data"] for b in row]]
+    assert (
+        hint is not None
+        and "🎤" in hint["text"]
+        and "x"
+        in [
+            d
+            for row in hint["reply_markup"]["inline_keyboard"]
+            for d in [b["callback_data"] for b in row]
+        ]
+    )
     fake.user_sends_location(ana.user_id, 14.69, -91.27)
     await settle(ana.runtime, fake)
     assert "🎤" in (fake.last_bot_message(ana.user_id) or {})["text"]
@@ -36,7 +47,9 @@ async def test_wrong_media_and_empty_messages_get_a_hint(ana: Person, fake: Fake
     assert [e.text for e in case.entries] == ["Necesito frijol"]
 
 
-async def test_a_name_that_is_a_sticker_or_too_long_is_asked_again(ana: Person, db: AsyncSession) -> None:
+async def test_a_name_that_is_a_sticker_or_too_long_is_asked_again(
+    ana: Person, db: AsyncSession
+) -> None:
     await ana.say("/start")
     await ana.tap("c:y:es")
     await ana.send_sticker()
@@ -58,7 +71,9 @@ async def test_a_report_holds_at_most_20_messages(ana: Person, db: AsyncSession)
     assert len(case.entries) == 20
 
 
-async def test_stale_buttons_change_nothing(ana: Person, fake: FakeTelegram, db: AsyncSession) -> None:
+async def test_stale_buttons_change_nothing(
+    ana: Person, fake: FakeTelegram, db: AsyncSession
+) -> None:
     await register(ana)
     first_screen = fake.bot_messages(ana.user_id)[0]
     before = await snapshot(db)
@@ -74,7 +89,9 @@ async def test_stale_buttons_change_nothing(ana: Person, fake: FakeTelegram, db:
     assert user is not None and user.age_group == "30_59"
 
 
-async def test_forged_buttons_change_nothing(ana: Person, fake: FakeTelegram, db: AsyncSession, runtime) -> None:  # type: ignore[no-untyped-def]
+async def test_forged_buttons_change_nothing(
+    ana: Person, fake: FakeTelegram, db: AsyncSession, runtime
+) -> None:  # type: ignore[no-untyped-def]
     await register(ana)
     await report(ana, "food", "Necesito ayuda")
     case_id = (await only_case(db)).id
@@ -84,14 +101,27 @@ async def test_forged_buttons_change_nothing(ana: Person, fake: FakeTelegram, db
     menu = sofia.last()
     assert menu is not None
     before = await snapshot(db)
-    for data in (f"mc:v:{case_id}", f"mc:add:{case_id}", "rd:1", "n:cat:../../etc", "c:maybe", "zz:1:2", "rc:pick:999", "net:role:queen", "lang:fr", "s:take:abc"):
+    for data in (
+        f"mc:v:{case_id}",
+        f"mc:add:{case_id}",
+        "rd:1",
+        "n:cat:../../etc",
+        "c:maybe",
+        "zz:1:2",
+        "rc:pick:999",
+        "net:role:queen",
+        "lang:fr",
+        "s:take:abc",
+    ):
         await sofia.press_data(menu["message_id"], data, check=False)
         assert sofia.callback_answer().get("text"), data
     assert await snapshot(db) == before
     assert all("Necesito ayuda" not in (m.get("text") or "") for m in fake.bot_messages(100002))
 
 
-async def test_staff_buttons_for_a_missing_case_or_bad_data(admin_in_group: Person, fake: FakeTelegram, db: AsyncSession) -> None:
+async def test_staff_buttons_for_a_missing_case_or_bad_data(
+    admin_in_group: Person, fake: FakeTelegram, db: AsyncSession
+) -> None:
     message = await admin_in_group.say("/pendientes")
     assert message is not None
     for data in ("s:take:999", "s:close:999", "s:ref:1:99", "s:out:1:nothing"):
@@ -103,7 +133,9 @@ async def test_staff_buttons_for_a_missing_case_or_bad_data(admin_in_group: Pers
     assert ADMIN_ID and STAFF_CHAT_ID
 
 
-async def test_staff_reply_that_is_a_sticker_is_not_sent(ana: Person, admin_in_group: Person, fake: FakeTelegram) -> None:
+async def test_staff_reply_that_is_a_sticker_is_not_sent(
+    ana: Person, admin_in_group: Person, fake: FakeTelegram
+) -> None:
     await register(ana)
     await report(ana, "food", "Necesito maíz")
     card = await fake.wait_for_message(STAFF_CHAT_ID, contains="OMM-000001", after=0)
@@ -118,6 +150,10 @@ async def test_staff_reply_that_is_a_sticker_is_not_sent(ana: Person, admin_in_g
 async def test_unknown_commands_and_text_outside_a_step_lead_to_the_menu(ana: Person) -> None:
     await register(ana)
     answer = await ana.say("/hacker")
-    assert answer is not None and any(d == "n:new" for row in answer["reply_markup"]["inline_keyboard"] for d in [b["callback_data"] for b in row])
+    assert answer is not None and any(
+        d == "n:new"
+        for row in answer["reply_markup"]["inline_keyboard"]
+        for d in [b["callback_data"] for b in row]
+    )
     answer = await ana.say("hola")
     assert answer is not None and "n:new" in str(answer["reply_markup"])

@@ -7,18 +7,22 @@ import time
 from collections import Counter
 from collections.abc import Iterable
 from datetime import timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from bot.app import BotRuntime
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.models import Broadcast, BroadcastDelivery, User
+from bot.i18n import Catalogs
 from bot.services import broadcasts, users
 from tests.conftest import STAFF_CHAT_ID, make_settings
 from tests.e2e.harness import OffsetClock, Person, buttons
 from tests.fake_telegram import FakeTelegram
 
 TEXT = "📣 Taller de costura el martes a las 9:00 en el salón municipal."
+ES = Catalogs(ZoneInfo("America/Guatemala"), "es").get("es")
 FIRST = 700000
 
 
@@ -98,8 +102,28 @@ async def running_bot(fake: FakeTelegram, db_url: str, clock: OffsetClock, rate:
     return bot
 
 
-def fake_server(overall: int) -> FakeTelegram:
-    return FakeTelegram(overall_per_second=overall, per_chat_per_second=1)
+def fake_server(overall: int, group_per_minute: int | None = None) -> FakeTelegram:
+    return FakeTelegram(
+        overall_per_second=overall, per_chat_per_second=1, group_per_minute=group_per_minute
+    )
+
+
+def progress_messages(fake: FakeTelegram, broadcast_id: int) -> list[dict[str, Any]]:
+    """Staff-group messages that were, at some point, this broadcast's progress or summary."""
+    marks = (f"#{broadcast_id}: ", f"#{broadcast_id} ")
+    found = []
+    for message in fake.bot_messages(STAFF_CHAT_ID):
+        versions = [message.get("text") or ""]
+        versions += [e.get("text") or "" for e in message.get("edit_history", [])]
+        if any(mark in version for version in versions for mark in marks):
+            found.append(message)
+    return found
+
+
+def number_after(text: str, label: str) -> int:
+    """The number following `label` ("Enviados: 12" → 12) on its line."""
+    line = next(line for line in text.splitlines() if label in line)
+    return int(line.split(label, 1)[1].split()[0].strip("(),"))
 
 
 async def test_broadcast_reaches_each_active_woman_once(db_url: str) -> None:
@@ -184,6 +208,53 @@ async def test_restart_mid_broadcast_sends_nobody_twice_and_skips_nobody(db_url:
         counts_per_woman = announcement_counts(fake, ids)
         assert all(counts_per_woman[i] == 1 for i in ids), counts_per_woman
         assert all(rows[i] == "sent" for i in ids)
+        assert fake.too_many_requests == 0
+        # The second bot went on editing the first one's progress message, into the summary.
+        [progress] = progress_messages(fake, broadcast_id)
+        finished = ES("✅ Announcement #{number}: finished").format(number=broadcast_id)
+        assert finished in progress["text"]
+        assert number_after(progress["text"], ES("📬 Sent: {count}").split("{")[0]) == len(ids)
+        fake.assert_no_errors()
+    finally:
+        await fake.stop()
+
+
+async def test_progress_is_edited_while_sending_within_the_group_limit(db_url: str) -> None:
+    """One progress message, edited now and then (the group takes ~20 a minute), then the
+    summary; the edits never cost a delivery nor earn a 429."""
+    clock = OffsetClock()
+    ids = list(range(FIRST, FIRST + 90))
+    blocked = set(ids[:4])
+    fake = fake_server(overall=40, group_per_minute=20)
+    await fake.start()
+    fake.add_group(STAFF_CHAT_ID, "OMM equipo")
+    for user_id in ids:
+        fake.add_user(user_id, first_name=f"Mujer {user_id}")
+    for user_id in blocked:
+        fake.block(user_id)
+    broadcast_id = await seed(db_url, clock, ids)
+    bot = await running_bot(fake, db_url, clock, rate=12)
+    try:
+        await wait_done(db_url, broadcast_id)
+        summary = await fake.wait_for_message(
+            STAFF_CHAT_ID,
+            contains=ES("✅ Announcement #{number}: finished").format(number=broadcast_id),
+            after=0,
+        )
+    finally:
+        await bot.stop()
+    try:
+        assert progress_messages(fake, broadcast_id) == [summary]
+        sending = ES("📤 Announcement #{number}: sending").format(number=broadcast_id)
+        sent_label = ES("✅ Sent: {count}").split("{")[0]
+        shown = [e["text"] for e in summary["edit_history"] if sending in (e["text"] or "")]
+        # Seen part-way: some sent, some remaining, and when it should end.
+        assert any(0 < number_after(text, sent_label) < len(ids) for text in shown), shown
+        assert any(ES("🏁 Expected to finish around {time}").split("{")[0] in t for t in shown)
+        text = summary["text"]
+        assert number_after(text, ES("📬 Sent: {count}").split("{")[0]) == len(ids) - len(blocked)
+        assert number_after(text, ES("🚫 Blocked the bot: {count}").split("{")[0]) == len(blocked)
+        assert all(n == 1 for i, n in announcement_counts(fake, ids).items() if i not in blocked)
         assert fake.too_many_requests == 0
         fake.assert_no_errors()
     finally:

@@ -28,7 +28,9 @@ from tests.fake_telegram import FakeTelegram
 ROOT = Path(__file__).resolve().parents[2]
 
 
-async def test_quick_exit_erases_the_conversation_and_her_place(ana: Person, fake: FakeTelegram, db: AsyncSession) -> None:
+async def test_quick_exit_erases_the_conversation_and_her_place(
+    ana: Person, fake: FakeTelegram, db: AsyncSession
+) -> None:
     await register(ana)
     await ana.tap("n:new")
     await ana.tap("n:cat:violence")
@@ -40,7 +42,11 @@ async def test_quick_exit_erases_the_conversation_and_her_place(ana: Person, fak
     assert len(remaining) == 1
     assert remaining[0]["from_bot"] and remaining[0]["text"] == "👍 Va"
     await db.rollback()
-    tracked = (await db.scalars(select(TrackedMessage.message_id).where(TrackedMessage.chat_id == ana.user_id))).all()
+    tracked = (
+        await db.scalars(
+            select(TrackedMessage.message_id).where(TrackedMessage.chat_id == ana.user_id)
+        )
+    ).all()
     assert tracked == [remaining[0]["message_id"]]
     # Her half-written report is gone too: "Send" no longer works.
     await ana.press_data(remaining[0]["message_id"], "n:send", check=False)
@@ -48,7 +54,9 @@ async def test_quick_exit_erases_the_conversation_and_her_place(ana: Person, fak
     assert (await db.scalar(select(func.count()).select_from(CaseEntry))) == 0
 
 
-async def test_quick_exit_by_command_and_from_the_phone_keyboard(ana: Person, fake: FakeTelegram) -> None:
+async def test_quick_exit_by_command_and_from_the_phone_keyboard(
+    ana: Person, fake: FakeTelegram
+) -> None:
     await ana.say("/start")
     await ana.tap("c:y:es")
     await ana.tap("r:name")
@@ -147,7 +155,12 @@ async def test_kill_9_between_receiving_and_answering_loses_nothing(
     fake._injections.clear()  # Telegram is back.
     process = _spawn_bot(fake, db_url, tmp_path)
     try:
-        welcome = await fake.wait_for_message(100001, contains="Oficina Municipal de la Mujer", timeout=30, after=message["message_id"])
+        welcome = await fake.wait_for_message(
+            100001,
+            contains="Oficina Municipal de la Mujer",
+            timeout=30,
+            after=message["message_id"],
+        )
         await asyncio.sleep(1.0)
         assert len(fake.bot_messages(100001)) == 1, fake.dump_chat(100001)
         assert welcome["reply_markup"] is not None
@@ -159,7 +172,9 @@ async def test_kill_9_between_receiving_and_answering_loses_nothing(
     assert row is not None and row.processed_at is not None and row.payload is None
 
 
-async def test_an_update_telegram_sends_twice_is_handled_once(ana: Person, fake: FakeTelegram) -> None:
+async def test_an_update_telegram_sends_twice_is_handled_once(
+    ana: Person, fake: FakeTelegram
+) -> None:
     message = fake.user_sends_text(ana.user_id, "/start")
     await settle(ana.runtime, fake)
     duplicate = {"update_id": fake.confirmed_offset - 1, "message": message}
@@ -168,7 +183,9 @@ async def test_an_update_telegram_sends_twice_is_handled_once(ana: Person, fake:
     assert len(fake.bot_messages(ana.user_id)) == 1
 
 
-async def test_too_many_requests_is_waited_out_and_answered(ana: Person, fake: FakeTelegram) -> None:
+async def test_too_many_requests_is_waited_out_and_answered(
+    ana: Person, fake: FakeTelegram
+) -> None:
     fake.fail_next("sendMessage", 429, "Too Many Requests: retry after 1", retry_after=1)
     started = asyncio.get_running_loop().time()
     await ana.say("/start")
@@ -191,9 +208,14 @@ async def test_a_woman_who_blocked_the_bot_is_marked_inactive_and_staff_are_told
     user = await db.get(User, ana.user_id)
     assert user is not None and user.active is False
     # A second answer is not even attempted while she is inactive.
-    attempts = len([c for c in fake.calls_to("sendMessage") if c.params.get("chat_id") == ana.user_id])
+    attempts = len(
+        [c for c in fake.calls_to("sendMessage") if c.params.get("chat_id") == ana.user_id]
+    )
     await admin_in_group.say("¿Sigue ahí?", reply_to=card["message_id"])
-    assert len([c for c in fake.calls_to("sendMessage") if c.params.get("chat_id") == ana.user_id]) == attempts
+    assert (
+        len([c for c in fake.calls_to("sendMessage") if c.params.get("chat_id") == ana.user_id])
+        == attempts
+    )
     # When she writes again, she is active again.
     fake.unblock(ana.user_id)
     await ana.say("hola")
@@ -214,7 +236,13 @@ async def test_staff_group_gets_at_most_20_messages_a_minute(
         for n in range(25):
             user = await users.give_consent(session, 50_000 + n, "es", e2e_clock.now())
             users.update_profile(user, name=f"Mujer {n}", community="Cantón Central")
-            await cases.open_case(session, user=user, category=food, parts=[Part("text", f"necesidad {n}")], now=e2e_clock.now())
+            await cases.open_case(
+                session,
+                user=user,
+                category=food,
+                parts=[Part("text", f"necesidad {n}")],
+                now=e2e_clock.now(),
+            )
     await engine.dispose()
     await fake.wait_for_message(STAFF_CHAT_ID, contains="OMM-000020", after=0, timeout=10)
     await asyncio.sleep(1.0)
@@ -228,7 +256,12 @@ async def test_staff_group_gets_at_most_20_messages_a_minute(
     assert len(fake.bot_messages(STAFF_CHAT_ID)) == 25
     assert fake.too_many_requests == 0
     await db.rollback()
-    assert await db.scalar(select(func.count()).select_from(StaffPost).where(StaffPost.sent_at.is_(None))) == 0
+    assert (
+        await db.scalar(
+            select(func.count()).select_from(StaffPost).where(StaffPost.sent_at.is_(None))
+        )
+        == 0
+    )
 
 
 @pytest.mark.parametrize("secret", ["mi esposo me pega"])
@@ -253,4 +286,3 @@ async def test_unexpected_error_apologises_and_tells_staff_without_her_words(
     monkeypatch.undo()
     done = await ana.tap("n:send")
     assert done is not None and "OMM-000001" in done["text"]
-

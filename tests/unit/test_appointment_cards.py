@@ -91,7 +91,9 @@ def test_what_she_reads_never_names_a_sensitive_service() -> None:
         cards.reminder_for_her(T, START, None, NOW),
     ):
         assert "legal" not in text.lower() and "10:00" in text
-    assert T("tomorrow at {time}").format(time="10:00") in cards.reminder_for_her(T, START, None, NOW)
+    assert T("tomorrow at {time}").format(time="10:00") in cards.reminder_for_her(
+        T, START, None, NOW
+    )
     aid = OFFICE.service("social_aid")
     assert "Trabajo social" in cards.reminder_for_her(T, START, aid, NOW)
     item.status, item.cancel_reason = AppointmentStatus.CANCELLED, cards.CANCEL_REASONS[2]
@@ -129,8 +131,20 @@ def test_digest_lists_today_and_cases_waiting_over_48_hours() -> None:
         NOW,
     )
     assert "miércoles, 2 de diciembre" in text
-    assert T.plural("{count} appointment:", "{count} appointments:", 1).format(count=1) in text and "09:00 · 🔒" in text and "Ana" in text
-    assert T.plural("{count} open case waiting more than 48 hours:", "{count} open cases waiting more than 48 hours:", 1).format(count=1) in text and "OMM-000012" in text
+    assert (
+        T.plural("{count} appointment:", "{count} appointments:", 1).format(count=1) in text
+        and "09:00 · 🔒" in text
+        and "Ana" in text
+    )
+    assert (
+        T.plural(
+            "{count} open case waiting more than 48 hours:",
+            "{count} open cases waiting more than 48 hours:",
+            1,
+        ).format(count=1)
+        in text
+        and "OMM-000012" in text
+    )
     empty = cards.digest_text(T, date(2026, 12, 2), [], {}, [], OFFICE, NOW)
     assert T("No appointments today.") in empty
     assert T("No open case is waiting more than 48 hours.") in empty

@@ -61,4 +61,6 @@ def test_only_the_app_wires_handlers_and_jobs() -> None:
         for path, names in imports_of(folder).items():
             if path in allowed or path.startswith("bot/handlers/"):
                 continue
-            assert not any(is_within(n, m) for n in names for m in ("bot.handlers", "scheduler")), path
+            assert not any(is_within(n, m) for n in names for m in ("bot.handlers", "scheduler")), (
+                path
+            )

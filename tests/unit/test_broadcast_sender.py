@@ -3,10 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
+from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+from telegram.error import BadRequest, NetworkError, RetryAfter
 
+from bot.clock import FrozenClock
 from bot.config import ConfigError, load_settings
+from bot.i18n import Catalogs
+from scheduler.broadcast_progress import PROGRESS_EVERY, ProgressReporter
 from scheduler.broadcasts import RateLimiter
 
 BASE = {"TELEGRAM_BOT_TOKEN": "123456:TEST-token", "STAFF_CHAT_ID": "-100123"}
@@ -82,3 +90,120 @@ async def test_unanswered_requests_hold_the_window(clock: FakeClock) -> None:
     limiter.done()  # one answer: it leaves the window a second later
     await task
     assert clock.now - started >= 1.0
+
+
+# ── The progress message ───────────────────────────────────────────────────────
+
+TZ = ZoneInfo("America/Guatemala")
+ES = Catalogs(TZ, "es").get("es")
+
+
+class FakeStaffBot:
+    """Records edits; the next ones can be made to fail or to hang."""
+
+    def __init__(self) -> None:
+        self.edits: list[str] = []
+        self.fail_with: list[Exception] = []
+        self.hang = False
+
+    async def edit_message_text(self, text: str, *, chat_id: int, message_id: int) -> bool:
+        if self.hang:
+            await asyncio.Event().wait()
+        if self.fail_with:
+            raise self.fail_with.pop(0)
+        self.edits.append(text)
+        return True
+
+
+class CountingReporter(ProgressReporter):
+    """Counts come from the test, not the database."""
+
+    counts: dict[str, int] = {}
+
+    async def _counts(self) -> dict[str, int]:
+        return dict(self.counts)
+
+
+def reporter_for(clock: FakeClock, bot: FakeStaffBot) -> CountingReporter:
+    data: Any = SimpleNamespace(
+        settings=SimpleNamespace(staff_chat_id=-100, default_locale="es"),
+        catalogs=Catalogs(TZ, "es"),
+        clock=FrozenClock(datetime(2026, 11, 23, 15, 0, tzinfo=UTC)),
+        notifier=SimpleNamespace(bot=bot),
+    )
+    limiter = RateLimiter(30, clock=clock)
+    reporter = CountingReporter(
+        data,
+        7,
+        limiter,
+        chat_id=None,
+        message_id=55,
+        started_at=data.clock.now() - timedelta(minutes=3),
+        clock=clock,
+    )
+    reporter.counts = {"pending": 90, "sent": 8, "blocked": 1, "failed": 1}
+    return reporter
+
+
+async def settled(reporter: ProgressReporter) -> None:
+    """Let the edit under way finish (close() would drop it)."""
+    if reporter.task is not None:
+        await reporter.task
+
+
+async def test_progress_is_edited_now_and_then_and_failures_stay_inside(clock: FakeClock) -> None:
+    bot = FakeStaffBot()
+    reporter = reporter_for(clock, bot)
+    reporter.begin()  # it has its message already: nothing to post
+    reporter.tick()
+    assert reporter.task is None and bot.edits == []  # too early
+    clock.now += PROGRESS_EVERY
+    reporter.tick()
+    await settled(reporter)
+    assert len(bot.edits) == 1
+    assert ES("✅ Sent: {count}").format(count=8) in bot.edits[0]
+    assert ES("⏳ Remaining: {count}").format(count=90) in bot.edits[0]
+    before = reporter.task
+    reporter.tick()
+    assert reporter.task is before  # throttled again
+    # Nothing new to show: no request at all.
+    clock.now += PROGRESS_EVERY
+    reporter.tick()
+    await settled(reporter)
+    assert len(bot.edits) == 1
+    # Telegram's group limit: the error stays here, and the next edit waits longer.
+    reporter.counts = {"pending": 50, "sent": 48, "blocked": 1, "failed": 1}
+    bot.fail_with = [RetryAfter(40)]
+    clock.now += PROGRESS_EVERY
+    reporter.tick()
+    await settled(reporter)
+    assert reporter.next_edit >= clock.now + 40
+    clock.now += 40
+    bot.fail_with = [BadRequest("Message is not modified"), NetworkError("down")]
+    reporter.tick()
+    await settled(reporter)
+    reporter.counts = {"pending": 40, "sent": 58, "blocked": 1, "failed": 1}
+    clock.now += PROGRESS_EVERY
+    reporter.tick()
+    await settled(reporter)
+    assert len(bot.edits) == 1 and not bot.fail_with and reporter.limiter.in_flight == 0
+    # The end: the summary, with the numbers and how long it took.
+    await reporter.finish({"sent": 97, "blocked": 2, "failed": 1}, cancelled=False)
+    summary = bot.edits[-1]
+    assert ES("✅ Announcement #{number}: finished").format(number=7) in summary
+    assert ES("📬 Sent: {count}").format(count=97) in summary
+    assert ES("🚫 Blocked the bot: {count}").format(count=2) in summary
+    assert ES.duration(timedelta(minutes=3)) in summary
+
+
+async def test_an_edit_stuck_behind_a_429_does_not_hold_the_sender(clock: FakeClock) -> None:
+    bot = FakeStaffBot()
+    reporter = reporter_for(clock, bot)
+    bot.hang = True
+    clock.now += PROGRESS_EVERY
+    reporter.tick()
+    await asyncio.wait_for(reporter.close(), 5)
+    assert reporter.limiter.in_flight == 0
+    bot.hang = False
+    await reporter.finish({"sent": 3, "blocked": 0, "failed": 97}, cancelled=True)
+    assert ES("✖️ Announcement #{number}: cancelled").format(number=7) in bot.edits[-1]

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.models import Broadcast, BroadcastDelivery, NetworkMember, User
-from bot.services import broadcasts, users
+from bot.services import activities, broadcast_status, broadcasts, users
 
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
 TOKEN_A, TOKEN_B = "host:1:aaaa", "host:2:bbbb"
@@ -231,3 +233,168 @@ async def test_two_concurrent_claimers_never_share_a_delivery(database_url: str)
     finally:
         for engine in engines:
             await engine.dispose()
+
+
+# ── Audiences about activities ─────────────────────────────────────────────────
+
+TZ = ZoneInfo("America/Guatemala")
+
+
+async def test_activity_type_audience_follows_her_subscriptions(session: AsyncSession) -> None:
+    await population(session)  # 1, 2, 6 reachable, none has chosen: they hear of every kind
+    await woman(session, 7, "Xecotz")
+    await woman(session, 8, "Pachitur")
+    await activities.set_subscriptions(session, 2, ["fair"])
+    await activities.set_subscriptions(session, 6, ["training", "pregnant_club"])
+    await activities.set_subscriptions(session, 7, [])  # no kind at all
+    await activities.set_subscriptions(session, 3, ["fair"])  # inactive: never reached
+    await session.commit()
+    fairs = {"kind": "activity_type", "types": ["fair"]}
+    assert await recipients_of(session, fairs) == {1, 2, 8}
+    both = {"kind": "activity_type", "types": ["fair", "training"]}
+    assert await recipients_of(session, both) == {1, 2, 6, 8}
+    assert await recipients_of(session, {**fairs, "communities": ["Pachitur"]}) == {2, 8}
+    assert await broadcasts.count_recipients(session, both) == 4
+
+
+async def test_activity_audience_reaches_women_going_or_waiting(session: AsyncSession) -> None:
+    await population(session)
+    await woman(session, 7, "Xecotz")
+    await woman(session, 8, "Xecotz")
+    one_off = await activities.create(
+        session, kind="fair", title="Feria", starts_at=NOW + timedelta(days=2), now=NOW, capacity=1
+    )
+    series = await activities.create(
+        session,
+        kind="training",
+        title="Costura",
+        starts_at=NOW + timedelta(days=1),
+        now=NOW,
+        rrule="FREQ=WEEKLY",
+    )
+    first, second = NOW + timedelta(days=1), NOW + timedelta(days=8)
+    assert await activities.sign_up(session, one_off.id, one_off.starts_at, 1, NOW, tz=TZ)
+    assert await activities.sign_up(session, one_off.id, one_off.starts_at, 2, NOW, tz=TZ) == (
+        "waitlist"
+    )
+    await activities.sign_up(session, one_off.id, one_off.starts_at, 7, NOW, tz=TZ)
+    await activities.cancel_signup(session, one_off.id, one_off.starts_at, 7, NOW)
+    await activities.sign_up(session, one_off.id, one_off.starts_at, 4, NOW, tz=TZ)  # opted out
+    await activities.sign_up(session, series.id, first, 6, NOW, tz=TZ)
+    await activities.sign_up(session, series.id, second, 8, NOW, tz=TZ)
+    await session.commit()
+
+    def about(activity_id: int, when: datetime | None = None) -> dict[str, object]:
+        audience: dict[str, object] = {"kind": "activity", "activity_id": activity_id}
+        if when is not None:
+            audience["occurrence_start"] = when.isoformat()
+        return audience
+
+    assert await recipients_of(session, about(one_off.id)) == {1, 2}
+    assert await recipients_of(session, about(series.id, first)) == {6}
+    assert await recipients_of(session, about(series.id, second)) == {8}
+    every_date = broadcasts.audience_query(about(series.id), NOW)
+    assert set((await session.scalars(every_date)).all()) == {6, 8}
+    # "From now on": once the first date is past, only the second one's women.
+    later = broadcasts.audience_query(about(series.id), first + timedelta(hours=1))
+    assert set((await session.scalars(later)).all()) == {8}
+    assert await broadcasts.count_recipients(session, about(series.id), NOW) == 2
+    # Starting it materialises the women of dates from then on.
+    broadcast_id = await started(session, about(series.id))
+    assert await broadcasts.start(session, broadcast_id, first + timedelta(hours=1)) == 1
+
+
+async def test_bad_activity_audiences_are_refused(session: AsyncSession) -> None:
+    for bad in (
+        {"kind": "activity_type"},
+        {"kind": "activity_type", "types": []},
+        {"kind": "activity_type", "types": ["cooking"]},
+        {"kind": "activity_type", "types": "fair"},
+        {"kind": "activity_type", "types": ["none"]},
+        {"kind": "activity"},
+        {"kind": "activity", "activity_id": "3"},
+        {"kind": "activity", "activity_id": True},
+        {"kind": "activity", "activity_id": 0},
+        {"kind": "activity", "activity_id": 3, "occurrence_start": "2026-12-01T15:00:00"},
+        {"kind": "activity", "activity_id": 3, "occurrence_start": "tomorrow"},
+    ):
+        with pytest.raises(broadcasts.AudienceError):
+            broadcasts.validate_audience(bad)
+
+
+async def test_text_must_fit_a_message_or_a_caption(session: AsyncSession) -> None:
+    everyone = {"kind": "everyone"}
+    for text, photo in (("", None), ("   ", None), ("x" * 4097, None), ("x" * 1025, "AgAD")):
+        with pytest.raises(ValueError):
+            await broadcasts.create(
+                session, text=text, audience=everyone, created_by=1, now=NOW, photo_file_id=photo
+            )
+    # Telegram counts UTF-16 units: 2,048 emoji fill a message.
+    await broadcasts.create(session, text="🌸" * 2048, audience=everyone, created_by=1, now=NOW)
+    with pytest.raises(ValueError):
+        await broadcasts.create(session, text="🌸" * 2049, audience=everyone, created_by=1, now=NOW)
+
+
+async def test_the_announced_date_is_its_own_or_the_activity_next(session: AsyncSession) -> None:
+    series = await activities.create(
+        session,
+        kind="training",
+        title="Costura",
+        starts_at=NOW - timedelta(days=6),
+        now=NOW,
+        rrule="FREQ=WEEKLY",
+    )
+    own_date = NOW + timedelta(days=8)
+    everyone = {"kind": "everyone"}
+    about_series = await broadcasts.create(
+        session, text="t", audience=everyone, created_by=1, now=NOW, activity_id=series.id
+    )
+    about_date = await broadcasts.create(
+        session,
+        text="t",
+        audience=everyone,
+        created_by=1,
+        now=NOW,
+        activity_id=series.id,
+        occurrence_start=own_date,
+    )
+    plain = await broadcasts.create(session, text="t", audience=everyone, created_by=1, now=NOW)
+    await session.commit()
+    next_date = await broadcast_status.announced_occurrence(session, about_series, NOW, TZ)
+    assert next_date == NOW + timedelta(days=1)
+    assert await broadcast_status.announced_occurrence(session, about_date, NOW, TZ) == own_date
+    assert await broadcast_status.announced_occurrence(session, plain, NOW, TZ) is None
+    await activities.cancel_series(session, series.id, NOW)
+    await session.commit()
+    assert await broadcast_status.announced_occurrence(session, about_series, NOW, TZ) is None
+
+
+async def test_overview_lists_waiting_first_then_the_latest(session: AsyncSession) -> None:
+    await population(session)
+    done_id = await started(session)
+    await broadcasts.start(session, done_id, NOW)
+    claimed = await broadcasts.claim_batch(session, done_id, NOW, TOKEN_A, 10)
+    ids = [c.id for c in claimed]
+    await broadcasts.begin_attempt(session, ids, TOKEN_A, NOW)
+    await broadcasts.mark_sent(session, ids[:2], TOKEN_A, NOW)
+    await broadcasts.mark_blocked(session, ids[2:], TOKEN_A, NOW)
+    await broadcasts.finish_if_complete(session, done_id, NOW)
+    later_id, sooner_id, cancelled_id = [await started(session) for _ in range(3)]
+    await broadcasts.schedule(session, later_id, NOW + timedelta(days=2))
+    await broadcasts.schedule(session, sooner_id, NOW + timedelta(days=1))
+    await broadcasts.cancel(session, cancelled_id, NOW)
+    await started(session)  # a draft is not listed
+    await broadcast_status.set_progress_message(session, done_id, -100, 55)
+    await session.commit()
+    listed = await broadcast_status.overview(session)
+    assert [b.id for b in listed] == [sooner_id, later_id, cancelled_id, done_id]
+    assert [b.id for b in await broadcast_status.overview(session, recent=1)] == [
+        sooner_id,
+        later_id,
+        cancelled_id,
+    ]
+    counts = await broadcast_status.counts_by_broadcast(session, [done_id, sooner_id])
+    assert counts[done_id]["sent"] == 2 and counts[done_id]["blocked"] == 1
+    assert counts[sooner_id]["sent"] == 0
+    done = await session.get(Broadcast, done_id, populate_existing=True)
+    assert done is not None and (done.progress_chat_id, done.progress_message_id) == (-100, 55)

@@ -9,7 +9,9 @@ from sqlalchemy import text
 from bot.db.engine import create_engine
 
 
-async def test_a_writer_waits_for_another_connection_without_blocking_the_loop(sqlite_url: str) -> None:
+async def test_a_writer_waits_for_another_connection_without_blocking_the_loop(
+    sqlite_url: str,
+) -> None:
     first, second = create_engine(sqlite_url), create_engine(sqlite_url)
     ticks = 0
 
@@ -26,7 +28,9 @@ async def test_a_writer_waits_for_another_connection_without_blocking_the_loop(s
 
             async def second_writer() -> None:
                 async with second.begin() as waiter:
-                    await waiter.execute(text("INSERT INTO anonymous_counts(key, value) VALUES ('b', 2)"))
+                    await waiter.execute(
+                        text("INSERT INTO anonymous_counts(key, value) VALUES ('b', 2)")
+                    )
 
             waiting = asyncio.create_task(second_writer())
             before = ticks
@@ -35,7 +39,11 @@ async def test_a_writer_waits_for_another_connection_without_blocking_the_loop(s
             assert ticks - before >= 10  # ...while the loop keeps running
         await asyncio.wait_for(waiting, 5)
         async with second.connect() as check:
-            rows = (await check.execute(text("SELECT key FROM anonymous_counts ORDER BY key"))).scalars().all()
+            rows = (
+                (await check.execute(text("SELECT key FROM anonymous_counts ORDER BY key")))
+                .scalars()
+                .all()
+            )
         assert rows == ["a", "b"]
     finally:
         ticking.cancel()
