@@ -25,12 +25,13 @@ from typing import Any
 from babel.dates import format_skeleton
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.activity_rules import capitalised, describe_rule, stamp
+from bot.activity_rules import capitalised, describe_rule
 from bot.db.models import Activity
 from bot.i18n import N_, Translator
 from bot.keyboards import button
 from bot.labels import ACTIVITY_KINDS, activity_kind_label
 from bot.services.activities import Attendee, Occurrence
+from bot.services.activities import occurrence_stamp as stamp
 
 DURATIONS = (60, 120, 180, 240, 480)
 CAPACITIES = (10, 20, 30, 50)

@@ -10,10 +10,10 @@ from datetime import datetime
 
 from telegram import InlineKeyboardMarkup
 
-from bot.activity_rules import stamp
 from bot.i18n import Translator
 from bot.keyboards import button, for_her
 from bot.services.activities import Occurrence
+from bot.services.activities import occurrence_stamp as stamp
 
 
 def changed_for_her(t: Translator, occurrence: Occurrence) -> str:

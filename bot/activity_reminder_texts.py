@@ -7,15 +7,15 @@ flow (`ac:v` shows the date, `ac:no` cancels her place), named by the date's key
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from telegram import InlineKeyboardMarkup
 
 from bot.i18n import Translator
 from bot.keyboards import button, for_her
+from bot.services.activities import occurrence_stamp
 
 # The date's original start in UTC, as in deep links and every `ac:` button.
-STAMP_FORMAT = "%Y%m%d%H%M"
 
 
 def when_text(t: Translator, starts_at: datetime, now: datetime) -> str:
@@ -40,7 +40,7 @@ def reminder_text(t: Translator, title: str, place: str, starts_at: datetime, no
 
 
 def reminder_keyboard(t: Translator, activity_id: int, key: datetime) -> InlineKeyboardMarkup:
-    stamp = key.astimezone(UTC).strftime(STAMP_FORMAT)
+    stamp = occurrence_stamp(key)
     return for_her(
         t,
         [

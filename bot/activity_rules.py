@@ -9,7 +9,7 @@ expands it in the office's local time).
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from babel.dates import format_time, get_day_names
 
@@ -32,7 +32,6 @@ ORDINALS = {
 }
 # "Every month on day 31" would skip most months: the same-day choice stops at 28.
 LAST_SAFE_MONTH_DAY = 28
-STAMP_FORMAT = "%Y%m%d%H%M"
 
 
 def week_of_month(day: date) -> int:
@@ -154,17 +153,3 @@ def describe_rule(t: Translator, rule: str | None, first_start: datetime) -> str
 
 def capitalised(text: str) -> str:
     return text[:1].upper() + text[1:]
-
-
-def stamp(key: datetime) -> str:
-    """An occurrence's key (its original start) in callback data: UTC, to the minute."""
-    return key.astimezone(UTC).strftime(STAMP_FORMAT)
-
-
-def parse_stamp(text: str | None) -> datetime | None:
-    if text is None or len(text) != 12 or not text.isdigit():
-        return None
-    try:
-        return datetime.strptime(text, STAMP_FORMAT).replace(tzinfo=UTC)
-    except ValueError:
-        return None

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from babel.dates import format_skeleton
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -20,11 +20,11 @@ from bot.i18n import Translator
 from bot.keyboards import button, for_her
 from bot.labels import ACTIVITY_KINDS, activity_kind_label
 from bot.services.activities import Occurrence
+from bot.services.activities import occurrence_stamp as stamp
 from bot.services.her_activities import HerDate, Standing
 
 PER_PAGE = 8
 ALL = "all"
-STAMP_FORMAT = "%Y%m%d%H%M"
 BUTTON_TITLE_LENGTH = 32
 CAPTION_LIMIT = 1024
 TEXT_LIMIT = 4096
@@ -33,20 +33,6 @@ WAITLIST = "waitlist"
 
 
 # ── Naming a date ──────────────────────────────────────────────────────────────
-
-
-def stamp(key: datetime) -> str:
-    return key.astimezone(UTC).strftime(STAMP_FORMAT)
-
-
-def parse_stamp(text: str | None) -> datetime | None:
-    """A stamp from callback data; None when it is not one (forged or garbled)."""
-    if text is None or len(text) != 12 or not text.isdigit():
-        return None
-    try:
-        return datetime.strptime(text, STAMP_FORMAT).replace(tzinfo=UTC)
-    except ValueError:
-        return None
 
 
 def ref(action: str, occurrence: Occurrence) -> tuple[object, ...]:

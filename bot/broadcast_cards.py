@@ -8,7 +8,7 @@ date of an activity, `bc:stop` stops announcements.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -18,25 +18,12 @@ from bot.i18n import Translator
 from bot.keyboards import COMMUNITIES_PER_PAGE, button, for_her
 from bot.labels import activity_kind_label
 from bot.services.activities import Occurrence
+from bot.services.activities import occurrence_stamp as stamp
 from bot.services.broadcasts import MAX_CAPTION, telegram_length
 
 PREFIX = "sb"
 NOOP = "noop"
 ACTIVITIES_LISTED = 10
-
-
-def stamp(moment: datetime) -> str:
-    """An occurrence key in callback data: its original start, UTC, to the minute."""
-    return moment.astimezone(UTC).strftime("%Y%m%d%H%M")
-
-
-def parse_stamp(value: str | None) -> datetime | None:
-    if value is None or len(value) != 12 or not value.isdigit():
-        return None
-    try:
-        return datetime.strptime(value, "%Y%m%d%H%M").replace(tzinfo=UTC)
-    except ValueError:
-        return None
 
 
 # ── What women see ─────────────────────────────────────────────────────────────

@@ -250,7 +250,7 @@ async def resolve_link(context: BotContext, payload: str) -> Landing | None:
 
 async def _date_of(parts: list[str], context: BotContext) -> tuple[int, datetime] | None:
     """The activity and date a button names, if that activity exists at all."""
-    activity_id, key = int_arg(parts, 2), views.parse_stamp(arg(parts, 3))
+    activity_id, key = int_arg(parts, 2), activities.parse_occurrence_stamp(arg(parts, 3))
     if len(parts) != 4 or activity_id is None or key is None or activity_id < 1:
         return None
     if not await her_activities.series_exists(context.session, activity_id):

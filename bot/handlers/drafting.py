@@ -1,8 +1,9 @@
 """Helpers for the step-by-step flows staff use in the staff group (see services.staff_drafts).
 
-A text answer is a reply to the bot's question: the question is sent with ForceReply
-(selective), which opens the reply box on the phone of the staff member who started
-the draft, and only hers. Choices are buttons whose data carry the draft id, so an old
+A text answer is a reply to the bot's question: the question is sent with ForceReply,
+which opens the reply box (only on the phone of the staff member who started the
+draft, when the question answers one of her messages); a reply from anyone else is
+refused. Choices are buttons whose data carry the draft id, so an old
 or forged button finds no draft and changes nothing.
 """
 
@@ -39,7 +40,9 @@ async def ask(
     message = await context.send(
         draft.chat_id,
         question,
-        ForceReply(selective=True, input_field_placeholder=placeholder),
+        # Selective only when answering her message: without one to reply to, a selective
+        # ForceReply would open the reply box for nobody.
+        ForceReply(selective=reply_to is not None, input_field_placeholder=placeholder),
         reply_to=reply_to,
     )
     staff_drafts.update(draft, context.now(), step=step, prompt_message_id=message.message_id)

@@ -15,7 +15,6 @@ from telegram import InputFile, Message, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot import activity_cards as cards
-from bot import activity_rules as rules
 from bot.context import BotContext
 from bot.db.models import Activity, Signup
 from bot.handlers import staff_activity_draft as draft_flow
@@ -84,7 +83,7 @@ async def on_button(update: Update, context: BotContext) -> None:
         await _toggle_attended(update, context, int_arg(parts, 2), int_arg(parts, 3) or 0)
         return
     handler = _DATE_ACTIONS.get(action or "")
-    activity_id, key = int_arg(parts, 2), rules.parse_stamp(arg(parts, 3))
+    activity_id, key = int_arg(parts, 2), activities.parse_occurrence_stamp(arg(parts, 3))
     t = staff_t(context)
     if handler is None or activity_id is None or key is None:
         await context.answer(t("This button is no longer active."), alert=True)
@@ -246,7 +245,7 @@ async def _cancel(
         context,
         person.id,
         "activity_cancel",
-        f"activity:{series.id} {scope} {rules.stamp(occurrence.key)}",
+        f"activity:{series.id} {scope} {activities.occurrence_stamp(occurrence.key)}",
     )
     when = occurrence.starts_at if one_date else None
     notices = await cancelled_notices(context, recipients, title, when)
@@ -301,7 +300,7 @@ async def _attendance(
         context,
         person.id,
         "activity_attendance",
-        f"activity:{occurrence.activity_id} {rules.stamp(occurrence.key)}",
+        f"activity:{occurrence.activity_id} {activities.occurrence_stamp(occurrence.key)}",
     )
     await context.answer()
     await _show_attendance(update, context, occurrence, page or 0, in_place=page is not None)

@@ -206,7 +206,7 @@ async def start_edit(
         data={
             "mode": EDIT,
             "activity_id": occurrence.activity_id,
-            "key": rules.stamp(occurrence.key),
+            "key": activities.occurrence_stamp(occurrence.key),
             "field": field,
             "scope": scope,
             "card": card_message_id,

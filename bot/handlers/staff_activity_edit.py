@@ -44,7 +44,7 @@ async def save_edit(update: Update, context: BotContext, draft: StaffDraft) -> N
     person = update.effective_user
     assert person is not None
     activity_id, field, scope = int(data["activity_id"]), data["field"], data["scope"]
-    key = rules.parse_stamp(data["key"])
+    key = activities.parse_occurrence_stamp(data["key"])
     assert key is not None
     name = cards.EDIT_FIELDS[field][0]
     step = EDIT_STEP[field]
@@ -83,7 +83,7 @@ async def save_edit(update: Update, context: BotContext, draft: StaffDraft) -> N
         session,
         actor_id=person.id,
         action="activity_edit",
-        detail=f"activity:{activity_id} {field} {scope} {rules.stamp(key)}",
+        detail=f"activity:{activity_id} {field} {scope} {activities.occurrence_stamp(key)}",
         now=now,
     )
     notices = await changed_notices(context, activity_id, told)

@@ -144,7 +144,7 @@ async def _done_picking(
 
 
 async def find_occurrence(context: BotContext, args: list[str]) -> tuple[int, Occurrence] | None:
-    activity_id, when = int_arg(args, 0), cards.parse_stamp(arg(args, 1))
+    activity_id, when = int_arg(args, 0), activities.parse_occurrence_stamp(arg(args, 1))
     if activity_id is None or when is None:
         return None
     try:

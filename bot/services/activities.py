@@ -52,6 +52,7 @@ EDITABLE_FIELDS = frozenset(
     {"title", "description", "place", "capacity", "photo_file_id", "starts_at", "duration_minutes"}
 )
 SERIES_ONLY_FIELDS = frozenset({"kind", "community", "rrule"})
+STAMP_FORMAT = "%Y%m%d%H%M"
 _DEEP_LINK = re.compile(r"act_([1-9][0-9]{0,11})(?:_([0-9]{12}))?")
 
 
@@ -772,7 +773,7 @@ def deep_link_payload(activity_id: int, occurrence_start: datetime | None = None
     if occurrence_start is None:
         return f"act_{activity_id}"
     _check_aware(occurrence_start, "occurrence_start")
-    return f"act_{activity_id}_{occurrence_start.astimezone(UTC):%Y%m%d%H%M}"
+    return f"act_{activity_id}_{occurrence_stamp(occurrence_start)}"
 
 
 def parse_deep_link(payload: str) -> tuple[int, datetime | None]:
@@ -786,8 +787,22 @@ def parse_deep_link(payload: str) -> tuple[int, datetime | None]:
         raise InvalidInput("not an activity link")
     if match.group(2) is None:
         return int(match.group(1)), None
-    try:
-        start = datetime.strptime(match.group(2), "%Y%m%d%H%M").replace(tzinfo=UTC)
-    except ValueError:
-        raise InvalidInput("not an activity link") from None
+    start = parse_occurrence_stamp(match.group(2))
+    if start is None:
+        raise InvalidInput("not an activity link")
     return int(match.group(1)), start
+
+
+def occurrence_stamp(key: datetime) -> str:
+    """How links and buttons name a date: its key (original start) in UTC, to the minute."""
+    return key.astimezone(UTC).strftime(STAMP_FORMAT)
+
+
+def parse_occurrence_stamp(text: str | None) -> datetime | None:
+    """The key a stamp names; None when it is not one (forged or garbled)."""
+    if text is None or len(text) != 12 or not text.isdigit():
+        return None
+    try:
+        return datetime.strptime(text, STAMP_FORMAT).replace(tzinfo=UTC)
+    except ValueError:
+        return None

@@ -11,7 +11,7 @@ from bot import activity_views as views
 from bot.db.models import Activity
 from bot.i18n import Catalogs
 from bot.labels import activity_kind_label
-from bot.services.activities import ALL_KINDS, Occurrence
+from bot.services.activities import ALL_KINDS, Occurrence, parse_occurrence_stamp
 from bot.services.her_activities import HerDate, Standing
 
 GT = ZoneInfo("America/Guatemala")
@@ -52,7 +52,7 @@ def texts(markup: object) -> list[str]:
 
 def test_stamps_round_trip_and_garbage_is_refused() -> None:
     assert views.stamp(START) == "203012031500"
-    assert views.parse_stamp("203012031500") == START
+    assert parse_occurrence_stamp("203012031500") == START
     for bad in (
         None,
         "",
@@ -62,7 +62,7 @@ def test_stamps_round_trip_and_garbage_is_refused() -> None:
         "999999999999",
         "-03012031500",
     ):
-        assert views.parse_stamp(bad) is None, bad
+        assert parse_occurrence_stamp(bad) is None, bad
 
 
 def test_short_dates_in_her_language() -> None:
