@@ -427,7 +427,10 @@ async def test_she_chooses_which_activities_she_hears_about(
     await register(ana)
     await ana.tap("ac")
     screen = await ana.tap("ac:subs")
-    assert body(screen).startswith(ES("🔔 Choose the kinds of activities you want to hear about."))
+    assert body(screen) == ES(
+        "🔔 Choose the kinds of activities you want to hear about. "
+        "We will only send you news about those marked ✅."
+    )
     toggles = [(text, data) for text, data in buttons(screen) if data.startswith("ac:sub:")]
     assert len(toggles) == len(activities.ALL_KINDS)
     assert all(text.startswith("✅") for text, _ in toggles)
