@@ -202,20 +202,29 @@ async def cannot_come(update: Update, context: BotContext, activity_id: int, key
     else:
         text = t("Thank you for letting us know. 🌸")
     await _show(update, context, text, views.after_keyboard(t))
-    if promoted is not None and occurrence is not None:
-        await tell_promoted(context, promoted, occurrence)
+    if promoted is not None:
+        await tell_promoted(context, activities.Promotion(promoted, activity_id, key))
 
 
-async def tell_promoted(context: BotContext, user_id: int, occurrence: Occurrence) -> None:
+async def tell_promoted(context: BotContext, promotion: activities.Promotion) -> None:
     """A place opened up and she got it: tell her, in her language."""
-    her = await users.get_user(context.session, user_id)
+    her = await users.get_user(context.session, promotion.user_id)
     if her is None:
+        return
+    try:
+        occurrence = await activities.get_occurrence(
+            context.session,
+            promotion.activity_id,
+            promotion.occurrence_start,
+            context.settings.timezone,
+        )
+    except NotFound:
         return
     t = context.bot_data.catalogs.get(her.locale)
     await context.commit()
     await context.notifier.to_woman(
         context.session,
-        user_id,
+        promotion.user_id,
         views.promoted_text(t, occurrence),
         views.promoted_keyboard(t, occurrence),
     )

@@ -7,6 +7,7 @@ from telegram.ext import Application, CallbackQueryHandler
 
 from bot.config import SUPPORTED_LOCALES
 from bot.context import BotContext
+from bot.handlers.activities import tell_promoted
 from bot.handlers.common import arg, stale_button
 from bot.handlers.start import ensure_registered, show_menu, show_welcome
 from bot.keyboards import button, for_her, languages, parse_cb, yes_no
@@ -58,13 +59,15 @@ async def on_button(update: Update, context: BotContext) -> None:
             yes_no(t, t("🗑️ Yes, delete everything"), ("me", "del", "y"), ("me",)),
         )
     elif action == "del" and confirm == "y":
-        await users.delete_personal_data(context.session, user.id, now=context.now())
+        promotions = await users.delete_personal_data(context.session, user.id, now=context.now())
         context.scope.user = None
         await context.show(
             update,
             t("Your data was deleted. 🌸 If you need the office again, send /start."),
             for_her(t),
         )
+        for promotion in promotions:
+            await tell_promoted(context, promotion)
     else:
         await stale_button(update, context)
 

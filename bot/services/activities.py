@@ -591,6 +591,35 @@ async def cancel_signup(
         return waiting.user_id
 
 
+@dataclass(frozen=True)
+class Promotion:
+    """A woman who got a place someone else gave up."""
+
+    user_id: int
+    activity_id: int
+    occurrence_start: datetime
+
+
+async def give_up_coming_signups(
+    session: AsyncSession, user_id: int, now: datetime
+) -> list[Promotion]:
+    """Cancel her sign-ups to dates from now on (she is leaving); the places freed go to
+    the longest-waiting women, who are returned to be told."""
+    rows = await session.execute(
+        select(Signup.activity_id, Signup.occurrence_start).where(
+            Signup.user_id == user_id,
+            Signup.status.in_((SignupStatus.GOING, SignupStatus.WAITLIST)),
+            Signup.occurrence_start >= now - timedelta(days=1),
+        )
+    )
+    promotions = []
+    for activity_id, key in rows.all():
+        promoted = await cancel_signup(session, activity_id, key, user_id, now)
+        if promoted is not None:
+            promotions.append(Promotion(promoted, activity_id, key))
+    return promotions
+
+
 async def attendees(
     session: AsyncSession, activity_id: int, occurrence_start: datetime
 ) -> list[Signup]:

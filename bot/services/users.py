@@ -19,7 +19,7 @@ from bot.db.models import (
     TrackedMessage,
     User,
 )
-from bot.services import appointments, staff_posts
+from bot.services import activities, appointments, staff_posts
 
 # Why her appointments were cancelled when she deleted her data (staff see it).
 DATA_DELETED = "she deleted her data"
@@ -106,11 +106,14 @@ async def describe_stored_data(session: AsyncSession, user: User) -> StoredData:
     )
 
 
-async def delete_personal_data(session: AsyncSession, user_id: int, now: datetime) -> None:
+async def delete_personal_data(
+    session: AsyncSession, user_id: int, now: datetime
+) -> list[activities.Promotion]:
     """Erase everything personal about her; her cases stay only as anonymous counts.
 
     Her active appointments are cancelled first (their slots are free again, their
-    reminders will not be sent) and staff are told they changed.
+    reminders will not be sent) and staff are told they changed. Her places at coming
+    activities go to the women waiting for them: returned, for the caller to tell them.
     """
     active = (
         await session.scalars(
@@ -127,6 +130,7 @@ async def delete_personal_data(session: AsyncSession, user_id: int, now: datetim
         staff_posts.enqueue(
             session, kind=staff_posts.APPOINTMENT_CHANGED, appointment_id=appointment_id, now=now
         )
+    promotions = await activities.give_up_coming_signups(session, user_id, now)
     case_ids = select(Case.id).where(Case.user_id == user_id).scalar_subquery()
     await session.execute(
         update(CaseEntry).where(CaseEntry.case_id.in_(case_ids)).values(text=None, file_id=None)
@@ -139,6 +143,7 @@ async def delete_personal_data(session: AsyncSession, user_id: int, now: datetim
     await session.execute(delete(TrackedMessage).where(TrackedMessage.chat_id == user_id))
     await session.execute(delete(User).where(User.id == user_id))
     await increment_count(session, "personal_data_deleted")
+    return promotions
 
 
 async def increment_count(session: AsyncSession, key: str) -> None:

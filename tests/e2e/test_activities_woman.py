@@ -569,3 +569,31 @@ async def test_forged_or_stale_deep_links(
     assert await signups(db) == {}
     assert_quick_exit_everywhere(fake, ana.user_id)
     assert_quick_exit_everywhere(fake, NEWCOMER)
+
+
+async def test_deleting_her_data_gives_her_place_to_the_next_woman(
+    ana: Person, db_url: str, db: AsyncSession, fake: FakeTelegram, runtime: Any
+) -> None:
+    club = await add_activity(db_url, kind="pregnant_club", title="Club de embarazadas", capacity=1)
+    link = activities.deep_link_payload(club, TUESDAY_9)
+    carla = woman(fake, runtime, CARLA, "Carla")
+    for person in (ana, carla):
+        await register(person)
+        await person.say(f"/start {link}")
+        await person.tap(f"ac:go:{club}:{stamp(TUESDAY_9)}")
+    assert await signups(db) == {WOMAN_ID: SignupStatus.GOING, CARLA: SignupStatus.WAITLIST}
+
+    before = fake.bot_messages(CARLA)[-1]["message_id"]
+    await ana.tap("me")
+    await ana.tap("me:del")
+    await ana.tap("me:del:y")
+    told = await fake.wait_for_message(
+        CARLA,
+        contains=ES("🎉 A place opened up: you are now signed up for {title}.").format(
+            title="Club de embarazadas"
+        ),
+        after=before,
+    )
+    assert QUICK_EXIT in data_of(told)
+    # Nothing of Ana is left; Carla holds the place.
+    assert await signups(db) == {CARLA: SignupStatus.GOING}
