@@ -63,7 +63,7 @@ def consent(t: Translator, *, link: str | None = None) -> InlineKeyboardMarkup:
         [
             [button(t("✅ I agree"), "c", "y", t.locale, *carried)],
             [button(t("❌ No, thank you"), "c", "n", t.locale, *carried)],
-            [button("🌐 Español / English", "lang", "pick")],
+            [button("🌐 Español / English", "lang", "pick", *carried)],
         ],
     )
 
@@ -184,8 +184,15 @@ def yes_no(
     return for_her(t, [[button(yes, *yes_data)], [button(t("↩️ No, go back"), *no_data)]])
 
 
-def languages() -> list[list[InlineKeyboardButton]]:
-    return [[button("🇬🇹 Español", "lang", "es"), button("🇬🇧 English", "lang", "en")]]
+def languages(link: str | None = None) -> list[list[InlineKeyboardButton]]:
+    """Language choices; `link` carries a deep-link payload through, as in `consent`."""
+    carried = (link,) if link else ()
+    return [
+        [
+            button("🇬🇹 Español", "lang", "es", *carried),
+            button("🇬🇧 English", "lang", "en", *carried),
+        ]
+    ]
 
 
 def appointment_reminder(t: Translator, appointment_id: int) -> InlineKeyboardMarkup:

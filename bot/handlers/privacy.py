@@ -74,10 +74,12 @@ async def on_button(update: Update, context: BotContext) -> None:
 
 async def on_language(update: Update, context: BotContext) -> None:
     """lang:pick shows the choices; lang:<code> switches (before consent, only for now)."""
-    choice = arg(parse_cb(update.callback_query.data if update.callback_query else None), 1)
+    parts = parse_cb(update.callback_query.data if update.callback_query else None)
+    # Before consent, the poster link she came with travels in the buttons (see consent).
+    choice, link = arg(parts, 1), arg(parts, 2)
     if choice == "pick":
         await context.show(
-            update, context.t("Choose your language:"), for_her(context.t, languages())
+            update, context.t("Choose your language:"), for_her(context.t, languages(link))
         )
         return
     if choice not in SUPPORTED_LOCALES:
@@ -86,7 +88,7 @@ async def on_language(update: Update, context: BotContext) -> None:
     context.scope.locale = choice
     if context.user is None:
         # Nothing is stored before consent: the choice lasts for this screen.
-        await show_welcome(update, context)
+        await show_welcome(update, context, link=link)
         return
     context.user.locale = choice
     if context.user.registered_at is None:

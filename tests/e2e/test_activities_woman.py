@@ -485,19 +485,23 @@ async def test_deep_link_for_a_new_woman_goes_through_consent_and_lands_on_the_a
     assert data_of(declined)[:2] == [f"c:y:es:{link}", f"c:n:es:{link}"]
     await db.rollback()
     assert await db.scalar(select(func.count()).select_from(User)) == 0
+    # She reads English better: the link survives choosing the language too.
+    await ana.tap(f"lang:pick:{link}")
+    english = await ana.tap(f"lang:en:{link}")
+    assert data_of(english)[:2] == [f"c:y:en:{link}", f"c:n:en:{link}"]
 
-    await ana.tap(f"c:y:es:{link}")
+    await ana.tap(f"c:y:en:{link}")
     await db.rollback()
     state = await db.get(ConversationState, WOMAN_ID)
     assert state is not None and state.data == {"link": link}
     await ana.tap("r:name")
     await ana.tap("rc:pick:4")
     await ana.tap("r:age:30_59")
-    landed = await ana.say("Omitir")
+    landed = await ana.say("Skip")
     assert "Club de embarazadas" in body(landed)
     assert data_of(landed)[0] == f"ac:go:{club}:{stamp(TUESDAY_9)}"
     done = await ana.tap(f"ac:go:{club}:{stamp(TUESDAY_9)}")
-    assert ES("✅ You are signed up.") in body(done)
+    assert EN("✅ You are signed up.") in body(done)
     await db.rollback()
     user = await db.get(User, WOMAN_ID)
     assert user is not None and user.registered_at is not None
