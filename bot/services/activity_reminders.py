@@ -45,9 +45,9 @@ from bot.db.models import (
     User,
 )
 from bot.db.upsert import insert_or_ignore
-from bot.services import activities
+from bot.services import activities, reminder_claims
 from bot.services.errors import NotFound
-from bot.services.reminders import MAX_ATTEMPTS, RETRY_AFTER, STALE_CLAIM_AFTER
+from bot.services.reminder_claims import MAX_ATTEMPTS, RETRY_AFTER, STALE_CLAIM_AFTER
 
 DAY_BEFORE = "day_before"
 MORNING_OF = "morning_of"
@@ -315,11 +315,7 @@ class DueActivityReminder:
 
 
 def _own_claim(reminder_id: int, token: str) -> list[Any]:
-    return [
-        ActivityReminder.id == reminder_id,
-        ActivityReminder.status == CLAIMED,
-        ActivityReminder.claimed_by == token,
-    ]
+    return reminder_claims.own_claim(ActivityReminder, reminder_id, token)
 
 
 async def _still_useful(
@@ -400,13 +396,7 @@ async def begin_attempt(
 
 async def mark_sent(session: AsyncSession, reminder_id: int, token: str, now: datetime) -> bool:
     """Telegram accepted it. False if the claim was not this process's any more."""
-    result: Any = await session.execute(
-        update(ActivityReminder)
-        .where(*_own_claim(reminder_id, token))
-        .values(status=SENT, sent_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    return bool(result.rowcount)
+    return await reminder_claims.mark_sent(session, ActivityReminder, reminder_id, token, now)
 
 
 async def mark_failed(
@@ -419,54 +409,24 @@ async def mark_failed(
     retry_after: timedelta = RETRY_AFTER,
     max_attempts: int = MAX_ATTEMPTS,
 ) -> str | None:
-    """Telegram certainly did not deliver it: retry later, or give up.
-
-    `permanent` gives up at once (she blocked the bot, or the outcome is unknown).
-    Returns the new status, or None if the claim was not this process's any more.
-    """
-    row = await session.scalar(
-        select(ActivityReminder)
-        .where(*_own_claim(reminder_id, token))
-        .execution_options(populate_existing=True)
+    """Retry later, or give up (see `reminder_claims.mark_failed`)."""
+    return await reminder_claims.mark_failed(
+        session,
+        ActivityReminder,
+        reminder_id,
+        token,
+        now,
+        permanent=permanent,
+        retry_after=retry_after,
+        max_attempts=max_attempts,
     )
-    if row is None:
-        return None
-    if row.attempted_at is None:  # given back before its send began: count it here
-        row.attempts += 1
-    if permanent or row.attempts >= max_attempts:
-        row.status = FAILED
-    else:
-        row.status = PENDING
-        row.due_at = now + retry_after
-        row.claimed_by = None
-        row.claimed_at = None
-        row.attempted_at = None
-    await session.flush()
-    return row.status
 
 
 async def release_stale_claims(
     session: AsyncSession, now: datetime, older_than: timedelta = STALE_CLAIM_AFTER
 ) -> tuple[int, int]:
-    """Claims whose process died: (released to pending, marked failed).
-
-    Never begun → pending again (certainly not sent). Begun but never finished →
-    failed (maybe delivered; never sent twice).
-    """
-    stale = [ActivityReminder.status == CLAIMED, ActivityReminder.claimed_at < now - older_than]
-    released: Any = await session.execute(
-        update(ActivityReminder)
-        .where(*stale, ActivityReminder.attempted_at.is_(None))
-        .values(status=PENDING, claimed_by=None, claimed_at=None)
-        .execution_options(synchronize_session=False)
-    )
-    failed: Any = await session.execute(
-        update(ActivityReminder)
-        .where(*stale, ActivityReminder.attempted_at.is_not(None))
-        .values(status=FAILED)
-        .execution_options(synchronize_session=False)
-    )
-    return int(released.rowcount or 0), int(failed.rowcount or 0)
+    """Claims whose process died: (released to pending, marked failed)."""
+    return await reminder_claims.release_stale_claims(session, ActivityReminder, now, older_than)
 
 
 async def reminders_of(session: AsyncSession, signup_id: int) -> Sequence[ActivityReminder]:

@@ -67,12 +67,9 @@ from bot.db.models import (
     Reminder,
     ReminderStatus,
 )
+from bot.services import reminder_claims
+from bot.services.reminder_claims import MAX_ATTEMPTS, RETRY_AFTER, STALE_CLAIM_AFTER
 
-# A claim older than this whose process has not finished it is treated as abandoned.
-STALE_CLAIM_AFTER = timedelta(minutes=10)
-# Telegram refused or the network failed: try again this much later, this many times.
-RETRY_AFTER = timedelta(minutes=5)
-MAX_ATTEMPTS = 3
 DEFAULT_CLAIM_LIMIT = 100
 
 PENDING = ReminderStatus.PENDING.value
@@ -312,7 +309,7 @@ async def claim_due(
 
 
 def _own_claim(reminder_id: int, token: str) -> list[Any]:
-    return [Reminder.id == reminder_id, Reminder.status == CLAIMED, Reminder.claimed_by == token]
+    return reminder_claims.own_claim(Reminder, reminder_id, token)
 
 
 async def begin_attempt(session: AsyncSession, reminder_id: int, token: str, now: datetime) -> bool:
@@ -346,13 +343,7 @@ async def begin_attempt(session: AsyncSession, reminder_id: int, token: str, now
 
 async def mark_sent(session: AsyncSession, reminder_id: int, token: str, now: datetime) -> bool:
     """Telegram accepted it. False if the claim was not this process's any more."""
-    result: Any = await session.execute(
-        update(Reminder)
-        .where(*_own_claim(reminder_id, token))
-        .values(status=SENT, sent_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    return bool(result.rowcount)
+    return await reminder_claims.mark_sent(session, Reminder, reminder_id, token, now)
 
 
 async def mark_failed(
@@ -365,56 +356,24 @@ async def mark_failed(
     retry_after: timedelta = RETRY_AFTER,
     max_attempts: int = MAX_ATTEMPTS,
 ) -> str | None:
-    """Telegram certainly did not deliver it: retry later, or give up.
-
-    `permanent` gives up at once (she blocked the bot). Use it too when the outcome is
-    unknown (a time-out after the request left), since reminders are never sent twice.
-    Returns the new status, or None if the claim was not this process's any more.
-    """
-    reminder = await session.scalar(
-        select(Reminder)
-        .where(*_own_claim(reminder_id, token))
-        .execution_options(populate_existing=True)
+    """Retry later, or give up (see `reminder_claims.mark_failed`)."""
+    return await reminder_claims.mark_failed(
+        session,
+        Reminder,
+        reminder_id,
+        token,
+        now,
+        permanent=permanent,
+        retry_after=retry_after,
+        max_attempts=max_attempts,
     )
-    if reminder is None:
-        return None
-    if reminder.attempted_at is None:  # the sender skipped begin_attempt: count it here
-        reminder.attempts += 1
-    if permanent or reminder.attempts >= max_attempts:
-        reminder.status = FAILED
-    else:
-        reminder.status = PENDING
-        reminder.due_at = now + retry_after
-        reminder.claimed_by = None
-        reminder.claimed_at = None
-        reminder.attempted_at = None
-    await session.flush()
-    return reminder.status
 
 
 async def release_stale_claims(
     session: AsyncSession, now: datetime, older_than: timedelta = STALE_CLAIM_AFTER
 ) -> tuple[int, int]:
-    """Deal with claims whose process died: (released to pending, marked failed).
-
-    Never begun → pending again (certainly not sent). Begun but never finished →
-    failed (maybe delivered; we do not risk sending it twice). See the module docstring.
-    """
-    cutoff = now - older_than
-    stale = [Reminder.status == CLAIMED, Reminder.claimed_at < cutoff]
-    released: Any = await session.execute(
-        update(Reminder)
-        .where(*stale, Reminder.attempted_at.is_(None))
-        .values(status=PENDING, claimed_by=None, claimed_at=None)
-        .execution_options(synchronize_session=False)
-    )
-    failed: Any = await session.execute(
-        update(Reminder)
-        .where(*stale, Reminder.attempted_at.is_not(None))
-        .values(status=FAILED)
-        .execution_options(synchronize_session=False)
-    )
-    return int(released.rowcount or 0), int(failed.rowcount or 0)
+    """Claims whose process died: (released to pending, marked failed)."""
+    return await reminder_claims.release_stale_claims(session, Reminder, now, older_than)
 
 
 async def reminders_of(session: AsyncSession, appointment_id: int) -> Sequence[Reminder]:

@@ -346,11 +346,14 @@ async def test_waitlisted_inactive_and_deleted_women_are_not_reminded(
     await session.commit()
     (only,) = await send_all(session, at(MONDAY, 18))
     assert only.user_id == ANA
-    # She deletes her data: her sign-up and its reminders go with her.
-    await users.delete_personal_data(session, ANA, at(MONDAY, 19))
+    # She deletes her data: her sign-up and its reminders go with her, and her place
+    # goes to Carmen, who was waiting: only Carmen is reminded in the morning.
+    promoted = await users.delete_personal_data(session, ANA, at(MONDAY, 19))
     await session.commit()
-    assert await send_all(session, at(TUESDAY, 7)) == []
-    assert await rows(session) == 0
+    assert [p.user_id for p in promoted] == [CARMEN]
+    (morning,) = await send_all(session, at(TUESDAY, 7))
+    assert morning.user_id == CARMEN
+    assert await rows(session) == 1
 
 
 # ── Crashes and concurrency ───────────────────────────────────────────────────
