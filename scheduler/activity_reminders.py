@@ -13,28 +13,17 @@ buttons of the women's activities flow. Activities are public, so it is sent nor
 
 from __future__ import annotations
 
-import logging
 from datetime import timedelta
-
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot import activity_reminder_texts
 from bot.context import BotContext, BotData
+from bot.db.models import ActivityReminder
 from bot.services import activity_reminders
-from bot.telegram_retry import retry_after_seconds
-
-log = logging.getLogger(__name__)
-
-
-def _token(context: BotContext) -> str:
-    job = context.job
-    token = job.data if job is not None else None
-    assert isinstance(token, str), "the activity reminder jobs need their claim token as job data"
-    return token
+from scheduler.reminder_delivery import deliver, give_back, job_token, release_stale
 
 
 async def send_activity_reminders(context: BotContext) -> None:
-    data, token = context.bot_data, _token(context)
+    data, token = context.bot_data, job_token(context)
     scheduling = data.settings.office.scheduling
     day_before = scheduling.activity_reminder_day_before
     morning_of = scheduling.activity_reminder_morning_of
@@ -49,22 +38,9 @@ async def send_activity_reminders(context: BotContext) -> None:
     for index, item in enumerate(due):
         retry = await _send_one(data, token, item.id)
         if retry is not None:
-            # Telegram asks us to slow down: give back what this sweep still holds.
-            await _give_back(data, token, due[index + 1 :], retry)
+            rest = [r.id for r in due[index + 1 :]]
+            await give_back(data, ActivityReminder, token, rest, retry)
             return
-
-
-async def _give_back(
-    data: BotData,
-    token: str,
-    rest: list[activity_reminders.ClaimedReminder],
-    retry: timedelta,
-) -> None:
-    async with data.session_factory() as session, session.begin():
-        for item in rest:
-            await activity_reminders.mark_failed(
-                session, item.id, token, data.clock.now(), retry_after=retry
-            )
 
 
 async def _send_one(data: BotData, token: str, reminder_id: int) -> timedelta | None:
@@ -77,56 +53,19 @@ async def _send_one(data: BotData, token: str, reminder_id: int) -> timedelta | 
         if item is None:
             return None
         her_t = data.catalogs.get(item.locale)
-        text = activity_reminder_texts.reminder_text(
-            her_t, item.title, item.place, item.starts_at, data.clock.now()
+        return await deliver(
+            data,
+            session,
+            ActivityReminder,
+            item.id,
+            token,
+            user_id=item.user_id,
+            text=activity_reminder_texts.reminder_text(
+                her_t, item.title, item.place, item.starts_at, data.clock.now()
+            ),
+            markup=activity_reminder_texts.reminder_keyboard(her_t, item.activity_id, item.key),
         )
-        markup = activity_reminder_texts.reminder_keyboard(her_t, item.activity_id, item.key)
-        try:
-            message = await data.notifier.to_woman(session, item.user_id, text, markup)
-        except RetryAfter as exc:
-            retry = timedelta(seconds=retry_after_seconds(exc))
-            await session.rollback()
-            async with session.begin():
-                await activity_reminders.mark_failed(
-                    session, item.id, token, data.clock.now(), retry_after=retry
-                )
-            return retry
-        except (BadRequest, Forbidden) as exc:
-            # Certainly refused, certainly not delivered: retry later (bounded).
-            log.warning("activity reminder %s refused by Telegram: %s", item.id, exc)
-            await session.rollback()
-            async with session.begin():
-                await activity_reminders.mark_failed(session, item.id, token, data.clock.now())
-            return None
-        except (NetworkError, TelegramError):
-            # Maybe delivered (the request may have left): never risk sending it twice.
-            log.warning(
-                "activity reminder %s: outcome unknown, not retried", item.id, exc_info=True
-            )
-            await session.rollback()
-            async with session.begin():
-                await activity_reminders.mark_failed(
-                    session, item.id, token, data.clock.now(), permanent=True
-                )
-            return None
-        if message is None:
-            # She blocked the bot: the notifier marked her inactive; never retried.
-            await activity_reminders.mark_failed(
-                session, item.id, token, data.clock.now(), permanent=True
-            )
-        else:
-            await activity_reminders.mark_sent(session, item.id, token, data.clock.now())
-        await session.commit()
-        return None
 
 
 async def release_stale_activity_reminder_claims(context: BotContext) -> None:
-    data = context.bot_data
-    async with data.session_factory() as session, session.begin():
-        released, failed = await activity_reminders.release_stale_claims(session, data.clock.now())
-    if released or failed:
-        log.warning(
-            "activity reminders of a stopped process: %s released, %s marked failed (maybe sent)",
-            released,
-            failed,
-        )
+    await release_stale(context.bot_data, ActivityReminder)
