@@ -23,7 +23,7 @@ from bot import activity_cards as cards
 from bot import activity_rules as rules
 from bot.context import BotContext
 from bot.db.models import StaffDraft
-from bot.handlers.common import arg, int_arg
+from bot.handlers.common import arg, int_arg, plain_text
 from bot.handlers.drafting import DraftStepHandler, ask, own_draft, staff_t
 from bot.handlers.staff_activity_card import next_key, post_card
 from bot.handlers.staff_activity_edit import EDIT_STEP, STEP_VALUE, save_edit
@@ -235,8 +235,8 @@ async def _accept(
 async def on_title(
     update: Update, context: BotContext, draft: StaffDraft, message: Message
 ) -> None:
-    text = " ".join((_text(message) or "").split())
-    if not text or len(text) > activities.MAX_TITLE_LENGTH or text.startswith("/"):
+    text = plain_text(message, activities.MAX_TITLE_LENGTH)
+    if text is None:
         note = staff_t(context)("The title must be text of up to {n} characters.").format(
             n=activities.MAX_TITLE_LENGTH
         )
@@ -283,8 +283,8 @@ async def on_starts_at(
 async def on_place(
     update: Update, context: BotContext, draft: StaffDraft, message: Message
 ) -> None:
-    text = " ".join((_text(message) or "").split())
-    if not text or len(text) > activities.MAX_PLACE_LENGTH or text.startswith("/"):
+    text = plain_text(message, activities.MAX_PLACE_LENGTH)
+    if text is None:
         note = staff_t(context)("The place must be text of up to {n} characters.").format(
             n=activities.MAX_PLACE_LENGTH
         )
