@@ -21,6 +21,7 @@ from bot.handlers import register_all
 from bot.http_client import AiohttpRequest, UpdatesRequest
 from bot.i18n import Catalogs
 from bot.notify import Notifier
+from bot.outbox import OutboxInterceptor, OutboxSender
 from bot.services import appointments
 from bot.services.reminders import new_claim_token
 from bot.telegram_retry import RetryPolicy
@@ -54,7 +55,7 @@ def build_application(
         .base_file_url(settings.bot_file_base_url)
         .updater(None)
         .context_types(ContextTypes(context=BotContext, bot_data=BotData))
-        .rate_limiter(RetryPolicy())
+        .rate_limiter(OutboxInterceptor(RetryPolicy()))
         .request(AiohttpRequest(connections=HTTP_CONNECTIONS))
         .get_updates_request(updates_request)
         .build()
@@ -65,12 +66,15 @@ def build_application(
     data.catalogs = Catalogs(settings.timezone, settings.default_locale)
     data.clock = clock
     data.notifier = Notifier(application.bot, clock)
+    # One claim token per running bot: its claims are its own, and a dead one's are stale.
+    claim_token = new_claim_token()
+    data.outbox = OutboxSender(application.bot, data.session_factory, clock, claim_token)
     register_all(application)
     assert application.job_queue is not None, "install python-telegram-bot[job-queue]"
     register_jobs(
         application.job_queue,
         sweep_interval=settings.sweep_interval_seconds,
-        claim_token=new_claim_token(),
+        claim_token=claim_token,
         digest_time=settings.office.scheduling.daily_digest_time,
         timezone=settings.timezone,
     )
@@ -96,6 +100,7 @@ class BotRuntime:
             concurrency=settings.max_concurrent_updates,
             poll_timeout=settings.poll_timeout_seconds,
             received=updates_request.received,
+            outbox=data.outbox,
         )
 
     async def start(self) -> None:

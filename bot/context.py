@@ -1,13 +1,16 @@
 """The typed context every handler receives, and the per-update unit of work.
 
 The update pipeline opens one database session per update and puts it in an
-`UpdateScope`; handlers reach it through `context.session`. Before the first
-message of an answer is sent, the transaction is committed, so the database
-write lock is never held while waiting on Telegram.
+`UpdateScope`; handlers reach it through `context.session`. What handlers send is
+recorded in the update's outbox and sent once the update's transaction commits
+(bot/outbox.py), so the database write lock is never held while waiting on Telegram,
+and no answer is sent for effects that were not saved.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -23,13 +26,13 @@ from telegram import (
     ReplyKeyboardRemove,
     Update,
 )
-from telegram.error import BadRequest
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.clock import Clock
 from bot.config import Settings
 from bot.db.models import User
 from bot.i18n import Catalogs, Translator
+from bot.outbox import OutboxRecorder, OutboxSender
 
 if TYPE_CHECKING:
     from bot.notify import Notifier
@@ -45,6 +48,7 @@ class BotData:
     catalogs: Catalogs
     clock: Clock
     notifier: Notifier
+    outbox: OutboxSender
     bot_username: str = ""
 
 
@@ -53,6 +57,7 @@ class UpdateScope:
     """What belongs to the one update being handled."""
 
     session: AsyncSession
+    outbox: OutboxRecorder
     user: User | None = None
     locale: str = "es"
     # (chat_id, message_id) of messages in women's chats, for quick exit.
@@ -111,23 +116,20 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], B
     def is_admin(self, user_id: int) -> bool:
         return user_id in self.settings.admin_user_ids
 
-    async def commit(self) -> None:
-        """End the current transaction; later database work starts a new one."""
-        if self.session.in_transaction():
-            await self.session.commit()
-
     async def answer(self, note: str | None = None, *, alert: bool = False) -> None:
         """Answer the pressed button now, with a short note (a pop-up when `alert`)."""
         query = self.scope.callback_query
         if query is None or self.scope.answered:
             return
-        await self.commit()
         self.scope.answered = True
         await query.answer(note[:200] if note else None, show_alert=alert)
 
     def track(self, chat_id: int, message_id: int) -> None:
-        """Remember a message in a private chat so quick exit can delete it."""
-        if chat_id > 0:
+        """Remember a message in a private chat so quick exit can delete it.
+
+        Messages the bot sends are tracked when they are sent (their ids are known only
+        then), so only her own messages need this."""
+        if chat_id > 0 and message_id > 0:
             self.scope.tracked.append((chat_id, message_id))
 
     async def send(
@@ -140,8 +142,7 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], B
         reply_to: int | None = None,
     ) -> Message:
         """Send a message; sensitive ones cannot be forwarded or saved and arrive silently."""
-        await self.commit()
-        message = await self.bot.send_message(
+        return await self.bot.send_message(
             chat_id,
             text,
             reply_markup=markup,
@@ -149,8 +150,36 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], B
             disable_notification=sensitive or None,
             reply_parameters=_reply_to(reply_to),
         )
-        self.track(chat_id, message.message_id)
-        return message
+
+    @contextmanager
+    def immediately(self) -> Iterator[None]:
+        """Make the calls inside now, before the update's effects are saved.
+
+        Only for the few staff actions that must say at once whether a message got
+        through (a private chat the staff member never opened, a woman who blocked
+        the bot). A kill between such a call and the commit can repeat it at replay.
+        """
+        recorder = self.scope.outbox
+        recorder.bypass = True
+        try:
+            yield
+        finally:
+            recorder.bypass = False
+
+    async def send_or(
+        self, primary: Callable[[], Awaitable[Any]], fallback: Callable[[], Awaitable[Any]]
+    ) -> None:
+        """Send `primary`; if Telegram refuses it (a message too old to edit, a photo it
+        no longer has), what `fallback` sends goes instead."""
+        recorder = self.scope.outbox
+        before = len(recorder.intents)
+        await primary()
+        if len(recorder.intents) == before:  # made at once (an upload): nothing to fall back
+            return
+        chosen = recorder.intents[-1]
+        start = len(recorder.intents)
+        await fallback()
+        chosen.fallback = recorder.split_off(start)
 
     async def show(
         self,
@@ -168,14 +197,12 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], B
         chat = update.effective_chat
         assert chat is not None
         if query is not None and isinstance(query.message, Message) and not sensitive:
-            await self.commit()
-            try:
-                edited = await query.message.edit_text(text, reply_markup=markup)
-                return edited if isinstance(edited, Message) else None
-            except BadRequest as exc:
-                if "not modified" in str(exc).lower():
-                    return None
-                # Too old or deleted: fall through and send a new message.
+            pressed = query.message
+            await self.send_or(
+                lambda: pressed.edit_text(text, reply_markup=markup),
+                lambda: self.send(chat.id, text, markup),
+            )
+            return None
         return await self.send(chat.id, text, markup, sensitive=sensitive)
 
 

@@ -6,6 +6,10 @@ database, so a crash (even `kill -9`) at any point loses nothing: updates stored
 but not processed are replayed at the next start, and an update Telegram sends
 twice is stored once.
 
+Each update is handled in one transaction that also marks it processed and writes
+its answers to the outbox (bot/outbox.py): a replay after a crash never applies an
+update twice, and its answers are sent after the commit, or at the next start.
+
 Each chat's updates are processed in order; different chats run concurrently.
 """
 
@@ -19,18 +23,17 @@ from collections.abc import Hashable, Mapping
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from telegram import Update
+from telegram import CallbackQuery, Update
 from telegram.error import Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application
 
 from bot.clock import Clock
 from bot.context import UpdateScope, current_scope
+from bot.outbox import RECORDER_KEY, Intent, OutboxRecorder, OutboxSender, current_recorder
 from bot.services import inbox, tracking
 from bot.telegram_retry import retry_after_seconds
 
 log = logging.getLogger(__name__)
-# How long finished updates wait to be marked processed together.
-BOOKKEEPING_DELAY = 0.02
 
 
 def _stack_of(task: asyncio.Task[None]) -> str:
@@ -59,6 +62,7 @@ class UpdatePipeline:
         concurrency: int = 32,
         poll_timeout: int = 10,
         received: Mapping[int, Any] | None = None,
+        outbox: OutboxSender,
     ) -> None:
         # The raw JSON of the last getUpdates batch, by update_id, when available.
         self.received = received
@@ -73,24 +77,26 @@ class UpdatePipeline:
         self._stopping = asyncio.Event()
         self.fatal: BaseException | None = None
         self.processed = 0
-        self._bookkeeping: list[tuple[int, list[tuple[int, int]]]] = []
-        self._bookkeeping_due = asyncio.Event()
-        self._bookkeeper: asyncio.Task[None] | None = None
+        self.outbox = outbox
 
     @property
     def busy(self) -> bool:
         """True while any update is being processed or waits for its chat's turn."""
-        return bool(self._tasks) or bool(self._bookkeeping)
+        return bool(self._tasks) or self.outbox.busy
 
     async def start(self) -> None:
         """Replay what a previous run stored but did not finish, then start polling."""
         async with self.session_factory() as session, session.begin():
             leftovers = await inbox.claim_unprocessed(session)
+        waiting = await self.outbox.recover()
+        if waiting:
+            log.info("sending the answers a previous run left in %d chat(s)", waiting)
+            await self.outbox.sweep()
+        self.outbox.start()
         if leftovers:
             log.info("replaying %d update(s) left unprocessed by the previous run", len(leftovers))
         for update_id, payload in leftovers:
             self._submit(update_id, Update.de_json(json.loads(payload), self.application.bot))
-        self._bookkeeper = asyncio.create_task(self._keep_books(), name="update-bookkeeper")
         self._poller = asyncio.create_task(self._poll_forever(), name="update-poller")
 
     async def stop(self, grace: float = 10.0) -> None:
@@ -107,11 +113,7 @@ class UpdatePipeline:
                 # Cut off; replayed at the next start. The stack says where it hung.
                 log.warning("update still running at shutdown:\n%s", _stack_of(task))
                 task.cancel()
-        if self._bookkeeper is not None:
-            self._bookkeeper.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._bookkeeper
-        await self._flush_books()
+        await self.outbox.stop()
 
     async def wait_fatal(self) -> None:
         """Return when polling hit an error it cannot recover from."""
@@ -197,56 +199,48 @@ class UpdatePipeline:
                 self._lanes[key] = (lock, users - 1)
 
     async def _process(self, update_id: int, update: Update) -> None:
+        """Handle one update: its effects, its "processed" mark and its answers are one
+        transaction; the answers are sent right after it commits."""
+        outbox = self.outbox
         async with self.session_factory() as session:
-            scope = UpdateScope(session=session, callback_query=update.callback_query)
-            token = current_scope.set(scope)
+            recorder = OutboxRecorder(self.clock.now())
+            session.sync_session.info[RECORDER_KEY] = recorder
+            scope = UpdateScope(
+                session=session, callback_query=update.callback_query, outbox=recorder
+            )
+            scope_token = current_scope.set(scope)
+            recorder_token = current_recorder.set(recorder)
             try:
                 await self.application.process_update(update)
             except Exception:
                 log.exception("update %s could not be processed", update_id)
                 scope.failed = True
             finally:
-                current_scope.reset(token)
+                current_recorder.reset(recorder_token)
+                current_scope.reset(scope_token)
+                # A task the handler started must not add to an update already written.
+                recorder.closed = True
             try:
                 if scope.failed:
+                    # Her effects are undone; the apology and the staff report remain.
                     await session.rollback()
-                elif session.in_transaction():
-                    await session.commit()
+                rows = await outbox.write(
+                    session, update_id, recorder, with_fixups=not scope.failed
+                )
+                now = self.clock.now()
+                await tracking.track(session, scope.tracked, now)
+                await inbox.mark_processed(session, [update_id], now)
+                await session.commit()
             except Exception:
                 log.exception("could not save update %s; it will be replayed", update_id)
                 await session.rollback()
                 return
-        self._bookkeeping.append((update_id, scope.tracked))
-        self._bookkeeping_due.set()
         self.processed += 1
         if scope.callback_query is not None and not scope.answered:
-            # Stops the spinner on her button; done last, outside any transaction.
-            with contextlib.suppress(TelegramError):
-                await scope.callback_query.answer()
+            # Stops the spinner on her button.
+            recorder.ephemeral.append(_answer(scope.callback_query))
+        await outbox.deliver(rows, recorder.ephemeral)
 
-    async def _keep_books(self) -> None:
-        """Mark processed updates (and tracked message ids) in one transaction per batch.
 
-        One small transaction per update cost as much as the update's own work.
-        Updates processed but not yet marked when the process dies are replayed:
-        at least once, as promised.
-        """
-        while True:
-            await self._bookkeeping_due.wait()
-            await asyncio.sleep(BOOKKEEPING_DELAY)
-            await self._flush_books()
-
-    async def _flush_books(self) -> None:
-        self._bookkeeping_due.clear()
-        batch, self._bookkeeping = self._bookkeeping, []
-        if not batch:
-            return
-        now = self.clock.now()
-        try:
-            async with self.session_factory() as session, session.begin():
-                await tracking.track(session, [t for _, tracked in batch for t in tracked], now)
-                await inbox.mark_processed(session, [update_id for update_id, _ in batch], now)
-        except Exception:
-            log.exception(
-                "could not mark %d update(s) processed; they will be replayed", len(batch)
-            )
+def _answer(query: CallbackQuery) -> Intent:
+    return Intent("answerCallbackQuery", 0, {"callback_query_id": query.id})

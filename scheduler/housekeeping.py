@@ -1,8 +1,9 @@
 """Forget what is no longer needed: processed update ids, message ids past 48 hours,
-staff drafts abandoned for a week."""
+staff drafts abandoned for a week, sent answers; and send the answers that wait."""
 
 from __future__ import annotations
 
+from bot import outbox
 from bot.context import BotContext
 from bot.services import inbox, staff_drafts, tracking
 
@@ -14,3 +15,9 @@ async def housekeeping(context: BotContext) -> None:
         await inbox.prune(session, now)
         await tracking.prune(session, now)
         await staff_drafts.purge_stale(session, now)
+        await outbox.prune(session, now)
+
+
+async def send_waiting_answers(context: BotContext) -> None:
+    """Answers that Telegram made wait (429, network) or a stopped process left."""
+    await context.bot_data.outbox.sweep()

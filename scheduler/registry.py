@@ -16,7 +16,7 @@ from scheduler.activity_reminders import (
 from scheduler.broadcasts import send_broadcasts
 from scheduler.checkpoint import checkpoint_sqlite
 from scheduler.digest import post_daily_digest
-from scheduler.housekeeping import housekeeping
+from scheduler.housekeeping import housekeeping, send_waiting_answers
 from scheduler.reminders import release_stale_reminder_claims, send_due_reminders
 from scheduler.staff_posts import deliver_staff_posts
 
@@ -33,6 +33,14 @@ def register_jobs(
     digest_time: time | None = None,
     timezone: ZoneInfo | None = None,
 ) -> None:
+    # Answers that wait after a 429 or a network failure, each chat in order.
+    job_queue.run_repeating(
+        send_waiting_answers,
+        interval=sweep_interval,
+        first=0.05,
+        name="waiting-answers",
+        job_kwargs=ONE_AT_A_TIME,
+    )
     job_queue.run_repeating(
         deliver_staff_posts,
         interval=sweep_interval,

@@ -274,6 +274,47 @@ class InboxUpdate(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class OutboxStatus(enum.StrEnum):
+    PENDING = "pending"  # written with the update's effects; not yet accepted by Telegram
+    SENT = "sent"  # accepted; only the id of the message it made is kept, briefly
+
+
+class OutboxMessage(Base):
+    """An answer an update produced, written in the update's own transaction.
+
+    It is sent right after that transaction commits; a process killed before that
+    leaves it here, and the next start sends it. Its parameters (which may quote
+    her) are erased as soon as Telegram accepts it.
+    """
+
+    __tablename__ = "outbox_messages"
+    __table_args__ = (
+        Index("ix_outbox_pending", "status", "chat_id", "id"),
+        Index("ix_outbox_placeholder", "placeholder"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    update_id: Mapped[int | None]
+    chat_id: Mapped[int]
+    # The Bot API method, e.g. sendMessage, editMessageText, deleteMessages.
+    endpoint: Mapped[str] = mapped_column(String(40))
+    # The parameters as the Bot API receives them (JSON object of JSON-encoded strings).
+    params: Mapped[str | None] = mapped_column(Text)
+    # What to send instead when Telegram refuses this with 400 (a list like params).
+    fallback: Mapped[str | None] = mapped_column(Text)
+    # The stand-in message id the handler saw; replaced by the real one once sent.
+    placeholder: Mapped[int | None]
+    # Rows whose columns hold the placeholder: [[table, {pk: value}, column], ...].
+    fixups: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(12), default=OutboxStatus.PENDING)
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    # Set when Telegram asked to wait (429) or could not be reached: not before then.
+    not_before: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    sent_message_id: Mapped[int | None]
+    created_at: Mapped[datetime]
+
+
 class AnonymousCount(Base):
     """Counters that survive data deletion (e.g. women who deleted their data)."""
 

@@ -15,7 +15,6 @@ from datetime import datetime
 from functools import partial
 
 from telegram import InlineKeyboardMarkup, Message, Update
-from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler
 
 from bot import activity_views as views
@@ -50,23 +49,6 @@ async def _show(
         await context.show(update, text, markup)
 
 
-async def _send_photo(
-    update: Update, context: BotContext, file_id: str, caption: str, markup: InlineKeyboardMarkup
-) -> bool:
-    """A date with its poster photo, the card as caption. False if Telegram refused the file."""
-    chat = update.effective_chat
-    assert chat is not None
-    await context.commit()
-    try:
-        message = await context.bot.send_photo(
-            chat.id, photo=file_id, caption=caption, reply_markup=markup
-        )
-    except BadRequest:
-        return False
-    context.track(chat.id, message.message_id)
-    return True
-
-
 async def show_date(
     update: Update, context: BotContext, occurrence: Occurrence, note: str | None = None
 ) -> None:
@@ -86,8 +68,16 @@ async def show_date(
     photo = occurrence.details.photo_file_id
     if photo:
         caption = prefix + views.card(t, occurrence, facts, views.CAPTION_LIMIT - len(prefix))
-        if await _send_photo(update, context, photo, caption, markup):
-            return
+        chat = update.effective_chat
+        assert chat is not None
+        # The card alone if Telegram no longer has the poster photo.
+        await context.send_or(
+            lambda: context.bot.send_photo(
+                chat.id, photo=photo, caption=caption, reply_markup=markup
+            ),
+            lambda: _show(update, context, prefix + views.card(t, occurrence, facts), markup),
+        )
+        return
     await _show(update, context, prefix + views.card(t, occurrence, facts), markup)
 
 
@@ -221,7 +211,6 @@ async def tell_promoted(context: BotContext, promotion: activities.Promotion) ->
     except NotFound:
         return
     t = context.bot_data.catalogs.get(her.locale)
-    await context.commit()
     await context.notifier.to_woman(
         context.session,
         promotion.user_id,

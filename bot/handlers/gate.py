@@ -38,7 +38,6 @@ async def gate(update: Update, context: BotContext) -> None:
     scope.locale = catalogs.pick_locale(person.language_code if person else None)
     if _addressed_to_bot(update, context):
         assert update.effective_message is not None
-        await context.commit()
         await update.effective_message.reply_text(
             context.t(
                 "Hello 👋 To talk with the office, please write to me in a private chat: {link}"

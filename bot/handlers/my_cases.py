@@ -185,7 +185,6 @@ async def read_reply(update: Update, context: BotContext) -> None:
             sensitive=True,
         )
     elif entry.file_id:
-        await context.commit()
         message = await context.notifier.send_media(
             update.effective_chat.id,
             entry.media_kind,

@@ -7,13 +7,13 @@ topic is left on screen, and her half-done step is forgotten.
 
 from __future__ import annotations
 
-import contextlib
 import logging
+from functools import partial
 
 from telegram import ReplyKeyboardRemove, Update
-from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
+from bot import outbox
 from bot.config import SUPPORTED_LOCALES
 from bot.context import BotContext
 from bot.i18n import N_
@@ -46,18 +46,19 @@ async def quick_exit(update: Update, context: BotContext) -> None:
     if context.user is not None:
         await conversation.clear_state(session, context.user.id)
     await tracking.forget_chat(session, chat.id)
+    # Answers still waiting for her chat (after a 429) must not arrive after she left.
+    await outbox.forget_chat(session, chat.id)
     context.scope.tracked.clear()
-    await context.commit()
     ordered = sorted(ids)
     for start in range(0, len(ordered), 100):
-        try:
-            await context.bot.delete_messages(chat.id, ordered[start : start + 100])
-        except TelegramError as exc:
-            # Some were too old or already gone; delete the rest one by one.
-            log.info("bulk delete refused (%s); deleting one by one", exc)
-            for message_id in ordered[start : start + 100]:
-                with contextlib.suppress(TelegramError):
-                    await context.bot.delete_message(chat.id, message_id)
+        batch = ordered[start : start + 100]
+
+        async def one_by_one(batch: list[int] = batch) -> None:
+            # Some were too old or already gone: Telegram refuses the whole batch then.
+            for message_id in batch:
+                await context.bot.delete_message(chat.id, message_id)
+
+        await context.send_or(partial(context.bot.delete_messages, chat.id, batch), one_by_one)
     await context.send(chat.id, context.t(NEUTRAL_LINE), ReplyKeyboardRemove())
 
 

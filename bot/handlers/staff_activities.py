@@ -141,7 +141,6 @@ async def _swap_keyboard(update: Update, context: BotContext, markup: object) ->
     query = update.callback_query
     assert query is not None
     if isinstance(query.message, Message):
-        await context.commit()
         await query.message.edit_reply_markup(reply_markup=markup)  # type: ignore[arg-type]
 
 
@@ -279,7 +278,6 @@ async def _send_qr(update: Update, context: BotContext, activity_id: int | None)
         title=activity.title
     )
     await context.answer()
-    await context.commit()
     await context.bot.send_document(
         context.settings.staff_chat_id,
         document=InputFile(io.BytesIO(png), filename=f"actividad-{activity.id}.png"),

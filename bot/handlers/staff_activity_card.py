@@ -80,7 +80,6 @@ async def redraw_card(
     except NotFound:
         return
     if message_id is not None:
-        await context.commit()
         with contextlib.suppress(BadRequest):
             await context.bot.edit_message_text(
                 text,
@@ -167,7 +166,6 @@ async def tell_women(context: BotContext, notices: Sequence[Notice]) -> int:
     Returns how many were sent now or queued."""
     now_batch, later = notices[:INLINE_NOTICES], notices[INLINE_NOTICES:]
     for notice in now_batch:
-        await context.commit()
         await context.notifier.to_woman(context.session, notice.user_id, notice.text, notice.markup)
     if later:
         context.application.create_task(

@@ -72,7 +72,6 @@ async def refresh_card(
     t = staff_t(context)
     people = await cards.load_people(context.session, [appointment])
     person = people.get(appointment.user_id or 0, cards.Person(None, None))
-    await context.commit()
     with contextlib.suppress(BadRequest):
         await context.bot.edit_message_text(
             cards.card_text(t, appointment, context.settings.office, person),
@@ -94,10 +93,10 @@ async def tell_her(context: BotContext, appointment: Appointment, make_text: Her
     service = context.settings.office.service(appointment.service)
     sensitive = service is None or service.sensitive
     text = make_text(her_t, appointment, service)
-    await context.commit()
-    delivered = await context.notifier.to_woman(
-        session, user.id, text, for_her(her_t, menu=True), sensitive=sensitive
-    )
+    with context.immediately():  # staff are told whether she was reached
+        delivered = await context.notifier.to_woman(
+            session, user.id, text, for_her(her_t, menu=True), sensitive=sensitive
+        )
     return delivered is not None
 
 
@@ -276,7 +275,6 @@ async def agenda_view(context: BotContext, day: date) -> tuple[str, InlineKeyboa
 
 async def _redraw_agenda(context: BotContext, message: Message, local_start: datetime) -> None:
     text, markup = await agenda_view(context, local_start.date())
-    await context.commit()
     with contextlib.suppress(BadRequest):
         await message.edit_text(text, reply_markup=markup)
 

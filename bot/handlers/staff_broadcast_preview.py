@@ -73,7 +73,6 @@ async def _send_preview(context: BotContext, draft: StaffDraft) -> None:
     markup = cards.preview_keyboard(staff_t(context), data.get("activity_id") is not None)
     text, photo = str(data.get("text") or ""), data.get("photo")
     if photo:
-        await context.commit()
         await context.bot.send_photo(draft.chat_id, photo=photo, caption=text, reply_markup=markup)
     else:
         await context.send(draft.chat_id, text, markup)

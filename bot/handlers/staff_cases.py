@@ -24,7 +24,7 @@ from telegram.ext import (
 )
 
 from bot.context import BotContext
-from bot.db.models import Case, CaseOutcome, EntryKind, User
+from bot.db.models import Case, CaseEntry, CaseOutcome, EntryKind, User
 from bot.handlers.common import arg, int_arg, media_part
 from bot.keyboards import for_her, parse_cb, read_message
 from bot.notify import RecipientGone
@@ -76,7 +76,6 @@ async def refresh_card(
     if case.staff_card_message_id is None:
         return
     names = await _names(context, case)
-    await context.commit()
     with contextlib.suppress(BadRequest):
         await context.bot.edit_message_text(
             card_text(context.t, case, context.settings.office, context.now(), names),
@@ -91,9 +90,9 @@ async def send_details_privately(context: BotContext, case: Case, staff_id: int)
     t, now = context.t, context.now()
     text = details_text(t, case, context.settings.office, now)
     text += "\n\n" + t("Reply to this message to answer her; she will see it from the office.")
-    await context.commit()
     try:
-        message = await context.notifier.send(staff_id, text, sensitive=True)
+        with context.immediately():  # whether she opened a private chat decides what to say
+            message = await context.notifier.send(staff_id, text, sensitive=True)
     except RecipientGone:
         return False
     staff_posts.link(
@@ -247,15 +246,15 @@ async def prompt(
         )
     # A sensitive case is answered from a private chat, never in front of the whole group.
     target = person.id if case.sensitive else chat.id
-    await context.commit()
     try:
         # ForceReply opens the reply box on the staff member's phone, pointing at the prompt.
-        message = await context.notifier.send(
-            target,
-            text.format(reference=case.reference),
-            ForceReply(input_field_placeholder=case.reference),
-            sensitive=case.sensitive,
-        )
+        with context.immediately():  # a private chat she never opened gets a hint instead
+            message = await context.notifier.send(
+                target,
+                text.format(reference=case.reference),
+                ForceReply(input_field_placeholder=case.reference),
+                sensitive=case.sensitive,
+            )
     except RecipientGone:
         await context.answer(_open_private_chat_hint(context), alert=True)
         return
@@ -384,35 +383,9 @@ async def relay_reply(update: Update, context: BotContext, case: Case, message: 
     audit.record(context.session, actor_id=person.id, action="reply", case_id=case.id, now=now)
     assert case.user_id is not None
     user = await context.session.get(User, case.user_id)
-    her_t = context.bot_data.catalogs.get(user.locale if user else None)
-    session = context.session
-    header = her_t("💬 The office answered about {reference}:").format(reference=case.reference)
-    await context.commit()
-    if user is not None and not user.active:
-        delivered = None
-    elif case.sensitive:
-        # Nothing on her lock screen may hint at the topic: a neutral notice, then "Read".
-        delivered = await context.notifier.to_woman(
-            session,
-            case.user_id,
-            her_t("📩 You have a new message. Tap «📖 Read» to see it."),
-            read_message(her_t, entry.id),
-            sensitive=True,
-        )
-    elif part.media == "text":
-        delivered = await context.notifier.to_woman(
-            session, case.user_id, f"{header}\n\n{part.text}"[:4096], for_her(her_t, menu=True)
-        )
-    else:
-        assert part.file_id is not None
-        delivered = await context.notifier.media_to_woman(
-            session,
-            case.user_id,
-            part.media,
-            part.file_id,
-            f"{header}\n\n{part.text or ''}".strip(),
-            for_her(her_t, menu=True),
-        )
+    # Staff are told whether it reached her, so it is sent now, not after the commit.
+    with context.immediately():
+        delivered = await _relay(context, case, entry, part, user)
     if delivered is None:
         await context.send(
             chat.id,
@@ -425,6 +398,40 @@ async def relay_reply(update: Update, context: BotContext, case: Case, message: 
             t("✅ Sent to her ({reference}).").format(reference=case.reference),
             reply_to=message.message_id,
         )
+
+
+async def _relay(
+    context: BotContext, case: Case, entry: CaseEntry, part: cases.Part, user: User | None
+) -> Message | None:
+    """Send a staff answer to her in the office's name; None if she cannot receive it."""
+    assert case.user_id is not None
+    her_t = context.bot_data.catalogs.get(user.locale if user else None)
+    session = context.session
+    header = her_t("💬 The office answered about {reference}:").format(reference=case.reference)
+    if user is not None and not user.active:
+        return None
+    if case.sensitive:
+        # Nothing on her lock screen may hint at the topic: a neutral notice, then "Read".
+        return await context.notifier.to_woman(
+            session,
+            case.user_id,
+            her_t("📩 You have a new message. Tap «📖 Read» to see it."),
+            read_message(her_t, entry.id),
+            sensitive=True,
+        )
+    if part.media == "text":
+        return await context.notifier.to_woman(
+            session, case.user_id, f"{header}\n\n{part.text}"[:4096], for_her(her_t, menu=True)
+        )
+    assert part.file_id is not None
+    return await context.notifier.media_to_woman(
+        session,
+        case.user_id,
+        part.media,
+        part.file_id,
+        f"{header}\n\n{part.text or ''}".strip(),
+        for_her(her_t, menu=True),
+    )
 
 
 async def staff_guard(update: Update, context: BotContext, action: str) -> bool:
@@ -476,9 +483,9 @@ async def case_command(update: Update, context: BotContext) -> None:
         t, case, context.settings.office, context.now(), await _names(context, case)
     )
     target = person.id if case.sensitive and chat.type != ChatType.PRIVATE else chat.id
-    await context.commit()
     try:
-        message = await context.notifier.send(target, text, sensitive=case.sensitive)
+        with context.immediately():  # a private chat she never opened gets a hint instead
+            message = await context.notifier.send(target, text, sensitive=case.sensitive)
     except RecipientGone:
         await context.send(chat.id, _open_private_chat_hint(context))
         return

@@ -17,7 +17,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.app import BotRuntime
 from bot.config import load_office_settings
 from bot.db.engine import create_engine, create_session_factory
-from bot.db.models import CaseEntry, InboxUpdate, StaffPost, TrackedMessage, User
+from bot.db.models import (
+    CaseEntry,
+    InboxUpdate,
+    OutboxMessage,
+    StaffPost,
+    TrackedMessage,
+    User,
+)
 from bot.services import cases, users
 from bot.services.cases import Part
 from tests.conftest import STAFF_CHAT_ID, make_settings
@@ -148,8 +155,14 @@ async def test_kill_9_between_receiving_and_answering_loses_nothing(
             process.kill()
     await db.rollback()
     stored = (await db.scalars(select(InboxUpdate))).all()
-    assert len(stored) == 1 and stored[0].processed_at is None
+    # Handled once, for good: its effects, its mark and its answer were saved together;
+    # the answer waits in the outbox.
+    assert len(stored) == 1 and stored[0].processed_at is not None
     update_id = stored[0].update_id
+    waiting = (await db.scalars(select(OutboxMessage))).all()
+    assert [(w.chat_id, w.endpoint, w.status) for w in waiting] == [
+        (100001, "sendMessage", "pending")
+    ]
     assert fake.bot_messages(100001) == []
 
     fake._injections.clear()  # Telegram is back.
@@ -170,6 +183,8 @@ async def test_kill_9_between_receiving_and_answering_loses_nothing(
     await db.rollback()
     row = await db.get(InboxUpdate, update_id)
     assert row is not None and row.processed_at is not None and row.payload is None
+    sent = (await db.scalars(select(OutboxMessage))).all()
+    assert [(w.status, w.params) for w in sent] == [("sent", None)]
 
 
 async def test_an_update_telegram_sends_twice_is_handled_once(
