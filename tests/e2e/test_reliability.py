@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
-import subprocess
-import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -28,6 +25,7 @@ from bot.db.models import (
 from bot.services import cases, users
 from bot.services.cases import Part
 from tests.conftest import STAFF_CHAT_ID, make_settings
+from tests.e2e.crash import spawn_bot
 from tests.e2e.harness import OffsetClock, Person, settle
 from tests.e2e.journeys import only_case, register, report
 from tests.fake_telegram import FakeTelegram
@@ -117,25 +115,10 @@ async def test_restart_in_the_middle_of_a_report_keeps_her_place(
         await second.stop()
 
 
-def _spawn_bot(fake: FakeTelegram, database_url: str, workdir: Path) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "TELEGRAM_BOT_TOKEN": "123456:KILL-test",
-        "TELEGRAM_API_URL": fake.url,
-        "DATABASE_URL": database_url,
-        "STAFF_CHAT_ID": str(STAFF_CHAT_ID),
-        "POLL_TIMEOUT_SECONDS": "1",
-        "SWEEP_INTERVAL_SECONDS": "0.2",
-        "LOG_LEVEL": "WARNING",
-    }
-    return subprocess.Popen([sys.executable, "-m", "bot"], cwd=workdir, env=env)
-
-
 async def test_kill_9_between_receiving_and_answering_loses_nothing(
     fake: FakeTelegram, tmp_path: Path, db: AsyncSession, db_url: str
 ) -> None:
-    process = _spawn_bot(fake, db_url, tmp_path)
+    process = spawn_bot(fake, db_url, tmp_path)
     try:
         await fake.wait_for_call("getUpdates", timeout=30)
         # Telegram cannot take the answer: the bot keeps retrying while we kill it.
@@ -166,7 +149,7 @@ async def test_kill_9_between_receiving_and_answering_loses_nothing(
     assert fake.bot_messages(100001) == []
 
     fake._injections.clear()  # Telegram is back.
-    process = _spawn_bot(fake, db_url, tmp_path)
+    process = spawn_bot(fake, db_url, tmp_path)
     try:
         welcome = await fake.wait_for_message(
             100001,

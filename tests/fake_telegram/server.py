@@ -228,6 +228,9 @@ class FakeTelegram:
         self._injections: dict[str, deque[list[Any]]] = {}
         self._flood_all: deque[float] = deque()
         self._flood_chat: dict[int, deque[float]] = {}
+        self._holds: dict[str, int] = {}
+        self._release = asyncio.Event()
+        self.held = 0  # answers held back so far (sends in flight)
 
         # updates
         self._updates: deque[JsonDict] = deque()
@@ -446,6 +449,26 @@ class FakeTelegram:
         if name is None:
             raise ValueError(f"unknown method {method!r}")
         self._injections.setdefault(name, deque()).append([status, description, retry_after, times])
+
+    def hold_responses(self, method: str, times: int = 1) -> None:
+        """The next ``times`` calls of ``method`` take effect (the message appears in the
+        chat) but their answers are held back until `release_held`: a send in flight."""
+        name = self.spec.resolve_method(method)
+        if name is None:
+            raise ValueError(f"unknown method {method!r}")
+        self._holds[name] = self._holds.get(name, 0) + times
+
+    def release_held(self) -> None:
+        self._holds.clear()
+        self._release.set()
+        self._release = asyncio.Event()
+
+    async def _maybe_hold(self, method: str) -> None:
+        if self._holds.get(method, 0) <= 0:
+            return
+        self._holds[method] -= 1
+        self.held += 1
+        await self._release.wait()
 
     # ================================================================== inbound (user side)
 
@@ -1072,6 +1095,7 @@ class FakeTelegram:
                 result = (
                     handler(decoded, ctx) if handler is not None else self._m_generic(decoded, ctx)
                 )
+                await self._maybe_hold(method)
         except _ApiError as exc:
             payload: JsonDict = {
                 "ok": False,
