@@ -7,7 +7,7 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -115,13 +115,12 @@ async def pending_answers(database_url: str) -> list[OutboxMessage]:
         await engine.dispose()
 
 
-async def wait_until(condition: object, timeout: float = 30.0) -> None:
-    assert callable(condition)
+async def wait_until(condition: Callable[[], bool], within: float = 30.0) -> None:
     loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
+    deadline = loop.time() + within
     while not condition():
         if loop.time() > deadline:
-            raise AssertionError("timed out waiting")
+            raise AssertionError(f"still not true after {within}s")
         await asyncio.sleep(0.02)
 
 
