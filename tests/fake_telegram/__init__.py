@@ -12,7 +12,7 @@ Usage::
         msg = await fake.wait_for_message(1001, contains="Hola")
         fake.assert_no_errors()  # no Bot API spec violations
 
-Every call is validated against the official spec (``shared/telegram-bot-api/api.min.json``
+Every call is validated against the official spec (``vendor/telegram-bot-api/api.min.json``
 next to the repository). Spec violations get Telegram's ``400 Bad Request`` and are recorded
 in ``fake.errors``; legitimate Telegram refusals (chat not found, message is not modified,
 blocked user, flood limits...) are answered like Telegram and recorded in ``fake.rejections``.

@@ -35,7 +35,10 @@ __all__ = [
     "load_spec",
 ]
 
-DEFAULT_SPEC_PATH = Path(__file__).resolve().parents[3] / "shared/telegram-bot-api/api.min.json"
+# Vendored with its licence, so a clone anywhere finds it.
+DEFAULT_SPEC_PATH = (
+    Path(__file__).resolve().parents[2] / "vendor" / "telegram-bot-api" / "api.min.json"
+)
 
 # Type expressions are small tuples, cheap to dispatch on:
 #   ("P", "Integer"|"Float"|"Boolean"|"String"|"InputFile")   primitive
