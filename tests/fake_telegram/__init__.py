@@ -13,7 +13,7 @@ Usage::
         fake.assert_no_errors()  # no Bot API spec violations
 
 Every call is validated against the official spec (``vendor/telegram-bot-api/api.min.json``
-next to the repository). Spec violations get Telegram's ``400 Bad Request`` and are recorded
+in the repository). Spec violations get Telegram's ``400 Bad Request`` and are recorded
 in ``fake.errors``; legitimate Telegram refusals (chat not found, message is not modified,
 blocked user, flood limits...) are answered like Telegram and recorded in ``fake.rejections``.
 """
