@@ -9,10 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import ConfigError, load_office_settings, load_settings
+from bot.config import EXAMPLE_OFFICE_FILE, ConfigError, load_office_settings, load_settings
 
 ROOT = Path(__file__).resolve().parents[2]
-GOOD = {"TELEGRAM_BOT_TOKEN": "123:abc", "STAFF_CHAT_ID": "-1001"}
+GOOD = {
+    "TELEGRAM_BOT_TOKEN": "123:abc",
+    "STAFF_CHAT_ID": "-1001",
+    "OFFICE_SETTINGS_FILE": str(EXAMPLE_OFFICE_FILE),
+}
 
 
 def test_defaults() -> None:
@@ -63,7 +67,7 @@ def test_incomplete_office_file_is_explained(tmp_path: Path) -> None:
 
 
 def test_shipped_office_example_is_complete() -> None:
-    office = load_office_settings()
+    office = load_office_settings(EXAMPLE_OFFICE_FILE)
     assert office.name and office.emergency_contacts and office.communities
     keys = {c.key for c in office.categories}
     assert {"food", "diapers", "medicine", "legal", "violence", "other"} <= keys
@@ -98,6 +102,7 @@ def test_unreachable_database_is_one_sentence(tmp_path: Path) -> None:
         "TELEGRAM_BOT_TOKEN": "1:a",
         "STAFF_CHAT_ID": "-1",
         "DATABASE_URL": "postgresql+asyncpg://nobody@127.0.0.1:1/none",
+        "OFFICE_SETTINGS_FILE": str(EXAMPLE_OFFICE_FILE),
     }
     result = subprocess.run(
         [sys.executable, "-m", "bot", "migrate"],
@@ -119,6 +124,7 @@ def test_migrate_command_creates_the_schema(tmp_path: Path) -> None:
         "TELEGRAM_BOT_TOKEN": "1:a",
         "STAFF_CHAT_ID": "-1",
         "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'omm.sqlite3'}",
+        "OFFICE_SETTINGS_FILE": str(EXAMPLE_OFFICE_FILE),
     }
     result = subprocess.run(
         [sys.executable, "-m", "bot", "migrate"],
