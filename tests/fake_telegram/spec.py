@@ -35,7 +35,12 @@ __all__ = [
     "load_spec",
 ]
 
-DEFAULT_SPEC_PATH = Path(__file__).resolve().parents[3] / "shared/telegram-bot-api/api.min.json"
+_SPEC = "shared/telegram-bot-api/api.min.json"
+# Next to the checkout (../shared), or next to a folder of git worktrees (../../shared).
+DEFAULT_SPEC_PATH = next(
+    (p / _SPEC for p in Path(__file__).resolve().parents[3:5] if (p / _SPEC).exists()),
+    Path(__file__).resolve().parents[3] / _SPEC,
+)
 
 # Type expressions are small tuples, cheap to dispatch on:
 #   ("P", "Integer"|"Float"|"Boolean"|"String"|"InputFile")   primitive
