@@ -347,7 +347,7 @@ def normalize_database_url(raw: str) -> str:
 
 
 def describe_database(database_url: str) -> str:
-    """"postgresql on db:5432/omm" or "sqlite ./data/omm.sqlite3": never the password."""
+    """ "postgresql on db:5432/omm" or "sqlite ./data/omm.sqlite3": never the password."""
     from sqlalchemy.engine import make_url
 
     url = make_url(database_url)
