@@ -267,7 +267,7 @@ def _default_database_url() -> str:
     return f"sqlite+aiosqlite:///{PROJECT_ROOT / 'data' / 'omm.sqlite3'}"
 
 
-def _number(
+def _finite(
     env: Mapping[str, str], name: str, default: float, hint: str, *, minimum: float
 ) -> float:
     """A finite number no smaller than `minimum`; nan, inf and negatives are refused."""
@@ -436,7 +436,7 @@ def load_settings(env: Mapping[str, str] | None = None, *, read_dotenv: bool = T
     per_minute = _whole(
         env, "STAFF_MESSAGES_PER_MINUTE", 20, "a whole number of at least 1, like 20", minimum=1
     )
-    sweep = _number(
+    sweep = _finite(
         env, "SWEEP_INTERVAL_SECONDS", 2.0, "a positive number of seconds, like 2", minimum=0
     )
     if sweep == 0:
@@ -444,7 +444,7 @@ def load_settings(env: Mapping[str, str] | None = None, *, read_dotenv: bool = T
             "SWEEP_INTERVAL_SECONDS must be a positive number of seconds, like 2, got '0': "
             "fix it in your .env file."
         )
-    poll = _number(
+    poll = _finite(
         env, "POLL_TIMEOUT_SECONDS", 10, "a number of seconds from 0 to 50, like 10", minimum=0
     )
     if poll > 50:
