@@ -29,6 +29,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bench.common import python, spawn, stop, wait_polling
+from bot.config import EXAMPLE_OFFICE_FILE
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.migrate import upgrade_database_async
 from bot.db.models import Broadcast, User
@@ -144,6 +145,7 @@ async def run(args: argparse.Namespace) -> dict[str, float | int | None]:
             "DATABASE_URL": database_url,
             "STAFF_CHAT_ID": str(STAFF_CHAT_ID),
             "LOG_LEVEL": "WARNING",
+            "OFFICE_SETTINGS_FILE": str(EXAMPLE_OFFICE_FILE),
             "BROADCAST_MESSAGES_PER_SECOND": str(args.rate),
             "SWEEP_INTERVAL_SECONDS": "0.5",
         }

@@ -38,6 +38,7 @@ from bench.common import (
     wait_polling,
 )
 from bot.clock import SystemClock
+from bot.config import EXAMPLE_OFFICE_FILE
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.migrate import upgrade_database_async
 from bot.services import users
@@ -125,6 +126,7 @@ async def omm_phase(
         "DATABASE_URL": database_url,
         "STAFF_CHAT_ID": str(STAFF_CHAT_ID),
         "LOG_LEVEL": "WARNING",
+        "OFFICE_SETTINGS_FILE": str(EXAMPLE_OFFICE_FILE),
         **extra_env,
     }
     command = [python(), "-m", "bot"]

@@ -9,9 +9,14 @@ import signal
 import sys
 
 from bot.config import ConfigError, Settings, load_settings
+from bot.logging_setup import Redactor, configure_logging, secrets_of
+
+log = logging.getLogger("bot")
 
 
-def _fail(message: str) -> int:
+def _fail(message: str, redactor: Redactor | None = None) -> int:
+    if redactor is not None:
+        message = redactor.redact(message)
     print(f"omm-bot: {message}", file=sys.stderr)
     return 2
 
@@ -62,13 +67,9 @@ def main(argv: list[str] | None = None) -> int:
         settings = load_settings()
     except ConfigError as exc:
         return _fail(str(exc))
-    logging.basicConfig(
-        level=getattr(logging, settings.log_level, logging.INFO),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    # A sweep still running when the next is due is skipped on purpose; not worth a warning.
-    logging.getLogger("apscheduler.scheduler").setLevel(logging.ERROR)
+    secrets = secrets_of(settings.bot_token, settings.database_url)
+    configure_logging(settings.log_level, secrets)
+    redactor = Redactor(secrets)
     try:
         _migrate(settings)
         if args.command == "migrate":
@@ -76,9 +77,13 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         asyncio.run(_run(settings))
     except ConfigError as exc:
-        return _fail(str(exc))
+        return _fail(str(exc), redactor)
     except KeyboardInterrupt:
         pass
+    except Exception:
+        # Through the log handler, so that the traceback is redacted like any other record.
+        log.exception("omm-bot stopped by an unexpected error")
+        return 1
     return 0
 
 

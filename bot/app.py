@@ -14,7 +14,7 @@ from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes
 
 from bot.clock import Clock, SystemClock
-from bot.config import Settings
+from bot.config import Settings, describe_database
 from bot.context import BotContext, BotData
 from bot.db.engine import create_engine, create_session_factory
 from bot.handlers import register_all
@@ -110,10 +110,21 @@ class BotRuntime:
         await self._set_commands()
         await self.application.start()
         await self.pipeline.start()
+        log.info("%s", self.summary())
         # Start-up objects (handlers, catalogs, settings) live as long as the bot:
         # moving them out of the collector's view keeps full collections short,
         # which was visible as tail latency under load.
         gc.freeze()
+
+    def summary(self) -> str:
+        """The one start-up line: which bot, database, office file and staff group."""
+        settings = self.settings
+        return (
+            f"omm-bot started: bot @{self.application.bot_data.bot_username or '?'}, "
+            f"database {describe_database(settings.database_url)}, "
+            f"office file {settings.office_file or '?'} ({settings.office.name}), "
+            f"staff group {settings.staff_chat_id}"
+        )
 
     async def _seed_schedule(self) -> None:
         """First start: copy the office file's weekly hours into the database."""

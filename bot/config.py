@@ -7,6 +7,7 @@ Nothing here runs at import time: `load_settings()` is called once by `python -m
 
 from __future__ import annotations
 
+import difflib
 import math
 import os
 import re
@@ -16,11 +17,17 @@ from dataclasses import dataclass, field
 from datetime import time, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 SUPPORTED_LOCALES = ("es", "en")
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_OFFICE_FILE = PROJECT_ROOT / "config" / "office.example.toml"
+# Relative to the working directory. The example is never used unless named explicitly
+# (OFFICE_SETTINGS_FILE=config/office.example.toml): its municipality and emergency
+# numbers are not this office's.
+DEFAULT_OFFICE_FILE = Path("config") / "office.toml"
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
 class ConfigError(Exception):
@@ -244,6 +251,8 @@ class Settings:
     poll_timeout_seconds: int = 10
     # Overall rate of broadcast messages (Telegram allows about 30 a second to many chats).
     broadcast_messages_per_second: float = 30.0
+    # Where `office` was read from (shown in the start-up summary).
+    office_file: str = ""
 
     @property
     def bot_api_base_url(self) -> str:
@@ -258,26 +267,93 @@ def _default_database_url() -> str:
     return f"sqlite+aiosqlite:///{PROJECT_ROOT / 'data' / 'omm.sqlite3'}"
 
 
-def _int(env: Mapping[str, str], name: str, hint: str) -> int:
-    raw = env.get(name, "").strip()
-    try:
-        return int(raw)
-    except ValueError:
-        raise ConfigError(
-            f"{name} must be {hint}, got {raw!r}: fix it in your .env file."
-        ) from None
-
-
-def _float(env: Mapping[str, str], name: str, default: float) -> float:
+def _finite(
+    env: Mapping[str, str], name: str, default: float, hint: str, *, minimum: float
+) -> float:
+    """A finite number no smaller than `minimum`; nan, inf and negatives are refused."""
     raw = env.get(name, "").strip()
     if not raw:
         return default
     try:
-        return float(raw)
+        value = float(raw)
     except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value < minimum:
+        raise ConfigError(f"{name} must be {hint}, got {raw!r}: fix it in your .env file.")
+    return value
+
+
+def _whole(env: Mapping[str, str], name: str, default: int, hint: str, *, minimum: int) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = minimum - 1
+    if value < minimum:
+        raise ConfigError(f"{name} must be {hint}, got {raw!r}: fix it in your .env file.")
+    return value
+
+
+_DRIVERLESS = {"postgresql": "postgresql+asyncpg", "postgres": "postgresql+asyncpg"}
+_SUPPORTED_DRIVERS = ("sqlite+aiosqlite", "postgresql+asyncpg")
+
+
+def normalize_database_url(raw: str) -> str:
+    """Check DATABASE_URL and return it in the form the engine takes.
+
+    `postgresql://` and `postgres://` (no driver) get asyncpg, `sqlite://` gets aiosqlite.
+    A password may contain `@`, `:` or `/` written as they are, or percent-encoded
+    (`%40`, `%3A`): the user and password are everything before the last `@`.
+    """
+    from sqlalchemy.engine import URL, make_url
+    from sqlalchemy.exc import ArgumentError
+
+    shape = (
+        "DATABASE_URL must be an SQLite (sqlite+aiosqlite:///path) or PostgreSQL "
+        "(postgresql+asyncpg://user:password@host:5432/db) address"
+    )
+    scheme, sep, rest = raw.partition("://")
+    scheme = scheme.lower()
+    scheme = _DRIVERLESS.get(scheme, "sqlite+aiosqlite" if scheme == "sqlite" else scheme)
+    if not sep or scheme not in _SUPPORTED_DRIVERS:
+        kind, _, driver = scheme.partition("+")
+        if sep and kind in ("postgresql", "sqlite"):
+            wanted = "postgresql+asyncpg" if kind == "postgresql" else "sqlite+aiosqlite"
+            raise ConfigError(
+                f"{shape}: the driver {driver!r} is not installed, write {wanted}:// instead."
+            )
+        raise ConfigError(f"{shape}.")
+    if scheme.startswith("sqlite"):
+        return f"{scheme}://{rest}"
+    user_info, at, host_part = rest.rpartition("@")
+    username, _, password = user_info.partition(":")
+    try:
+        url: URL = make_url(f"{scheme}://{host_part}")
+        port = url.port
+    except (ArgumentError, ValueError):
         raise ConfigError(
-            f"{name} must be a number of seconds, got {raw!r}: fix it in your .env file."
+            f"{shape}: the part after the password's last @ is not host:port/database "
+            "(percent-encode @ in the password as %40 if it contains one)."
         ) from None
+    if not url.host or not url.database:
+        raise ConfigError(f"{shape}: the host or the database name is missing.")
+    if port is not None and not 0 < port < 65536:
+        raise ConfigError(f"{shape}: the port {port} is not valid.")
+    if at:
+        url = url.set(username=unquote(username) or None, password=unquote(password) or None)
+    return url.render_as_string(hide_password=False)
+
+
+def describe_database(database_url: str) -> str:
+    """ "postgresql on db:5432/omm" or "sqlite ./data/omm.sqlite3": never the password."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        return f"sqlite {url.database or ':memory:'}"
+    return f"{url.get_backend_name()} on {url.host}:{url.port or 5432}/{url.database}"
 
 
 def load_settings(env: Mapping[str, str] | None = None, *, read_dotenv: bool = True) -> Settings:
@@ -306,7 +382,14 @@ def load_settings(env: Mapping[str, str] | None = None, *, read_dotenv: bool = T
             "STAFF_CHAT_ID is not set: add the bot to the staff group, send /chatid there and "
             "put the number it answers (it starts with -100) in .env."
         )
-    staff_chat_id = _int(env, "STAFF_CHAT_ID", "the numeric id of the staff group (like -1001234)")
+    staff_raw = env.get("STAFF_CHAT_ID", "").strip()
+    try:
+        staff_chat_id = int(staff_raw)
+    except ValueError:
+        raise ConfigError(
+            "STAFF_CHAT_ID must be the numeric id of the staff group (like -1001234), got "
+            f"{staff_raw!r}: fix it in your .env file."
+        ) from None
 
     admins: set[int] = set()
     for part in env.get("ADMIN_USER_IDS", "").replace(";", ",").split(","):
@@ -337,27 +420,43 @@ def load_settings(env: Mapping[str, str] | None = None, *, read_dotenv: bool = T
     if not api_url.startswith(("http://", "https://")):
         raise ConfigError(f"TELEGRAM_API_URL must start with http:// or https://, got {api_url!r}.")
 
-    database_url = env.get("DATABASE_URL", "").strip() or _default_database_url()
-    if not database_url.startswith(("sqlite", "postgresql")):
-        raise ConfigError(
-            "DATABASE_URL must be an SQLite (sqlite+aiosqlite:///path) or PostgreSQL "
-            "(postgresql+asyncpg://user:pass@host/db) address."
-        )
-
-    office_file = env.get("OFFICE_SETTINGS_FILE", "").strip()
-    office = load_office_settings(Path(office_file) if office_file else None)
+    database_url = normalize_database_url(
+        env.get("DATABASE_URL", "").strip() or _default_database_url()
+    )
 
     level = env.get("LOG_LEVEL", "INFO").strip().upper() or "INFO"
-    concurrency = 32
-    if env.get("MAX_CONCURRENT_UPDATES", "").strip():
-        concurrency = _int(env, "MAX_CONCURRENT_UPDATES", "a whole number like 32")
-    per_minute = 20
-    if env.get("STAFF_MESSAGES_PER_MINUTE", "").strip():
-        per_minute = _int(env, "STAFF_MESSAGES_PER_MINUTE", "a whole number like 20")
-
-    sweep = _float(env, "SWEEP_INTERVAL_SECONDS", 2.0)
-    poll = int(_float(env, "POLL_TIMEOUT_SECONDS", 10))
+    if level not in LOG_LEVELS:
+        raise ConfigError(
+            f"LOG_LEVEL must be one of {', '.join(LOG_LEVELS)}, got "
+            f"{env.get('LOG_LEVEL', '').strip()!r}: fix it in your .env file."
+        )
+    concurrency = _whole(
+        env, "MAX_CONCURRENT_UPDATES", 32, "a whole number of at least 1, like 32", minimum=1
+    )
+    per_minute = _whole(
+        env, "STAFF_MESSAGES_PER_MINUTE", 20, "a whole number of at least 1, like 20", minimum=1
+    )
+    sweep = _finite(
+        env, "SWEEP_INTERVAL_SECONDS", 2.0, "a positive number of seconds, like 2", minimum=0
+    )
+    if sweep == 0:
+        raise ConfigError(
+            "SWEEP_INTERVAL_SECONDS must be a positive number of seconds, like 2, got '0': "
+            "fix it in your .env file."
+        )
+    poll = _finite(
+        env, "POLL_TIMEOUT_SECONDS", 10, "a number of seconds from 0 to 50, like 10", minimum=0
+    )
+    if poll > 50:
+        raise ConfigError(
+            f"POLL_TIMEOUT_SECONDS must be a number of seconds from 0 to 50, like 10, got "
+            f"{env.get('POLL_TIMEOUT_SECONDS', '').strip()!r}: fix it in your .env file."
+        )
     broadcast_rate = _broadcast_rate(env)
+
+    # Last: every mistake in the environment is reported before the office file is read.
+    office_file = Path(env.get("OFFICE_SETTINGS_FILE", "").strip() or DEFAULT_OFFICE_FILE)
+    office = load_office_settings(office_file)
 
     return Settings(
         bot_token=token,
@@ -369,11 +468,12 @@ def load_settings(env: Mapping[str, str] | None = None, *, read_dotenv: bool = T
         default_locale=locale,
         office=office,
         log_level=level,
-        max_concurrent_updates=max(1, concurrency),
-        staff_messages_per_minute=max(1, per_minute),
+        max_concurrent_updates=concurrency,
+        staff_messages_per_minute=per_minute,
         sweep_interval_seconds=max(0.05, sweep),
-        poll_timeout_seconds=max(0, poll),
+        poll_timeout_seconds=int(poll),
         broadcast_messages_per_second=broadcast_rate,
+        office_file=str(office_file),
     )
 
 
@@ -394,19 +494,41 @@ def _broadcast_rate(env: Mapping[str, str]) -> float:
 
 
 def load_office_settings(path: Path | None = None) -> OfficeSettings:
-    """Read the office settings file; without one, the shipped example is used."""
-    if path is None:
-        local = Path.cwd() / "config" / "office.toml"
-        path = local if local.exists() else EXAMPLE_OFFICE_FILE
+    """Read the office settings file (default: config/office.toml in the working directory).
+
+    The shipped example is read only when named, as `path` or OFFICE_SETTINGS_FILE.
+    """
+    path = DEFAULT_OFFICE_FILE if path is None else path
+    create = f"copy config/office.example.toml to {path} and edit it"
+    if path.is_dir():
+        raise ConfigError(
+            f"The office settings file {path} is a directory, not a file (Docker creates one "
+            f"when the file it should mount does not exist): remove the directory, {create}."
+        )
     if not path.exists():
         raise ConfigError(
-            f"The office settings file {path} does not exist: copy "
-            "config/office.example.toml and set OFFICE_SETTINGS_FILE to it."
+            f"The office settings file {path} does not exist: {create} "
+            "(or set OFFICE_SETTINGS_FILE to the file's path)."
         )
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"The office settings file {path} is not UTF-8 text (byte {exc.start} is not): "
+            "save it as UTF-8 in your editor."
+        ) from None
+    except OSError as exc:
+        raise ConfigError(
+            f"Cannot read the office settings file {path} ({exc.strerror}): check that the "
+            "bot's user may read it."
+        ) from None
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"The office settings file {path} is not valid TOML ({exc}).") from None
+    unknown = _unknown_key(data, _OFFICE_SCHEMA, "the top level")
+    if unknown is not None:
+        raise ConfigError(f"In the office settings file {path}, {unknown}")
     try:
         return _parse_office(data)
     except OfficeValueError as exc:
@@ -418,6 +540,90 @@ def load_office_settings(path: Path | None = None) -> OfficeSettings:
         ) from None
 
 
+# The keys the office file may hold. A table is a dict of its keys; an array of tables
+# ([[categories]]) is a one-element list holding the entries' dict; None is a value
+# (text, number, list of text). A misspelt key is an error, never silently ignored:
+# `sensitve = true` must not leave violence cases unprotected.
+_LOCALE_TABLE: dict[str, Any] = {locale: None for locale in SUPPORTED_LOCALES}
+_OFFICE_SCHEMA: dict[str, Any] = {
+    "office": {
+        "name": None,
+        "municipality": None,
+        "address": None,
+        "phone": None,
+        "opening_hours": _LOCALE_TABLE,
+    },
+    "emergency": [{"label": None, "number": None}],
+    "communities": None,
+    "categories": [
+        {"key": None, "emoji": None, "label": _LOCALE_TABLE, "sensitive": None, "urgent": None}
+    ],
+    "referral_institutions": None,
+    "opening_hours": [{"days": None, "hours": None}],
+    "services": [
+        {
+            "key": None,
+            "emoji": None,
+            "label": _LOCALE_TABLE,
+            "duration_minutes": None,
+            "sensitive": None,
+            "bring": _LOCALE_TABLE,
+            "hours": None,
+        }
+    ],
+    "scheduling": {
+        "reminder_offsets_hours": None,
+        "daily_digest_time": None,
+        "activity_reminder_day_before": None,
+        "activity_reminder_morning_of": None,
+    },
+}
+
+
+def _unknown_key(value: Any, schema: Any, where: str) -> str | None:
+    """The first key in `value` that `schema` does not know, as a sentence; else None."""
+    if isinstance(schema, list) and isinstance(value, list):
+        name = where.split()[0]
+        for number, entry in enumerate(value, start=1):
+            label = f"{name} entry {number}"
+            if isinstance(entry, dict) and isinstance(entry.get("key"), str):
+                label += f' (key = "{entry["key"]}")'
+            found = _unknown_key(entry, schema[0], label)
+            if found is not None:
+                return found
+        return None
+    if not isinstance(schema, dict) or not isinstance(value, dict):
+        return None
+    for key, inner in value.items():
+        if key not in schema:
+            known = list(schema)
+            close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+            hint = (
+                f"did you mean {close[0]!r}?"
+                if close
+                else f"the keys known there are {', '.join(known)}."
+            )
+            return f"{where} has an unknown key {key!r}: {hint}"
+        sub = schema[key]
+        if isinstance(sub, list):
+            inner_where = f"[[{key}]]"
+        elif where == "the top level":
+            inner_where = f"[{key}]"
+        else:
+            inner_where = f"{key} of {where}"
+        found = _unknown_key(inner, sub, inner_where)
+        if found is not None:
+            return found
+    return None
+
+
+def _flag(table: Mapping[str, Any], name: str, what: str) -> bool:
+    value = table.get(name, False)
+    if not isinstance(value, bool):
+        raise OfficeValueError(f"{name} of {what} must be true or false, got {value!r}")
+    return value
+
+
 def _parse_office(data: Mapping[str, Any]) -> OfficeSettings:
     office = data["office"]
     categories = tuple(
@@ -425,8 +631,8 @@ def _parse_office(data: Mapping[str, Any]) -> OfficeSettings:
             key=str(c["key"]),
             emoji=str(c.get("emoji", "")),
             labels=dict(c["label"]),
-            sensitive=bool(c.get("sensitive", False)),
-            urgent=bool(c.get("urgent", False)),
+            sensitive=_flag(c, "sensitive", f"the category {c['key']!r}"),
+            urgent=_flag(c, "urgent", f"the category {c['key']!r}"),
         )
         for c in data["categories"]
     )

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import FrozenClock
-from bot.config import Settings, load_settings
+from bot.config import EXAMPLE_OFFICE_FILE, Settings, load_settings
 from bot.db.engine import create_engine, create_session_factory
 from tests.databases import PG_SKIP_REASON, PostgresDatabase, SqliteTemplate, postgres_server_url
 
@@ -82,6 +82,7 @@ def make_settings(database_url: str, api_url: str = "http://127.0.0.1:9", **extr
         "ADMIN_USER_IDS": str(ADMIN_ID),
         "SWEEP_INTERVAL_SECONDS": "0.1",
         "POLL_TIMEOUT_SECONDS": "1",
+        "OFFICE_SETTINGS_FILE": str(EXAMPLE_OFFICE_FILE),
         **extra,
     }
     return load_settings(env)

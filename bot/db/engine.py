@@ -27,6 +27,9 @@ LOCK_WAIT_SECONDS = 30.0
 def create_engine(database_url: str, **kwargs: Any) -> AsyncEngine:
     """Create the async engine; for SQLite, make concurrent writers wait instead of fail."""
     url = make_url(database_url)
+    # A failed statement's error (and so the log) must never carry its parameters: they
+    # are her words, her name, her phone number.
+    kwargs.setdefault("hide_parameters", True)
     if url.get_backend_name() != "sqlite":
         kwargs.setdefault("pool_pre_ping", True)
         kwargs.setdefault("pool_size", 10)

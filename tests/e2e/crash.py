@@ -14,6 +14,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from bot.config import EXAMPLE_OFFICE_FILE
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.models import Case, OutboxMessage, OutboxStatus
 from bot.services import users
@@ -37,6 +38,7 @@ def spawn_bot(
         "POLL_TIMEOUT_SECONDS": "1",
         "SWEEP_INTERVAL_SECONDS": "0.2",
         "LOG_LEVEL": "WARNING",
+        "OFFICE_SETTINGS_FILE": str(EXAMPLE_OFFICE_FILE),
         **extra,
     }
     return subprocess.Popen([sys.executable, "-m", "bot"], cwd=workdir, env=env)

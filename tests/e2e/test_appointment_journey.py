@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.config import load_office_settings
+from bot.config import EXAMPLE_OFFICE_FILE, load_office_settings
 from bot.db.models import Appointment, User
 from bot.services import reminders
 from tests.conftest import STAFF_CHAT_ID
@@ -18,7 +18,7 @@ from tests.e2e.journeys import register
 from tests.fake_telegram import FakeTelegram
 
 GT = ZoneInfo("America/Guatemala")
-LEGAL = load_office_settings().service("legal")
+LEGAL = load_office_settings(EXAMPLE_OFFICE_FILE).service("legal")
 # A Sunday evening; legal advice has hours on Wednesday morning.
 SUNDAY_EVENING = datetime(2030, 12, 1, 18, 0, tzinfo=GT)
 

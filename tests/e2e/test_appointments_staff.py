@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app import BotRuntime
-from bot.config import load_office_settings
+from bot.config import EXAMPLE_OFFICE_FILE, load_office_settings
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.models import Appointment, AppointmentKind, AuditEvent, Reminder
 from bot.i18n import Catalogs
@@ -24,7 +24,7 @@ from tests.e2e.harness import OffsetClock, Person, buttons
 from tests.e2e.test_reliability import _spawn_bot
 from tests.fake_telegram import FakeTelegram
 
-OFFICE = load_office_settings()
+OFFICE = load_office_settings(EXAMPLE_OFFICE_FILE)
 TZ = ZoneInfo("America/Guatemala")
 # The reminder text, as she reads it in Spanish, up to the variable part.
 ES = Catalogs(TZ, "es").get("es")

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app import BotRuntime
-from bot.config import load_office_settings
+from bot.config import EXAMPLE_OFFICE_FILE, load_office_settings
 from bot.db.models import Appointment, AppointmentKind, AppointmentStatus, StaffPost
 from bot.keyboards import appointment_reminder
 from bot.services import appointments, reminders, staff_posts, users
@@ -20,7 +20,7 @@ from tests.e2e.harness import OffsetClock, Person, buttons
 from tests.e2e.journeys import register
 
 GT = ZoneInfo("America/Guatemala")
-OFFICE = load_office_settings()
+OFFICE = load_office_settings(EXAMPLE_OFFICE_FILE)
 LEGAL = OFFICE.service("legal")
 SOCIAL = OFFICE.service("social_aid")
 # Sunday evening; legal advice is on Mondays and Wednesdays.

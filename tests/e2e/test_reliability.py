@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app import BotRuntime
-from bot.config import load_office_settings
+from bot.config import EXAMPLE_OFFICE_FILE, load_office_settings
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.models import (
     CaseEntry,
@@ -226,7 +226,7 @@ async def test_staff_group_gets_at_most_20_messages_a_minute(
     fake: FakeTelegram, runtime: BotRuntime, db_url: str, e2e_clock: OffsetClock, db: AsyncSession
 ) -> None:
     fake.group_per_minute = 20
-    office = load_office_settings()
+    office = load_office_settings(EXAMPLE_OFFICE_FILE)
     food = office.category("food")
     assert food is not None
     engine = create_engine(db_url)

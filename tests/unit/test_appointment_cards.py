@@ -6,12 +6,12 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot import appointment_cards as cards
-from bot.config import load_office_settings
+from bot.config import EXAMPLE_OFFICE_FILE, load_office_settings
 from bot.db.models import Appointment, AppointmentKind, AppointmentStatus, Case
 from bot.i18n import Catalogs
 
 TZ = ZoneInfo("America/Guatemala")
-OFFICE = load_office_settings()
+OFFICE = load_office_settings(EXAMPLE_OFFICE_FILE)
 T = Catalogs(TZ, "es").get("es")
 NOW = datetime(2026, 12, 2, 14, 0, tzinfo=UTC)  # 08:00 in Guatemala
 START = datetime(2026, 12, 3, 16, 0, tzinfo=UTC)  # Thursday 10:00 local

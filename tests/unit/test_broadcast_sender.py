@@ -12,12 +12,16 @@ import pytest
 from telegram.error import BadRequest, NetworkError, RetryAfter
 
 from bot.clock import FrozenClock
-from bot.config import ConfigError, load_settings
+from bot.config import EXAMPLE_OFFICE_FILE, ConfigError, load_settings
 from bot.i18n import Catalogs
 from scheduler.broadcast_progress import PROGRESS_EVERY, ProgressReporter
 from scheduler.broadcasts import RateLimiter
 
-BASE = {"TELEGRAM_BOT_TOKEN": "123456:TEST-token", "STAFF_CHAT_ID": "-100123"}
+BASE = {
+    "TELEGRAM_BOT_TOKEN": "123456:TEST-token",
+    "STAFF_CHAT_ID": "-100123",
+    "OFFICE_SETTINGS_FILE": str(EXAMPLE_OFFICE_FILE),
+}
 
 
 def test_rate_setting_defaults_to_30_and_refuses_nonsense() -> None:

@@ -9,13 +9,13 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import FrozenClock
-from bot.config import load_office_settings
+from bot.config import EXAMPLE_OFFICE_FILE, load_office_settings
 from bot.db.models import CaseOutcome, CaseStatus, EntryKind, StaffPost
 from bot.services import cases, staff_posts, users
 from bot.services.cases import Part
 from bot.services.errors import AlreadyDone, InvalidInput, NotFound
 
-OFFICE = load_office_settings()
+OFFICE = load_office_settings(EXAMPLE_OFFICE_FILE)
 FOOD = OFFICE.category("food")
 VIOLENCE = OFFICE.category("violence")
 assert FOOD is not None and VIOLENCE is not None

@@ -29,7 +29,7 @@ def office_file(tmp_path: Path, extra: str) -> Path:
 
 
 def test_the_example_file_offers_four_services() -> None:
-    office = load_office_settings()
+    office = load_office_settings(EXAMPLE_OFFICE_FILE)
     assert [s.key for s in office.services] == ["legal", "psychological", "social_aid", "guidance"]
     legal = office.service("legal")
     assert legal is not None and legal.sensitive and legal.duration == timedelta(minutes=60)

@@ -8,11 +8,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.config import load_office_settings
+from bot.config import EXAMPLE_OFFICE_FILE, load_office_settings
 from bot.db.models import AppointmentKind, AppointmentStatus, StaffPost
 from bot.services import appointments, reminders, staff_posts, users
 
-OFFICE = load_office_settings()
+OFFICE = load_office_settings(EXAMPLE_OFFICE_FILE)
 TZ = ZoneInfo("America/Guatemala")
 NOW = datetime(2030, 12, 1, 18, 0, tzinfo=TZ).astimezone(UTC)
 WEDNESDAY_9 = datetime.combine(date(2030, 12, 4), time(9), tzinfo=TZ).astimezone(UTC)

@@ -8,12 +8,12 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import FrozenClock
-from bot.config import load_office_settings
+from bot.config import EXAMPLE_OFFICE_FILE, load_office_settings
 from bot.db.models import AnonymousCount, Case, CaseEntry, User
 from bot.services import audit, cases, conversation, network, staff, tracking, users
 from bot.services.cases import Part
 
-OFFICE = load_office_settings()
+OFFICE = load_office_settings(EXAMPLE_OFFICE_FILE)
 
 
 async def test_deleting_her_data_keeps_only_anonymous_counts(
