@@ -148,3 +148,121 @@ async def test_deleting_her_data_erases_staff_copies_and_every_database_file(
         await asyncio.sleep(0.2)
     assert leftovers(db_url) == []
     assert rows_with_her_id(db_url) == []
+
+
+# ── Lock screen ───────────────────────────────────────────────────────────────
+
+SENDS = {
+    "sendMessage",
+    "sendPhoto",
+    "sendVoice",
+    "sendAudio",
+    "sendVideo",
+    "sendVideoNote",
+    "sendDocument",
+    "copyMessage",
+    "forwardMessage",
+}
+EDITS = {"editMessageText", "editMessageCaption", "editMessageReplyMarkup", "editMessageMedia"}
+
+
+def unsafe_calls(fake: FakeTelegram, chat_id: int, since: int) -> list[str]:
+    """Calls into her chat since `since` that could show a sensitive case on her lock
+    screen: a send not protected and silent, or an edit of a message sent unprotected
+    (an edit cannot protect it afterwards)."""
+    protected = {
+        m["message_id"] for m in fake.all_messages(chat_id) if m.get("protect_content") is True
+    }
+    found = []
+    for call in fake.calls[since:]:
+        if call.params.get("chat_id") != chat_id or not call.ok:
+            continue
+        if call.method in SENDS:
+            flags = (call.params.get("protect_content"), call.params.get("disable_notification"))
+            if flags != (True, True):
+                found.append(f"{call.method} {flags}: {call.params.get('text')!r}")
+        elif call.method in EDITS and call.params.get("message_id") not in protected:
+            found.append(f"{call.method} of unprotected #{call.params.get('message_id')}")
+    return found
+
+
+async def test_every_message_about_a_sensitive_case_is_protected_and_silent(
+    ana: Person, admin_in_group: Person, fake: FakeTelegram, db: AsyncSession, runtime: BotRuntime
+) -> None:
+    from tests.e2e.journeys import register
+
+    await register(ana)
+    await ana.tap("n:new")
+    since = len(fake.calls)
+
+    # The report: safety question, description (with a sticker she cannot send), Send.
+    await ana.tap("n:cat:violence")
+    await ana.tap("n:safe:y")
+    await ana.tap("n:send")  # nothing written yet
+    await ana.say("Mi esposo me amenaza")
+    await ana.send_sticker()
+    await ana.say("x" * 5000)
+    done = await ana.tap("n:send")
+    assert done is not None and "OMM-000001" in done["text"]
+    case_id = (await only_case(db)).id
+
+    # "My requests": the list, the case, adding information (the «Received» ack, Send).
+    await ana.tap("mc")
+    await ana.tap(f"mc:v:{case_id}")
+    await ana.tap(f"mc:add:{case_id}")
+    await ana.tap("mca:send")  # nothing written yet
+    received = await ana.say("Ayer volvió a gritarme")
+    assert received is not None and "(1" in received["text"]
+    added = await ana.tap("mca:send")
+    assert added is not None and "OMM-000001" in added["text"]
+
+    # Staff take it, answer privately, close it: the notice, reading it, the closing line.
+    card = await fake.wait_for_message(STAFF_CHAT_ID, contains="OMM-000001", after=0)
+    await admin_in_group.press_data(card["message_id"], f"s:take:{case_id}")
+    admin_private = Person(fake, runtime, admin_in_group.user_id)
+    details = await fake.wait_for_message(
+        admin_in_group.user_id, contains="Mi esposo me amenaza", after=0
+    )
+    await admin_private.say("Estamos con usted", reply_to=details["message_id"])
+    notice = ana.last()
+    assert notice is not None
+    await ana.press_data(notice["message_id"], button_with(notice, "rd:"))
+    await admin_in_group.press_data(card["message_id"], f"s:close:{case_id}")
+    await admin_in_group.press_data(card["message_id"], f"s:out:{case_id}:attended")
+    closing = ana.last()
+    assert closing is not None and "OMM-000001" in closing["text"]
+    # An old «Add information» button of the closed case.
+    await ana.tap(f"mc:add:{case_id}")
+    assert "cerrada" in (ana.last() or {}).get("text", "")
+
+    assert unsafe_calls(fake, ana.user_id, since) == []
+    assert len([c for c in fake.calls[since:] if c.params.get("chat_id") == ana.user_id]) > 15
+
+
+async def test_sensitive_reports_without_details_or_cancelled_stay_protected(
+    ana: Person, fake: FakeTelegram, db: AsyncSession
+) -> None:
+    from tests.e2e.journeys import register
+
+    await register(ana)
+    # A sensitive, not urgent category: no safety question; she writes, then cancels.
+    await ana.tap("n:new")
+    since = len(fake.calls)
+    await ana.tap("n:cat:legal")
+    await ana.say("Quiero saber de la pensión de mis hijos")
+    await ana.tap("n:cancel")
+    # An urgent one she cannot write about: the office is alerted without details.
+    await ana.tap("n:new")
+    await ana.tap("n:cat:violence")
+    await ana.say("hola")  # she types instead of answering with a button
+    await ana.tap("n:safe:n")
+    alerted = await ana.tap("n:alert")
+    assert alerted is not None and "OMM-000001" in alerted["text"]
+    assert (await only_case(db)).safe_to_talk is False
+    # Sends that are not about the case (the menu after Cancel) are checked too: the
+    # menu is an edit of a protected message, never a new unprotected one in between.
+    assert unsafe_calls(fake, ana.user_id, since) == [], fake.dump_chat(ana.user_id)
+
+
+def button_with(message: dict, prefix: str) -> str:
+    return next(d for _, d in buttons(message) if d.startswith(prefix))
