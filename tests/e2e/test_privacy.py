@@ -150,6 +150,43 @@ async def test_deleting_her_data_erases_staff_copies_and_every_database_file(
     assert rows_with_her_id(db_url) == []
 
 
+async def test_copies_too_old_to_delete_are_edited_to_the_neutral_line(
+    ana: Person, fake: FakeTelegram, db: AsyncSession
+) -> None:
+    from tests.e2e.journeys import register
+
+    await register(ana)
+    await ana.tap("n:new")
+    await ana.tap("n:cat:food")
+    await ana.say("Necesitamos frijol")
+    await ana.send_photo(caption="la lista del mercado")
+    await ana.tap("n:send")
+    card = await fake.wait_for_message(STAFF_CHAT_ID, contains="OMM-000001", after=0)
+    photo = await fake.wait_for_message(
+        STAFF_CHAT_ID, after=0, predicate=lambda m: m["kind"] == "photo"
+    )
+    case_id = (await only_case(db)).id
+    await ana.tap("mc")
+    await ana.tap(f"mc:v:{case_id}")
+    await ana.tap(f"mc:add:{case_id}")
+    await ana.say("Somos seis en la casa")
+    await ana.tap("mca:send")
+    text = await fake.wait_for_message(STAFF_CHAT_ID, contains="Somos seis", after=0)
+
+    fake.clock_offset += 49 * 3600  # Telegram no longer lets the bot delete them
+    await ana.say("/start")
+    await ana.tap("me")
+    await ana.tap("me:del")
+    await ana.tap("me:del:y")
+
+    neutral = "🗑️ OMM-000001 — deleted at her request"
+    await fake.wait_for_edit(STAFF_CHAT_ID, card["message_id"], contains=neutral, timeout=10)
+    edited_photo = await fake.wait_for_edit(STAFF_CHAT_ID, photo["message_id"], contains=neutral)
+    assert edited_photo["caption"] == neutral  # the picture itself stays
+    edited_text = await fake.wait_for_edit(STAFF_CHAT_ID, text["message_id"], contains=neutral)
+    assert edited_text["text"] == neutral
+
+
 # ── Lock screen ───────────────────────────────────────────────────────────────
 
 SENDS = {
