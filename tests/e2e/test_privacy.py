@@ -22,6 +22,8 @@ HER_PHONE = "+50255519876"
 HER_WORDS = "Gumercindo se llevó toda la cosecha"
 HER_CAPTION = "foto del granero vacío de Xochil"
 HER_ADDITION = "Ya vendimos la última gallina pinta"
+# What staff messages about her case become (the staff group reads Spanish).
+NEUTRAL = "🗑️ OMM-000001 — borrado a pedido de ella"
 
 
 def database_files(db_url: str) -> list[Path]:
@@ -128,9 +130,9 @@ async def test_deleting_her_data_erases_staff_copies_and_every_database_file(
 
     # The card becomes one neutral line without buttons; the copies of her messages go.
     edited = await fake.wait_for_edit(
-        STAFF_CHAT_ID, card["message_id"], contains="deleted at her request", timeout=10
+        STAFF_CHAT_ID, card["message_id"], contains=NEUTRAL, timeout=10
     )
-    assert edited["text"] == "🗑️ OMM-000001 — deleted at her request"
+    assert edited["text"] == NEUTRAL
     assert buttons(edited) == []
     await fake.wait_for_call(
         "deleteMessage", lambda c: c.params.get("message_id") == text_copy["message_id"]
@@ -179,7 +181,7 @@ async def test_copies_too_old_to_delete_are_edited_to_the_neutral_line(
     await ana.tap("me:del")
     await ana.tap("me:del:y")
 
-    neutral = "🗑️ OMM-000001 — deleted at her request"
+    neutral = NEUTRAL
     await fake.wait_for_edit(STAFF_CHAT_ID, card["message_id"], contains=neutral, timeout=10)
     edited_photo = await fake.wait_for_edit(STAFF_CHAT_ID, photo["message_id"], contains=neutral)
     assert edited_photo["caption"] == neutral  # the picture itself stays
