@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram.error import BadRequest, RetryAfter, TelegramError
@@ -81,6 +82,11 @@ async def _send(data: BotData, session: AsyncSession, post: StaffPost) -> int:
     case = await cases.get_case(session, post.case_id) if post.case_id is not None else None
     if case is None:
         return 0
+    if post.kind == staff_posts.ERASED:
+        return await _erase(data, session, post, case.reference)
+    if case.user_id is None:
+        # She deleted her data before this went out: there is nothing of hers to show.
+        return 0
     entry = await session.get(CaseEntry, post.entry_id) if post.entry_id is not None else None
     # Everything is loaded: end the read so Telegram's latency never holds the database.
     await session.commit()
@@ -122,6 +128,61 @@ async def _send(data: BotData, session: AsyncSession, post: StaffPost) -> int:
         except RecipientGone:
             log.warning("assigned staff member has no private chat with the bot")
     return 1
+
+
+# What a staff message about an erased case becomes when it can no longer be deleted.
+_REMOVABLE = (staff_posts.HER_COPY, staff_posts.DETAILS)
+
+
+async def _erase(data: BotData, session: AsyncSession, post: StaffPost, reference: str) -> int:
+    """She deleted her data: the card becomes one neutral line without buttons; copies of
+    her messages and the details sent to staff are deleted.
+
+    Telegram lets a bot delete its messages for 48 hours only; an older copy is edited
+    to the neutral line instead (a photo or voice note keeps its media, its caption is
+    replaced). Staff members' own messages in the group are theirs and stay. Safe to
+    repeat: a message already deleted or already neutral is left as it is.
+    """
+    assert post.case_id is not None
+    t = data.catalogs.get(data.settings.default_locale)
+    neutral = t("🗑️ {reference} — deleted at her request").format(reference=reference)
+    links = [
+        (link.chat_id, link.message_id, link.purpose)
+        for link in await staff_posts.links_of_case(session, post.case_id)
+    ]
+    await session.commit()
+    bot = data.notifier.bot
+    used = 0
+    for chat_id, message_id, purpose in links:
+        if purpose == staff_posts.CARD:
+            with contextlib.suppress(BadRequest):
+                await bot.edit_message_text(neutral, chat_id=chat_id, message_id=message_id)
+        elif purpose in _REMOVABLE:
+            await _delete_or_neutralise(bot, chat_id, message_id, neutral)
+        else:
+            continue  # prompts name only the reference
+        if chat_id == data.settings.staff_chat_id:
+            used += 1
+    await staff_posts.forget_links(session, post.case_id, _REMOVABLE)
+    return used
+
+
+async def _delete_or_neutralise(bot: Any, chat_id: int, message_id: int, neutral: str) -> None:
+    try:
+        await bot.delete_message(chat_id, message_id)
+        return
+    except BadRequest as exc:
+        if "not found" in str(exc).lower():
+            return
+        log.info("could not delete an erased case's message (%s); editing it", exc)
+    try:
+        await bot.edit_message_text(neutral, chat_id=chat_id, message_id=message_id)
+        return
+    except BadRequest as exc:
+        if "no text" not in str(exc).lower():
+            return  # not modified (already neutral), or gone
+    with contextlib.suppress(BadRequest):
+        await bot.edit_message_caption(chat_id=chat_id, message_id=message_id, caption=neutral)
 
 
 async def _send_appointment(data: BotData, session: AsyncSession, post: StaffPost) -> int:

@@ -53,9 +53,13 @@ async def stale_button(update: Update, context: BotContext) -> None:
     await context.answer(context.t("This button is no longer active. Use the menu 🏠."), alert=True)
 
 
-async def unusable_input(update: Update, context: BotContext, hint: str) -> None:
+async def unusable_input(
+    update: Update, context: BotContext, hint: str, *, sensitive: bool = False
+) -> None:
     assert update.effective_chat is not None
-    await context.send(update.effective_chat.id, hint, for_her(context.t, menu=True))
+    await context.send(
+        update.effective_chat.id, hint, for_her(context.t, menu=True), sensitive=sensitive
+    )
 
 
 def kinds_hint(t: Translator) -> str:

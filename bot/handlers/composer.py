@@ -8,7 +8,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.context import BotContext
-from bot.db.models import ConversationState
+from bot.db.models import Case, ConversationState
 from bot.handlers.common import kinds_hint, media_part, unusable_input
 from bot.keyboards import composing
 from bot.services import conversation
@@ -19,6 +19,20 @@ def parts_of(state: ConversationState) -> list[Part]:
     return [Part.from_json(p) for p in (state.data or {}).get("parts", [])]
 
 
+async def is_sensitive(context: BotContext, state: ConversationState | None) -> bool:
+    """Whether the report or addition being written concerns a sensitive case.
+
+    Every answer while she writes about one is sent protected and silently: a message
+    sent unprotected cannot be protected later, when it is edited.
+    """
+    data = (state.data if state is not None else None) or {}
+    if data.get("case_id") is not None:
+        case = await context.session.get(Case, int(data["case_id"]))
+        return case is None or case.sensitive
+    category = context.settings.office.category(str(data.get("category") or ""))
+    return category is None or category.sensitive
+
+
 async def add_part(
     update: Update, context: BotContext, state: ConversationState, send_prefix: str
 ) -> None:
@@ -26,14 +40,18 @@ async def add_part(
     message = update.message
     assert message is not None and context.user is not None and update.effective_chat is not None
     t = context.t
+    sensitive = await is_sensitive(context, state)
     if message.text is not None and len(message.text) > MAX_TEXT_LENGTH:
         await unusable_input(
-            update, context, t("That message is too long. Please send it in shorter parts.")
+            update,
+            context,
+            t("That message is too long. Please send it in shorter parts."),
+            sensitive=sensitive,
         )
         return
     part = media_part(message)
     if part is None:
-        await unusable_input(update, context, kinds_hint(t))
+        await unusable_input(update, context, kinds_hint(t), sensitive=sensitive)
         return
     parts = parts_of(state)
     if len(parts) >= MAX_PARTS:
@@ -41,6 +59,7 @@ async def add_part(
             update.effective_chat.id,
             t("That is the most messages one request can hold. Tap «📨 Send» now."),
             composing(t, send_prefix),
+            sensitive=sensitive,
         )
         return
     parts.append(part)
@@ -55,6 +74,7 @@ async def add_part(
             len(parts),
         ).format(count=len(parts)),
         composing(t, send_prefix),
+        sensitive=sensitive,
     )
 
 
@@ -65,11 +85,14 @@ def describe_prompt(context: BotContext) -> str:
     )
 
 
-async def ask_for_content(update: Update, context: BotContext, send_prefix: str) -> None:
+async def ask_for_content(
+    update: Update, context: BotContext, send_prefix: str, *, sensitive: bool
+) -> None:
     """She pressed Send with nothing written yet."""
     t = context.t
     await context.show(
         update,
         t("Please write something, or send a voice note or a photo first. Then tap «📨 Send»."),
         composing(t, send_prefix),
+        sensitive=sensitive,
     )

@@ -8,7 +8,13 @@ from telegram.ext import Application, CallbackQueryHandler
 from bot.context import BotContext
 from bot.db.models import Case, CaseEntry, ConversationState, EntryKind, format_reference
 from bot.handlers.common import StepHandler, arg, int_arg, stale_button, state_data
-from bot.handlers.composer import add_part, ask_for_content, describe_prompt, parts_of
+from bot.handlers.composer import (
+    add_part,
+    ask_for_content,
+    describe_prompt,
+    is_sensitive,
+    parts_of,
+)
 from bot.handlers.start import ensure_registered, show_menu
 from bot.handlers.steps import Step
 from bot.keyboards import button, composing, for_her, parse_cb
@@ -96,6 +102,7 @@ async def on_button(update: Update, context: BotContext) -> None:
             update,
             context.t("This request is closed. To ask for something new, use «🆘 Ask for help»."),
             for_her(context.t, menu=True),
+            sensitive=case.sensitive,
         )
     else:
         await conversation.set_state(
@@ -129,6 +136,8 @@ async def on_compose_button(update: Update, context: BotContext) -> None:
         await show_menu(update, context, text=t("Cancelled: nothing was sent. What do you need?"))
         return
     case_id = int(state_data(state)["case_id"])
+    # Everything said about a sensitive case is protected and silent, on every path.
+    sensitive = await is_sensitive(context, state)
     try:
         await cases.add_information(
             context.session,
@@ -145,10 +154,11 @@ async def on_compose_button(update: Update, context: BotContext) -> None:
                 "This request was closed in the meantime. To ask for something new, use «🆘 Ask for help»."
             ),
             for_her(t, menu=True),
+            sensitive=sensitive,
         )
         return
     except DomainError:
-        await ask_for_content(update, context, SEND_PREFIX)
+        await ask_for_content(update, context, SEND_PREFIX, sensitive=sensitive)
         return
     await conversation.clear_state(context.session, user.id)
     reference = format_reference(case_id)
@@ -156,6 +166,7 @@ async def on_compose_button(update: Update, context: BotContext) -> None:
         update,
         t("✅ Added to {reference}. The office will see it.").format(reference=reference),
         for_her(t, menu=True),
+        sensitive=sensitive,
     )
 
 

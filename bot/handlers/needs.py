@@ -139,7 +139,7 @@ async def submit(
             now=context.now(),
         )
     except InvalidInput:
-        await ask_for_content(update, context, SEND_PREFIX)
+        await ask_for_content(update, context, SEND_PREFIX, sensitive=category.sensitive)
         return
     await conversation.clear_state(context.session, user.id)
     if safe_to_talk is False:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler
+from telegram.ext import Application, CallbackQueryHandler, JobQueue
 
 from bot.config import SUPPORTED_LOCALES
 from bot.context import BotContext
@@ -12,7 +14,8 @@ from bot.handlers.common import arg, stale_button
 from bot.handlers.start import ensure_registered, show_menu, show_welcome
 from bot.keyboards import button, for_her, languages, parse_cb, yes_no
 from bot.labels import AGE_GROUPS, NETWORK_ROLES, label
-from bot.services import users
+from bot.services import inbox, staff, users
+from scheduler.checkpoint import checkpoint_sqlite
 
 LANGUAGE_NAMES = {"es": "Español", "en": "English"}
 
@@ -59,7 +62,12 @@ async def on_button(update: Update, context: BotContext) -> None:
             yes_no(t, t("🗑️ Yes, delete everything"), ("me", "del", "y"), ("me",)),
         )
     elif action == "del" and confirm == "y":
-        promotions = await users.delete_personal_data(context.session, user.id, now=context.now())
+        is_staff = await staff.is_staff(context.session, user.id, context.settings.admin_user_ids)
+        promotions = await users.delete_personal_data(
+            context.session, user.id, now=context.now(), keep_audit_actor=is_staff
+        )
+        # This update itself carries her name: erased with the rest, in one transaction.
+        await inbox.forget_payload(context.session, update.update_id)
         context.scope.user = None
         await context.show(
             update,
@@ -68,8 +76,18 @@ async def on_button(update: Update, context: BotContext) -> None:
         )
         for promotion in promotions:
             await tell_promoted(context, promotion)
+        await context.commit()
+        _truncate_log_soon(context)
     else:
         await stale_button(update, context)
+
+
+def _truncate_log_soon(context: BotContext) -> None:
+    """Run the SQLite checkpoint job now: the first after an erasure truncates the log,
+    which still holds old copies of the pages her rows were on (scheduler.checkpoint)."""
+    queue = cast("JobQueue[Any] | None", context.job_queue)
+    if queue is not None:
+        queue.run_once(checkpoint_sqlite, when=0.05, name="checkpoint-after-erasure")
 
 
 async def on_language(update: Update, context: BotContext) -> None:

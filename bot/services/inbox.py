@@ -70,3 +70,16 @@ async def prune(session: AsyncSession, now: datetime, keep: timedelta = timedelt
             InboxUpdate.processed_at.is_not(None), InboxUpdate.processed_at < now - keep
         )
     )
+
+
+async def forget_payload(session: AsyncSession, update_id: int) -> None:
+    """Erase an update's payload now, before it is marked processed.
+
+    The update asking to delete her data carries her name (Telegram sends it with
+    every update): it is erased in the same transaction as her data. Should the
+    process stop before the update is marked processed, the replay finds no payload
+    and sets it aside (see `claim_unprocessed`).
+    """
+    await session.execute(
+        update(InboxUpdate).where(InboxUpdate.update_id == update_id).values(payload=None)
+    )

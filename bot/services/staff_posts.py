@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import StaffMessageLink, StaffPost
@@ -19,6 +19,8 @@ NEW_CASE = "new_case"
 HER_MESSAGE = "her_message"
 NEW_APPOINTMENT = "new_appointment"
 APPOINTMENT_CHANGED = "appointment_changed"
+# She deleted her data: the case's card becomes a neutral line, copies of her words go.
+ERASED = "erased"
 
 # Purposes of a linked staff message: what a staff reply to it means.
 CARD = "card"
@@ -78,6 +80,24 @@ def link(
     session.add(
         StaffMessageLink(
             chat_id=chat_id, message_id=message_id, case_id=case_id, purpose=purpose, created_at=now
+        )
+    )
+
+
+async def links_of_case(session: AsyncSession, case_id: int) -> Sequence[StaffMessageLink]:
+    return (
+        await session.scalars(
+            select(StaffMessageLink)
+            .where(StaffMessageLink.case_id == case_id)
+            .order_by(StaffMessageLink.chat_id, StaffMessageLink.message_id)
+        )
+    ).all()
+
+
+async def forget_links(session: AsyncSession, case_id: int, purposes: Sequence[str]) -> None:
+    await session.execute(
+        delete(StaffMessageLink).where(
+            StaffMessageLink.case_id == case_id, StaffMessageLink.purpose.in_(list(purposes))
         )
     )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 from sqlalchemy import text
 
@@ -81,3 +82,37 @@ async def test_the_checkpoint_job_folds_the_write_ahead_log_back(sqlite_url: str
         assert in_log > 0 and copied == in_log
     finally:
         await engine.dispose()
+
+
+async def test_deleted_rows_are_zeroed_and_an_erasure_truncates_the_log(sqlite_url: str) -> None:
+    from scheduler import checkpoint
+
+    path = sqlite_url.split("///", 1)[1]
+    engine = create_engine(sqlite_url)
+    try:
+        async with engine.connect() as connection:
+            assert (await connection.execute(text("PRAGMA secure_delete"))).scalar() == 1
+        async with engine.begin() as connection:
+            await connection.execute(
+                text("INSERT INTO anonymous_counts(key, value) VALUES ('Xiomara-Tzunun', 1)")
+            )
+        # No erasure yet, but the first run after a start truncates (one may precede a crash).
+        assert await asyncio.to_thread(checkpoint.checkpoint_after_erasures, path)
+        assert not await asyncio.to_thread(checkpoint.checkpoint_after_erasures, path)
+        async with engine.begin() as connection:
+            await connection.execute(
+                text("DELETE FROM anonymous_counts WHERE key = 'Xiomara-Tzunun'")
+            )
+            await connection.execute(
+                text("INSERT INTO anonymous_counts(key, value) VALUES ('personal_data_deleted', 1)")
+            )
+        assert await asyncio.to_thread(checkpoint.checkpoint_after_erasures, path)
+        assert _wal_size(path) == 0
+        assert b"Xiomara-Tzunun" not in Path(path).read_bytes()  # noqa: ASYNC240
+    finally:
+        await engine.dispose()
+
+
+def _wal_size(path: str) -> int:
+    wal = Path(path + "-wal")
+    return wal.stat().st_size if wal.exists() else 0
