@@ -96,8 +96,6 @@ _MAKES_A_MESSAGE = (
     - EPHEMERAL_ENDPOINTS
 )
 
-# How long sent rows keep the real message id, for answers that refer to them.
-KEEP_SENT = timedelta(hours=1)
 # Waiting this long after a network failure before trying a deferred answer again.
 NETWORK_RETRY = timedelta(seconds=5)
 # Finished answers are recorded together, in one transaction per this many seconds.
@@ -603,6 +601,8 @@ async def _record(session: AsyncSession, batch: list[_Finished], now: datetime) 
             .where(OutboxMessage.id == finished.row_id)
             .values(
                 status=OutboxStatus.SENT,
+                # Kept a while only to resolve placeholders: nothing that says whose it was.
+                chat_id=0,
                 params=None,
                 fallback=None,
                 fixups=None,
@@ -643,20 +643,6 @@ async def _apply_fixups(
             table.c[column] == placeholder,
         )
         await session.execute(update(table).where(condition).values({column: message_id}))
-
-
-async def prune(session: AsyncSession, now: datetime) -> None:
-    """Forget sent answers once nothing can refer to them any more."""
-    await session.execute(
-        delete(OutboxMessage).where(
-            OutboxMessage.status == OutboxStatus.SENT, OutboxMessage.created_at < now - KEEP_SENT
-        )
-    )
-
-
-async def forget_chat(session: AsyncSession, chat_id: int) -> None:
-    """Her data is being erased: answers to her chat that wait go too."""
-    await session.execute(delete(OutboxMessage).where(OutboxMessage.chat_id == chat_id))
 
 
 class OutboxInterceptor(BaseRateLimiter[None]):

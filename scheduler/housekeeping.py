@@ -3,9 +3,8 @@ staff drafts abandoned for a week, sent answers; and send the answers that wait.
 
 from __future__ import annotations
 
-from bot import outbox
 from bot.context import BotContext
-from bot.services import inbox, staff_drafts, tracking
+from bot.services import inbox, outbox_rows, staff_drafts, tracking
 
 
 async def housekeeping(context: BotContext) -> None:
@@ -15,7 +14,7 @@ async def housekeeping(context: BotContext) -> None:
         await inbox.prune(session, now)
         await tracking.prune(session, now)
         await staff_drafts.purge_stale(session, now)
-        await outbox.prune(session, now)
+        await outbox_rows.prune(session, now)
 
 
 async def send_waiting_answers(context: BotContext) -> None:

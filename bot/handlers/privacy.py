@@ -76,7 +76,6 @@ async def on_button(update: Update, context: BotContext) -> None:
         )
         for promotion in promotions:
             await tell_promoted(context, promotion)
-        await context.commit()
         _truncate_log_soon(context)
     else:
         await stale_button(update, context)
@@ -87,7 +86,8 @@ def _truncate_log_soon(context: BotContext) -> None:
     which still holds old copies of the pages her rows were on (scheduler.checkpoint)."""
     queue = cast("JobQueue[Any] | None", context.job_queue)
     if queue is not None:
-        queue.run_once(checkpoint_sqlite, when=0.05, name="checkpoint-after-erasure")
+        # Soon after this update's transaction commits (right after the handler returns).
+        queue.run_once(checkpoint_sqlite, when=0.5, name="checkpoint-after-erasure")
 
 
 async def on_language(update: Update, context: BotContext) -> None:

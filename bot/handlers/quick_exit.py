@@ -13,12 +13,11 @@ from functools import partial
 from telegram import ReplyKeyboardRemove, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
 
-from bot import outbox
 from bot.config import SUPPORTED_LOCALES
 from bot.context import BotContext
 from bot.i18n import N_
 from bot.keyboards import QUICK_EXIT
-from bot.services import conversation, tracking
+from bot.services import conversation, outbox_rows, tracking
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +46,7 @@ async def quick_exit(update: Update, context: BotContext) -> None:
         await conversation.clear_state(session, context.user.id)
     await tracking.forget_chat(session, chat.id)
     # Answers still waiting for her chat (after a 429) must not arrive after she left.
-    await outbox.forget_chat(session, chat.id)
+    await outbox_rows.forget_chat(session, chat.id)
     context.scope.tracked.clear()
     ordered = sorted(ids)
     for start in range(0, len(ordered), 100):

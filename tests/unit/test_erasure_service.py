@@ -8,7 +8,7 @@ from sqlalchemy import JSON, BigInteger, Integer, String, Text, cast, func, sele
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.clock import FrozenClock
-from bot.config import load_office_settings
+from bot.config import EXAMPLE_OFFICE_FILE, load_office_settings
 from bot.db.models import (
     Activity,
     ActivityReminder,
@@ -24,7 +24,7 @@ from bot.db.models import (
 from bot.services import audit, cases, inbox, staff_posts, users
 from bot.services.cases import Part
 
-OFFICE = load_office_settings()
+OFFICE = load_office_settings(EXAMPLE_OFFICE_FILE)
 HER = 7_312_845_166
 OTHER = 602
 STAFF = 900
