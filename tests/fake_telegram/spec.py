@@ -35,7 +35,16 @@ __all__ = [
     "load_spec",
 ]
 
-DEFAULT_SPEC_PATH = Path(__file__).resolve().parents[3] / "shared/telegram-bot-api/api.min.json"
+_SPEC_IN_SHARED = "shared/telegram-bot-api/api.min.json"
+# `shared/` sits beside the checkout; a git worktree (…/wt/<name>) is one level deeper.
+DEFAULT_SPEC_PATH = next(
+    (
+        folder / _SPEC_IN_SHARED
+        for folder in Path(__file__).resolve().parents[3:5]
+        if (folder / _SPEC_IN_SHARED).exists()
+    ),
+    Path(__file__).resolve().parents[3] / _SPEC_IN_SHARED,
+)
 
 # Type expressions are small tuples, cheap to dispatch on:
 #   ("P", "Integer"|"Float"|"Boolean"|"String"|"InputFile")   primitive
