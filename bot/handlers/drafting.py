@@ -79,16 +79,15 @@ async def own_draft(
         return None
     draft = await staff_drafts.get(context.session, draft_id, kind)
     if draft is None:
-        await context.answer(
-            staff_t(context)("This draft is finished or no longer exists."), alert=True
-        )
+        t = staff_t(context)
+        await context.answer(t("This draft is finished or no longer exists."), alert=True)
         return None
     return draft if await is_author(update, context, draft) else None
 
 
 async def is_author(update: Update, context: BotContext, draft: StaffDraft) -> bool:
     """Only the person who started a draft continues it; anyone else is refused (recorded)."""
-    person = update.effective_user
+    person, t = update.effective_user, staff_t(context)
     if person is not None and person.id == draft.author_id:
         return True
     await refuse(
@@ -96,6 +95,6 @@ async def is_author(update: Update, context: BotContext, draft: StaffDraft) -> b
         context,
         "draft_not_author",
         record=record_name("draft", draft.id),
-        text=staff_t(context)("Only the person who started this draft can continue it."),
+        text=t("Only the person who started this draft can continue it."),
     )
     return False

@@ -167,7 +167,8 @@ async def find_occurrence(
 
 
 async def _gone(context: BotContext) -> None:
-    await context.answer(staff_t(context)("That date is no longer on the calendar."), alert=True)
+    t = staff_t(context)
+    await context.answer(t("That date is no longer on the calendar."), alert=True)
 
 
 async def _activity_audience(
