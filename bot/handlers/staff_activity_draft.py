@@ -28,6 +28,7 @@ from bot.handlers.common import arg, id_arg, plain_text
 from bot.handlers.drafting import DraftStepHandler, ask, own_draft, staff_t
 from bot.handlers.staff_activity_card import next_key, post_card
 from bot.handlers.staff_activity_edit import EDIT_STEP, STEP_VALUE, save_edit
+from bot.ids import parse_small_number
 from bot.labels import ACTIVITY_KINDS, activity_kind_label
 from bot.services import activities, audit, staff_drafts
 from bot.staff_input import parse_local_datetime
@@ -297,7 +298,8 @@ async def on_capacity(
     update: Update, context: BotContext, draft: StaffDraft, message: Message
 ) -> None:
     text = _text(message) or ""
-    number = int(text) if text.isdigit() and len(text) < 7 else 0
+    # isascii: "²" and other digits str.isdigit accepts are not numbers int() reads.
+    number = int(text) if text.isascii() and text.isdigit() and len(text) < 7 else 0
     if not 1 <= number <= MAX_CAPACITY:
         note = staff_t(context)("Please write a whole number from 1 to {n}.").format(n=MAX_CAPACITY)
         await _prompt(context, draft, "capacity", note)
@@ -373,7 +375,7 @@ async def _choose(
     when the press was handled here (or is not valid)."""
     t, now = staff_t(context), context.now()
     communities = context.settings.office.communities
-    number = int(value) if value is not None and value.isdigit() else None
+    number = parse_small_number(value)
     if action == "kind" and value in ACTIVITY_KINDS:
         staff_drafts.update(draft, now, kind=value)
         return "✔️ " + activity_kind_label(t, value)

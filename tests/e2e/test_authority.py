@@ -296,3 +296,21 @@ async def test_ids_out_of_range_in_staff_buttons_and_commands_are_refused_kindly
         await group.say(f"/alta_staff {bad} Nadie")
     assert await count(db, StaffDraft) == 0
     assert error_notices(fake) == []
+
+
+async def test_digits_int_cannot_read_are_not_numbers(
+    admin_in_group: Person, fake: FakeTelegram, db: AsyncSession
+) -> None:
+    """str.isdigit accepts "²", int() does not: a forged wizard button carrying one is
+    refused like any other, not an error."""
+    group = admin_in_group
+    kinds = await group.say("/actividad")
+    assert kinds is not None
+    await db.rollback()
+    draft_id = (await db.scalars(select(StaffDraft.id))).one()
+    await group.press_data(kinds["message_id"], f"sx:d:{draft_id}:kind:²", check=False)
+    assert group.callback_answer().get("show_alert") is True
+    await db.rollback()
+    draft = (await db.scalars(select(StaffDraft))).one()
+    assert draft.step == "kind" and "kind" not in (draft.data or {})
+    assert error_notices(fake) == []
