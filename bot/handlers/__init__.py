@@ -1,8 +1,11 @@
 """Handlers, one module per feature. `register_all` adds them in a deliberate order:
 
 the gate first (group -10: who, which language, is this chat ours), then staff
-replies (group -1: a reply to a case message must not reach her flows), then
-everything else, with a catch-all for buttons nobody recognises last.
+replies (group -1: a reply to a case message must not reach her flows), then the
+staff commands and buttons (each checks, at every step, that the person is staff:
+handlers.authority), then the women's handlers — registered through `HerRoutes`,
+so none of them can run outside a private chat (handlers.routing) — and last a
+catch-all for buttons nobody recognises, which refuses and records them.
 """
 
 from __future__ import annotations
@@ -31,12 +34,14 @@ from bot.handlers import (
     staff_drafts,
     start,
 )
-from bot.handlers.common import stale_button
+from bot.handlers.authority import refuse_forged
+from bot.handlers.routing import HerRoutes
 
 
 async def unknown_button(update: Update, context: BotContext) -> None:
-    """Forged or outdated callback data: change nothing, say so kindly."""
-    await stale_button(update, context)
+    """Callback data no handler here claims (forged, or a woman's button pressed in a
+    group): change nothing, say so kindly, and record it."""
+    await refuse_forged(update, context, "button_unknown")
 
 
 def register_all(app: Application) -> None:
@@ -44,19 +49,20 @@ def register_all(app: Application) -> None:
     staff_drafts.register(app)
     staff_cases.register(app)
     staff_agenda.register(app)
-    quick_exit.register(app)
-    # Before start: `/start act_…` (from a poster's QR code) opens that activity.
-    activities.register(app)
-    start.register(app)
-    needs.register(app)
-    my_cases.register(app)
-    network.register(app)
-    privacy.register(app)
     staff_admin.register(app)
-    appointments.register(app)
-    announcements.register(app)
     staff_activities.register(app)
     staff_broadcasts.register(app)
-    router.register(app)
+    her = HerRoutes(app)
+    quick_exit.register(her)
+    # Before start: `/start act_…` (from a poster's QR code) opens that activity.
+    activities.register(her)
+    start.register(her)
+    needs.register(her)
+    my_cases.register(her)
+    network.register(her)
+    privacy.register(her)
+    appointments.register(her)
+    announcements.register(her)
+    router.register(her)
     app.add_handler(CallbackQueryHandler(unknown_button))
     errors.register(app)

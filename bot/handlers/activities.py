@@ -15,11 +15,13 @@ from datetime import datetime
 from functools import partial
 
 from telegram import InlineKeyboardMarkup, Message, Update
-from telegram.ext import Application, CallbackQueryHandler
+from telegram.ext import CallbackQueryHandler
 
 from bot import activity_views as views
 from bot.context import BotContext
+from bot.handlers.authority import id_in
 from bot.handlers.common import arg, int_arg, stale_button
+from bot.handlers.routing import Routes
 from bot.handlers.start import Landing, ensure_registered, open_links
 from bot.keyboards import parse_cb
 from bot.services import activities, her_activities, users
@@ -223,12 +225,14 @@ async def tell_promoted(context: BotContext, promotion: activities.Promotion) ->
 
 
 async def resolve_link(context: BotContext, payload: str) -> Landing | None:
-    """`act_<id>` opens the activity's next date, `act_<id>_<stamp>` that date; None when
-    the payload is not an activity link at all."""
+    """`act_<id>` opens the activity's next date, `act_<id>_<stamp>` that date; a payload
+    starting `act_` that names no activity the database could hold is forged."""
     try:
         activity_id, start = activities.parse_deep_link(payload)
     except InvalidInput:
-        return None
+        # It says `act_` but names no activity the database could hold: forged. She
+        # gets the ordinary welcome or menu, as for a link that leads nowhere.
+        return Landing(forged=True)
     tz, now = context.settings.timezone, context.now()
     occurrence: Occurrence | None
     if start is None:
@@ -246,14 +250,14 @@ async def resolve_link(context: BotContext, payload: str) -> Landing | None:
 # ── Routing ────────────────────────────────────────────────────────────────────
 
 
-async def _date_of(parts: list[str], context: BotContext) -> tuple[int, datetime] | None:
-    """The activity and date a button names, if that activity exists at all."""
-    activity_id, key = int_arg(parts, 2), activities.parse_occurrence_stamp(arg(parts, 3))
-    if len(parts) != 4 or activity_id is None or key is None or activity_id < 1:
+async def _date_of(parts: list[str], context: BotContext, activity_id: int) -> datetime | None:
+    """The date a button names, if its activity exists at all."""
+    key = activities.parse_occurrence_stamp(arg(parts, 3))
+    if len(parts) != 4 or key is None:
         return None
     if not await her_activities.series_exists(context.session, activity_id):
         return None
-    return activity_id, key
+    return key
 
 
 async def on_button(update: Update, context: BotContext) -> None:
@@ -284,11 +288,13 @@ async def on_button(update: Update, context: BotContext) -> None:
 async def on_date_button(
     update: Update, context: BotContext, action: str, parts: list[str]
 ) -> None:
-    named = await _date_of(parts, context)
-    if named is None:
+    activity_id = await id_in(update, context, parts, 2, "activity_id")
+    if activity_id is None:
+        return
+    key = await _date_of(parts, context, activity_id)
+    if key is None:
         await stale_button(update, context)
         return
-    activity_id, key = named
     if action == "go":
         await will_come(update, context, activity_id, key)
     elif action == "no":
@@ -304,6 +310,6 @@ async def on_date_button(
         await show_date(update, context, occurrence)
 
 
-def register(app: Application) -> None:
+def register(app: Routes) -> None:
     open_links(LINK_PREFIX, resolve_link)
     app.add_handler(CallbackQueryHandler(on_button, pattern=r"^ac(:|$)"))

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.context import BotContext
 from bot.handlers.common import arg, stale_button
+from bot.handlers.routing import Routes
 from bot.handlers.start import ensure_registered
 from bot.keyboards import button, for_her, parse_cb
 from bot.services import broadcasts
@@ -51,6 +52,6 @@ async def on_button(update: Update, context: BotContext) -> None:
         await stale_button(update, context)
 
 
-def register(app: Application) -> None:
+def register(app: Routes) -> None:
     app.add_handler(CallbackQueryHandler(on_button, pattern=r"^bc:"))
     app.add_handler(CommandHandler("baja", stop, filters=filters.ChatType.PRIVATE))

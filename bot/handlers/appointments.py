@@ -15,13 +15,16 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler
+from telegram.ext import CallbackQueryHandler
 
 from bot.config import AppointmentService
 from bot.context import BotContext
 from bot.db.models import Appointment, AppointmentKind, AppointmentStatus
-from bot.handlers.common import arg, int_arg, stale_button
+from bot.handlers.authority import record_name, refuse_forged
+from bot.handlers.common import arg, stale_button
+from bot.handlers.routing import Routes
 from bot.handlers.start import ensure_registered
+from bot.ids import parse_record_id
 from bot.keyboards import (
     appointment_confirm,
     appointment_days,
@@ -415,26 +418,37 @@ async def cancel(update: Update, context: BotContext, appointment: Appointment) 
 # ── Routing ────────────────────────────────────────────────────────────────────
 
 
-async def _active_of_hers(context: BotContext, appointment_id: int | None) -> Appointment | None:
-    """Her active appointment with this id, or None (someone else's reads as missing)."""
+async def _active_of_hers(
+    update: Update, context: BotContext, id_text: str | None
+) -> Appointment | None:
+    """Her active appointment the button names, or None. An id that is not one, or names
+    someone else's appointment (or none), is refused as forged and recorded — to her it
+    reads like any button no longer active; the caller's own answer is then not shown."""
     assert context.user is not None
+    appointment_id = parse_record_id(id_text)
     if appointment_id is None:
+        await refuse_forged(update, context, "appointment_id")
         return None
     try:
         appointment = await appointments.appointment_of_user(
             context.session, context.user.id, appointment_id
         )
     except NotFound:
+        await refuse_forged(
+            update, context, "not_hers", record=record_name("appointment", appointment_id)
+        )
         return None
     return appointment if appointment.is_active else None
 
 
-async def _flow_for(context: BotContext, action: str, key: str | None) -> Flow | None:
+async def _flow_for(
+    update: Update, context: BotContext, action: str, key: str | None
+) -> Flow | None:
     """The booking flow a button names: a service (new) or one of her appointments (r…)."""
     if not action.startswith("r"):
         service = context.settings.office.service(key or "")
         return Flow(service) if service is not None else None
-    appointment = await _active_of_hers(context, int_arg([key or ""], 0))
+    appointment = await _active_of_hers(update, context, key)
     if appointment is None:
         return None
     service = context.settings.office.service(appointment.service)
@@ -455,7 +469,7 @@ async def on_button(update: Update, context: BotContext) -> None:
     elif action == "my" and key is None:
         await list_mine(update, context)
     elif action in ("v", "x", "xy") and value is None:
-        appointment = await _active_of_hers(context, int_arg(parts, 2))
+        appointment = await _active_of_hers(update, context, arg(parts, 2))
         if appointment is None:
             await stale_button(update, context)
         elif action == "v":
@@ -491,7 +505,7 @@ async def on_button(update: Update, context: BotContext) -> None:
 async def on_pick(
     update: Update, context: BotContext, action: str, key: str | None, value: str | None
 ) -> None:
-    flow = await _flow_for(context, action, key)
+    flow = await _flow_for(update, context, action, key)
     step = action.removeprefix("r")
     if flow is None:
         await stale_button(update, context)
@@ -516,7 +530,7 @@ async def on_reminder_button(update: Update, context: BotContext) -> None:
         return
     parts = parse_cb(update.callback_query.data if update.callback_query else None)
     action = arg(parts, 1)
-    appointment = await _active_of_hers(context, int_arg(parts, 2))
+    appointment = await _active_of_hers(update, context, arg(parts, 2))
     service = context.settings.office.service(appointment.service) if appointment else None
     if (
         len(parts) != 3
@@ -544,6 +558,6 @@ async def on_reminder_button(update: Update, context: BotContext) -> None:
         await stale_button(update, context)
 
 
-def register(app: Application) -> None:
+def register(app: Routes) -> None:
     app.add_handler(CallbackQueryHandler(on_button, pattern=r"^ap(:|$)"))
     app.add_handler(CallbackQueryHandler(on_reminder_button, pattern=r"^apr:"))

@@ -10,6 +10,7 @@ from telegram import Message, Update
 from bot.context import BotContext
 from bot.db.models import ConversationState
 from bot.i18n import Translator
+from bot.ids import parse_record_id, parse_small_number
 from bot.keyboards import for_her
 from bot.services.cases import MAX_TEXT_LENGTH, Part
 
@@ -67,10 +68,15 @@ def kinds_hint(t: Translator) -> str:
 
 
 def int_arg(parts: list[str], index: int) -> int | None:
-    try:
-        return int(parts[index])
-    except (IndexError, ValueError):
-        return None
+    """A page or a position in a list (0 or more, bounded), or None when it is not one.
+
+    Record ids are read with `id_arg` (or handlers.authority.id_in, which also refuses)."""
+    return parse_small_number(arg(parts, index))
+
+
+def id_arg(parts: list[str], index: int) -> int | None:
+    """A record id the database could hold, or None (see bot.ids)."""
+    return parse_record_id(arg(parts, index))
 
 
 def arg(parts: list[str], index: int) -> str | None:

@@ -15,6 +15,7 @@ from telegram import ForceReply, InlineKeyboardMarkup, Message, Update
 
 from bot.context import BotContext
 from bot.db.models import StaffDraft
+from bot.handlers.authority import record_name, refuse, refuse_forged, require_staff
 from bot.i18n import Translator
 from bot.services import staff_drafts
 
@@ -66,19 +67,34 @@ async def show_choices(
 async def own_draft(
     update: Update, context: BotContext, draft_id: int | None, kind: str
 ) -> StaffDraft | None:
-    """The draft a button names, if it exists and the person pressing it is its author.
+    """The draft a button names, if the person pressing it is staff now and its author.
 
-    Anyone else is told whose it is (by a pop-up, nothing changes).
+    Anyone else is refused (a pop-up, nothing changes) and the refusal is recorded.
     """
-    person = update.effective_user
-    draft = await staff_drafts.get(context.session, draft_id, kind) if draft_id else None
-    t = staff_t(context)
+    record = record_name("draft", draft_id)
+    if not await require_staff(update, context, f"{kind}_draft", record=record):
+        return None
+    if draft_id is None:
+        await refuse_forged(update, context, "draft_id")
+        return None
+    draft = await staff_drafts.get(context.session, draft_id, kind)
     if draft is None:
+        t = staff_t(context)
         await context.answer(t("This draft is finished or no longer exists."), alert=True)
         return None
-    if person is None or person.id != draft.author_id:
-        await context.answer(
-            t("Only the person who started this draft can continue it."), alert=True
-        )
-        return None
-    return draft
+    return draft if await is_author(update, context, draft) else None
+
+
+async def is_author(update: Update, context: BotContext, draft: StaffDraft) -> bool:
+    """Only the person who started a draft continues it; anyone else is refused (recorded)."""
+    person, t = update.effective_user, staff_t(context)
+    if person is not None and person.id == draft.author_id:
+        return True
+    await refuse(
+        update,
+        context,
+        "draft_not_author",
+        record=record_name("draft", draft.id),
+        text=t("Only the person who started this draft can continue it."),
+    )
+    return False

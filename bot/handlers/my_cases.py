@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler
+from telegram.ext import CallbackQueryHandler
 
 from bot.context import BotContext
 from bot.db.models import Case, CaseEntry, ConversationState, EntryKind, format_reference
-from bot.handlers.common import StepHandler, arg, int_arg, stale_button, state_data
+from bot.handlers.authority import id_in, record_name, refuse_forged
+from bot.handlers.common import StepHandler, arg, stale_button, state_data
 from bot.handlers.composer import (
     add_part,
     ask_for_content,
@@ -15,6 +16,7 @@ from bot.handlers.composer import (
     is_sensitive,
     parts_of,
 )
+from bot.handlers.routing import Routes
 from bot.handlers.start import ensure_registered, show_menu
 from bot.handlers.steps import Step
 from bot.keyboards import button, composing, for_her, parse_cb
@@ -82,18 +84,22 @@ async def on_button(update: Update, context: BotContext) -> None:
     user = context.user
     assert user is not None
     parts = parse_cb(update.callback_query.data if update.callback_query else None)
-    action, case_id = arg(parts, 1), int_arg(parts, 2)
+    action = arg(parts, 1)
     if action is None:
         await conversation.clear_state(context.session, user.id)
         await list_cases(update, context)
         return
-    if case_id is None or action not in ("v", "add"):
+    if action not in ("v", "add"):
         await stale_button(update, context)
+        return
+    case_id = await id_in(update, context, parts, 2, "case_id")
+    if case_id is None:
         return
     try:
         case = await cases.case_of_user(context.session, user.id, case_id)
     except NotFound:
-        await stale_button(update, context)
+        # Someone else's request (or none): refused like a missing one, and recorded.
+        await refuse_forged(update, context, "not_hers", record=record_name("case", case_id))
         return
     if action == "v":
         await show_case(update, context, case)
@@ -173,17 +179,22 @@ async def on_compose_button(update: Update, context: BotContext) -> None:
 async def read_reply(update: Update, context: BotContext) -> None:
     """Show an office reply that arrived as a neutral notice (sensitive cases)."""
     user = context.user
-    entry_id = int_arg(parse_cb(update.callback_query.data if update.callback_query else None), 1)
-    entry = await context.session.get(CaseEntry, entry_id) if entry_id is not None else None
+    if user is None:
+        await stale_button(update, context)
+        return
+    parts = parse_cb(update.callback_query.data if update.callback_query else None)
+    entry_id = await id_in(update, context, parts, 1, "entry_id")
+    if entry_id is None:
+        return
+    entry = await context.session.get(CaseEntry, entry_id)
     case = await context.session.get(Case, entry.case_id) if entry is not None else None
     if (
-        user is None
-        or entry is None
+        entry is None
         or case is None
         or case.user_id != user.id
         or entry.kind != EntryKind.STAFF_REPLY
     ):
-        await stale_button(update, context)
+        await refuse_forged(update, context, "not_hers", record=record_name("entry", entry_id))
         return
     t = context.t
     header = t("💬 The office answered about {reference}:").format(reference=case.reference)
@@ -214,7 +225,7 @@ async def on_add_message(update: Update, context: BotContext, state: Conversatio
 STEPS: dict[str, StepHandler] = {Step.CASE_ADD: on_add_message}
 
 
-def register(app: Application) -> None:
+def register(app: Routes) -> None:
     app.add_handler(CallbackQueryHandler(on_button, pattern=r"^mc(:|$)"))
     app.add_handler(CallbackQueryHandler(on_compose_button, pattern=rf"^{SEND_PREFIX}:"))
     app.add_handler(CallbackQueryHandler(read_reply, pattern=r"^rd:"))

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler
+from telegram.ext import CallbackQueryHandler
 
 from bot.context import BotContext
 from bot.db.models import ConversationState
 from bot.handlers.common import StepHandler, arg, stale_button, state_data
 from bot.handlers.composer import add_part, ask_for_content, describe_prompt, parts_of
+from bot.handlers.routing import Routes
 from bot.handlers.start import ensure_registered, show_menu
 from bot.handlers.steps import Step
 from bot.keyboards import (
@@ -185,5 +186,5 @@ STEPS: dict[str, StepHandler] = {
 }
 
 
-def register(app: Application) -> None:
+def register(app: Routes) -> None:
     app.add_handler(CallbackQueryHandler(on_button, pattern=r"^n:"))

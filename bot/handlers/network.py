@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler
+from telegram.ext import CallbackQueryHandler
 
 from bot.context import BotContext
 from bot.db.models import ConversationState
@@ -15,6 +15,7 @@ from bot.handlers.common import (
     stale_button,
     state_data,
 )
+from bot.handlers.routing import Routes
 from bot.handlers.start import ensure_registered
 from bot.handlers.steps import Step
 from bot.keyboards import button, for_her, paged_choices, parse_cb, yes_no
@@ -214,5 +215,5 @@ STEPS: dict[str, StepHandler] = {
 }
 
 
-def register(app: Application) -> None:
+def register(app: Routes) -> None:
     app.add_handler(CallbackQueryHandler(on_button, pattern=r"^(net(:|$)|nc:)"))

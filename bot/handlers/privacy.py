@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any, cast
 
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler, JobQueue
+from telegram.ext import CallbackQueryHandler, JobQueue
 
 from bot.config import SUPPORTED_LOCALES
 from bot.context import BotContext
 from bot.handlers.activities import tell_promoted
 from bot.handlers.common import arg, stale_button
+from bot.handlers.routing import Routes
 from bot.handlers.start import ensure_registered, show_menu, show_welcome
 from bot.keyboards import button, for_her, languages, parse_cb, yes_no
 from bot.labels import AGE_GROUPS, NETWORK_ROLES, label
@@ -115,6 +116,6 @@ async def on_language(update: Update, context: BotContext) -> None:
         await show_menu(update, context, text=context.t("✅ Language changed. What do you need?"))
 
 
-def register(app: Application) -> None:
+def register(app: Routes) -> None:
     app.add_handler(CallbackQueryHandler(on_button, pattern=r"^me(:|$)"))
     app.add_handler(CallbackQueryHandler(on_language, pattern=r"^lang:"))

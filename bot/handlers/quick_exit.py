@@ -11,10 +11,11 @@ import logging
 from functools import partial
 
 from telegram import ReplyKeyboardRemove, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.config import SUPPORTED_LOCALES
 from bot.context import BotContext
+from bot.handlers.routing import Routes
 from bot.i18n import N_
 from bot.keyboards import QUICK_EXIT
 from bot.services import conversation, outbox_rows, tracking
@@ -61,7 +62,7 @@ async def quick_exit(update: Update, context: BotContext) -> None:
     await context.send(chat.id, context.t(NEUTRAL_LINE), ReplyKeyboardRemove())
 
 
-def register(app: Application) -> None:
+def register(app: Routes) -> None:
     app.add_handler(CallbackQueryHandler(quick_exit, pattern=rf"^{QUICK_EXIT}$"))
     app.add_handler(
         CommandHandler(["salir", "exit", "x"], quick_exit, filters=filters.ChatType.PRIVATE)

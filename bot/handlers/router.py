@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import Application, MessageHandler, filters
+from telegram.ext import MessageHandler, filters
 
 from bot.context import BotContext
 from bot.handlers import my_cases, needs, network, start
 from bot.handlers.common import StepHandler
 from bot.handlers.quick_exit import is_exit_text, quick_exit
+from bot.handlers.routing import Routes
 from bot.keyboards import main_menu
 from bot.services import conversation
 
@@ -58,7 +59,7 @@ async def on_unknown_command(update: Update, context: BotContext) -> None:
     )
 
 
-def register(app: Application) -> None:
+def register(app: Routes) -> None:
     private = filters.ChatType.PRIVATE
     app.add_handler(MessageHandler(private & ~filters.COMMAND, on_private_message))
     app.add_handler(MessageHandler(private & filters.COMMAND, on_unknown_command))

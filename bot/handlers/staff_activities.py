@@ -18,6 +18,7 @@ from bot import activity_cards as cards
 from bot.context import BotContext
 from bot.db.models import Activity, Signup
 from bot.handlers import staff_activity_draft as draft_flow
+from bot.handlers.authority import id_in, record_name, refuse_forged, require_staff
 from bot.handlers.common import arg, int_arg
 from bot.handlers.drafting import DraftStepHandler, staff_t
 from bot.handlers.staff_activity_card import (
@@ -27,10 +28,9 @@ from bot.handlers.staff_activity_card import (
     redraw_card,
     tell_women,
 )
-from bot.handlers.staff_cases import staff_guard
 from bot.keyboards import parse_cb
 from bot.qr import poster_png
-from bot.services import activities, audit, staff
+from bot.services import activities, audit
 from bot.services.activities import Occurrence
 from bot.services.errors import DomainError, NotFound
 
@@ -47,7 +47,7 @@ def _audit(context: BotContext, person_id: int, action: str, detail: str) -> Non
 
 async def list_command(update: Update, context: BotContext) -> None:
     """/actividades: the dates of the next 30 days, each a button to its card."""
-    if not await staff_guard(update, context, "activity_list"):
+    if not await require_staff(update, context, "activity_list"):
         return
     chat, person = update.effective_chat, update.effective_user
     assert chat is not None and person is not None
@@ -69,28 +69,35 @@ async def on_button(update: Update, context: BotContext) -> None:
     assert query is not None and person is not None
     parts = parse_cb(query.data)
     action = arg(parts, 1)
-    if not await staff.is_staff(context.session, person.id, context.settings.admin_user_ids):
-        _audit(context, person.id, "refused_activity_button", f"{action}:{arg(parts, 2)}")
-        await context.answer(context.t("Sorry, only the office staff can do this."), alert=True)
+    kind = {"d": "draft", "at": "signup"}.get(action or "", "activity")
+    if not await require_staff(
+        update, context, "activity_button", record=record_name(kind, arg(parts, 2))
+    ):
         return
     if action == "d":
         await draft_flow.on_draft_button(update, context, parts)
         return
+    handler = _DATE_ACTIONS.get(action or "")
+    if action not in ("qr", "at") and handler is None:
+        await refuse_forged(update, context, "activity_button")
+        return
+    record_id = await id_in(update, context, parts, 2, f"{kind}_id")
+    if record_id is None:
+        return
     if action == "qr":
-        await _send_qr(update, context, int_arg(parts, 2))
+        await _send_qr(update, context, record_id)
         return
     if action == "at":
-        await _toggle_attended(update, context, int_arg(parts, 2), int_arg(parts, 3) or 0)
+        await _toggle_attended(update, context, record_id, int_arg(parts, 3) or 0)
         return
-    handler = _DATE_ACTIONS.get(action or "")
-    activity_id, key = int_arg(parts, 2), activities.parse_occurrence_stamp(arg(parts, 3))
+    key = activities.parse_occurrence_stamp(arg(parts, 3))
     t = staff_t(context)
-    if handler is None or activity_id is None or key is None:
+    if handler is None or key is None:
         await context.answer(t("This button is no longer active."), alert=True)
         return
     try:
         occurrence = await activities.get_occurrence(
-            context.session, activity_id, key, context.settings.timezone
+            context.session, record_id, key, context.settings.timezone
         )
     except NotFound:
         await context.answer(
@@ -266,9 +273,9 @@ async def _cancel(
 # ── QR code ────────────────────────────────────────────────────────────────────
 
 
-async def _send_qr(update: Update, context: BotContext, activity_id: int | None) -> None:
+async def _send_qr(update: Update, context: BotContext, activity_id: int) -> None:
     t = staff_t(context)
-    activity = await context.session.get(Activity, activity_id) if activity_id else None
+    activity = await context.session.get(Activity, activity_id)
     if activity is None or activity.series_id is not None or activity.status != "scheduled":
         await context.answer(t("This activity no longer exists, or it was cancelled."), alert=True)
         return
@@ -318,13 +325,11 @@ async def _show_attendance(
         await context.send(context.settings.staff_chat_id, text, markup)
 
 
-async def _toggle_attended(
-    update: Update, context: BotContext, signup_id: int | None, page: int
-) -> None:
+async def _toggle_attended(update: Update, context: BotContext, signup_id: int, page: int) -> None:
     t, now, session = staff_t(context), context.now(), context.session
     person = update.effective_user
     assert person is not None
-    signup = await session.get(Signup, signup_id) if signup_id is not None else None
+    signup = await session.get(Signup, signup_id)
     occurrence: Occurrence | None = None
     if signup is not None:
         try:

@@ -23,11 +23,12 @@ from bot import activity_cards as cards
 from bot import activity_rules as rules
 from bot.context import BotContext
 from bot.db.models import StaffDraft
-from bot.handlers.common import arg, int_arg, plain_text
+from bot.handlers.authority import require_staff
+from bot.handlers.common import arg, id_arg, plain_text
 from bot.handlers.drafting import DraftStepHandler, ask, own_draft, staff_t
 from bot.handlers.staff_activity_card import next_key, post_card
 from bot.handlers.staff_activity_edit import EDIT_STEP, STEP_VALUE, save_edit
-from bot.handlers.staff_cases import staff_guard
+from bot.ids import parse_small_number
 from bot.labels import ACTIVITY_KINDS, activity_kind_label
 from bot.services import activities, audit, staff_drafts
 from bot.staff_input import parse_local_datetime
@@ -158,7 +159,7 @@ def _codes(context: BotContext, draft: StaffDraft) -> list[str]:
 
 
 async def new_activity_command(update: Update, context: BotContext) -> None:
-    if not await staff_guard(update, context, "activity_create"):
+    if not await require_staff(update, context, "activity_create"):
         return
     chat, person, message = update.effective_chat, update.effective_user, update.message
     assert chat is not None and person is not None and message is not None
@@ -297,7 +298,8 @@ async def on_capacity(
     update: Update, context: BotContext, draft: StaffDraft, message: Message
 ) -> None:
     text = _text(message) or ""
-    number = int(text) if text.isdigit() and len(text) < 7 else 0
+    # isascii: "²" and other digits str.isdigit accepts are not numbers int() reads.
+    number = int(text) if text.isascii() and text.isdigit() and len(text) < 7 else 0
     if not 1 <= number <= MAX_CAPACITY:
         note = staff_t(context)("Please write a whole number from 1 to {n}.").format(n=MAX_CAPACITY)
         await _prompt(context, draft, "capacity", note)
@@ -336,7 +338,7 @@ STEPS: dict[str, DraftStepHandler] = {
 
 async def on_draft_button(update: Update, context: BotContext, parts: list[str]) -> None:
     t = staff_t(context)
-    draft = await own_draft(update, context, int_arg(parts, 2), DRAFT_KIND)
+    draft = await own_draft(update, context, id_arg(parts, 2), DRAFT_KIND)
     if draft is None:
         return
     action, value = arg(parts, 3), arg(parts, 4)
@@ -373,7 +375,7 @@ async def _choose(
     when the press was handled here (or is not valid)."""
     t, now = staff_t(context), context.now()
     communities = context.settings.office.communities
-    number = int(value) if value is not None and value.isdigit() else None
+    number = parse_small_number(value)
     if action == "kind" and value in ACTIVITY_KINDS:
         staff_drafts.update(draft, now, kind=value)
         return "✔️ " + activity_kind_label(t, value)

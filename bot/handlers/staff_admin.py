@@ -6,6 +6,7 @@ from telegram import Update
 from telegram.ext import Application, CommandHandler
 
 from bot.context import BotContext
+from bot.ids import parse_person_id
 from bot.services import audit, staff
 
 
@@ -40,8 +41,9 @@ def _target(update: Update, context: BotContext) -> tuple[int, str] | None:
         who = message.reply_to_message.from_user
         return who.id, who.full_name
     args = context.args or []
-    if args and args[0].lstrip("-").isdigit():
-        return int(args[0]), " ".join(args[1:]) or args[0]
+    user_id = parse_person_id(args[0]) if args else None
+    if user_id is not None:
+        return user_id, " ".join(args[1:]) or args[0]
     return None
 
 

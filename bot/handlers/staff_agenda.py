@@ -30,11 +30,11 @@ from bot import appointment_cards as cards
 from bot.config import AppointmentService, OfficeValueError, WeeklyHours, parse_weekly_hours
 from bot.context import BotContext
 from bot.db.models import Appointment, User
-from bot.handlers.common import arg, int_arg
-from bot.handlers.staff_cases import staff_guard
+from bot.handlers.authority import record_name, refuse_forged, require_staff
+from bot.handlers.common import arg, id_arg, int_arg
 from bot.i18n import Translator
 from bot.keyboards import for_her, parse_cb
-from bot.services import appointments, audit, staff
+from bot.services import appointments, audit
 from bot.services.appointments import SlotTaken
 from bot.services.errors import AlreadyDone, InvalidInput
 
@@ -45,22 +45,6 @@ HerText = Callable[[Translator, Appointment, AppointmentService | None], str]
 
 def staff_t(context: BotContext) -> Translator:
     return context.bot_data.catalogs.get(context.settings.default_locale)
-
-
-def _detail(appointment_id: int | None) -> str | None:
-    return f"appointment:{appointment_id}" if appointment_id is not None else None
-
-
-async def _refuse(update: Update, context: BotContext, appointment_id: int | None) -> None:
-    person = update.effective_user
-    audit.record(
-        context.session,
-        actor_id=person.id if person else None,
-        action="refused_appointment_button",
-        detail=_detail(appointment_id),
-        now=context.now(),
-    )
-    await context.answer(context.t("Sorry, only the office staff can do this."), alert=True)
 
 
 async def refresh_card(
@@ -105,7 +89,7 @@ def _audit(context: BotContext, person_id: int, action: str, appointment: Appoin
         context.session,
         actor_id=person_id,
         action=f"appointment_{action}",
-        detail=_detail(appointment.id),
+        detail=record_name("appointment", appointment.id),
         now=context.now(),
     )
 
@@ -141,15 +125,20 @@ async def on_button(update: Update, context: BotContext) -> None:
     query, person = update.callback_query, update.effective_user
     assert query is not None and person is not None
     parts = parse_cb(query.data)
-    action, appointment_id = arg(parts, 1), int_arg(parts, 2)
+    action, appointment_id = arg(parts, 1), id_arg(parts, 2)
     session, settings = context.session, context.settings
-    if not await staff.is_staff(session, person.id, settings.admin_user_ids):
-        await _refuse(update, context, appointment_id)
+    if not await require_staff(
+        update,
+        context,
+        "appointment_button",
+        record=record_name("appointment", appointment_id),
+    ):
+        return
+    if appointment_id is None:
+        await refuse_forged(update, context, "appointment_id")
         return
     t, now = staff_t(context), context.now()
-    appointment = (
-        await session.get(Appointment, appointment_id) if appointment_id is not None else None
-    )
+    appointment = await session.get(Appointment, appointment_id)
     if appointment is None:
         await context.answer(t("This appointment does not exist."), alert=True)
         return
@@ -281,7 +270,7 @@ async def _redraw_agenda(context: BotContext, message: Message, local_start: dat
 
 async def agenda_command(update: Update, context: BotContext) -> None:
     """/agenda (today) or /agenda manana (tomorrow)."""
-    if not await staff_guard(update, context, "agenda"):
+    if not await require_staff(update, context, "agenda"):
         return
     chat, person = update.effective_chat, update.effective_user
     assert chat is not None and person is not None
@@ -339,7 +328,7 @@ def _hours_line(service: AppointmentService, windows: Sequence[WeeklyHours]) -> 
 
 async def hours_command(update: Update, context: BotContext) -> None:
     """/horario shows the weekly hours; /horario <service> <hours> replaces one service's."""
-    if not await staff_guard(update, context, "hours"):
+    if not await require_staff(update, context, "hours"):
         return
     chat, person = update.effective_chat, update.effective_user
     assert chat is not None and person is not None
@@ -386,7 +375,7 @@ async def hours_command(update: Update, context: BotContext) -> None:
 
 async def closed_command(update: Update, context: BotContext) -> None:
     """/cerrado 2026-12-24 [service] [note]: no appointments that day."""
-    if not await staff_guard(update, context, "closed"):
+    if not await require_staff(update, context, "closed"):
         return
     chat, person = update.effective_chat, update.effective_user
     assert chat is not None and person is not None
@@ -442,7 +431,7 @@ async def closed_command(update: Update, context: BotContext) -> None:
 
 async def extra_command(update: Update, context: BotContext) -> None:
     """/extra 2026-12-19 14:00-16:00 [service]: extra hours that day."""
-    if not await staff_guard(update, context, "extra"):
+    if not await require_staff(update, context, "extra"):
         return
     chat, person = update.effective_chat, update.effective_user
     assert chat is not None and person is not None

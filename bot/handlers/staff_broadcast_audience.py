@@ -14,6 +14,7 @@ from telegram import Update
 from bot import broadcast_cards as cards
 from bot.context import BotContext
 from bot.db.models import StaffDraft
+from bot.handlers.authority import id_in
 from bot.handlers.common import arg, int_arg
 from bot.handlers.drafting import show_choices, staff_t
 from bot.handlers.staff_broadcast_preview import (
@@ -143,17 +144,31 @@ async def _done_picking(
     await _choose(update, context, draft, {"kind": kind, key: list(picking[key])})
 
 
-async def find_occurrence(context: BotContext, args: list[str]) -> tuple[int, Occurrence] | None:
-    activity_id, when = int_arg(args, 0), activities.parse_occurrence_stamp(arg(args, 1))
-    if activity_id is None or when is None:
+async def find_occurrence(
+    update: Update, context: BotContext, args: list[str]
+) -> tuple[int, Occurrence] | None:
+    """The activity date `<activity id>:<stamp>` names; None after telling staff it is gone
+    (or, for an id that is not one, after refusing the button as forged)."""
+    activity_id = await id_in(update, context, args, 0, "activity_id")
+    if activity_id is None:
+        return None
+    when = activities.parse_occurrence_stamp(arg(args, 1))
+    if when is None:
+        await _gone(context)
         return None
     try:
         occurrence = await activities.get_occurrence(
             context.session, activity_id, when, context.settings.timezone
         )
     except NotFound:
+        await _gone(context)
         return None
     return activity_id, occurrence
+
+
+async def _gone(context: BotContext) -> None:
+    t = staff_t(context)
+    await context.answer(t("That date is no longer on the calendar."), alert=True)
 
 
 async def _activity_audience(
@@ -164,11 +179,8 @@ async def _activity_audience(
     scope: str | None = None,
 ) -> None:
     """A date was chosen: for a series ask "this date or every date?" (unless `scope` says)."""
-    found = await find_occurrence(context, args)
+    found = await find_occurrence(update, context, args)
     if found is None:
-        await context.answer(
-            staff_t(context)("That date is no longer on the calendar."), alert=True
-        )
         return
     activity_id, occurrence = found
     series = occurrence.edited or occurrence.details.rrule is not None

@@ -12,9 +12,9 @@ from telegram import InlineKeyboardMarkup, Update
 from bot import broadcast_status_cards as cards
 from bot.context import BotContext
 from bot.db.models import Broadcast
-from bot.handlers.common import arg, int_arg
+from bot.handlers.authority import id_in, require_staff
+from bot.handlers.common import arg
 from bot.handlers.drafting import staff_t
-from bot.handlers.staff_cases import staff_guard
 from bot.services import audit, broadcast_status, broadcasts
 
 LIST_ACTIONS = frozenset({"ls", "cl", "cly"})
@@ -31,7 +31,7 @@ async def _list(
 
 
 async def list_command(update: Update, context: BotContext) -> None:
-    if not await staff_guard(update, context, "list_broadcasts"):
+    if not await require_staff(update, context, "list_broadcasts"):
         return
     assert update.effective_chat is not None and update.effective_user is not None
     audit.record(
@@ -52,11 +52,14 @@ async def _redraw(update: Update, context: BotContext, note: str | None = None) 
 async def on_list_button(update: Update, context: BotContext, parts: list[str]) -> None:
     """`sb:ls`, `sb:cl:<id>`, `sb:cly:<id>`; the caller checked the person is staff."""
     t = staff_t(context)
-    action, broadcast_id = arg(parts, 1), int_arg(parts, 2)
+    action = arg(parts, 1)
     if action == "ls":
         await _redraw(update, context)
         return
-    broadcast = await context.session.get(Broadcast, broadcast_id) if broadcast_id else None
+    broadcast_id = await id_in(update, context, parts, 2, "broadcast_id")
+    if broadcast_id is None:
+        return
+    broadcast = await context.session.get(Broadcast, broadcast_id)
     if broadcast is None or not cards.cancellable(broadcast):
         # A stale or forged button: say so, change nothing (not even the message).
         await context.answer(

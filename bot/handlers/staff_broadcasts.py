@@ -28,7 +28,8 @@ from bot import broadcast_cards as cards
 from bot.context import BotContext
 from bot.db.models import StaffDraft
 from bot.handlers import staff_broadcast_audience, staff_broadcast_preview
-from bot.handlers.common import arg, int_arg
+from bot.handlers.authority import record_name, require_staff
+from bot.handlers.common import arg, id_arg
 from bot.handlers.drafting import DraftStepHandler, own_draft, staff_t
 from bot.handlers.staff_broadcast_audience import audience_menu, find_occurrence
 from bot.handlers.staff_broadcast_list import LIST_ACTIONS, list_command, on_list_button
@@ -46,7 +47,6 @@ from bot.handlers.staff_broadcast_preview import (
     text_question,
     update_draft,
 )
-from bot.handlers.staff_cases import staff_guard
 from bot.i18n import Translator
 from bot.keyboards import parse_cb
 from bot.services import staff_drafts
@@ -153,7 +153,7 @@ async def _skip_photo(
 
 async def compose_command(update: Update, context: BotContext) -> None:
     """/anuncio: a new announcement, step by step."""
-    if not await staff_guard(update, context, "broadcast_compose"):
+    if not await require_staff(update, context, "broadcast_compose"):
         return
     message, person, chat = update.message, update.effective_user, update.effective_chat
     assert message is not None and person is not None and chat is not None
@@ -168,9 +168,8 @@ async def _start_from_activity(update: Update, context: BotContext, parts: list[
     """`sb:act:<activity>:<stamp>`: a draft about that date, its text written from it."""
     t, person, chat = staff_t(context), update.effective_user, update.effective_chat
     assert person is not None and chat is not None
-    found = await find_occurrence(context, parts[2:])
+    found = await find_occurrence(update, context, parts[2:])
     if found is None:
-        await context.answer(t("That date is no longer on the calendar."), alert=True)
         return
     activity_id, occurrence = found
     details = occurrence.details
@@ -217,7 +216,10 @@ async def on_button(update: Update, context: BotContext) -> None:
             staff_t(context)("This is only a preview: these buttons work for the women.")
         )
         return
-    if not await staff_guard(update, context, "broadcast_button"):
+    kind = "broadcast" if action in LIST_ACTIONS else "activity" if action == "act" else "draft"
+    if not await require_staff(
+        update, context, "broadcast_button", record=record_name(kind, arg(parts, 2))
+    ):
         return
     if action in LIST_ACTIONS:
         await on_list_button(update, context, parts)
@@ -229,7 +231,7 @@ async def on_button(update: Update, context: BotContext) -> None:
     if handler is None:
         await stale(context)
         return
-    draft = await own_draft(update, context, int_arg(parts, 2), DRAFT_KIND)
+    draft = await own_draft(update, context, id_arg(parts, 2), DRAFT_KIND)
     if draft is not None:
         await handler(update, context, draft, parts[3:])
 

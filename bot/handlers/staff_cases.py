@@ -25,7 +25,8 @@ from telegram.ext import (
 
 from bot.context import BotContext
 from bot.db.models import Case, CaseEntry, CaseOutcome, EntryKind, User
-from bot.handlers.common import arg, int_arg, media_part
+from bot.handlers.authority import record_name, refuse, refuse_forged, require_staff
+from bot.handlers.common import arg, id_arg, int_arg, media_part
 from bot.keyboards import for_her, parse_cb, read_message
 from bot.notify import RecipientGone
 from bot.services import audit, cases, staff, staff_posts
@@ -49,24 +50,6 @@ async def _names(context: BotContext, case: Case) -> dict[int, str]:
     if case.assignee_id is not None:
         ids.add(case.assignee_id)
     return await staff.display_names(context.session, ids)
-
-
-async def _refuse(
-    update: Update, context: BotContext, action: str, case_id: int | None = None
-) -> None:
-    person = update.effective_user
-    audit.record(
-        context.session,
-        actor_id=person.id if person else None,
-        action=f"refused_{action}",
-        case_id=case_id,
-        now=context.now(),
-    )
-    text = context.t("Sorry, only the office staff can do this.")
-    if update.callback_query is not None:
-        await context.answer(text, alert=True)
-    elif update.effective_chat is not None:
-        await context.send(update.effective_chat.id, text)
 
 
 async def refresh_card(
@@ -131,11 +114,15 @@ async def on_staff_button(update: Update, context: BotContext) -> None:
     query, person = update.callback_query, update.effective_user
     assert query is not None and person is not None
     parts = parse_cb(query.data)
-    action, case_id = arg(parts, 1), int_arg(parts, 2)
-    if not await staff.is_staff(context.session, person.id, context.settings.admin_user_ids):
-        await _refuse(update, context, "button", case_id)
+    action, case_id = arg(parts, 1), id_arg(parts, 2)
+    if not await require_staff(
+        update, context, "button", case_id=case_id, record=record_name("case", case_id)
+    ):
         return
-    case = await cases.get_case(context.session, case_id) if case_id is not None else None
+    if case_id is None:
+        await refuse_forged(update, context, "case_button")
+        return
+    case = await cases.get_case(context.session, case_id)
     if case is None:
         await context.answer(context.t("This case does not exist."), alert=True)
         return
@@ -197,24 +184,16 @@ async def on_staff_button(update: Update, context: BotContext) -> None:
 
 async def _refuse_sensitive(update: Update, context: BotContext, case: Case) -> None:
     """Not assigned to a sensitive case: say so (a pop-up, or a reply) and record it."""
-    person = update.effective_user
-    audit.record(
-        context.session,
-        actor_id=person.id if person else None,
-        action="refused_sensitive",
+    await refuse(
+        update,
+        context,
+        "sensitive",
         case_id=case.id,
-        now=context.now(),
+        record=record_name("case", case.id),
+        text=context.t(
+            "🔒 Only the person assigned to {reference} and admins can see or answer it."
+        ).format(reference=case.reference),
     )
-    text = context.t(
-        "🔒 Only the person assigned to {reference} and admins can see or answer it."
-    ).format(reference=case.reference)
-    if update.callback_query is not None:
-        await context.answer(text, alert=True)
-    elif update.effective_chat is not None:
-        message = update.effective_message
-        await context.send(
-            update.effective_chat.id, text, reply_to=message.message_id if message else None
-        )
 
 
 def _open_private_chat_hint(context: BotContext) -> str:
@@ -311,8 +290,9 @@ async def on_staff_reply(update: Update, context: BotContext) -> None:
     link = await staff_posts.find_link(context.session, chat.id, replied.message_id)
     if link is None:
         return
-    if not await staff.is_staff(context.session, person.id, context.settings.admin_user_ids):
-        await _refuse(update, context, "reply", link.case_id)
+    if not await require_staff(
+        update, context, "reply", case_id=link.case_id, record=record_name("case", link.case_id)
+    ):
         raise ApplicationHandlerStop
     case = await cases.get_case(context.session, link.case_id)
     if case is None:
@@ -434,19 +414,9 @@ async def _relay(
     )
 
 
-async def staff_guard(update: Update, context: BotContext, action: str) -> bool:
-    person = update.effective_user
-    if person is None or not await staff.is_staff(
-        context.session, person.id, context.settings.admin_user_ids
-    ):
-        await _refuse(update, context, action)
-        return False
-    return True
-
-
 async def pending_command(update: Update, context: BotContext) -> None:
     """/pendientes: open cases, oldest first, with their age and assignee."""
-    if not await staff_guard(update, context, "pending"):
+    if not await require_staff(update, context, "pending"):
         return
     assert update.effective_chat is not None and update.effective_user is not None
     open_cases = await cases.open_cases(context.session)
@@ -463,7 +433,7 @@ async def pending_command(update: Update, context: BotContext) -> None:
 
 async def case_command(update: Update, context: BotContext) -> None:
     """/caso OMM-000123: the case's whole history."""
-    if not await staff_guard(update, context, "case"):
+    if not await require_staff(update, context, "case"):
         return
     chat, person = update.effective_chat, update.effective_user
     assert chat is not None and person is not None

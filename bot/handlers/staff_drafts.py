@@ -7,7 +7,8 @@ from telegram.ext import Application, ApplicationHandlerStop, MessageHandler, fi
 
 from bot.context import BotContext
 from bot.handlers import staff_activities, staff_broadcasts
-from bot.handlers.drafting import DraftStepHandler, staff_t
+from bot.handlers.authority import record_name, require_staff
+from bot.handlers.drafting import DraftStepHandler, is_author
 from bot.services import staff_drafts
 
 # Before staff_cases' replies (-1): a reply to a draft's question is never a case reply.
@@ -28,12 +29,11 @@ async def on_draft_reply(update: Update, context: BotContext) -> None:
     )
     if draft is None:
         return
-    if person.id != draft.author_id:
-        await context.send(
-            chat.id,
-            staff_t(context)("Only the person who started this draft can continue it."),
-            reply_to=message.message_id,
-        )
+    # Staff rights are asked again at every step: someone removed with /baja_staff
+    # since she started the draft cannot finish it.
+    if not await require_staff(
+        update, context, f"{draft.kind}_draft", record=record_name("draft", draft.id)
+    ) or not await is_author(update, context, draft):
         raise ApplicationHandlerStop
     handler = STEPS.get(draft.kind, {}).get(draft.step)
     if handler is not None:

@@ -8,11 +8,12 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from telegram import Contact, ReplyKeyboardRemove, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, filters
+from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.config import SUPPORTED_LOCALES
 from bot.context import BotContext
 from bot.db.models import ConversationState
+from bot.handlers.authority import audit_refusal
 from bot.handlers.common import (
     Handler,
     StepHandler,
@@ -22,6 +23,7 @@ from bot.handlers.common import (
     stale_button,
     state_data,
 )
+from bot.handlers.routing import Routes
 from bot.handlers.steps import Step
 from bot.keyboards import age_groups as age_keyboard
 from bot.keyboards import button, consent, for_her, main_menu, paged_choices, parse_cb, share_phone
@@ -39,10 +41,14 @@ _LINK_SHAPE = re.compile(r"[A-Za-z0-9_]{1,40}")
 
 @dataclass(frozen=True)
 class Landing:
-    """Where a deep link leads: a screen to show, or a note that it is gone."""
+    """Where a deep link leads: a screen to show, or a note that it is gone.
+
+    `forged`: the link claims to name a record but its id is not one (recorded at /start).
+    """
 
     show: Handler | None = None
     note: str | None = None
+    forged: bool = False
 
 
 LinkResolver = Callable[[BotContext, str], Awaitable[Landing | None]]
@@ -118,6 +124,8 @@ async def start(update: Update, context: BotContext) -> None:
     """/start: welcome or menu; from a deep link, where it leads (kept until she is registered)."""
     payload = context.args[0] if context.args else None
     landing = await resolve_link(context, payload)
+    if landing is not None and landing.forged:
+        audit_refusal(update, context, "link", record=f"link:{payload}")
     link = payload if landing is not None and landing.show is not None else None
     note = landing.note if landing is not None else None
     user = context.user
@@ -399,7 +407,7 @@ STEPS: dict[str, StepHandler] = {
 }
 
 
-def register(app: Application) -> None:
+def register(app: Routes) -> None:
     private = filters.ChatType.PRIVATE
     app.add_handler(CommandHandler("start", start, filters=private))
     app.add_handler(CommandHandler(["menu", "inicio"], menu, filters=private))

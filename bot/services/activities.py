@@ -37,6 +37,7 @@ from bot.db.models import (
     SignupStatus,
     User,
 )
+from bot.ids import parse_record_id
 from bot.services.errors import AlreadyDone, InvalidInput, NotFound
 
 MAX_TITLE_LENGTH = 256
@@ -812,14 +813,15 @@ def parse_deep_link(payload: str) -> tuple[int, datetime | None]:
     The caller still checks that the activity or date exists (`get_occurrence`).
     """
     match = _DEEP_LINK.fullmatch(payload)
-    if match is None:
+    activity_id = parse_record_id(match.group(1)) if match is not None else None
+    if match is None or activity_id is None:
         raise InvalidInput("not an activity link")
     if match.group(2) is None:
-        return int(match.group(1)), None
+        return activity_id, None
     start = parse_occurrence_stamp(match.group(2))
     if start is None:
         raise InvalidInput("not an activity link")
-    return int(match.group(1)), start
+    return activity_id, start
 
 
 def occurrence_stamp(key: datetime) -> str:

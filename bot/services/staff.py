@@ -12,9 +12,12 @@ from bot.db.models import Case, StaffMember
 
 
 async def is_staff(session: AsyncSession, user_id: int, admin_ids: Collection[int]) -> bool:
+    """Asked of the database each time (a query, not the session's identity map), so a
+    removal made since, even by another transaction, counts at once."""
     if user_id in admin_ids:
         return True
-    return await session.get(StaffMember, user_id) is not None
+    found = await session.scalar(select(StaffMember.user_id).where(StaffMember.user_id == user_id))
+    return found is not None
 
 
 def may_see_details(case: Case, user_id: int, admin_ids: Collection[int]) -> bool:
