@@ -20,8 +20,8 @@ from bot.services import appointments, reminders, staff_posts, users
 from scheduler.digest import build_digest
 from tests.conftest import STAFF_CHAT_ID, make_settings
 from tests.e2e.conftest import OUTSIDER_ID, WOMAN_ID
+from tests.e2e.crash import spawn_bot
 from tests.e2e.harness import OffsetClock, Person, buttons
-from tests.e2e.test_reliability import _spawn_bot
 from tests.fake_telegram import FakeTelegram
 
 OFFICE = load_office_settings(EXAMPLE_OFFICE_FILE)
@@ -362,7 +362,7 @@ async def test_kill_9_during_a_reminder_send_never_sends_it_twice(
     restart the claim is left alone (it is not stale yet), and once stale it is marked
     failed, not pending. A missing reminder is preferred to a duplicate on her phone.
     """
-    process = _spawn_bot(fake, db_url, tmp_path)
+    process = spawn_bot(fake, db_url, tmp_path)
     try:
         await fake.wait_for_call("getUpdates", timeout=30)  # migrated and seeded
         fake.fail_next("sendMessage", 502, "Bad Gateway", times=1000)
@@ -390,7 +390,7 @@ async def test_kill_9_during_a_reminder_send_never_sends_it_twice(
     begun_id = begun.id
 
     fake._injections.clear()  # Telegram is back.
-    process = _spawn_bot(fake, db_url, tmp_path)
+    process = spawn_bot(fake, db_url, tmp_path)
     try:
         await fake.wait_for_call("getUpdates", timeout=30, since=len(fake.calls))
         await asyncio.sleep(2.0)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+from bot.app import BotRuntime
+from tests.conftest import make_settings
 from tests.e2e.crash import (
     cases_with_entries,
     count_containing,
@@ -140,3 +142,30 @@ async def test_a_kill_after_a_burst_of_fifty_answers_loses_and_doubles_nothing(
         f"Parte de {w}" for w in women
     )
     assert len(cases) == len(women)
+
+
+async def test_a_storm_of_429s_delays_answers_and_drops_none(
+    tmp_path: Path, sqlite_url: str
+) -> None:
+    """Sixty women tap at once against a Telegram that takes 4 messages a second: most
+    answers meet several 429s in a row (the retry policy gives up after six); each
+    waits in the outbox and arrives, once."""
+    fake = FakeTelegram(overall_per_second=4)
+    await fake.start()
+    women = list(range(120001, 120061))
+    for woman in women:
+        fake.add_user(woman, first_name="Mujer", language_code="es")
+    await registered_women(sqlite_url, women)
+    bot = BotRuntime(make_settings(sqlite_url, fake.url, SWEEP_INTERVAL_SECONDS="0.2"))
+    await bot.start()
+    try:
+        for woman in women:
+            fake.user_sends_text(woman, "/start")
+        await wait_until(lambda: all(fake.bot_messages(w) for w in women), 90)
+        await fake.wait_until_idle(timeout=30)
+        assert fake.too_many_requests > len(women)  # a real storm
+        assert [len(fake.bot_messages(w)) for w in women] == [1] * len(women)
+        fake.assert_no_errors()
+    finally:
+        await bot.stop()
+        await fake.stop()
