@@ -595,20 +595,25 @@ def _note_placeholders(session: Session, _flush_context: Any) -> None:
 async def _record(session: AsyncSession, batch: list[_Finished], now: datetime) -> None:
     sent = [f for f in batch if f.outcome is Outcome.SENT]
     dropped = [f.row_id for f in batch if f.outcome is Outcome.DROPPED]
-    for finished in sent:
+    if sent:
+        # One statement for the batch (an executemany keyed by primary key).
         await session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id == finished.row_id)
-            .values(
-                status=OutboxStatus.SENT,
-                # Kept a while only to resolve placeholders: nothing that says whose it was.
-                chat_id=0,
-                params=None,
-                fallback=None,
-                fixups=None,
-                sent_message_id=finished.message_id,
-            )
+            update(OutboxMessage),
+            [
+                {
+                    "id": f.row_id,
+                    "status": OutboxStatus.SENT,
+                    # Kept a while only to resolve placeholders: nothing that says whose it was.
+                    "chat_id": 0,
+                    "params": None,
+                    "fallback": None,
+                    "fixups": None,
+                    "sent_message_id": f.message_id,
+                }
+                for f in sent
+            ],
         )
+    for finished in sent:
         if finished.fixups and finished.message_id is not None and finished.placeholder:
             await _apply_fixups(
                 session, json.loads(finished.fixups), finished.placeholder, finished.message_id
