@@ -19,7 +19,7 @@ from bot.db.models import (
     TrackedMessage,
     User,
 )
-from bot.services import activities, appointments, staff_posts
+from bot.services import activities, activity_notices, appointments, staff_posts
 
 # Why her appointments were cancelled when she deleted her data (staff see it).
 DATA_DELETED = "she deleted her data"
@@ -141,6 +141,7 @@ async def delete_personal_data(
     await session.execute(delete(ConversationState).where(ConversationState.user_id == user_id))
     await session.execute(delete(NetworkMember).where(NetworkMember.user_id == user_id))
     await session.execute(delete(TrackedMessage).where(TrackedMessage.chat_id == user_id))
+    await activity_notices.forget(session, user_id)
     await session.execute(delete(User).where(User.id == user_id))
     await increment_count(session, "personal_data_deleted")
     return promotions

@@ -96,7 +96,12 @@ def send_attempts(fake: FakeTelegram, user_id: int) -> int:
 
 
 async def running_bot(fake: FakeTelegram, db_url: str, clock: OffsetClock, rate: int) -> BotRuntime:
-    settings = make_settings(db_url, fake.url, BROADCAST_MESSAGES_PER_SECOND=str(rate))
+    settings = make_settings(
+        db_url,
+        fake.url,
+        BROADCAST_MESSAGES_PER_SECOND=str(rate),
+        BROADCAST_PAID="true" if rate > 30 else "false",
+    )
     bot = BotRuntime(settings, clock=clock)
     await bot.start()
     return bot
@@ -104,7 +109,10 @@ async def running_bot(fake: FakeTelegram, db_url: str, clock: OffsetClock, rate:
 
 def fake_server(overall: int, group_per_minute: int | None = None) -> FakeTelegram:
     return FakeTelegram(
-        overall_per_second=overall, per_chat_per_second=1, group_per_minute=group_per_minute
+        overall_per_second=overall,
+        paid_per_second=overall,
+        per_chat_per_second=1,
+        group_per_minute=group_per_minute,
     )
 
 
