@@ -31,6 +31,8 @@ async def all_dead(session: AsyncSession, tokens: Iterable[str]) -> set[str]:
 
 async def none_dead(session: AsyncSession, tokens: Iterable[str]) -> set[str]:
     return set()
+
+
 TIMES = {"day_before": time(18), "morning_of": time(7)}
 
 

@@ -26,6 +26,8 @@ async def all_dead(session: AsyncSession, tokens: Iterable[str]) -> set[str]:
 
 async def none_dead(session: AsyncSession, tokens: Iterable[str]) -> set[str]:
     return set()
+
+
 MONDAY = date(2026, 11, 23)
 START = datetime.combine(MONDAY, time(9), tzinfo=GT).astimezone(UTC)  # Monday 09:00 local
 # Booked on the Friday before: both the 24 h and the 2 h reminder are ahead.
