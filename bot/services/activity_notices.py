@@ -98,20 +98,24 @@ async def claim_batch(
 ) -> list[ActivityNotice]:
     """Atomically take up to `limit` pending notices (oldest first); commit right after.
 
-    The same statement as services.broadcasts.claim_batch: never hands a row out twice.
+    As services.broadcasts.claim_batch (read why two statements): never twice, ≤ limit.
     """
     table: Any = ActivityNotice.__table__
     candidates = (
-        select(table.c.id)
-        .where(table.c.status == PENDING)
-        .order_by(table.c.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    )
+        await session.scalars(
+            select(table.c.id)
+            .where(table.c.status == PENDING)
+            .order_by(table.c.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+    ).all()
+    if not candidates:
+        return []
     unindexable_status = table.c.status.concat(literal_column("''"))
     rows = await session.execute(
         update(table)
-        .where(table.c.id.in_(candidates), unindexable_status == PENDING)
+        .where(table.c.id.in_(list(candidates)), unindexable_status == PENDING)
         .values(status=CLAIMED, claimed_by=token, claimed_at=now, attempted_at=None)
         .returning(table.c.id)
     )

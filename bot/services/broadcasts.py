@@ -221,21 +221,32 @@ async def claim_batch(
     """Atomically take up to `limit` pending deliveries of a broadcast (lowest id first).
 
     Never returns a delivery another claimer got. The caller commits right after.
+
+    Two statements, not UPDATE … WHERE id IN (SELECT … LIMIT n FOR UPDATE SKIP LOCKED):
+    PostgreSQL may run that subquery as the inner side of a nested-loop semi-join and
+    rescan it for every row, each rescan skipping the rows the previous ones locked, so
+    the one statement claimed every pending row, not `limit` (a whole 10,000-woman
+    broadcast armed at once: after a kill, all of its unsent women were lost). The
+    SELECT locks the candidates until our commit, so other claimers skip them.
     """
     table: Any = BroadcastDelivery.__table__
     candidates = (
-        select(table.c.id)
-        .where(table.c.broadcast_id == broadcast_id, table.c.status == PENDING)
-        .order_by(table.c.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    )
+        await session.scalars(
+            select(table.c.id)
+            .where(table.c.broadcast_id == broadcast_id, table.c.status == PENDING)
+            .order_by(table.c.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+    ).all()
+    if not candidates:
+        return []
     # Re-checked on the latest row version by PostgreSQL; unindexable on purpose (as in
     # services.reminders) so SQLite fetches the candidates by id.
     unindexable_status = table.c.status.concat(literal_column("''"))
     rows = await session.execute(
         update(table)
-        .where(table.c.id.in_(candidates), unindexable_status == PENDING)
+        .where(table.c.id.in_(list(candidates)), unindexable_status == PENDING)
         .values(status=CLAIMED, claimed_by=token, claimed_at=now, attempted_at=None)
         .returning(table.c.id, table.c.user_id)
     )
