@@ -241,3 +241,18 @@ async def test_an_edit_stuck_behind_a_429_does_not_hold_the_sender(clock: FakeCl
     bot.hang = False
     await reporter.finish({"sent": 3, "blocked": 0, "failed": 97}, cancelled=True)
     assert ES("✖️ Announcement #{number}: cancelled").format(number=7) in bot.edits[-1]
+
+
+def test_paid_broadcasting_is_off_by_default_and_unlocks_up_to_1000() -> None:
+    settings = load_settings(dict(BASE), read_dotenv=False)
+    assert settings.broadcast_paid is False
+    # Above Telegram's free 30 a second without paid broadcasting: one sentence, exit 2.
+    with pytest.raises(ConfigError, match="BROADCAST_PAID=true"):
+        load_settings({**BASE, "BROADCAST_MESSAGES_PER_SECOND": "31"}, read_dotenv=False)
+    paid = {**BASE, "BROADCAST_PAID": "true", "BROADCAST_MESSAGES_PER_SECOND": "1000"}
+    settings = load_settings(paid, read_dotenv=False)
+    assert settings.broadcast_paid and settings.broadcast_messages_per_second == 1000
+    with pytest.raises(ConfigError, match="at most 1000"):
+        load_settings({**paid, "BROADCAST_MESSAGES_PER_SECOND": "1001"}, read_dotenv=False)
+    with pytest.raises(ConfigError, match="BROADCAST_PAID must be true or false"):
+        load_settings({**BASE, "BROADCAST_PAID": "maybe"}, read_dotenv=False)
