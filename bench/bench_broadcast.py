@@ -1,11 +1,18 @@
-"""Broadcast throughput: 10,000 women, the fake server's limit and the bot's rate equal.
+"""Broadcast throughput: the fake server's limit and the bot's rate equal.
 
-The fake Bot API server runs in this process with an overall limit of RATE messages a
-second (and Telegram's one a second per chat); the bot runs as a subprocess with
-BROADCAST_MESSAGES_PER_SECOND=RATE. Reported: achieved rate ÷ limit, 429s, lost
-(reachable women without the message), duplicated messages, and the bot's peak RSS.
+The fake Bot API server runs in this process with Telegram's limits as sliding windows
+(an overall limit of RATE messages in any one second, one a second per chat; with paid
+broadcasting, calls carrying allow_paid_broadcast are counted against a limit of RATE
+instead); the bot runs as a subprocess with BROADCAST_MESSAGES_PER_SECOND=RATE (and
+BROADCAST_PAID=true above 30). Reported: achieved rate ÷ limit (announcements only, and
+every message the limit counts: the progress edits too), 429s, lost (reachable women
+without the message), duplicated messages, and the bot's peak RSS.
 
-    python -m bench.bench_broadcast                      # 10,000 women at 500/s, SQLite
+    python -m bench.bench_broadcast                      # the suite: 30/s (300 and 10,000
+                                                         # women), 500/s and 1,000/s paid
+    python -m bench.bench_broadcast --suite quick        # 30/s ×300, 500/s and 1,000/s paid
+    python -m bench.bench_broadcast --rate 30 --recipients 300        # one run
+    python -m bench.bench_broadcast --rate 1000 --paid   # paid broadcasting
     python -m bench.bench_broadcast --blocked 0.05       # 5 % of them blocked the bot
     python -m bench.bench_broadcast --database postgresql+asyncpg://postgres@127.0.0.1/postgres
 """
@@ -29,7 +36,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bench.common import python, spawn, stop, wait_polling
-from bot.config import EXAMPLE_OFFICE_FILE
+from bot.config import EXAMPLE_OFFICE_FILE, FREE_BROADCAST_LIMIT
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.migrate import upgrade_database_async
 from bot.db.models import Broadcast, User
@@ -118,10 +125,15 @@ async def wait_done(database_url: str, broadcast_id: int, within: float) -> dict
         await engine.dispose()
 
 
-async def run(args: argparse.Namespace) -> dict[str, float | int | None]:
+async def run(args: argparse.Namespace) -> dict[str, float | int | str | None]:
     workdir = Path(tempfile.mkdtemp(prefix="omm-bench-broadcast-"))
     database_url, pg_name = await fresh_database(args.database, workdir)
-    fake = FakeTelegram(overall_per_second=args.rate, per_chat_per_second=1)
+    paid = bool(args.paid or args.rate > FREE_BROADCAST_LIMIT)
+    fake = FakeTelegram(
+        overall_per_second=FREE_BROADCAST_LIMIT if paid else args.rate,
+        paid_per_second=args.rate if paid else None,
+        per_chat_per_second=1,
+    )
     await fake.start()
     token = "333:BROADCAST"
     try:
@@ -147,6 +159,7 @@ async def run(args: argparse.Namespace) -> dict[str, float | int | None]:
             "LOG_LEVEL": "WARNING",
             "OFFICE_SETTINGS_FILE": str(EXAMPLE_OFFICE_FILE),
             "BROADCAST_MESSAGES_PER_SECOND": str(args.rate),
+            "BROADCAST_PAID": "true" if paid else "false",
             "SWEEP_INTERVAL_SECONDS": "0.5",
         }
         process = spawn([python(), "-m", "bot"], env, workdir, "omm-bot.log")
@@ -165,6 +178,18 @@ async def run(args: argparse.Namespace) -> dict[str, float | int | None]:
         ]
         duration = sends[-1].time - sends[0].time if len(sends) > 1 else float("nan")
         achieved = (len(sends) - 1) / duration if duration else float("nan")
+        # Everything the same limit counts, over the same span: without paid
+        # broadcasting the progress edits share the overall limit with the announcements.
+        start, end = sends[0].time, sends[-1].time
+        counted = [
+            c
+            for c in fake.calls
+            if c.status == 200
+            and start <= c.time <= end
+            and (c.method.startswith(("send", "edit")))
+            and bool(c.params.get("allow_paid_broadcast")) == paid
+        ]
+        counted_rate = (len(counted) - 1) / duration if duration else float("nan")
         received = {user_id: 0 for user_id in ids}
         for user_id in ids:
             received[user_id] = sum(1 for m in fake.bot_messages(user_id) if m.get("text") == TEXT)
@@ -174,6 +199,8 @@ async def run(args: argparse.Namespace) -> dict[str, float | int | None]:
         )
         tries = Counter(c.params.get("chat_id") for c in sends)
         return {
+            "database": "postgresql" if args.database else "sqlite",
+            "paid": paid,
             "recipients": len(ids),
             "blocked": len(blocked),
             "limit_per_second": args.rate,
@@ -181,6 +208,8 @@ async def run(args: argparse.Namespace) -> dict[str, float | int | None]:
             "seconds": round(duration, 2),
             "achieved_per_second": round(achieved, 1),
             "achieved_over_limit": round(achieved / args.rate, 3),
+            "all_counted_over_limit": round(counted_rate / args.rate, 3),
+            "paid_flag_sent": fake.paid_messages,
             "too_many_requests_429": fake.too_many_requests,
             "first_429_after_s": round(first_429 - sends[0].time, 2) if first_429 else None,
             "lost": sum(1 for i in reachable if received[i] == 0),
@@ -189,6 +218,7 @@ async def run(args: argparse.Namespace) -> dict[str, float | int | None]:
             "deliveries_sent": counts["sent"],
             "deliveries_blocked": counts["blocked"],
             "deliveries_failed": counts["failed"],
+            "deliveries_unknown": counts["unknown"],
             "peak_rss_mb": round(rss, 1),
         }
     finally:
@@ -197,16 +227,43 @@ async def run(args: argparse.Namespace) -> dict[str, float | int | None]:
             await drop_database(args.database, pg_name)
 
 
+SUITES = {
+    # (rate, recipients, paid)
+    "full": [(30, 300, False), (30, 10_000, False), (500, 10_000, True), (1000, 10_000, True)],
+    "quick": [(30, 300, False), (500, 10_000, True), (1000, 10_000, True)],
+}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--recipients", type=int, default=10_000)
-    parser.add_argument("--rate", type=int, default=500, help="fake limit = bot rate, per second")
+    parser.add_argument("--suite", choices=sorted(SUITES), default=None)
+    parser.add_argument("--recipients", type=int, default=None)
+    parser.add_argument("--rate", type=int, default=None, help="fake limit = bot rate, per second")
+    parser.add_argument("--paid", action="store_true", help="paid broadcasting (above 30/s: on)")
     parser.add_argument("--blocked", type=float, default=0.0, help="share who blocked the bot")
     parser.add_argument("--database", default=None, help="PostgreSQL server URL (default SQLite)")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
-    result = asyncio.run(run(args))
-    print(json.dumps(result, indent=2))
+    if args.rate is None and args.recipients is None:
+        runs = SUITES[args.suite or "full"]
+    else:
+        runs = [(args.rate or 30, args.recipients or 10_000, args.paid)]
+    results = []
+    for rate, recipients, paid in runs:
+        one = argparse.Namespace(**{**vars(args), "rate": rate, "recipients": recipients})
+        one.paid = paid
+        result = asyncio.run(run(one))
+        print(json.dumps(result, indent=2), flush=True)
+        results.append(result)
+    print("\nrate/s  paid  women   sent÷limit  all÷limit  429s  lost  dup  unknown  RSS MB")
+    for r in results:
+        print(
+            f"{r['limit_per_second']:>6}  {'yes' if r['paid'] else 'no ':>4}  "
+            f"{r['recipients']:>6}  {r['achieved_over_limit']:>10}  "
+            f"{r['all_counted_over_limit']:>9}  {r['too_many_requests_429']:>4}  "
+            f"{r['lost']:>4}  {r['duplicated']:>3}  {r['deliveries_unknown']:>7}  "
+            f"{r['peak_rss_mb']:>6}"
+        )
 
 
 if __name__ == "__main__":

@@ -38,6 +38,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.migrate import upgrade_database_async
 from bot.db.models import Appointment, Reminder, User
+from bot.liveness import new_token
 from bot.services import reminders
 
 GOAL_MS = 50.0
@@ -216,7 +217,7 @@ async def main() -> None:
                 # unless someone runs ANALYZE, so SQLite is measured without.
                 async with engine.begin() as connection:
                     await connection.execute(text("ANALYZE"))
-            token = reminders.new_claim_token()
+            token = new_token()
 
             async def sweep(now: datetime) -> int:
                 async with factory() as session:

@@ -20,13 +20,14 @@ from bot.db.engine import create_engine, create_session_factory
 from bot.handlers import register_all
 from bot.http_client import AiohttpRequest, UpdatesRequest
 from bot.i18n import Catalogs
+from bot.liveness import ProcessLiveness
 from bot.notify import Notifier
 from bot.outbox import OutboxInterceptor, OutboxSender
 from bot.services import appointments
-from bot.services.reminders import new_claim_token
 from bot.telegram_retry import RetryPolicy
 from bot.update_pipeline import UpdatePipeline
 from scheduler import register_jobs
+from scheduler.claims import release_dead_claims_now
 
 log = logging.getLogger(__name__)
 
@@ -41,10 +42,15 @@ def build_application(
     clock: Clock | None = None,
     engine: AsyncEngine | None = None,
     updates_request: UpdatesRequest | None = None,
-) -> tuple[OmmApplication, AsyncEngine]:
-    """Build the Application with its services; nothing talks to Telegram yet."""
+) -> tuple[OmmApplication, AsyncEngine, ProcessLiveness]:
+    """Build the Application with its services; nothing talks to Telegram yet.
+
+    The ProcessLiveness carries this process's claim token (given to the jobs); start
+    it before the jobs run (BotRuntime.start does).
+    """
     clock = clock or SystemClock()
     engine = engine or create_engine(settings.database_url)
+    liveness = ProcessLiveness(engine)
     updates_request = updates_request or UpdatesRequest(
         connections=1, read_timeout=settings.poll_timeout_seconds + 10
     )
@@ -67,18 +73,17 @@ def build_application(
     data.clock = clock
     data.notifier = Notifier(application.bot, clock)
     # One claim token per running bot: its claims are its own, and a dead one's are stale.
-    claim_token = new_claim_token()
-    data.outbox = OutboxSender(application.bot, data.session_factory, clock, claim_token)
+    data.outbox = OutboxSender(application.bot, data.session_factory, clock, liveness.token)
     register_all(application)
     assert application.job_queue is not None, "install python-telegram-bot[job-queue]"
     register_jobs(
         application.job_queue,
         sweep_interval=settings.sweep_interval_seconds,
-        claim_token=claim_token,
+        liveness=liveness,
         digest_time=settings.office.scheduling.daily_digest_time,
         timezone=settings.timezone,
     )
-    return application, engine
+    return application, engine, liveness
 
 
 class BotRuntime:
@@ -89,7 +94,7 @@ class BotRuntime:
         updates_request = UpdatesRequest(
             connections=1, read_timeout=settings.poll_timeout_seconds + 10
         )
-        self.application, self.engine = build_application(
+        self.application, self.engine, self.liveness = build_application(
             settings, clock=clock, updates_request=updates_request
         )
         data = self.application.bot_data
@@ -101,10 +106,15 @@ class BotRuntime:
             poll_timeout=settings.poll_timeout_seconds,
             received=updates_request.received,
             outbox=data.outbox,
+            dead_tokens=self.liveness.dead_tokens,
         )
 
     async def start(self) -> None:
         await self._seed_schedule()
+        # Our claim token is live before any job claims; the claims of processes that
+        # are gone (a kill, a crash) are released now, not minutes later.
+        await self.liveness.start()
+        await release_dead_claims_now(self.application.bot_data.session_factory, self.liveness)
         await self.application.initialize()
         self.application.bot_data.bot_username = self.application.bot.username or ""
         await self._set_commands()
@@ -138,6 +148,7 @@ class BotRuntime:
         if self.application.running:
             await self.application.stop()
         await self.application.shutdown()
+        await self.liveness.stop()
         await self.engine.dispose()
         log.info("stopped")
 

@@ -30,6 +30,14 @@ def remaining(counts: Mapping[str, int]) -> int:
     return counts.get("pending", 0) + counts.get("claimed", 0) + counts.get("attempting", 0)
 
 
+def unknown_line(t: Translator, counts: Mapping[str, int]) -> list[str]:
+    """Sends whose outcome is unknown (a time-out, a stopped bot): not failed, not resent."""
+    count = counts.get("unknown", 0)
+    if not count:
+        return []
+    return [t("❔ Unknown (may have arrived): {count}").format(count=count)]
+
+
 def _when(t: Translator, moment: datetime, now: datetime) -> str:
     """A time today as "14:05", any other day with its date."""
     local, today = moment.astimezone(t.timezone), now.astimezone(t.timezone)
@@ -51,6 +59,7 @@ def progress_text(
             failed=counts.get("failed", 0) + counts.get("blocked", 0),
             blocked=counts.get("blocked", 0),
         ),
+        *unknown_line(t, counts),
         t("⏳ Remaining: {count}").format(count=left),
     ]
     if finish_at is not None and left:
@@ -75,6 +84,7 @@ def summary_text(
         t("📬 Sent: {count}").format(count=counts.get("sent", 0)),
         t("🚫 Blocked the bot: {count}").format(count=counts.get("blocked", 0)),
         t("⚠️ Failed or not sent: {count}").format(count=counts.get("failed", 0)),
+        *unknown_line(t, counts),
     ]
     if took is not None:
         lines.append(t("⏱️ Took {duration}").format(duration=t.duration(took)))
@@ -109,6 +119,10 @@ def _line(t: Translator, broadcast: Broadcast, counts: Mapping[str, int], now: d
                 blocked=counts.get("blocked", 0),
                 failed=counts.get("failed", 0),
             )
+            if counts.get("unknown", 0):
+                state += ", " + t("{count} unknown (may have arrived)").format(
+                    count=counts["unknown"]
+                )
     return f"{first}\n   {audience}\n   {state}"
 
 

@@ -253,6 +253,8 @@ class Settings:
     broadcast_messages_per_second: float = 30.0
     # Where `office` was read from (shown in the start-up summary).
     office_file: str = ""
+    # Telegram's paid broadcasting (allow_paid_broadcast): up to 1,000 a second, for a fee.
+    broadcast_paid: bool = False
 
     @property
     def bot_api_base_url(self) -> str:
@@ -452,7 +454,8 @@ def load_settings(env: Mapping[str, str] | None = None, *, read_dotenv: bool = T
             f"POLL_TIMEOUT_SECONDS must be a number of seconds from 0 to 50, like 10, got "
             f"{env.get('POLL_TIMEOUT_SECONDS', '').strip()!r}: fix it in your .env file."
         )
-    broadcast_rate = _broadcast_rate(env)
+    broadcast_paid = _broadcast_paid(env)
+    broadcast_rate = _broadcast_rate(env, broadcast_paid)
 
     # Last: every mistake in the environment is reported before the office file is read.
     office_file = Path(env.get("OFFICE_SETTINGS_FILE", "").strip() or DEFAULT_OFFICE_FILE)
@@ -474,10 +477,27 @@ def load_settings(env: Mapping[str, str] | None = None, *, read_dotenv: bool = T
         poll_timeout_seconds=int(poll),
         broadcast_messages_per_second=broadcast_rate,
         office_file=str(office_file),
+        broadcast_paid=broadcast_paid,
     )
 
 
-def _broadcast_rate(env: Mapping[str, str]) -> float:
+# Telegram's limits for messages to many chats: free, and with paid broadcasting.
+FREE_BROADCAST_LIMIT = 30
+PAID_BROADCAST_LIMIT = 1000
+
+
+def _broadcast_paid(env: Mapping[str, str]) -> bool:
+    raw = env.get("BROADCAST_PAID", "").strip().lower()
+    if raw in ("", "0", "false", "no", "off"):
+        return False
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    raise ConfigError(
+        f"BROADCAST_PAID must be true or false, got {raw!r}: fix it in your .env file."
+    )
+
+
+def _broadcast_rate(env: Mapping[str, str], paid: bool) -> float:
     raw = env.get("BROADCAST_MESSAGES_PER_SECOND", "").strip()
     if not raw:
         return 30.0
@@ -489,6 +509,17 @@ def _broadcast_rate(env: Mapping[str, str]) -> float:
         raise ConfigError(
             f"BROADCAST_MESSAGES_PER_SECOND must be a positive number like 30, got {raw!r}: "
             "fix it in your .env file."
+        )
+    limit = PAID_BROADCAST_LIMIT if paid else FREE_BROADCAST_LIMIT
+    if value > limit:
+        raise ConfigError(
+            f"BROADCAST_MESSAGES_PER_SECOND is {raw} but Telegram allows at most {limit} a "
+            + (
+                "second even with paid broadcasting: fix it in your .env file."
+                if paid
+                else "second without paid broadcasting: lower it, or set BROADCAST_PAID=true "
+                "(0.1 Telegram Star a message) in your .env file."
+            )
         )
     return value
 

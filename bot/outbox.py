@@ -32,7 +32,7 @@ import json
 import logging
 import secrets
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -100,6 +100,9 @@ _MAKES_A_MESSAGE = (
 NETWORK_RETRY = timedelta(seconds=5)
 # Finished answers are recorded together, in one transaction per this many seconds.
 BOOKKEEPING_DELAY = 0.02
+
+# (session, tokens) -> the tokens whose process is gone (bot.liveness.ProcessLiveness).
+DeadTokens = Callable[[AsyncSession, Iterable[str]], Awaitable[set[str]]]
 
 current_recorder: ContextVar[OutboxRecorder | None] = ContextVar("current_recorder", default=None)
 
@@ -484,21 +487,32 @@ class OutboxSender:
 
     # ── after a crash, and after a 429 ─────────────────────────────────────────
 
-    async def recover(self, dead_tokens: Iterable[str] | None = None) -> int:
-        """Take over the answers a stopped process left unsent; they go first, in order.
+    async def recover(self, dead_tokens: DeadTokens) -> int:
+        """Take over the answers that processes now gone left unsent; they go first, in order.
 
-        With SQLite there is one process per database, so every row that is not ours
-        belongs to a process that is gone. `dead_tokens`, when given, limits the
-        take-over to those processes (several replicas on PostgreSQL).
+        `dead_tokens` (bot.liveness) says which claim tokens belong to processes that are
+        gone; a live replica's answers are its own. Returns how many chats had some.
         """
         async with self.session_factory() as session, session.begin():
-            condition = [OutboxMessage.status == OutboxStatus.PENDING]
-            if dead_tokens is None:
-                condition.append(
-                    (OutboxMessage.claimed_by != self.token) | OutboxMessage.claimed_by.is_(None)
-                )
-            else:
-                condition.append(OutboxMessage.claimed_by.in_(list(dead_tokens)))
+            tokens = {
+                token
+                for token in (
+                    await session.scalars(
+                        select(OutboxMessage.claimed_by)
+                        .where(
+                            OutboxMessage.status == OutboxStatus.PENDING,
+                            OutboxMessage.claimed_by != self.token,
+                        )
+                        .distinct()
+                    )
+                ).all()
+                if token is not None
+            }
+            dead = await dead_tokens(session, tokens) if tokens else set()
+            condition = [
+                OutboxMessage.status == OutboxStatus.PENDING,
+                OutboxMessage.claimed_by.in_(sorted(dead)),
+            ]
             chats = set(
                 (await session.scalars(select(OutboxMessage.chat_id).where(*condition))).all()
             )

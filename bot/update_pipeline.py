@@ -29,7 +29,14 @@ from telegram.ext import Application
 
 from bot.clock import Clock
 from bot.context import UpdateScope, current_scope
-from bot.outbox import RECORDER_KEY, Intent, OutboxRecorder, OutboxSender, current_recorder
+from bot.outbox import (
+    RECORDER_KEY,
+    DeadTokens,
+    Intent,
+    OutboxRecorder,
+    OutboxSender,
+    current_recorder,
+)
 from bot.services import inbox, tracking
 from bot.telegram_retry import retry_after_seconds
 
@@ -63,6 +70,7 @@ class UpdatePipeline:
         poll_timeout: int = 10,
         received: Mapping[int, Any] | None = None,
         outbox: OutboxSender,
+        dead_tokens: DeadTokens,
     ) -> None:
         # The raw JSON of the last getUpdates batch, by update_id, when available.
         self.received = received
@@ -78,6 +86,7 @@ class UpdatePipeline:
         self.fatal: BaseException | None = None
         self.processed = 0
         self.outbox = outbox
+        self.dead_tokens = dead_tokens
 
     @property
     def busy(self) -> bool:
@@ -88,9 +97,9 @@ class UpdatePipeline:
         """Replay what a previous run stored but did not finish, then start polling."""
         async with self.session_factory() as session, session.begin():
             leftovers = await inbox.claim_unprocessed(session)
-        waiting = await self.outbox.recover()
+        waiting = await self.outbox.recover(self.dead_tokens)
         if waiting:
-            log.info("sending the answers a previous run left in %d chat(s)", waiting)
+            log.info("sending the answers a stopped process left in %d chat(s)", waiting)
             await self.outbox.sweep()
         self.outbox.start()
         if leftovers:

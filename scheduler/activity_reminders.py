@@ -3,8 +3,8 @@
 Each sweep, in one transaction, writes the rows that became due and claims them; then
 for each one: begin the attempt and commit, send, record sent or failed and commit
 (the order and reasoning of `bot.services.reminders`). A process killed between the
-attempt and its record leaves a claim that `release_stale_activity_reminder_claims`
-(once a minute) marks failed: never sent twice.
+attempt and its record leaves a claim that `scheduler.claims` (at the next start-up,
+or within half a minute) marks failed: never sent twice.
 
 The reminder is in her language, names the activity, when and where, and carries the
 buttons of the women's activities flow. Activities are public, so it is sent normally
@@ -19,7 +19,7 @@ from bot import activity_reminder_texts
 from bot.context import BotContext, BotData
 from bot.db.models import ActivityReminder
 from bot.services import activity_reminders
-from scheduler.reminder_delivery import deliver, give_back, job_token, release_stale
+from scheduler.reminder_delivery import deliver, give_back, job_token
 
 
 async def send_activity_reminders(context: BotContext) -> None:
@@ -65,7 +65,3 @@ async def _send_one(data: BotData, token: str, reminder_id: int) -> timedelta | 
             ),
             markup=activity_reminder_texts.reminder_keyboard(her_t, item.activity_id, item.key),
         )
-
-
-async def release_stale_activity_reminder_claims(context: BotContext) -> None:
-    await release_stale(context.bot_data, ActivityReminder)

@@ -32,7 +32,7 @@ from bot.services import broadcast_status, broadcasts
 from bot.telegram_retry import retry_after_seconds
 
 if TYPE_CHECKING:
-    from scheduler.broadcasts import RateLimiter
+    from scheduler.pacing import RateLimiter
 
 log = logging.getLogger(__name__)
 

@@ -12,14 +12,20 @@ shows its progress, and at the end its summary (scheduler.broadcast_progress).
   its delivery (certainly not delivered) goes back to pending, like the armed ones not
   yet handed over.
 - She blocked the bot: the delivery is `blocked`, she becomes inactive, never retried.
-- A time-out or network error after the request left: `failed`, never retried (it may
-  have arrived; a duplicate announcement is worse than a missing one).
+- A time-out or network error after the request left: `unknown`, never retried (it may
+  have arrived; a duplicate announcement is worse than a missing one). Staff see these
+  apart from the failed ones, as "unknown (may have arrived)".
 - When the bot stops, the loop ends after the requests in flight; armed rows not handed
   over go back to pending. A process killed outright leaves its armed rows `attempting`:
-  `release_stale_claims` marks them failed (at most once); its claimed-only rows go
-  back to pending. So a restart sends nobody twice, skips nobody after a clean stop,
-  and after a crash skips at most the two chunks armed at that moment (≈0.2 s of
-  messages: the one being recorded and the one being sent).
+  at the next start (bot.liveness knows the process is gone) they become `unknown`
+  (at most once) and its claimed-only rows go back to pending. So a restart sends
+  nobody twice, skips nobody after a clean stop, and after a crash can only miss women
+  counted as unknown: the two chunks armed at that moment (≈0.2 s of messages: the one
+  being recorded, whose answers had come, and the one being sent).
+
+Pacing (scheduler.pacing) is shared with activity notices: together they stay within
+BROADCAST_MESSAGES_PER_SECOND. With BROADCAST_PAID, announcements carry
+`allow_paid_broadcast` (Telegram then allows up to 1,000 a second, for a fee).
 """
 
 from __future__ import annotations
@@ -27,7 +33,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
-import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -46,93 +51,16 @@ from bot.notify import RecipientGone
 from bot.services import broadcast_status, broadcasts, tracking
 from bot.telegram_retry import retry_after_seconds
 from scheduler.broadcast_progress import ProgressReporter
+from scheduler.pacing import RateLimiter, shared_limiter
 
 log = logging.getLogger(__name__)
 
 STOP_CALLBACK = "bc:stop"
 SENDING = BroadcastStatus.SENDING.value
 CANCELLED = BroadcastStatus.CANCELLED.value
-# The pacing keeps this share of the configured rate, with bursts of at most BURST_SHARE.
-PACE_SHARE = 0.98
-BURST_SHARE = 0.02
-# Requests started within one second — counted until their answer arrives, which is
-# after Telegram counted them — are kept below this share of the rate. A stall on
-# either side (a pause of our loop, a slow answer) then holds sending back instead of
-# letting late requests arrive bunched, which is what earns 429s at full speed.
-WINDOW_SHARE = 0.99
 # Requests in flight at once, and how much time one chunk covers.
 MAX_IN_FLIGHT = 64
 CHUNK_SECONDS = 0.1
-
-
-class RateLimiter:
-    """Overall pacing (token bucket + a one-second window) and a minimum gap per chat.
-
-    `acquire` before each request, `done` when its answer (or error) came back; both use
-    the monotonic clock.
-    """
-
-    def __init__(
-        self,
-        per_second: float,
-        per_chat_per_second: float = 1.0,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self.rate = max(0.1, per_second * PACE_SHARE)
-        self.capacity = max(1.0, per_second * BURST_SHARE)
-        self.window_limit = max(1, math.floor(per_second * WINDOW_SHARE))
-        self.chat_gap = 1.0 / per_chat_per_second
-        self.clock = clock
-        self.tokens = 1.0
-        self.updated = clock()
-        self.paused_until = 0.0
-        self.chat_next: dict[int, float] = {}
-        self.in_flight = 0
-        self.finished: deque[float] = deque()
-
-    def pause(self, seconds: float) -> None:
-        """Telegram asked us to wait: nothing is sent before then."""
-        self.paused_until = max(self.paused_until, self.clock() + seconds)
-        self.tokens = 0.0
-
-    def _refill(self, now: float) -> None:
-        self.tokens = min(self.capacity, self.tokens + (now - self.updated) * self.rate)
-        self.updated = now
-
-    def _window_wait(self, now: float) -> float:
-        while self.finished and self.finished[0] <= now - 1.0:
-            self.finished.popleft()
-        if self.in_flight + len(self.finished) < self.window_limit:
-            return 0.0
-        return self.finished[0] + 1.0 - now if self.finished else 0.005
-
-    async def acquire(self, chat_id: int) -> None:
-        while True:
-            now = self.clock()
-            wait = max(
-                self.paused_until - now,
-                self.chat_next.get(chat_id, 0.0) - now,
-                self._window_wait(now),
-            )
-            if wait <= 0:
-                self._refill(now)
-                if self.tokens >= 1.0:
-                    self.tokens -= 1.0
-                    self.in_flight += 1
-                    self.chat_next[chat_id] = now + self.chat_gap
-                    if len(self.chat_next) > 10_000:
-                        self._forget_old(now)
-                    return
-                wait = (1.0 - self.tokens) / self.rate
-            await asyncio.sleep(max(wait, 0.0005))
-
-    def done(self) -> None:
-        """The request's answer arrived (or it failed): it leaves the window in a second."""
-        self.in_flight = max(0, self.in_flight - 1)
-        self.finished.append(self.clock())
-
-    def _forget_old(self, now: float) -> None:
-        self.chat_next = {chat: at for chat, at in self.chat_next.items() if at > now}
 
 
 @dataclass
@@ -140,6 +68,7 @@ class _Outcomes:
     sent: list[int] = field(default_factory=list)
     blocked: list[int] = field(default_factory=list)
     failed: dict[int, str] = field(default_factory=dict)
+    unknown: dict[int, str] = field(default_factory=dict)
     release: list[int] = field(default_factory=list)
     tracked: list[tuple[int, int]] = field(default_factory=list)
 
@@ -152,36 +81,17 @@ def _token(context: BotContext) -> str:
 
 
 async def send_broadcasts(context: BotContext) -> None:
-    """The job: release dead processes' claims, start due broadcasts, send them."""
+    """The job: start due broadcasts, send them (dead processes' claims: scheduler.claims)."""
     data, token = context.bot_data, _token(context)
     async with data.session_factory() as session, session.begin():
-        released, failed = await broadcasts.release_stale_claims(session, data.clock.now())
         due = await broadcasts.due_broadcasts(session, data.clock.now())
-    if released or failed:
-        log.warning(
-            "broadcast deliveries of a stopped process: %s released, %s failed (maybe sent)",
-            released,
-            failed,
-        )
-    limiter = _limiter(data)
+    limiter = shared_limiter(data)
     for broadcast_id in due:
         if not context.application.running:
             return
         await send_broadcast(
             data, token, broadcast_id, limiter, lambda: context.application.running
         )
-
-
-_LIMITERS: dict[int, RateLimiter] = {}
-
-
-def _limiter(data: BotData) -> RateLimiter:
-    """One limiter per bot, kept across job runs so pauses and pacing carry over."""
-    limiter = _LIMITERS.get(id(data))
-    if limiter is None:
-        limiter = RateLimiter(data.settings.broadcast_messages_per_second)
-        _LIMITERS[id(data)] = limiter
-    return limiter
 
 
 @dataclass(frozen=True)
@@ -337,12 +247,18 @@ async def _send_one(
         # Like every message she gets: the quick exit is one tap away (for_her).
         markup = announcement.markup(data.catalogs.get(person.locale))
         message: Message
+        paid = data.settings.broadcast_paid
         if announcement.photo:
             message = await data.notifier.send_media(
-                item.user_id, "photo", announcement.photo, announcement.text, markup=markup
+                item.user_id,
+                "photo",
+                announcement.photo,
+                announcement.text,
+                markup=markup,
+                paid=paid,
             )
         else:
-            message = await data.notifier.send(item.user_id, announcement.text, markup)
+            message = await data.notifier.send(item.user_id, announcement.text, markup, paid=paid)
     except RetryAfter as exc:
         wait = retry_after_seconds(exc)
         log.warning("broadcast: Telegram asked to wait %.1fs; pausing", wait)
@@ -353,11 +269,11 @@ async def _send_one(
     except (BadRequest, Forbidden) as exc:
         outcomes.failed[item.id] = f"refused: {exc}"
     except (NetworkError, TelegramError) as exc:
-        # Maybe delivered (the request may have left): never sent again.
-        outcomes.failed[item.id] = f"outcome unknown: {exc}"
+        # Maybe delivered (the request may have left): unknown, never sent again.
+        outcomes.unknown[item.id] = f"outcome unknown: {exc}"
     except Exception as exc:
         log.exception("broadcast delivery %s", item.id)
-        outcomes.failed[item.id] = f"error: {exc!r}"
+        outcomes.unknown[item.id] = f"error: {exc!r}"
     else:
         outcomes.sent.append(item.id)
         outcomes.tracked.append((item.user_id, message.message_id))
@@ -373,6 +289,8 @@ async def _record(data: BotData, token: str, outcomes: _Outcomes) -> None:
         await broadcasts.mark_blocked(session, outcomes.blocked, token, now)
         for delivery_id, error in outcomes.failed.items():
             await broadcasts.mark_failed(session, [delivery_id], token, now, error)
+        for delivery_id, error in outcomes.unknown.items():
+            await broadcasts.mark_unknown(session, [delivery_id], token, now, error)
         await broadcasts.release(session, outcomes.release, token)
         if outcomes.tracked:
             await tracking.track(session, outcomes.tracked, now)

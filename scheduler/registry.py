@@ -8,28 +8,29 @@ from zoneinfo import ZoneInfo
 
 from telegram.ext import JobQueue
 
-from bot.services.reminders import new_claim_token
-from scheduler.activity_reminders import (
-    release_stale_activity_reminder_claims,
-    send_activity_reminders,
-)
+from bot.liveness import ProcessLiveness
+from scheduler.activity_notices import send_activity_notices
+from scheduler.activity_reminders import send_activity_reminders
 from scheduler.broadcasts import send_broadcasts
 from scheduler.checkpoint import checkpoint_sqlite
+from scheduler.claims import release_dead_claims
 from scheduler.digest import post_daily_digest
 from scheduler.housekeeping import housekeeping, send_waiting_answers
-from scheduler.reminders import release_stale_reminder_claims, send_due_reminders
+from scheduler.reminders import send_due_reminders
 from scheduler.staff_posts import deliver_staff_posts
 
 # A sweep still running when the next is due is skipped, and missed runs are not
 # piled up: every job works through database rows, so the next run catches up.
 ONE_AT_A_TIME = {"max_instances": 1, "coalesce": True}
+# How often claims of processes that are gone are looked for (start-up does it first).
+DEAD_CLAIMS_EVERY = timedelta(seconds=30)
 
 
 def register_jobs(
     job_queue: JobQueue[Any],
     *,
     sweep_interval: float,
-    claim_token: str | None = None,
+    liveness: ProcessLiveness,
     digest_time: time | None = None,
     timezone: ZoneInfo | None = None,
 ) -> None:
@@ -48,8 +49,9 @@ def register_jobs(
         name="staff-posts",
         job_kwargs=ONE_AT_A_TIME,
     )
-    # One claim token per running bot: its claims are its own, and a dead one's are stale.
-    token = claim_token or new_claim_token()
+    # One claim token per running bot: its claims are its own; bot.liveness tells when
+    # another one's process is gone, and its claims are released (scheduler.claims).
+    token = liveness.token
     job_queue.run_repeating(
         send_due_reminders,
         interval=sweep_interval,
@@ -76,20 +78,22 @@ def register_jobs(
         data=token,
         job_kwargs=ONE_AT_A_TIME,
     )
+    # Notices to the women going when an activity changes: rows, sent within the
+    # broadcast rate (the same limiter as announcements).
     job_queue.run_repeating(
-        release_stale_activity_reminder_claims,
-        interval=timedelta(minutes=1),
-        first=timedelta(seconds=6),
-        name="activity-reminder-claims",
+        send_activity_notices,
+        interval=sweep_interval,
+        first=0.5,
+        name="activity-notices",
         data=token,
         job_kwargs=ONE_AT_A_TIME,
     )
     job_queue.run_repeating(
-        release_stale_reminder_claims,
-        interval=timedelta(minutes=1),
-        first=timedelta(seconds=5),
-        name="reminder-claims",
-        data=token,
+        release_dead_claims,
+        interval=DEAD_CLAIMS_EVERY,
+        first=DEAD_CLAIMS_EVERY,
+        name="dead-claims",
+        data=liveness,
         job_kwargs=ONE_AT_A_TIME,
     )
     if digest_time is not None:

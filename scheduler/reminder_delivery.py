@@ -105,17 +105,3 @@ async def give_back(
             await reminder_claims.mark_failed(
                 session, table, reminder_id, token, data.clock.now(), retry_after=retry
             )
-
-
-async def release_stale(data: BotData, table: ReminderTable) -> None:
-    async with data.session_factory() as session, session.begin():
-        released, failed = await reminder_claims.release_stale_claims(
-            session, table, data.clock.now()
-        )
-    if released or failed:
-        log.warning(
-            "%s of a stopped process: %s released, %s marked failed (maybe sent)",
-            table.__tablename__,
-            released,
-            failed,
-        )

@@ -3,7 +3,8 @@
 The order follows `bot.services.reminders` exactly: claim the due rows and commit;
 then for each one begin the attempt and commit, send, record sent or failed and commit.
 A process killed between `begin_attempt` and the record leaves a claim that
-`release_stale_claims` (a separate job, once a minute) marks failed, never re-sends:
+`scheduler.claims` (at the next start-up, or within half a minute when another process
+is still running) marks failed, never re-sends:
 a possibly missing reminder is preferred to a duplicate on her phone.
 
 The reminder names the service only when it is not sensitive, uses her language, and
@@ -19,7 +20,7 @@ from bot.context import BotContext, BotData
 from bot.db.models import Reminder, User
 from bot.keyboards import appointment_reminder
 from bot.services import reminders
-from scheduler.reminder_delivery import deliver, give_back, job_token, release_stale
+from scheduler.reminder_delivery import deliver, give_back, job_token
 
 
 async def send_due_reminders(context: BotContext) -> None:
@@ -64,7 +65,3 @@ async def _send_one(data: BotData, token: str, item: reminders.DueReminder) -> t
             markup=appointment_reminder(her_t, item.appointment_id),
             sensitive=sensitive,
         )
-
-
-async def release_stale_reminder_claims(context: BotContext) -> None:
-    await release_stale(context.bot_data, Reminder)

@@ -479,7 +479,10 @@ class DeliveryStatus(enum.StrEnum):
     ATTEMPTING = "attempting"  # handed to Telegram; outcome not yet recorded
     SENT = "sent"
     BLOCKED = "blocked"  # she blocked the bot (or the chat is gone)
-    FAILED = "failed"  # refused, or unknown outcome (never sent twice)
+    FAILED = "failed"  # refused or skipped: certainly not delivered
+    # Its send began but the outcome was never learnt (a time-out, a killed process): it
+    # may have arrived, and is never sent again.
+    UNKNOWN = "unknown"
 
 
 class Broadcast(Base):
@@ -517,6 +520,8 @@ class BroadcastDelivery(Base):
     __table_args__ = (
         UniqueConstraint("broadcast_id", "user_id", name="uq_broadcast_deliveries_user"),
         Index("ix_broadcast_deliveries_pending", "broadcast_id", "status", "id"),
+        # Finding the claims of processes that are gone (bot.liveness).
+        Index("ix_broadcast_deliveries_claims", "status", "claimed_by"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
@@ -694,3 +699,46 @@ class ActivityReminder(Base):
     attempted_at: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+
+
+# ── Activity notices ──────────────────────────────────────────────────────────
+
+
+class NoticeKind(enum.StrEnum):
+    CHANGED = "changed"  # her date changed (time, place, title…): shown as it is now
+    CANCELLED = "cancelled"  # her date, or every date, was cancelled
+
+
+class ActivityNotice(Base):
+    """Telling one woman going to an activity that it changed or was cancelled.
+
+    Written in the staff member's transaction, sent by a sweep within the broadcast
+    rate (scheduler.activity_notices), rendered in her language when sent, at most
+    once: the same lifecycle and statuses as a broadcast delivery (DeliveryStatus).
+    """
+
+    __tablename__ = "activity_notices"
+    __table_args__ = (Index("ix_activity_notices_status_id", "status", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    # No foreign key (like broadcast deliveries): her rows go when she deletes her data.
+    user_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    activity_id: Mapped[int] = mapped_column(
+        Integer,
+        ForeignKey("activities.id", ondelete="CASCADE", name="fk_activity_notices_activity_id"),
+    )
+    kind: Mapped[str] = mapped_column(String(12))
+    # What staff changed (title, when, place…; NULL for a cancellation).
+    change: Mapped[str | None] = mapped_column(String(16))
+    # Changed: the key of her date. Cancelled: the start of the cancelled date, NULL
+    # when every date was cancelled.
+    occurrence_key: Mapped[datetime | None]
+    # Cancelled: the title as it was (the notice names it).
+    title: Mapped[str | None] = mapped_column(String(256))
+    status: Mapped[str] = mapped_column(String(12), default=DeliveryStatus.PENDING)
+    created_at: Mapped[datetime]
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_at: Mapped[datetime | None]
+    attempted_at: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+    error: Mapped[str | None] = mapped_column(String(256))

@@ -23,10 +23,9 @@ from bot.handlers.common import arg, int_arg
 from bot.handlers.drafting import DraftStepHandler, staff_t
 from bot.handlers.staff_activity_card import (
     activity_link,
-    cancelled_notices,
     post_card,
+    queue_cancelled,
     redraw_card,
-    tell_women,
 )
 from bot.keyboards import parse_cb
 from bot.qr import poster_png
@@ -254,9 +253,8 @@ async def _cancel(
         f"activity:{series.id} {scope} {activities.occurrence_stamp(occurrence.key)}",
     )
     when = occurrence.starts_at if one_date else None
-    notices = await cancelled_notices(context, recipients, title, when)
+    count = await queue_cancelled(context, series.id, recipients, title, when)
     await context.answer()
-    count = await tell_women(context, notices)
     what = (
         t("✖️ Cancelled: «{title}», {when}.").format(
             title=title, when=t.date_and_time(occurrence.starts_at)
@@ -265,7 +263,7 @@ async def _cancel(
         else t("✖️ Cancelled: «{title}», every date.").format(title=title)
     )
     told = t.plural(
-        "{n} woman signed up was told.", "{n} women signed up were told.", count
+        "{n} woman signed up will be told.", "{n} women signed up will be told.", count
     ).format(n=count)
     await context.show(update, f"{what} {told}")
 

@@ -14,7 +14,7 @@ from bot import activity_rules as rules
 from bot.context import BotContext
 from bot.db.models import Activity, StaffDraft
 from bot.handlers.drafting import staff_t
-from bot.handlers.staff_activity_card import changed_notices, next_key, redraw_card, tell_women
+from bot.handlers.staff_activity_card import next_key, queue_changed, redraw_card
 from bot.services import activities, audit, staff_drafts
 from bot.services.errors import DomainError, NotFound
 
@@ -86,15 +86,14 @@ async def save_edit(update: Update, context: BotContext, draft: StaffDraft) -> N
         detail=f"activity:{activity_id} {field} {scope} {activities.occurrence_stamp(key)}",
         now=now,
     )
-    notices = await changed_notices(context, activity_id, told)
-    count = await tell_women(context, notices)
+    count = await queue_changed(context, activity_id, told, step)
     await context.send(
         draft.chat_id,
         t("✅ Saved.")
         + " "
-        + t.plural("{n} woman signed up was told.", "{n} women signed up were told.", count).format(
-            n=count
-        ),
+        + t.plural(
+            "{n} woman signed up will be told.", "{n} women signed up will be told.", count
+        ).format(n=count),
         reply_to=data.get("reply_to"),
     )
     await redraw_card(context, data.get("card"), activity_id, key)

@@ -13,7 +13,8 @@ in one transaction (several processes may sweep at once):
    she will come); after downtime only the latest slot is written.
 2. `claim_due(...)`, commit. For each: `begin_attempt(...)` (is the date still on, the
    same day, is she still going? returns what to say), commit; send only if it returned
-   something; `mark_sent` or `mark_failed`, commit. Every minute `release_stale_claims`.
+   something; `mark_sent` or `mark_failed`, commit. Claims of dead
+   processes: `release_dead_claims` (at start-up and every half minute).
 
 Delivery is at most once, as in `bot.services.reminders` (read its docstring): a dead
 process's claim goes back to pending only if its send never began, else it is failed.
@@ -45,9 +46,10 @@ from bot.db.models import (
     User,
 )
 from bot.db.upsert import insert_or_ignore
-from bot.services import activities, reminder_claims
+from bot.services import activities, delivery_claims, reminder_claims
+from bot.services.delivery_claims import DeadTokens
 from bot.services.errors import NotFound
-from bot.services.reminder_claims import MAX_ATTEMPTS, RETRY_AFTER, STALE_CLAIM_AFTER
+from bot.services.reminder_claims import MAX_ATTEMPTS, RETRY_AFTER
 
 DAY_BEFORE = "day_before"
 MORNING_OF = "morning_of"
@@ -422,11 +424,10 @@ async def mark_failed(
     )
 
 
-async def release_stale_claims(
-    session: AsyncSession, now: datetime, older_than: timedelta = STALE_CLAIM_AFTER
-) -> tuple[int, int]:
-    """Claims whose process died: (released to pending, marked failed)."""
-    return await reminder_claims.release_stale_claims(session, ActivityReminder, now, older_than)
+async def release_dead_claims(session: AsyncSession, dead_tokens: DeadTokens) -> tuple[int, int]:
+    """Claims of processes that are gone: (released to pending, marked failed)."""
+    released = await delivery_claims.release_reminders(session, ActivityReminder, dead_tokens)
+    return released.pending, released.unknown
 
 
 async def reminders_of(session: AsyncSession, signup_id: int) -> Sequence[ActivityReminder]:

@@ -9,12 +9,16 @@ then follows the same claim → attempt → record order as reminders:
   (SELECT … FOR UPDATE SKIP LOCKED) RETURNING, see services.reminders for why it never
   hands a row out twice); commit;
 - `begin_attempt` marks the rows about to be handed to Telegram `attempting`; commit;
-- `mark_sent` / `mark_blocked` / `mark_failed` record the outcome; `release` gives back
-  rows this process claimed or armed but certainly did not send (a 429, a stop).
+- `mark_sent` / `mark_blocked` / `mark_failed` / `mark_unknown` record the outcome;
+  `release` gives back rows this process claimed or armed but certainly did not send
+  (a 429, a stop).
 
-A process that dies leaves claims behind; `release_stale_claims` puts never-attempted
-rows back to pending (she certainly did not get it) and marks attempted ones failed
-(she may have got it): at most once, never twice on her phone.
+A process that dies leaves claims behind; as soon as bot.liveness says it is gone (at
+the next start-up, or within half a minute when another process runs),
+`delivery_claims.release_dead_claims` puts never-attempted rows back to pending (she
+certainly did not get it) and marks attempted ones `unknown` (she may have got it):
+at most once, never twice on her phone. Staff see those as "unknown (may have
+arrived)", apart from the failed ones.
 
 Audiences (who it reaches) are described in services.broadcast_audiences. Staff see
 one progress message per broadcast (`progress_chat_id/progress_message_id`), edited
@@ -26,7 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, literal, literal_column, select, update
@@ -50,15 +54,13 @@ __all__ = [
     "validate_audience",
 ]
 
-# A claim older than this whose process has not finished it is treated as abandoned.
-STALE_CLAIM_AFTER = timedelta(minutes=2)
-
 PENDING = DeliveryStatus.PENDING.value
 CLAIMED = DeliveryStatus.CLAIMED.value
 ATTEMPTING = DeliveryStatus.ATTEMPTING.value
 SENT = DeliveryStatus.SENT.value
 BLOCKED = DeliveryStatus.BLOCKED.value
 FAILED = DeliveryStatus.FAILED.value
+UNKNOWN = DeliveryStatus.UNKNOWN.value
 _UNFINISHED = (PENDING, CLAIMED, ATTEMPTING)
 # Longest text Telegram accepts: a message, and a photo's caption (UTF-16 code units).
 MAX_TEXT = 4096
@@ -219,21 +221,32 @@ async def claim_batch(
     """Atomically take up to `limit` pending deliveries of a broadcast (lowest id first).
 
     Never returns a delivery another claimer got. The caller commits right after.
+
+    Two statements, not UPDATE … WHERE id IN (SELECT … LIMIT n FOR UPDATE SKIP LOCKED):
+    PostgreSQL may run that subquery as the inner side of a nested-loop semi-join and
+    rescan it for every row, each rescan skipping the rows the previous ones locked, so
+    the one statement claimed every pending row, not `limit` (a whole 10,000-woman
+    broadcast armed at once: after a kill, all of its unsent women were lost). The
+    SELECT locks the candidates until our commit, so other claimers skip them.
     """
     table: Any = BroadcastDelivery.__table__
     candidates = (
-        select(table.c.id)
-        .where(table.c.broadcast_id == broadcast_id, table.c.status == PENDING)
-        .order_by(table.c.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True)
-    )
+        await session.scalars(
+            select(table.c.id)
+            .where(table.c.broadcast_id == broadcast_id, table.c.status == PENDING)
+            .order_by(table.c.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+    ).all()
+    if not candidates:
+        return []
     # Re-checked on the latest row version by PostgreSQL; unindexable on purpose (as in
     # services.reminders) so SQLite fetches the candidates by id.
     unindexable_status = table.c.status.concat(literal_column("''"))
     rows = await session.execute(
         update(table)
-        .where(table.c.id.in_(candidates), unindexable_status == PENDING)
+        .where(table.c.id.in_(list(candidates)), unindexable_status == PENDING)
         .values(status=CLAIMED, claimed_by=token, claimed_at=now, attempted_at=None)
         .returning(table.c.id, table.c.user_id)
     )
@@ -311,8 +324,15 @@ async def mark_blocked(session: AsyncSession, ids: Sequence[int], token: str, no
 async def mark_failed(
     session: AsyncSession, ids: Sequence[int], token: str, now: datetime, error: str
 ) -> int:
-    """Refused, skipped, or of unknown outcome: never sent again."""
+    """Refused or skipped: certainly not delivered, and never sent again."""
     return await _set(session, ids, token, [CLAIMED, ATTEMPTING], status=FAILED, error=error[:256])
+
+
+async def mark_unknown(
+    session: AsyncSession, ids: Sequence[int], token: str, now: datetime, error: str
+) -> int:
+    """The request left but no answer came (a time-out): it may have arrived; never resent."""
+    return await _set(session, ids, token, [ATTEMPTING], status=UNKNOWN, error=error[:256])
 
 
 async def release(session: AsyncSession, ids: Sequence[int], token: str) -> int:
@@ -327,30 +347,6 @@ async def release(session: AsyncSession, ids: Sequence[int], token: str) -> int:
         claimed_at=None,
         attempted_at=None,
     )
-
-
-async def release_stale_claims(
-    session: AsyncSession, now: datetime, older_than: timedelta = STALE_CLAIM_AFTER
-) -> tuple[int, int]:
-    """Deal with claims whose process died: (released to pending, marked failed).
-
-    Claimed but never attempted → pending again (certainly not sent). Attempting but
-    never recorded → failed (maybe delivered; never risk sending it twice).
-    """
-    stale = BroadcastDelivery.claimed_at < now - older_than
-    released: Any = await session.execute(
-        update(BroadcastDelivery)
-        .where(stale, BroadcastDelivery.status == CLAIMED)
-        .values(status=PENDING, claimed_by=None, claimed_at=None, attempted_at=None)
-        .execution_options(synchronize_session=False)
-    )
-    failed: Any = await session.execute(
-        update(BroadcastDelivery)
-        .where(stale, BroadcastDelivery.status == ATTEMPTING)
-        .values(status=FAILED, error="outcome unknown (process stopped)")
-        .execution_options(synchronize_session=False)
-    )
-    return int(released.rowcount or 0), int(failed.rowcount or 0)
 
 
 async def progress(session: AsyncSession, broadcast_id: int) -> dict[str, int]:

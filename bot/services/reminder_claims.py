@@ -4,7 +4,9 @@ Both tables have the same lifecycle columns (status, claimed_by, claimed_at,
 attempted_at, sent_at, attempts, due_at) and follow the same rules, explained in
 services.reminders: only the claiming process finishes its claim; a failure that
 certainly did not deliver is retried a few times; a claim whose process died is put
-back if its send never began and marked failed if it did (never sent twice).
+back if its send never began and marked failed if it did (never sent twice): that is
+done at start-up and every half minute by `delivery_claims.release_dead_claims`, as
+soon as bot.liveness says the process is gone.
 """
 
 from __future__ import annotations
@@ -19,8 +21,6 @@ from bot.db.models import ActivityReminder, Reminder, ReminderStatus
 
 ReminderTable = type[Reminder] | type[ActivityReminder]
 
-# A claim older than this whose process has not finished it is treated as abandoned.
-STALE_CLAIM_AFTER = timedelta(minutes=10)
 # Telegram refused or the network failed: try again this much later, this many times.
 RETRY_AFTER = timedelta(minutes=5)
 MAX_ATTEMPTS = 3
@@ -84,30 +84,3 @@ async def mark_failed(
         reminder.attempted_at = None
     await session.flush()
     return reminder.status
-
-
-async def release_stale_claims(
-    session: AsyncSession,
-    table: ReminderTable,
-    now: datetime,
-    older_than: timedelta = STALE_CLAIM_AFTER,
-) -> tuple[int, int]:
-    """Deal with claims whose process died: (released to pending, marked failed).
-
-    Never begun → pending again (certainly not sent). Begun but never finished →
-    failed (maybe delivered; we do not risk sending it twice).
-    """
-    stale = [table.status == CLAIMED, table.claimed_at < now - older_than]
-    released: Any = await session.execute(
-        update(table)
-        .where(*stale, table.attempted_at.is_(None))
-        .values(status=PENDING, claimed_by=None, claimed_at=None)
-        .execution_options(synchronize_session=False)
-    )
-    failed: Any = await session.execute(
-        update(table)
-        .where(*stale, table.attempted_at.is_not(None))
-        .values(status=FAILED)
-        .execution_options(synchronize_session=False)
-    )
-    return int(released.rowcount or 0), int(failed.rowcount or 0)

@@ -5,7 +5,7 @@ A sweeping process (several may run at once) does, each in its own transaction:
 1. `claim_due(session, now, token)`, commit: the due reminders are now its own.
 2. For each one: `begin_attempt(...)`, commit; only if it returned True, send the message;
    then `mark_sent(...)` or `mark_failed(...)`, commit.
-3. Now and then (say every minute), `release_stale_claims(session, now)`, commit.
+3. At start-up and every half minute, `release_dead_claims(session, liveness.dead_tokens)`.
 
 Rows survive restarts, so a reminder that became due while the bot was down is sent
 at the next sweep, as long as its appointment is still active and has not started.
@@ -33,7 +33,8 @@ transaction holds the write lock from BEGIN IMMEDIATE, so claimers take turns.
 the due rows only, however many reminders wait in the future.
 
 Delivery: never twice, and nothing lost that was never tried. A claim whose process
-died (kill -9 mid-sweep) is found by `release_stale_claims`:
+died (kill -9 mid-sweep) is found by `release_dead_claims` as soon as bot.liveness
+says its process is gone (at the next start-up, or within half a minute):
 
 - if its send never began (`attempted_at` is NULL), it goes back to pending and is sent
   by a later sweep: the woman was certainly not reminded yet;
@@ -48,9 +49,6 @@ Telegram call is a few milliseconds, so in practice almost nothing is lost.
 
 from __future__ import annotations
 
-import os
-import socket
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -67,8 +65,9 @@ from bot.db.models import (
     Reminder,
     ReminderStatus,
 )
-from bot.services import reminder_claims
-from bot.services.reminder_claims import MAX_ATTEMPTS, RETRY_AFTER, STALE_CLAIM_AFTER
+from bot.services import delivery_claims, reminder_claims
+from bot.services.delivery_claims import DeadTokens
+from bot.services.reminder_claims import MAX_ATTEMPTS, RETRY_AFTER
 
 DEFAULT_CLAIM_LIMIT = 100
 
@@ -78,11 +77,6 @@ SENT = ReminderStatus.SENT.value
 CANCELLED = ReminderStatus.CANCELLED.value
 FAILED = ReminderStatus.FAILED.value
 _ACTIVE = [s.value for s in ACTIVE_APPOINTMENT_STATUSES]
-
-
-def new_claim_token() -> str:
-    """A token naming this process's claims (host, pid, and a random part per start)."""
-    return f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
 
 
 def _offset(value: float | timedelta) -> timedelta:
@@ -369,11 +363,10 @@ async def mark_failed(
     )
 
 
-async def release_stale_claims(
-    session: AsyncSession, now: datetime, older_than: timedelta = STALE_CLAIM_AFTER
-) -> tuple[int, int]:
-    """Claims whose process died: (released to pending, marked failed)."""
-    return await reminder_claims.release_stale_claims(session, Reminder, now, older_than)
+async def release_dead_claims(session: AsyncSession, dead_tokens: DeadTokens) -> tuple[int, int]:
+    """Claims of processes that are gone: (released to pending, marked failed)."""
+    released = await delivery_claims.release_reminders(session, Reminder, dead_tokens)
+    return released.pending, released.unknown
 
 
 async def reminders_of(session: AsyncSession, appointment_id: int) -> Sequence[Reminder]:

@@ -22,7 +22,7 @@ from bot.db.models import (
     TrackedMessage,
     User,
 )
-from bot.services import activities, appointments, outbox_rows, staff_posts
+from bot.services import activities, activity_notices, appointments, outbox_rows, staff_posts
 
 # Why her appointments were cancelled when she deleted her data (staff see it).
 DATA_DELETED = "she deleted her data"
@@ -173,6 +173,7 @@ async def delete_personal_data(
     # Answers to her chat still waiting (after a 429) would carry her id and words.
     await outbox_rows.forget_chat(session, user_id)
     # Sign-ups (and their reminders) and activity subscriptions go with her row (CASCADE).
+    await activity_notices.forget(session, user_id)
     await session.execute(delete(User).where(User.id == user_id))
     await increment_count(session, "personal_data_deleted")
     return promotions

@@ -306,6 +306,15 @@ async def test_stale_and_forged_buttons_change_nothing(
 # ── Edit, cancel, attendance ───────────────────────────────────────────────────
 
 
+async def notice_to(fake: FakeTelegram, chat_id: int, contains: str | None = None) -> JsonDict:
+    """The latest notice to her: written as a row by staff's action, sent by the sweep."""
+    after = max((m["message_id"] for m in fake.bot_messages(chat_id)[:-1]), default=0)
+    await fake.wait_for_message(chat_id, contains=contains, after=after, timeout=10)
+    notice = fake.last_bot_message(chat_id)
+    assert notice is not None
+    return notice
+
+
 async def card_of(group: Person, activity_id: int, key: datetime) -> JsonDict:
     await group.say("/actividades")
     card = await group.tap(f"sx:card:{activity_id}:{key:%Y%m%d%H%M}")
@@ -337,8 +346,7 @@ async def test_editing_one_date_or_the_series_tells_the_women_going(
     assert override.place == "Salón comunal" and override.occurrence_start == first
     series = await db.get(Activity, activity_id)
     assert series is not None and series.place == "Salón municipal"
-    ana_notice = fake.last_bot_message(ANA)
-    assert ana_notice is not None and "Salón comunal" in ana_notice["text"]
+    ana_notice = await notice_to(fake, ANA, "Salón comunal")
     datas = [d for _, d in buttons(ana_notice)]
     assert f"ac:v:{activity_id}:{st}" in datas and "x" in datas
     assert fake.bot_messages(BEA) == []
@@ -356,10 +364,9 @@ async def test_editing_one_date_or_the_series_tells_the_women_going(
     await db.rollback()
     series = await db.get(Activity, activity_id)
     assert series is not None and series.title == "Taller de costura y bordado"
-    bea_notice = fake.last_bot_message(BEA)
-    assert bea_notice is not None and "bordado" in bea_notice["text"]
+    bea_notice = await notice_to(fake, BEA, "bordado")
     assert f"ac:v:{activity_id}:{second:%Y%m%d%H%M}" in [d for _, d in buttons(bea_notice)]
-    assert "bordado" in (fake.last_bot_message(ANA) or {}).get("text", "")
+    assert "bordado" in (await notice_to(fake, ANA, "bordado"))["text"]
     assert "activity_edit" in [e.action for e in (await db.scalars(select(AuditEvent))).all()]
 
 
@@ -385,8 +392,7 @@ async def test_moving_a_one_off_moves_its_sign_ups(
     assert local(activity.starts_at).replace(tzinfo=None) == datetime.combine(new_day, time(15, 30))
     signup = (await db.scalars(select(Signup).where(Signup.user_id == ANA))).one()
     assert signup.occurrence_start == activity.starts_at
-    notice = fake.last_bot_message(ANA)
-    assert notice is not None
+    notice = await notice_to(fake, ANA)
     assert f"ac:v:{activity_id}:{activity.starts_at.astimezone(UTC):%Y%m%d%H%M}" in [
         d for _, d in buttons(notice)
     ]
@@ -413,8 +419,7 @@ async def test_cancelling_one_date_tells_the_women_going_that_day(
     await db.rollback()
     found = await activities.next_dates(db, activity_id, e2e_clock.now(), TZ)
     assert dates[0] not in [o.key for o in found] and dates[1] in [o.key for o in found]
-    notice = fake.last_bot_message(ANA)
-    assert notice is not None and "Taller de costura" in notice["text"]
+    notice = await notice_to(fake, ANA, "Taller de costura")
     assert "x" in [d for _, d in buttons(notice)]
     assert fake.bot_messages(BEA) == []
     # Pressing "yes" again: already cancelled, nothing more is sent.
@@ -434,7 +439,7 @@ async def test_cancelling_one_date_tells_the_women_going_that_day(
     await db.rollback()
     series = await db.get(Activity, activity_id)
     assert series is not None and series.status == "cancelled"
-    assert fake.last_bot_message(BEA) is not None
+    assert "Taller de costura" in (await notice_to(fake, BEA))["text"]
 
 
 async def test_attendance_list_and_marking_who_came(

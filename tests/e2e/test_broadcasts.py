@@ -96,7 +96,12 @@ def send_attempts(fake: FakeTelegram, user_id: int) -> int:
 
 
 async def running_bot(fake: FakeTelegram, db_url: str, clock: OffsetClock, rate: int) -> BotRuntime:
-    settings = make_settings(db_url, fake.url, BROADCAST_MESSAGES_PER_SECOND=str(rate))
+    settings = make_settings(
+        db_url,
+        fake.url,
+        BROADCAST_MESSAGES_PER_SECOND=str(rate),
+        BROADCAST_PAID="true" if rate > 30 else "false",
+    )
     bot = BotRuntime(settings, clock=clock)
     await bot.start()
     return bot
@@ -104,7 +109,10 @@ async def running_bot(fake: FakeTelegram, db_url: str, clock: OffsetClock, rate:
 
 def fake_server(overall: int, group_per_minute: int | None = None) -> FakeTelegram:
     return FakeTelegram(
-        overall_per_second=overall, per_chat_per_second=1, group_per_minute=group_per_minute
+        overall_per_second=overall,
+        paid_per_second=overall,
+        per_chat_per_second=1,
+        group_per_minute=group_per_minute,
     )
 
 
@@ -255,6 +263,43 @@ async def test_progress_is_edited_while_sending_within_the_group_limit(db_url: s
         assert number_after(text, ES("📬 Sent: {count}").split("{")[0]) == len(ids) - len(blocked)
         assert number_after(text, ES("🚫 Blocked the bot: {count}").split("{")[0]) == len(blocked)
         assert all(n == 1 for i, n in announcement_counts(fake, ids).items() if i not in blocked)
+        assert fake.too_many_requests == 0
+        fake.assert_no_errors()
+    finally:
+        await fake.stop()
+
+
+async def test_paid_broadcasting_flag_is_sent_only_when_on(db_url: str) -> None:
+    clock = OffsetClock()
+    ids = list(range(FIRST, FIRST + 6))
+    fake = fake_server(overall=30)
+    await fake.start()
+    fake.add_group(STAFF_CHAT_ID, "OMM equipo")
+    for user_id in ids:
+        fake.add_user(user_id, first_name=f"Mujer {user_id}")
+    try:
+        for paid in (False, True):
+            broadcast_id = await seed(db_url, clock, ids)
+            settings = make_settings(
+                db_url,
+                fake.url,
+                BROADCAST_MESSAGES_PER_SECOND="30",
+                BROADCAST_PAID="true" if paid else "false",
+            )
+            bot = BotRuntime(settings, clock=clock)
+            await bot.start()
+            try:
+                await wait_done(db_url, broadcast_id)
+            finally:
+                await bot.stop()
+            sends = [c for c in fake.calls_to("sendMessage") if c.params.get("chat_id") in ids][
+                -len(ids) :
+            ]
+            flags = {c.params.get("allow_paid_broadcast") for c in sends}
+            assert flags == ({True} if paid else {None}), flags
+        # The staff progress message is never paid.
+        staff = [c for c in fake.calls if c.params.get("chat_id") == STAFF_CHAT_ID]
+        assert staff and all("allow_paid_broadcast" not in c.params for c in staff)
         assert fake.too_many_requests == 0
         fake.assert_no_errors()
     finally:

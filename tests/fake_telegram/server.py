@@ -191,6 +191,7 @@ class FakeTelegram:
         overall_per_second: int | None = None,
         per_chat_per_second: int | None = None,
         group_per_minute: int | None = None,
+        paid_per_second: int | None = 1000,
         host: str = "127.0.0.1",
         port: int = 0,
     ) -> None:
@@ -200,6 +201,10 @@ class FakeTelegram:
         self.overall_per_second = overall_per_second
         self.per_chat_per_second = per_chat_per_second
         self.group_per_minute = group_per_minute
+        # Paid broadcasting (allow_paid_broadcast): these messages are counted against
+        # their own limit (Telegram: up to 1,000 a second) instead of the overall one.
+        self.paid_per_second = paid_per_second
+        self.paid_messages: int = 0
         self.host = host
         self.port = port
         self.clock_offset: float = 0.0
@@ -227,6 +232,7 @@ class FakeTelegram:
         self._answered: set[str] = set()
         self._injections: dict[str, deque[list[Any]]] = {}
         self._flood_all: deque[float] = deque()
+        self._flood_paid: deque[float] = deque()
         self._flood_chat: dict[int, deque[float]] = {}
         self._holds: dict[str, int] = {}
         self._release = asyncio.Event()
@@ -1240,10 +1246,15 @@ class FakeTelegram:
         if chat.type == "private" and chat.id in self._blocked:
             raise _ApiError(403, "Forbidden: bot was blocked by the user")
 
-    def _flood(self, chat: _Chat) -> None:
+    def _flood(self, chat: _Chat, *, paid: bool = False) -> None:
+        """Sliding-window limits, like Telegram's: a request is refused (429) when the
+        last second (per chat: second; group: minute) already holds `limit` accepted
+        requests, whatever their spacing. Refused requests do not count."""
         now = time.monotonic()
         checks: list[tuple[deque[float], int, float]] = []
-        if self.overall_per_second is not None:
+        if paid and self.paid_per_second is not None:
+            checks.append((self._flood_paid, self.paid_per_second, 1.0))
+        elif not paid and self.overall_per_second is not None:
             checks.append((self._flood_all, self.overall_per_second, 1.0))
         if chat.type == "private":
             if self.per_chat_per_second is not None:
@@ -1270,7 +1281,10 @@ class FakeTelegram:
         if blocked:
             self._check_blocked(chat)
         if ctx.method in self._message_methods:
-            self._flood(chat)
+            paid = p.get("allow_paid_broadcast") in (True, "true", "True")
+            self._flood(chat, paid=paid)
+            if paid:
+                self.paid_messages += 1
         return chat
 
     def _get_message(self, chat: _Chat, message_id: int, missing: str) -> JsonDict:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -22,6 +23,16 @@ MONDAY = TUESDAY - timedelta(days=1)
 SIGNED_UP = datetime(2026, 11, 25, 12, 0, tzinfo=GT).astimezone(UTC)
 ANA, BEA, CARMEN = 701, 702, 703
 TOKEN_A, TOKEN_B = "host:1:aaaa", "host:2:bbbb"
+
+
+async def all_dead(session: AsyncSession, tokens: Iterable[str]) -> set[str]:
+    return set(tokens)
+
+
+async def none_dead(session: AsyncSession, tokens: Iterable[str]) -> set[str]:
+    return set()
+
+
 TIMES = {"day_before": time(18), "morning_of": time(7)}
 
 
@@ -374,12 +385,9 @@ async def test_a_stale_claim_is_resent_only_if_its_send_never_began(
     assert await activity_reminders.begin_attempt(session, begun.id, TOKEN_A, now, GT)
     await session.commit()
     # ...and the process is killed here.
-    assert await activity_reminders.release_stale_claims(session, now + timedelta(minutes=5)) == (
-        0,
-        0,
-    )
-    later = now + timedelta(minutes=11)
-    assert await activity_reminders.release_stale_claims(session, later) == (1, 1)
+    assert await activity_reminders.release_dead_claims(session, none_dead) == (0, 0)
+    later = now + timedelta(seconds=1)  # at once, not minutes later
+    assert await activity_reminders.release_dead_claims(session, all_dead) == (1, 1)
     await session.commit()
     assert await states(session, BEA) == [(DAY_BEFORE, TUESDAY, "failed")]
     again = await send_all(session, later, TOKEN_B)

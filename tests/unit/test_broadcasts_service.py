@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -12,10 +13,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.models import Broadcast, BroadcastDelivery, NetworkMember, User
-from bot.services import activities, broadcast_status, broadcasts, users
+from bot.services import activities, broadcast_status, broadcasts, delivery_claims, users
 
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
 TOKEN_A, TOKEN_B = "host:1:aaaa", "host:2:bbbb"
+
+
+async def all_dead(session: AsyncSession, tokens: Iterable[str]) -> set[str]:
+    return set(tokens)
+
+
+async def none_dead(session: AsyncSession, tokens: Iterable[str]) -> set[str]:
+    return set()
 
 
 async def woman(
@@ -158,6 +167,7 @@ async def test_delivery_lifecycle_and_done(session: AsyncSession) -> None:
         "sent": 1,
         "blocked": 1,
         "failed": 1,
+        "unknown": 0,
     }
     assert await broadcasts.due_broadcasts(session, NOW) == []
 
@@ -170,12 +180,18 @@ async def test_stale_claims_at_most_once(session: AsyncSession) -> None:
     # The process armed the first (maybe sent it) and died; the others only claimed.
     await broadcasts.begin_attempt(session, [claimed[0].id], TOKEN_A, NOW)
     await session.commit()
-    assert await broadcasts.release_stale_claims(session, NOW + timedelta(seconds=30)) == (0, 0)
-    later = NOW + broadcasts.STALE_CLAIM_AFTER + timedelta(seconds=1)
-    assert await broadcasts.release_stale_claims(session, later) == (2, 1)
+    # While its process lives, nothing is touched, however old the claims.
+    released = await delivery_claims.release_deliveries(session, BroadcastDelivery, none_dead)
+    assert (released.pending, released.unknown) == (0, 0)
+    # Its process is gone: never-begun back to pending, begun → unknown (not failed).
+    released = await delivery_claims.release_deliveries(session, BroadcastDelivery, all_dead)
+    assert (released.pending, released.unknown) == (2, 1)
     await session.commit()
     counts = await broadcasts.progress(session, broadcast_id)
-    assert counts["pending"] == 2 and counts["failed"] == 1
+    assert counts["pending"] == 2 and counts["unknown"] == 1 and counts["failed"] == 0
+    # The dead process's late answer changes nothing: at most once, its outcome unknown.
+    assert await broadcasts.mark_sent(session, [claimed[0].id], TOKEN_A, NOW) == 0
+    later = NOW + timedelta(seconds=1)
     again = await broadcasts.claim_batch(session, broadcast_id, later, TOKEN_B, 10)
     assert {c.id for c in again} == {c.id for c in claimed[1:]}
     # The dead process's late answer changes nothing.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -13,9 +14,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import AppointmentService, WeeklyHours
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.models import Appointment, AppointmentKind, AppointmentStatus, Reminder
+from bot.liveness import new_token
 from bot.services import appointments, reminders, users
 
 GT = ZoneInfo("America/Guatemala")
+
+
+async def all_dead(session: AsyncSession, tokens: Iterable[str]) -> set[str]:
+    return set(tokens)
+
+
+async def none_dead(session: AsyncSession, tokens: Iterable[str]) -> set[str]:
+    return set()
+
+
 MONDAY = date(2026, 11, 23)
 START = datetime.combine(MONDAY, time(9), tzinfo=GT).astimezone(UTC)  # Monday 09:00 local
 # Booked on the Friday before: both the 24 h and the 2 h reminder are ahead.
@@ -215,9 +227,9 @@ async def test_a_stale_claim_is_resent_only_if_its_send_never_began(
     assert await reminders.begin_attempt(session, begun_reminder.id, TOKEN_A, now)
     await session.commit()
     # ...and the process is killed here, before sending or recording anything else.
-    assert await reminders.release_stale_claims(session, now + timedelta(minutes=5)) == (0, 0)
-    later = now + timedelta(minutes=11)
-    assert await reminders.release_stale_claims(session, later) == (1, 1)
+    assert await reminders.release_dead_claims(session, none_dead) == (0, 0)
+    later = now + timedelta(seconds=1)  # at once, not minutes later
+    assert await reminders.release_dead_claims(session, all_dead) == (1, 1)
     await session.commit()
     assert await statuses(session, begun.id) == [("24h", "failed"), ("2h", "pending")]
     # A new process picks up the one that was certainly not sent, and only that one.
@@ -306,5 +318,5 @@ def test_offset_kinds(hours: float | timedelta) -> None:
 
 
 def test_claim_tokens_differ_per_process_start() -> None:
-    first, second = reminders.new_claim_token(), reminders.new_claim_token()
+    first, second = new_token(), new_token()
     assert first != second and len(first) <= 64
