@@ -392,7 +392,8 @@ async def test_kill_9_during_a_reminder_send_never_sends_it_twice(
     fake._injections.clear()  # Telegram is back.
     process = spawn_bot(fake, db_url, tmp_path)
     try:
-        await fake.wait_for_call("getUpdates", timeout=30, since=len(fake.calls))
+        # Its own start-up call (a long poll of the killed process may still be finishing).
+        await fake.wait_for_call("setMyCommands", timeout=30, since=len(fake.calls))
         # The new process knew at start-up that the claim's process is gone: the begun
         # reminder is failed at once (not ten minutes later), and never sent again.
         engine = create_engine(db_url)

@@ -5,15 +5,14 @@ unknown are counted and shown to staff as unknown (may have arrived), not as fai
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
 from tests.conftest import STAFF_CHAT_ID
+from tests.e2e.crash import spawn_bot
 from tests.e2e.harness import OffsetClock
 from tests.e2e.test_broadcasts import (
     ES,
@@ -51,19 +50,9 @@ class HoldingFake(FakeTelegram):
 
 
 def spawn(fake: FakeTelegram, database_url: str, workdir: Path) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT),
-        "TELEGRAM_BOT_TOKEN": TOKEN,
-        "TELEGRAM_API_URL": fake.url,
-        "DATABASE_URL": database_url,
-        "STAFF_CHAT_ID": str(STAFF_CHAT_ID),
-        "POLL_TIMEOUT_SECONDS": "1",
-        "SWEEP_INTERVAL_SECONDS": "0.2",
-        "BROADCAST_MESSAGES_PER_SECOND": "30",
-        "LOG_LEVEL": "WARNING",
-    }
-    return subprocess.Popen([sys.executable, "-m", "bot"], cwd=workdir, env=env)
+    return spawn_bot(
+        fake, database_url, workdir, TELEGRAM_BOT_TOKEN=TOKEN, BROADCAST_MESSAGES_PER_SECOND="30"
+    )
 
 
 async def test_kill_9_mid_announcement_releases_at_once_and_counts_unknown(

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import AppointmentService, WeeklyHours
@@ -241,14 +241,13 @@ async def test_a_stale_claim_is_resent_only_if_its_send_never_began(
     assert await reminders.mark_sent(session, again[0].id, TOKEN_B, later)
 
 
-async def test_two_concurrent_sweepers_never_get_the_same_reminder(database_url: str) -> None:
+async def due_reminders(database_url: str, count: int) -> None:
+    """`count` appointments a week ahead, each with one reminder due now, inserted directly."""
     setup = create_engine(database_url)
     factory = create_session_factory(setup)
-    count = 60
     async with factory() as session:
         await appointments.seed_default_rules_if_empty(session, [LEGAL])
         await users.give_consent(session, ANA, "es", BOOKED)
-        # Sixty appointments a week ahead, each with one reminder due now, inserted directly.
         rows = [
             Appointment(
                 user_id=ANA,
@@ -276,6 +275,29 @@ async def test_two_concurrent_sweepers_never_get_the_same_reminder(database_url:
         )
         await session.commit()
     await setup.dispose()
+
+
+async def test_a_sweep_claims_no_more_than_its_limit(database_url: str) -> None:
+    """PostgreSQL may rescan a `LIMIT … SKIP LOCKED` subquery per row of the outer UPDATE,
+    claiming far more than asked: a crash would then strand them all."""
+    await due_reminders(database_url, 20)
+    engine = create_engine(database_url)
+    try:
+        async with create_session_factory(engine)() as session:
+            claimed = await reminders.claim_due(session, BOOKED, TOKEN_A, limit=7)
+            await session.commit()
+            assert len(claimed) == 7
+            held = await session.scalar(
+                select(func.count()).select_from(Reminder).where(Reminder.status == "claimed")
+            )
+            assert held == 7
+    finally:
+        await engine.dispose()
+
+
+async def test_two_concurrent_sweepers_never_get_the_same_reminder(database_url: str) -> None:
+    count = 60
+    await due_reminders(database_url, count)
 
     engines = [create_engine(database_url), create_engine(database_url)]
     got: dict[str, list[int]] = {TOKEN_A: [], TOKEN_B: []}
