@@ -33,6 +33,7 @@ from tests.e2e.crash import (
     registered_women,
     spawn_bot,
     tap,
+    until_requests_stop,
 )
 from tests.fake_telegram import FakeTelegram
 
@@ -116,7 +117,7 @@ async def one_round(
         await asyncio.sleep(random.uniform(0.5, 4.0))
         bot.kill()
         await asyncio.to_thread(bot.wait)
-        await asyncio.sleep(0.5)  # requests that left before the kill still land
+        await until_requests_stop(fake)
         # Written but not recorded as sent: the most that can come twice.
         unrecorded = len(await pending_answers(database_url))
         bot = spawn_bot(fake, database_url, workdir)

@@ -544,6 +544,9 @@ class OutboxSender:
                             OutboxMessage.status == OutboxStatus.PENDING,
                             OutboxMessage.chat_id == chat_id,
                             OutboxMessage.claimed_by == self.token,
+                            # Only rows handed over (deferred, or left by a dead process):
+                            # rows just committed belong to the update sending them.
+                            OutboxMessage.not_before.is_not(None),
                         )
                         .order_by(OutboxMessage.id)
                         .limit(50)

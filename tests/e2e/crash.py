@@ -128,3 +128,11 @@ async def wait_until(condition: Callable[[], bool], within: float = 30.0) -> Non
 
 def newest(fake: FakeTelegram, user_id: int) -> JsonDict | None:
     return fake.last_bot_message(user_id)
+
+
+async def until_requests_stop(fake: FakeTelegram, quiet: float = 0.5) -> None:
+    """After a kill: requests that left the bot before it died still land; wait for them."""
+    seen = -1
+    while seen != len(fake.calls):
+        seen = len(fake.calls)
+        await asyncio.sleep(quiet)

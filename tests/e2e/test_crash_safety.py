@@ -22,6 +22,7 @@ from tests.e2e.crash import (
     spawn_bot,
     stop,
     tap,
+    until_requests_stop,
     wait_until,
 )
 from tests.fake_telegram import FakeTelegram
@@ -114,8 +115,7 @@ async def test_a_kill_after_a_burst_of_fifty_answers_loses_and_doubles_nothing(
         kill_9(bot)
     finally:
         stop(bot)
-    # Requests that left the bot before it died still reach Telegram.
-    await asyncio.sleep(0.5)
+    await until_requests_stop(fake)
     acknowledged = {w for w in women if count_containing(fake, w, RECEIVED_ONE)}
     left = await pending_answers(database_url)
     # Sent and accepted by Telegram, but not yet recorded: these may come twice.
