@@ -8,7 +8,8 @@ kills the bot at a random moment, starts it again, and lets everyone finish. The
 
 - lost answers: a step whose answer never came (she would be left waiting);
 - effects applied twice: a part stored twice in her case, or a case made twice;
-- effects lost: a part she sent (and was told was received) missing from her case;
+- effects lost: a part she sent (and was told was received) missing from her case
+  (counted after her report was confirmed with its reference, or her step timed out);
 - answers twice: an acknowledgement she received twice, against the sends that were
   in flight at the kill (written, handed to Telegram, not yet recorded as sent).
 """
@@ -94,8 +95,15 @@ class Woman:
             if not await self._until(lambda p=part, s=seen: self.acks().count(p) > s):
                 return
             await asyncio.sleep(random.uniform(0.05, 0.3))
-        if await self._tap_when_shown("n:send"):
+        done = self.references()
+        if not await self._tap_when_shown("n:send"):
+            return
+        if await self._until(lambda: self.references() > done):
             self.reports += 1
+
+    def references(self) -> int:
+        """Messages telling her the reference of a request she sent."""
+        return sum("OMM-" in (m.get("text") or "") for m in self.fake.bot_messages(self.user_id))
 
 
 async def one_round(
@@ -141,7 +149,7 @@ async def one_round(
         "parts stored twice": sum(max(0, n - 1) for n in stored.values()),
         "parts lost": sum(max(0, sent[p] - stored[p]) for p in sent if sent[p] > stored[p]),
         "cases": len(cases),
-        "reports sent": sum(w.reports for w in women),
+        "reports confirmed": sum(w.reports for w in women),
         "answers twice": twice,
         "answers unrecorded at kill": unrecorded,
     }

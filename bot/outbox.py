@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import logging
 import secrets
@@ -41,7 +42,7 @@ from typing import Any
 
 from sqlalchemy import Table, and_, delete, event, inspect, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import ColumnProperty, Mapper, Session
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import BaseRateLimiter, ExtBot
 from telegram.request import RequestData
@@ -167,6 +168,10 @@ class OutboxRecorder:
     @property
     def placeholders(self) -> set[int]:
         return {i.placeholder for i in self.intents if i.placeholder is not None}
+
+    @property
+    def any_placeholder(self) -> bool:
+        return any(i.placeholder is not None for i in self.intents)
 
     def discard(self) -> None:
         """The update failed: its answers so far go with its rolled-back effects."""
@@ -586,15 +591,13 @@ def _note_placeholders(session: Session, _flush_context: Any) -> None:
     noted at each flush (new and dirty objects still show here, with primary keys).
     """
     recorder: OutboxRecorder | None = session.info.get(RECORDER_KEY)
-    if recorder is None or not recorder.intents:
-        return
+    if recorder is None or not recorder.any_placeholder:
+        return  # most flushes come before the update sends anything
     placeholders = recorder.placeholders
     for obj in (*session.new, *session.dirty):
         state = inspect(obj)
         mapper = state.mapper
-        for attr in mapper.column_attrs:
-            if not attr.key.endswith("message_id"):
-                continue
+        for attr in _message_id_attributes(mapper):
             value = state.dict.get(attr.key)
             if value not in placeholders:
                 continue
@@ -607,6 +610,12 @@ def _note_placeholders(session: Session, _flush_context: Any) -> None:
             fixup = [table.name, key, attr.columns[0].name]
             if fixup not in recorder.fixups.setdefault(value, []):
                 recorder.fixups[value].append(fixup)
+
+
+@functools.cache
+def _message_id_attributes(mapper: Mapper[Any]) -> tuple[ColumnProperty[Any], ...]:
+    """The columns of a model that can hold a Telegram message id (by their name)."""
+    return tuple(a for a in mapper.column_attrs if a.key.endswith("message_id"))
 
 
 async def _record(session: AsyncSession, batch: list[_Finished], now: datetime) -> None:
