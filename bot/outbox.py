@@ -40,7 +40,7 @@ from datetime import datetime, timedelta
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import Table, and_, delete, event, inspect, select, update
+from sqlalchemy import Table, and_, delete, event, insert, inspect, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import ColumnProperty, Mapper, Session
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
@@ -215,6 +215,33 @@ def _stand_in(intent: Intent, now: datetime) -> Any:
     return [message] if intent.endpoint == "sendMediaGroup" else message
 
 
+@dataclass
+class Pending:
+    """An answer written to the outbox and not yet recorded as sent."""
+
+    id: int
+    chat_id: int
+    endpoint: str
+    params: dict[str, str]
+    fallback: str | None = None
+    placeholder: int | None = None
+    fixups: str | None = None
+    not_before: datetime | None = None
+
+    @classmethod
+    def of(cls, row: OutboxMessage) -> Pending:
+        return cls(
+            row.id,
+            row.chat_id,
+            row.endpoint,
+            json.loads(row.params or "{}"),
+            row.fallback,
+            row.placeholder,
+            row.fixups,
+            row.not_before,
+        )
+
+
 class Outcome(Enum):
     SENT = "sent"
     DROPPED = "dropped"  # Telegram refused it for good (blocked, bad request)
@@ -267,43 +294,63 @@ class OutboxSender:
         recorder: OutboxRecorder,
         *,
         with_fixups: bool = True,
-    ) -> list[OutboxMessage]:
+    ) -> list[Pending]:
         """Add the recorded answers to the update's transaction (the caller commits)."""
         if not recorder.intents:
             return []
-        if with_fixups:
+        fixups: dict[int, list[list[Any]]] = {}
+        if with_fixups and recorder.any_placeholder:
             await session.flush()  # rows holding placeholders are noted at each flush
-        fixups = recorder.fixups if with_fixups else {}
+            fixups = recorder.fixups
         now = self.clock.now()
-        rows = [
-            OutboxMessage(
-                update_id=update_id,
-                chat_id=intent.chat_id,
-                endpoint=intent.endpoint,
-                params=json.dumps(intent.params, ensure_ascii=False),
+        pending = [
+            Pending(
+                0,
+                intent.chat_id,
+                intent.endpoint,
+                intent.params,
                 fallback=(
                     json.dumps([f.to_json() for f in intent.fallback], ensure_ascii=False)
                     if intent.fallback
                     else None
                 ),
                 placeholder=intent.placeholder,
-                fixups=json.dumps(fixups[intent.placeholder])
-                if intent.placeholder in fixups
-                else None,
-                status=OutboxStatus.PENDING,
-                claimed_by=self.token,
-                attempts=0,
-                created_at=now,
+                fixups=(
+                    json.dumps(fixups[intent.placeholder]) if intent.placeholder in fixups else None
+                ),
             )
             for intent in recorder.intents
         ]
-        session.add_all(rows)
-        await session.flush()
-        return rows
+        values = [
+            {
+                "update_id": update_id,
+                "chat_id": row.chat_id,
+                "endpoint": row.endpoint,
+                "params": json.dumps(row.params, ensure_ascii=False),
+                "fallback": row.fallback,
+                "placeholder": row.placeholder,
+                "fixups": row.fixups,
+                "status": OutboxStatus.PENDING.value,
+                "claimed_by": self.token,
+                "attempts": 0,
+                "created_at": now,
+            }
+            for row in pending
+        ]
+        # One multi-row INSERT; the ids come back in the order of the answers.
+        ids = (
+            await session.scalars(
+                insert(OutboxMessage).returning(OutboxMessage.id, sort_by_parameter_order=True),
+                values,
+            )
+        ).all()
+        for row, row_id in zip(pending, ids, strict=True):
+            row.id = row_id
+        return pending
 
     # ── sending ────────────────────────────────────────────────────────────────
 
-    async def deliver(self, rows: Sequence[OutboxMessage], ephemeral: Sequence[Intent]) -> None:
+    async def deliver(self, rows: Sequence[Pending], ephemeral: Sequence[Intent]) -> None:
         """Send an update's answers, just committed, in order."""
         for intent in ephemeral:
             with contextlib.suppress(TelegramError):
@@ -319,9 +366,8 @@ class OutboxSender:
                 deferred_chats.add(row.chat_id)
             self._finish(finished)
 
-    async def _send(self, row: OutboxMessage) -> _Finished:
-        assert row.params is not None
-        params = await self._resolve(json.loads(row.params))
+    async def _send(self, row: Pending) -> _Finished:
+        params = await self._resolve(row.params)
         done = _Finished(row.id, row.chat_id, row.endpoint, Outcome.SENT)
         done.placeholder, done.fixups = row.placeholder, row.fixups
         if params is None:  # it edits or deletes a message that was never sent
@@ -355,9 +401,7 @@ class OutboxSender:
         done.message_id = _message_id(result)
         return done
 
-    async def _send_fallback(
-        self, row: OutboxMessage, done: _Finished, error: BadRequest
-    ) -> _Finished:
+    async def _send_fallback(self, row: Pending, done: _Finished, error: BadRequest) -> _Finished:
         alternatives = [Intent.from_json(f) for f in json.loads(row.fallback or "[]")]
         if not alternatives:
             # Only the method and Telegram's reason: never the parameters (her words).
@@ -430,7 +474,7 @@ class OutboxSender:
         self._finished.append(finished)
         self._due.set()
 
-    async def _defer_chat(self, row: OutboxMessage, wait: timedelta) -> None:
+    async def _defer_chat(self, row: Pending, wait: timedelta) -> None:
         self.deferred += 1
         async with self.session_factory() as session, session.begin():
             await session.execute(
@@ -468,6 +512,15 @@ class OutboxSender:
     @property
     def busy(self) -> bool:
         return bool(self._finished)
+
+    def unrecorded_messages(self, chat_id: int) -> list[int]:
+        """Messages just sent to this chat whose ids are not yet in the database (the
+        batch records them a moment later): quick exit must delete them too."""
+        return [
+            f.message_id
+            for f in self._finished
+            if f.chat_id == chat_id and f.message_id is not None and f.outcome is Outcome.SENT
+        ]
 
     async def _keep_books(self) -> None:
         """Record sent answers in one transaction per batch (one each cost as much as the
@@ -562,7 +615,7 @@ class OutboxSender:
                 # meanwhile either was seen here or finds the chat free and goes at once.
                 self.backlog.discard(chat_id)
                 return
-            for row in rows:
+            for row in map(Pending.of, rows):
                 if row.not_before is not None and row.not_before > now:
                     return  # Telegram asked us to wait; the next sweep comes back
                 finished = await self._send(row)

@@ -41,6 +41,7 @@ async def quick_exit(update: Update, context: BotContext) -> None:
     session, now = context.session, context.now()
     ids = set(await tracking.deletable(session, chat.id, now))
     ids.update(m for c, m in context.scope.tracked if c == chat.id)
+    ids.update(context.bot_data.outbox.unrecorded_messages(chat.id))
     if update.effective_message is not None:
         ids.add(update.effective_message.message_id)
     if context.user is not None:
