@@ -8,12 +8,15 @@ is re-sent by `file_id`, which keeps working after she deletes her own copy.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import ForceReply, InlineKeyboardMarkup, Message, ReplyParameters
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import ExtBot
+from telegram.request import RequestData
+from telegram.request._requestparameter import RequestParameter
 
 from bot.clock import Clock
 from bot.services import tracking, users
@@ -64,6 +67,21 @@ class Notifier:
             if _is_gone(exc):
                 raise RecipientGone(str(exc)) from exc
             raise
+
+    async def post_prepared(
+        self, chat_id: int, endpoint: str, params: Mapping[str, str]
+    ) -> int | None:
+        """Send the same message to many chats: `params` are already encoded for the Bot
+        API (see `encode`), so each send skips building and parsing Telegram objects.
+        Returns the new message's id; raises RecipientGone like `send`."""
+        try:
+            result = await self.bot._post(endpoint, {**params, "chat_id": str(chat_id)})
+        except (Forbidden, BadRequest) as exc:
+            if _is_gone(exc):
+                raise RecipientGone(str(exc)) from exc
+            raise
+        message_id = result.get("message_id") if isinstance(result, dict) else None
+        return message_id if isinstance(message_id, int) else None
 
     async def send_media(
         self,
@@ -148,3 +166,14 @@ def _reply(message_id: int | None) -> ReplyParameters | None:
     if message_id is None:
         return None
     return ReplyParameters(message_id=message_id, allow_sending_without_reply=True)
+
+
+def encode(params: Mapping[str, Any]) -> dict[str, str] | None:
+    """Bot API parameters as python-telegram-bot sends them (objects as JSON strings);
+    None when they upload a new file (its bytes are not kept)."""
+    request = RequestData(
+        [RequestParameter.from_input(k, v) for k, v in params.items() if v is not None]
+    )
+    if request.contains_files:
+        return None
+    return dict(request.json_parameters)

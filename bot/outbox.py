@@ -45,11 +45,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import ColumnProperty, Mapper, Session
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.ext import BaseRateLimiter, ExtBot
-from telegram.request import RequestData
-from telegram.request._requestparameter import RequestParameter
 
 from bot.clock import Clock
 from bot.db.models import Base, OutboxMessage, OutboxStatus
+from bot.notify import encode
 from bot.services import tracking, users
 from bot.telegram_retry import retry_after_seconds
 
@@ -152,7 +151,7 @@ class OutboxRecorder:
         """
         if self.bypass:
             return None
-        params = _serialize(data)
+        params = encode(data)
         if params is None:
             return None
         chat_id = _chat_of(params)
@@ -182,13 +181,6 @@ class OutboxRecorder:
         taken = self.intents[start:]
         del self.intents[start:]
         return taken
-
-
-def _serialize(data: dict[str, Any]) -> dict[str, str] | None:
-    request = RequestData([RequestParameter.from_input(k, v) for k, v in data.items()])
-    if request.contains_files:
-        return None
-    return dict(request.json_parameters)
 
 
 def _chat_of(params: dict[str, str]) -> int:
