@@ -1,17 +1,31 @@
-"""python -m bot [run|migrate]: start the bot (migrating the database first), or only migrate."""
+"""python -m bot [run|migrate|health|example-office]
+
+run (the default): migrate the database, then run the bot. migrate: only migrate.
+health: exit 0 when the database answers and the bot heard from Telegram recently.
+example-office: print the example office settings file (to start config/office.toml).
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import logging
+import os
 import signal
 import sys
+import threading
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.logging_setup import Redactor, configure_logging, secrets_of
 
 log = logging.getLogger("bot")
+
+# After the watchdog stops the bot, a stop that hangs (a dead database) is cut short.
+STOP_DEADLINE_SECONDS = 60.0
+
+
+class Stalled(Exception):
+    """The watchdog stopped the bot (bot/heartbeat.py); the message says why."""
 
 
 def _fail(message: str, redactor: Redactor | None = None) -> int:
@@ -35,10 +49,11 @@ def _migrate(settings: Settings) -> None:
         ) from None
 
 
-async def _run(settings: Settings) -> None:
+async def _run(settings: Settings, watchdog: float) -> None:
     from telegram.error import InvalidToken, NetworkError
 
     from bot.app import BotRuntime
+    from bot.heartbeat import HeartbeatKeeper
     from bot.update_pipeline import FatalPollingError
 
     stop = asyncio.Event()
@@ -46,6 +61,22 @@ async def _run(settings: Settings) -> None:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     runtime = BotRuntime(settings)
+    keeper = HeartbeatKeeper(
+        runtime.application.bot_data.session_factory,
+        lambda: runtime.pipeline.last_contact,
+        watchdog=watchdog,
+    )
+    keeping = asyncio.create_task(keeper.run(), name="heartbeat")
+
+    def _watchdog_fired(task: asyncio.Task[str]) -> None:
+        if task.cancelled():
+            return
+        stop.set()
+        deadline = threading.Timer(STOP_DEADLINE_SECONDS, os._exit, (1,))
+        deadline.daemon = True
+        deadline.start()
+
+    keeping.add_done_callback(_watchdog_fired)
     try:
         await runtime.run_until(stop)
     except (InvalidToken, FatalPollingError):
@@ -57,16 +88,42 @@ async def _run(settings: Settings) -> None:
             f"Cannot reach Telegram at {settings.api_url} ({exc}): check the internet "
             "connection or TELEGRAM_API_URL."
         ) from None
+    finally:
+        keeping.cancel()
+    if keeping.done() and not keeping.cancelled():
+        raise Stalled(keeping.result())
+
+
+def _health(settings: Settings) -> int:
+    from bot.heartbeat import check
+
+    healthy, sentence = check(settings)
+    print(f"omm-bot: {sentence}")
+    return 0 if healthy else 1
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
-    parser.add_argument("command", nargs="?", default="run", choices=["run", "migrate"])
+    parser = argparse.ArgumentParser(
+        prog="python -m bot", description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument(
+        "command", nargs="?", default="run", choices=["run", "migrate", "health", "example-office"]
+    )
     args = parser.parse_args(argv)
+    if args.command == "example-office":
+        from bot.config import EXAMPLE_OFFICE_FILE
+
+        sys.stdout.write(EXAMPLE_OFFICE_FILE.read_text(encoding="utf-8"))
+        return 0
     try:
         settings = load_settings()
+        from bot.heartbeat import watchdog_seconds
+
+        watchdog = watchdog_seconds()
     except ConfigError as exc:
         return _fail(str(exc))
+    if args.command == "health":
+        return _health(settings)
     secrets = secrets_of(settings.bot_token, settings.database_url)
     configure_logging(settings.log_level, secrets)
     redactor = Redactor(secrets)
@@ -75,9 +132,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "migrate":
             print("omm-bot: database is up to date.")
             return 0
-        asyncio.run(_run(settings))
+        asyncio.run(_run(settings, watchdog))
     except ConfigError as exc:
         return _fail(str(exc), redactor)
+    except Stalled as exc:
+        _fail(str(exc), redactor)
+        return 1
     except KeyboardInterrupt:
         pass
     except Exception:

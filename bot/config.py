@@ -20,9 +20,12 @@ from typing import Any
 from urllib.parse import unquote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.data_files import shipped_path
+
 SUPPORTED_LOCALES = ("es", "en")
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE_OFFICE_FILE = PROJECT_ROOT / "config" / "office.example.toml"
+# In the checkout, or inside the installed package (bot/data_files.py).
+EXAMPLE_OFFICE_FILE = shipped_path("config/office.example.toml")
 # Relative to the working directory. The example is never used unless named explicitly
 # (OFFICE_SETTINGS_FILE=config/office.example.toml): its municipality and emergency
 # numbers are not this office's.
@@ -266,7 +269,8 @@ class Settings:
 
 
 def _default_database_url() -> str:
-    return f"sqlite+aiosqlite:///{PROJECT_ROOT / 'data' / 'omm.sqlite3'}"
+    # Relative to the working directory, like the office file: never inside the package.
+    return "sqlite+aiosqlite:///./data/omm.sqlite3"
 
 
 def _finite(

@@ -1,8 +1,8 @@
 """Translations (gettext catalogs under locales/) and date formatting with Babel.
 
-Catalogs are read from compiled `.mo` files when they are up to date (the Docker
-image compiles them) and otherwise compiled from the `.po` files in memory, so a
-fresh checkout runs without a build step.
+Catalogs are read from compiled `.mo` files when they are up to date (a built package
+carries only those: setup.py compiles them) and otherwise compiled from the `.po` files
+in memory, so a fresh checkout runs without a build step.
 """
 
 from __future__ import annotations
@@ -17,9 +17,10 @@ from babel.dates import format_date, format_skeleton, format_time, format_timede
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from bot.config import PROJECT_ROOT, SUPPORTED_LOCALES
+from bot.config import SUPPORTED_LOCALES
+from bot.data_files import shipped_path
 
-LOCALES_DIR = PROJECT_ROOT / "locales"
+LOCALES_DIR = shipped_path("locales")
 DOMAIN = "messages"
 # Babel's skeletons abbreviate the weekday; women read the full word more easily.
 LONG_DATE_PATTERNS = {"es": "EEEE, d 'de' MMMM", "en": "EEEE, MMMM d"}

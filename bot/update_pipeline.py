@@ -19,6 +19,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import time
 from collections.abc import Hashable, Mapping
 from typing import Any
 
@@ -85,6 +86,8 @@ class UpdatePipeline:
         self._stopping = asyncio.Event()
         self.fatal: BaseException | None = None
         self.processed = 0
+        # time.monotonic() of the last answered getUpdates (bot/heartbeat.py reads it).
+        self.last_contact: float | None = None
         self.outbox = outbox
         self.dead_tokens = dead_tokens
 
@@ -141,6 +144,7 @@ class UpdatePipeline:
                     read_timeout=self.poll_timeout + 10,
                 )
                 failures = 0
+                self.last_contact = time.monotonic()
             except (InvalidToken, Forbidden) as exc:
                 self.fatal = FatalPollingError(str(exc))
                 self._stopping.set()

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Install the bot with its dev extras and run every check: tests (SQLite, and
-# PostgreSQL when TEST_DATABASE_URL is set), ruff and mypy.
+# Every check: ruff, mypy and the tests (SQLite, and PostgreSQL when TEST_DATABASE_URL
+# is set), in ./.venv with the dev tools (installed the first time, and again only when
+# pyproject.toml changes). Arguments go to pytest: ./scripts/test.sh -x tests/unit
 set -euo pipefail
 cd "$(dirname "$0")/.."
-python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
-ruff check bot scheduler tests bench
-mypy
-python -m pytest
+# shellcheck source=scripts/venv.sh
+. scripts/venv.sh
+ensure_venv "[dev]"
+"$VENV_DIR/bin/ruff" check bot scheduler tests bench
+"$VENV_DIR/bin/mypy"
+exec "$VENV_PY" -m pytest "$@"

@@ -742,3 +742,16 @@ class ActivityNotice(Base):
     attempted_at: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]
     error: Mapped[str | None] = mapped_column(String(256))
+
+
+class Heartbeat(Base):
+    """When the running bot last heard from Telegram, per source ("telegram": an answered
+    getUpdates; with a webhook it would be a request). Written at most every 30 s by
+    bot/heartbeat.py; `python -m bot health` reads it."""
+
+    __tablename__ = "heartbeats"
+
+    source: Mapped[str] = mapped_column(String(32), primary_key=True)
+    heard_at: Mapped[datetime]
+    # When the row was last written: the database took a write then.
+    written_at: Mapped[datetime]
