@@ -33,7 +33,7 @@ def _module(handler: Any) -> str:
 
 
 async def test_every_handler_of_hers_is_for_private_chats_only(settings: Settings) -> None:
-    app, engine = build_application(settings)
+    app, engine, _liveness = build_application(settings)
     try:
         handlers = [h for group in app.handlers.values() for h in group]
         hers = [h for h in handlers if _module(h) in HER_MODULES]
