@@ -392,6 +392,9 @@ async def test_kill_9_during_a_reminder_send_never_sends_it_twice(
     fake._injections.clear()  # Telegram is back.
     process = spawn_bot(fake, db_url, tmp_path)
     try:
+        # The killed process's last long poll may still be answered now: wait for the
+        # new process (its getMe), then for its polling.
+        await fake.wait_for_call("getMe", timeout=30, since=len(fake.calls))
         await fake.wait_for_call("getUpdates", timeout=30, since=len(fake.calls))
         # The new process knew at start-up that the claim's process is gone: the begun
         # reminder is failed at once (not ten minutes later), and never sent again.
