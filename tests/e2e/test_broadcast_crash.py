@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bot.config import EXAMPLE_OFFICE_FILE
 from tests.conftest import STAFF_CHAT_ID
 from tests.e2e.harness import OffsetClock
 from tests.e2e.test_broadcasts import (
@@ -62,6 +63,7 @@ def spawn(fake: FakeTelegram, database_url: str, workdir: Path) -> subprocess.Po
         "SWEEP_INTERVAL_SECONDS": "0.2",
         "BROADCAST_MESSAGES_PER_SECOND": "30",
         "LOG_LEVEL": "WARNING",
+        "OFFICE_SETTINGS_FILE": str(EXAMPLE_OFFICE_FILE),
     }
     return subprocess.Popen([sys.executable, "-m", "bot"], cwd=workdir, env=env)
 
