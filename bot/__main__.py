@@ -39,7 +39,7 @@ async def _run(settings: Settings) -> None:
     from telegram.error import InvalidToken, NetworkError
 
     from bot.app import BotRuntime
-    from bot.update_pipeline import FatalPollingError
+    from bot.core.update_pipeline import FatalPollingError
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -26,10 +26,10 @@ from babel.dates import format_skeleton
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.activity_rules import capitalised, describe_rule
+from bot.core.i18n import N_, Translator
+from bot.core.keyboards import button
+from bot.core.labels import ACTIVITY_KINDS, activity_kind_label
 from bot.db.models import Activity
-from bot.i18n import N_, Translator
-from bot.keyboards import button
-from bot.labels import ACTIVITY_KINDS, activity_kind_label
 from bot.services.activities import Attendee, Occurrence
 from bot.services.activities import occurrence_stamp as stamp
 

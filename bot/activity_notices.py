@@ -10,8 +10,8 @@ from datetime import datetime
 
 from telegram import InlineKeyboardMarkup
 
-from bot.i18n import Translator
-from bot.keyboards import button, for_her
+from bot.core.i18n import Translator
+from bot.core.keyboards import button, for_her
 from bot.services.activities import Occurrence
 from bot.services.activities import occurrence_stamp as stamp
 

@@ -11,8 +11,8 @@ from datetime import datetime, timedelta
 
 from telegram import InlineKeyboardMarkup
 
-from bot.i18n import Translator
-from bot.keyboards import button, for_her
+from bot.core.i18n import Translator
+from bot.core.keyboards import button, for_her
 from bot.services.activities import occurrence_stamp
 
 # The date's original start in UTC, as in deep links and every `ac:` button.

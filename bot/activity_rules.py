@@ -13,7 +13,7 @@ from datetime import date, datetime
 
 from babel.dates import format_time, get_day_names
 
-from bot.i18n import N_, Translator
+from bot.core.i18n import N_, Translator
 
 NO_REPEAT = "none"
 WEEKLY = "weekly"

@@ -16,9 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.config import AppointmentService, OfficeSettings
+from bot.core.i18n import N_, Translator
+from bot.core.keyboards import button
 from bot.db.models import Appointment, AppointmentKind, AppointmentStatus, Case, User
-from bot.i18n import N_, Translator
-from bot.keyboards import button
 from bot.services import appointments
 from bot.services.availability import Slot
 

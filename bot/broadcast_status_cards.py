@@ -12,9 +12,9 @@ from datetime import datetime, timedelta
 from telegram import InlineKeyboardMarkup
 
 from bot.broadcast_cards import PREFIX, describe_audience
+from bot.core.i18n import Translator
+from bot.core.keyboards import button
 from bot.db.models import Broadcast, BroadcastStatus
-from bot.i18n import Translator
-from bot.keyboards import button
 
 PREVIEW_CHARS = 40
 STATUS_ICONS = {

@@ -7,7 +7,7 @@ shared with announcements, so together they stay within BROADCAST_MESSAGES_PER_S
 — and record the outcomes in one transaction. As for announcements: a 429 gives the
 notice back and pauses; she blocked the bot → blocked (and inactive); refused → failed;
 no answer → unknown, never sent again; a killed process's armed notices become
-unknown at the next start (scheduler.claims), its claimed ones pending.
+unknown at the next start (bot.core.claims), its claimed ones pending.
 """
 
 from __future__ import annotations
@@ -24,14 +24,15 @@ from telegram import InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot import activity_notices as texts
-from bot.context import BotContext, BotData
+from bot.core import tracking
+from bot.core.context import BotContext, BotData
+from bot.core.errors import NotFound
+from bot.core.notify import RecipientGone
+from bot.core.pacing import RateLimiter, shared_limiter
+from bot.core.telegram_retry import retry_after_seconds
 from bot.db.models import ActivityNotice, NoticeKind, User
-from bot.notify import RecipientGone
-from bot.services import activities, tracking
+from bot.services import activities
 from bot.services import activity_notices as notices
-from bot.services.errors import NotFound
-from bot.telegram_retry import retry_after_seconds
-from scheduler.pacing import RateLimiter, shared_limiter
 
 log = logging.getLogger(__name__)
 

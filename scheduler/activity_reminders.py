@@ -3,7 +3,7 @@
 Each sweep, in one transaction, writes the rows that became due and claims them; then
 for each one: begin the attempt and commit, send, record sent or failed and commit
 (the order and reasoning of `bot.services.reminders`). A process killed between the
-attempt and its record leaves a claim that `scheduler.claims` (at the next start-up,
+attempt and its record leaves a claim that `bot.core.claims` (at the next start-up,
 or within half a minute) marks failed: never sent twice.
 
 The reminder is in her language, names the activity, when and where, and carries the
@@ -16,10 +16,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot import activity_reminder_texts
-from bot.context import BotContext, BotData
+from bot.core.context import BotContext, BotData
+from bot.core.reminder_delivery import deliver, give_back, job_token
 from bot.db.models import ActivityReminder
 from bot.services import activity_reminders
-from scheduler.reminder_delivery import deliver, give_back, job_token
 
 
 async def send_activity_reminders(context: BotContext) -> None:

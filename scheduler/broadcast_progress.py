@@ -25,14 +25,14 @@ from telegram import Message
 from telegram.error import BadRequest, RetryAfter, TelegramError
 
 from bot.broadcast_status_cards import progress_text, remaining, summary_text
-from bot.context import BotData
-from bot.i18n import Translator
-from bot.notify import RecipientGone
+from bot.core.context import BotData
+from bot.core.i18n import Translator
+from bot.core.notify import RecipientGone
+from bot.core.telegram_retry import retry_after_seconds
 from bot.services import broadcast_status, broadcasts
-from bot.telegram_retry import retry_after_seconds
 
 if TYPE_CHECKING:
-    from scheduler.pacing import RateLimiter
+    from bot.core.pacing import RateLimiter
 
 log = logging.getLogger(__name__)
 

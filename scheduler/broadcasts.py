@@ -17,13 +17,13 @@ shows its progress, and at the end its summary (scheduler.broadcast_progress).
   apart from the failed ones, as "unknown (may have arrived)".
 - When the bot stops, the loop ends after the requests in flight; armed rows not handed
   over go back to pending. A process killed outright leaves its armed rows `attempting`:
-  at the next start (bot.liveness knows the process is gone) they become `unknown`
+  at the next start (bot.core.liveness knows the process is gone) they become `unknown`
   (at most once) and its claimed-only rows go back to pending. So a restart sends
   nobody twice, skips nobody after a clean stop, and after a crash can only miss women
   counted as unknown: the two chunks armed at that moment (≈0.2 s of messages: the one
   being recorded, whose answers had come, and the one being sent).
 
-Pacing (scheduler.pacing) is shared with activity notices: together they stay within
+Pacing (bot.core.pacing) is shared with activity notices: together they stay within
 BROADCAST_MESSAGES_PER_SECOND. With BROADCAST_PAID, announcements carry
 `allow_paid_broadcast` (Telegram then allows up to 1,000 a second, for a fee).
 """
@@ -44,14 +44,15 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 
 from bot.broadcast_cards import announcement_keyboard
 from bot.broadcast_status_cards import remaining
-from bot.context import BotContext, BotData
+from bot.core import tracking
+from bot.core.context import BotContext, BotData
+from bot.core.i18n import Translator
+from bot.core.notify import RecipientGone
+from bot.core.pacing import RateLimiter, shared_limiter
+from bot.core.telegram_retry import retry_after_seconds
 from bot.db.models import Broadcast, BroadcastStatus
-from bot.i18n import Translator
-from bot.notify import RecipientGone
-from bot.services import broadcast_status, broadcasts, tracking
-from bot.telegram_retry import retry_after_seconds
+from bot.services import broadcast_status, broadcasts
 from scheduler.broadcast_progress import ProgressReporter
-from scheduler.pacing import RateLimiter, shared_limiter
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +82,7 @@ def _token(context: BotContext) -> str:
 
 
 async def send_broadcasts(context: BotContext) -> None:
-    """The job: start due broadcasts, send them (dead processes' claims: scheduler.claims)."""
+    """The job: start due broadcasts, send them (dead processes' claims: bot.core.claims)."""
     data, token = context.bot_data, _token(context)
     async with data.session_factory() as session, session.begin():
         due = await broadcasts.due_broadcasts(session, data.clock.now())

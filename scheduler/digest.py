@@ -10,7 +10,7 @@ import logging
 from datetime import timedelta
 
 from bot import appointment_cards
-from bot.context import BotContext, BotData
+from bot.core.context import BotContext, BotData
 from bot.services import appointments, cases
 
 log = logging.getLogger(__name__)

@@ -3,7 +3,7 @@
 The order follows `bot.services.reminders` exactly: claim the due rows and commit;
 then for each one begin the attempt and commit, send, record sent or failed and commit.
 A process killed between `begin_attempt` and the record leaves a claim that
-`scheduler.claims` (at the next start-up, or within half a minute when another process
+`bot.core.claims` (at the next start-up, or within half a minute when another process
 is still running) marks failed, never re-sends:
 a possibly missing reminder is preferred to a duplicate on her phone.
 
@@ -16,11 +16,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot import appointment_cards
-from bot.context import BotContext, BotData
+from bot.core.context import BotContext, BotData
+from bot.core.keyboards import appointment_reminder
+from bot.core.reminder_delivery import deliver, give_back, job_token
 from bot.db.models import Reminder, User
-from bot.keyboards import appointment_reminder
 from bot.services import reminders
-from scheduler.reminder_delivery import deliver, give_back, job_token
 
 
 async def send_due_reminders(context: BotContext) -> None:

@@ -15,9 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram.error import BadRequest, RetryAfter, TelegramError
 
 from bot import appointment_cards
-from bot.context import BotContext, BotData
+from bot.core.context import BotContext, BotData
+from bot.core.notify import RecipientGone
 from bot.db.models import Appointment, CaseEntry, EntryKind, StaffPost, User, format_reference
-from bot.notify import RecipientGone
 from bot.services import appointments, cases, staff_posts
 from bot.staff_cards import card_keyboard, card_text
 

@@ -520,7 +520,7 @@ class BroadcastDelivery(Base):
     __table_args__ = (
         UniqueConstraint("broadcast_id", "user_id", name="uq_broadcast_deliveries_user"),
         Index("ix_broadcast_deliveries_pending", "broadcast_id", "status", "id"),
-        # Finding the claims of processes that are gone (bot.liveness).
+        # Finding the claims of processes that are gone (bot.core.liveness).
         Index("ix_broadcast_deliveries_claims", "status", "claimed_by"),
     )
 

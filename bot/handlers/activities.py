@@ -18,15 +18,16 @@ from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.ext import CallbackQueryHandler
 
 from bot import activity_views as views
-from bot.context import BotContext
-from bot.handlers.authority import id_in
-from bot.handlers.common import arg, int_arg, stale_button
-from bot.handlers.routing import Routes
+from bot.core import users
+from bot.core.authority import id_in
+from bot.core.common import arg, int_arg, stale_button
+from bot.core.context import BotContext
+from bot.core.errors import AlreadyDone, InvalidInput, NotFound
+from bot.core.keyboards import parse_cb
+from bot.core.routing import Routes
 from bot.handlers.start import Landing, ensure_registered, open_links
-from bot.keyboards import parse_cb
-from bot.services import activities, her_activities, users
+from bot.services import activities, her_activities
 from bot.services.activities import ALL_KINDS, Occurrence
-from bot.services.errors import AlreadyDone, InvalidInput, NotFound
 from bot.services.her_activities import Standing
 
 LINK_PREFIX = "act_"

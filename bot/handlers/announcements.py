@@ -5,11 +5,11 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
-from bot.context import BotContext
-from bot.handlers.common import arg, stale_button
-from bot.handlers.routing import Routes
+from bot.core.common import arg, stale_button
+from bot.core.context import BotContext
+from bot.core.keyboards import button, for_her, parse_cb
+from bot.core.routing import Routes
 from bot.handlers.start import ensure_registered
-from bot.keyboards import button, for_her, parse_cb
 from bot.services import broadcasts
 
 

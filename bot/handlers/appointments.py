@@ -18,14 +18,13 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler
 
 from bot.config import AppointmentService
-from bot.context import BotContext
-from bot.db.models import Appointment, AppointmentKind, AppointmentStatus
-from bot.handlers.authority import record_name, refuse_forged
-from bot.handlers.common import arg, stale_button
-from bot.handlers.routing import Routes
-from bot.handlers.start import ensure_registered
-from bot.ids import parse_record_id
-from bot.keyboards import (
+from bot.core import conversation
+from bot.core.authority import record_name, refuse_forged
+from bot.core.common import arg, stale_button
+from bot.core.context import BotContext
+from bot.core.errors import AlreadyDone, InvalidInput, NotFound
+from bot.core.ids import parse_record_id
+from bot.core.keyboards import (
     appointment_confirm,
     appointment_days,
     appointment_services,
@@ -37,10 +36,12 @@ from bot.keyboards import (
     parse_cb,
     yes_no,
 )
-from bot.services import appointments, conversation, staff_posts
+from bot.core.routing import Routes
+from bot.db.models import Appointment, AppointmentKind, AppointmentStatus
+from bot.handlers.start import ensure_registered
+from bot.services import appointments, staff_posts
 from bot.services.appointments import SlotTaken
 from bot.services.availability import Slot
-from bot.services.errors import AlreadyDone, InvalidInput, NotFound
 
 # She sees up to this many days that have free times, within this many days ahead.
 DAYS_SHOWN = 7

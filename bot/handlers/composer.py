@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.context import BotContext
+from bot.core import conversation
+from bot.core.common import kinds_hint, media_part, unusable_input
+from bot.core.context import BotContext
+from bot.core.keyboards import composing
 from bot.db.models import Case, ConversationState
-from bot.handlers.common import kinds_hint, media_part, unusable_input
-from bot.keyboards import composing
-from bot.services import conversation
 from bot.services.cases import MAX_PARTS, MAX_TEXT_LENGTH, Part
 
 

@@ -5,10 +5,16 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CallbackQueryHandler
 
-from bot.context import BotContext
+from bot.core import conversation
+from bot.core.authority import id_in, record_name, refuse_forged
+from bot.core.common import StepHandler, arg, stale_button, state_data
+from bot.core.context import BotContext
+from bot.core.errors import AlreadyDone, DomainError, NotFound
+from bot.core.keyboards import button, composing, for_her, parse_cb
+from bot.core.labels import STATUS_FOR_HER, label
+from bot.core.routing import Routes
+from bot.core.steps import Step
 from bot.db.models import Case, CaseEntry, ConversationState, EntryKind, format_reference
-from bot.handlers.authority import id_in, record_name, refuse_forged
-from bot.handlers.common import StepHandler, arg, stale_button, state_data
 from bot.handlers.composer import (
     add_part,
     ask_for_content,
@@ -16,13 +22,8 @@ from bot.handlers.composer import (
     is_sensitive,
     parts_of,
 )
-from bot.handlers.routing import Routes
 from bot.handlers.start import ensure_registered, show_menu
-from bot.handlers.steps import Step
-from bot.keyboards import button, composing, for_her, parse_cb
-from bot.labels import STATUS_FOR_HER, label
-from bot.services import cases, conversation
-from bot.services.errors import AlreadyDone, DomainError, NotFound
+from bot.services import cases
 
 SEND_PREFIX = "mca"
 

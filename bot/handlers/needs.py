@@ -5,14 +5,11 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CallbackQueryHandler
 
-from bot.context import BotContext
-from bot.db.models import ConversationState
-from bot.handlers.common import StepHandler, arg, stale_button, state_data
-from bot.handlers.composer import add_part, ask_for_content, describe_prompt, parts_of
-from bot.handlers.routing import Routes
-from bot.handlers.start import ensure_registered, show_menu
-from bot.handlers.steps import Step
-from bot.keyboards import (
+from bot.core import conversation
+from bot.core.common import StepHandler, arg, stale_button, state_data
+from bot.core.context import BotContext
+from bot.core.errors import InvalidInput
+from bot.core.keyboards import (
     button,
     categories,
     composing,
@@ -21,8 +18,12 @@ from bot.keyboards import (
     parse_cb,
     safe_to_talk,
 )
-from bot.services import cases, conversation
-from bot.services.errors import InvalidInput
+from bot.core.routing import Routes
+from bot.core.steps import Step
+from bot.db.models import ConversationState
+from bot.handlers.composer import add_part, ask_for_content, describe_prompt, parts_of
+from bot.handlers.start import ensure_registered, show_menu
+from bot.services import cases
 
 SEND_PREFIX = "n"
 

@@ -5,22 +5,16 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CallbackQueryHandler
 
-from bot.context import BotContext
+from bot.core import conversation
+from bot.core.common import StepHandler, arg, int_arg, plain_text, stale_button, state_data
+from bot.core.context import BotContext
+from bot.core.keyboards import button, for_her, paged_choices, parse_cb, yes_no
+from bot.core.labels import NETWORK_ROLES, label
+from bot.core.routing import Routes
+from bot.core.steps import Step
 from bot.db.models import ConversationState
-from bot.handlers.common import (
-    StepHandler,
-    arg,
-    int_arg,
-    plain_text,
-    stale_button,
-    state_data,
-)
-from bot.handlers.routing import Routes
 from bot.handlers.start import ensure_registered
-from bot.handlers.steps import Step
-from bot.keyboards import button, for_her, paged_choices, parse_cb, yes_no
-from bot.labels import NETWORK_ROLES, label
-from bot.services import conversation, network
+from bot.services import network
 
 MAX_ORGANIZATION_LENGTH = 128
 

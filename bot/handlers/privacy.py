@@ -8,15 +8,15 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, JobQueue
 
 from bot.config import SUPPORTED_LOCALES
-from bot.context import BotContext
+from bot.core import inbox, staff, users
+from bot.core.checkpoint import checkpoint_sqlite
+from bot.core.common import arg, stale_button
+from bot.core.context import BotContext
+from bot.core.keyboards import button, for_her, languages, parse_cb, yes_no
+from bot.core.labels import AGE_GROUPS, NETWORK_ROLES, label
+from bot.core.routing import Routes
 from bot.handlers.activities import tell_promoted
-from bot.handlers.common import arg, stale_button
-from bot.handlers.routing import Routes
 from bot.handlers.start import ensure_registered, show_menu, show_welcome
-from bot.keyboards import button, for_her, languages, parse_cb, yes_no
-from bot.labels import AGE_GROUPS, NETWORK_ROLES, label
-from bot.services import inbox, staff, users
-from scheduler.checkpoint import checkpoint_sqlite
 
 LANGUAGE_NAMES = {"es": "Español", "en": "English"}
 
@@ -84,7 +84,7 @@ async def on_button(update: Update, context: BotContext) -> None:
 
 def _truncate_log_soon(context: BotContext) -> None:
     """Run the SQLite checkpoint job now: the first after an erasure truncates the log,
-    which still holds old copies of the pages her rows were on (scheduler.checkpoint)."""
+    which still holds old copies of the pages her rows were on (bot.core.checkpoint)."""
     queue = cast("JobQueue[Any] | None", context.job_queue)
     if queue is not None:
         # Soon after this update's transaction commits (right after the handler returns).

@@ -15,23 +15,24 @@ from telegram import InputFile, Message, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot import activity_cards as cards
-from bot.context import BotContext
+from bot.core import audit
+from bot.core.authority import id_in, record_name, refuse_forged, require_staff
+from bot.core.common import arg, int_arg
+from bot.core.context import BotContext
+from bot.core.drafting import DraftStepHandler, staff_t
+from bot.core.errors import DomainError, NotFound
+from bot.core.keyboards import parse_cb
 from bot.db.models import Activity, Signup
 from bot.handlers import staff_activity_draft as draft_flow
-from bot.handlers.authority import id_in, record_name, refuse_forged, require_staff
-from bot.handlers.common import arg, int_arg
-from bot.handlers.drafting import DraftStepHandler, staff_t
 from bot.handlers.staff_activity_card import (
     activity_link,
     post_card,
     queue_cancelled,
     redraw_card,
 )
-from bot.keyboards import parse_cb
 from bot.qr import poster_png
-from bot.services import activities, audit
+from bot.services import activities
 from bot.services.activities import Occurrence
-from bot.services.errors import DomainError, NotFound
 
 DRAFT_KIND = draft_flow.DRAFT_KIND
 DRAFT_STEPS: dict[str, DraftStepHandler] = dict(draft_flow.STEPS)

@@ -17,11 +17,11 @@ from telegram import InlineKeyboardMarkup, Message
 from telegram.error import BadRequest
 
 from bot import activity_cards as cards
-from bot.context import BotContext
+from bot.core.context import BotContext
+from bot.core.drafting import staff_t
+from bot.core.errors import NotFound
 from bot.db.models import Activity
-from bot.handlers.drafting import staff_t
 from bot.services import activities, activity_notices
-from bot.services.errors import NotFound
 
 LATER_DATES_ON_CARD = 3
 

@@ -21,17 +21,19 @@ from telegram import Message, Update
 
 from bot import activity_cards as cards
 from bot import activity_rules as rules
-from bot.context import BotContext
+from bot.core import audit
+from bot.core import drafts as staff_drafts
+from bot.core.authority import require_staff
+from bot.core.common import arg, id_arg, plain_text
+from bot.core.context import BotContext
+from bot.core.drafting import DraftStepHandler, ask, own_draft, staff_t
+from bot.core.ids import parse_small_number
+from bot.core.labels import ACTIVITY_KINDS, activity_kind_label
+from bot.core.staff_input import parse_local_datetime
 from bot.db.models import StaffDraft
-from bot.handlers.authority import require_staff
-from bot.handlers.common import arg, id_arg, plain_text
-from bot.handlers.drafting import DraftStepHandler, ask, own_draft, staff_t
 from bot.handlers.staff_activity_card import next_key, post_card
 from bot.handlers.staff_activity_edit import EDIT_STEP, STEP_VALUE, save_edit
-from bot.ids import parse_small_number
-from bot.labels import ACTIVITY_KINDS, activity_kind_label
-from bot.services import activities, audit, staff_drafts
-from bot.staff_input import parse_local_datetime
+from bot.services import activities
 
 DRAFT_KIND = "activity"
 CREATE, EDIT = "create", "edit"

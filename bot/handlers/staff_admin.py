@@ -5,9 +5,9 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application, CommandHandler
 
-from bot.context import BotContext
-from bot.ids import parse_person_id
-from bot.services import audit, staff
+from bot.core import audit, staff
+from bot.core.context import BotContext
+from bot.core.ids import parse_person_id
 
 
 async def chat_id_command(update: Update, context: BotContext) -> None:

@@ -28,15 +28,16 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot import appointment_cards as cards
 from bot.config import AppointmentService, OfficeValueError, WeeklyHours, parse_weekly_hours
-from bot.context import BotContext
+from bot.core import audit
+from bot.core.authority import record_name, refuse_forged, require_staff
+from bot.core.common import arg, id_arg, int_arg
+from bot.core.context import BotContext
+from bot.core.errors import AlreadyDone, InvalidInput
+from bot.core.i18n import Translator
+from bot.core.keyboards import for_her, parse_cb
 from bot.db.models import Appointment, User
-from bot.handlers.authority import record_name, refuse_forged, require_staff
-from bot.handlers.common import arg, id_arg, int_arg
-from bot.i18n import Translator
-from bot.keyboards import for_her, parse_cb
-from bot.services import appointments, audit
+from bot.services import appointments
 from bot.services.appointments import SlotTaken
-from bot.services.errors import AlreadyDone, InvalidInput
 
 log = logging.getLogger(__name__)
 TOMORROW_WORDS = {"manana", "mañana", "tomorrow"}

@@ -12,11 +12,12 @@ from typing import Any
 from telegram import Update
 
 from bot import broadcast_cards as cards
-from bot.context import BotContext
+from bot.core.authority import id_in
+from bot.core.common import arg, int_arg
+from bot.core.context import BotContext
+from bot.core.drafting import show_choices, staff_t
+from bot.core.errors import NotFound
 from bot.db.models import StaffDraft
-from bot.handlers.authority import id_in
-from bot.handlers.common import arg, int_arg
-from bot.handlers.drafting import show_choices, staff_t
 from bot.handlers.staff_broadcast_preview import (
     AUDIENCE,
     ButtonHandler,
@@ -27,7 +28,6 @@ from bot.handlers.staff_broadcast_preview import (
 )
 from bot.services import activities, broadcasts
 from bot.services.activities import ALL_KINDS, Occurrence
-from bot.services.errors import NotFound
 
 
 async def audience_menu(update: Update, context: BotContext, draft: StaffDraft) -> None:

@@ -10,12 +10,13 @@ from __future__ import annotations
 from telegram import InlineKeyboardMarkup, Update
 
 from bot import broadcast_status_cards as cards
-from bot.context import BotContext
+from bot.core import audit
+from bot.core.authority import id_in, require_staff
+from bot.core.common import arg
+from bot.core.context import BotContext
+from bot.core.drafting import staff_t
 from bot.db.models import Broadcast
-from bot.handlers.authority import id_in, require_staff
-from bot.handlers.common import arg
-from bot.handlers.drafting import staff_t
-from bot.services import audit, broadcast_status, broadcasts
+from bot.services import broadcast_status, broadcasts
 
 LIST_ACTIONS = frozenset({"ls", "cl", "cly"})
 

@@ -25,12 +25,15 @@ from telegram import Message, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot import broadcast_cards as cards
-from bot.context import BotContext
+from bot.core import drafts as staff_drafts
+from bot.core.authority import record_name, require_staff
+from bot.core.common import arg, id_arg
+from bot.core.context import BotContext
+from bot.core.drafting import DraftStepHandler, own_draft, staff_t
+from bot.core.i18n import Translator
+from bot.core.keyboards import parse_cb
 from bot.db.models import StaffDraft
 from bot.handlers import staff_broadcast_audience, staff_broadcast_preview
-from bot.handlers.authority import record_name, require_staff
-from bot.handlers.common import arg, id_arg
-from bot.handlers.drafting import DraftStepHandler, own_draft, staff_t
 from bot.handlers.staff_broadcast_audience import audience_menu, find_occurrence
 from bot.handlers.staff_broadcast_list import LIST_ACTIONS, list_command, on_list_button
 from bot.handlers.staff_broadcast_preview import (
@@ -47,9 +50,6 @@ from bot.handlers.staff_broadcast_preview import (
     text_question,
     update_draft,
 )
-from bot.i18n import Translator
-from bot.keyboards import parse_cb
-from bot.services import staff_drafts
 from bot.services.broadcasts import MAX_CAPTION, MAX_TEXT, telegram_length
 
 DRAFT_KIND = "broadcast"

@@ -23,14 +23,15 @@ from telegram.ext import (
     filters,
 )
 
-from bot.context import BotContext
+from bot.core import audit, staff
+from bot.core.authority import record_name, refuse, refuse_forged, require_staff
+from bot.core.common import arg, id_arg, int_arg, media_part
+from bot.core.context import BotContext
+from bot.core.errors import AlreadyDone, DomainError
+from bot.core.keyboards import for_her, parse_cb, read_message
+from bot.core.notify import RecipientGone
 from bot.db.models import Case, CaseEntry, CaseOutcome, EntryKind, User
-from bot.handlers.authority import record_name, refuse, refuse_forged, require_staff
-from bot.handlers.common import arg, id_arg, int_arg, media_part
-from bot.keyboards import for_her, parse_cb, read_message
-from bot.notify import RecipientGone
-from bot.services import audit, cases, staff, staff_posts
-from bot.services.errors import AlreadyDone, DomainError
+from bot.services import cases, staff_posts
 from bot.staff_cards import (
     card_keyboard,
     card_text,

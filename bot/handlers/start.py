@@ -11,24 +11,24 @@ from telegram import Contact, ReplyKeyboardRemove, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.config import SUPPORTED_LOCALES
-from bot.context import BotContext
-from bot.db.models import ConversationState
-from bot.handlers.authority import audit_refusal
-from bot.handlers.common import (
-    Handler,
-    StepHandler,
-    arg,
-    int_arg,
-    plain_text,
-    stale_button,
-    state_data,
+from bot.core import conversation, users
+from bot.core.authority import audit_refusal
+from bot.core.common import Handler, StepHandler, arg, int_arg, plain_text, stale_button, state_data
+from bot.core.context import BotContext
+from bot.core.keyboards import age_groups as age_keyboard
+from bot.core.keyboards import (
+    button,
+    consent,
+    for_her,
+    main_menu,
+    paged_choices,
+    parse_cb,
+    share_phone,
 )
-from bot.handlers.routing import Routes
-from bot.handlers.steps import Step
-from bot.keyboards import age_groups as age_keyboard
-from bot.keyboards import button, consent, for_her, main_menu, paged_choices, parse_cb, share_phone
-from bot.services import conversation, users
-from bot.services.users import MAX_COMMUNITY_LENGTH, MAX_NAME_LENGTH
+from bot.core.routing import Routes
+from bot.core.steps import Step
+from bot.core.users import MAX_COMMUNITY_LENGTH, MAX_NAME_LENGTH
+from bot.db.models import ConversationState
 
 # ── Deep links ─────────────────────────────────────────────────────────────────
 # `/start <payload>` from a link or a poster's QR code. A feature claims the payloads

@@ -28,6 +28,8 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.errors import AlreadyDone, InvalidInput, NotFound
+from bot.core.ids import parse_record_id
 from bot.db.models import (
     Activity,
     ActivityKind,
@@ -37,8 +39,6 @@ from bot.db.models import (
     SignupStatus,
     User,
 )
-from bot.ids import parse_record_id
-from bot.services.errors import AlreadyDone, InvalidInput, NotFound
 
 MAX_TITLE_LENGTH = 256
 MAX_PLACE_LENGTH = 256

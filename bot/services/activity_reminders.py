@@ -36,6 +36,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, exists, literal_column, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core import delivery_claims, reminder_claims
+from bot.core.delivery_claims import DeadTokens
+from bot.core.errors import NotFound
+from bot.core.reminder_claims import MAX_ATTEMPTS, RETRY_AFTER
 from bot.db.models import (
     Activity,
     ActivityReminder,
@@ -46,10 +50,7 @@ from bot.db.models import (
     User,
 )
 from bot.db.upsert import insert_or_ignore
-from bot.services import activities, delivery_claims, reminder_claims
-from bot.services.delivery_claims import DeadTokens
-from bot.services.errors import NotFound
-from bot.services.reminder_claims import MAX_ATTEMPTS, RETRY_AFTER
+from bot.services import activities
 
 DAY_BEFORE = "day_before"
 MORNING_OF = "morning_of"

@@ -26,6 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import AppointmentService, WeeklyHours
+from bot.core.errors import AlreadyDone, DomainError, InvalidInput, NotFound
 from bot.db.models import (
     ACTIVE_APPOINTMENT_STATUSES,
     Appointment,
@@ -41,7 +42,6 @@ from bot.services.availability import (
     generate_slots,
     local_day_bounds,
 )
-from bot.services.errors import AlreadyDone, DomainError, InvalidInput, NotFound
 
 DEFAULT_REMINDER_OFFSETS_HOURS: tuple[float, ...] = (24, 2)
 # How far ahead she can book.

@@ -13,7 +13,7 @@ then follows the same claim → attempt → record order as reminders:
   `release` gives back rows this process claimed or armed but certainly did not send
   (a 429, a stop).
 
-A process that dies leaves claims behind; as soon as bot.liveness says it is gone (at
+A process that dies leaves claims behind; as soon as bot.core.liveness says it is gone (at
 the next start-up, or within half a minute when another process runs),
 `delivery_claims.release_dead_claims` puts never-attempted rows back to pending (she
 certainly did not get it) and marks attempted ones `unknown` (she may have got it):

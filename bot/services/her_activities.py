@@ -14,10 +14,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.errors import NotFound
 from bot.db.models import Activity, Signup, SignupStatus
 from bot.services import activities
 from bot.services.activities import Occurrence
-from bot.services.errors import NotFound
 
 ACTIVE = (SignupStatus.GOING, SignupStatus.WAITLIST)
 # A date may have been moved later than its original start; sign-ups name the original,

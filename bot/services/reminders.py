@@ -33,7 +33,7 @@ transaction holds the write lock from BEGIN IMMEDIATE, so claimers take turns.
 the due rows only, however many reminders wait in the future.
 
 Delivery: never twice, and nothing lost that was never tried. A claim whose process
-died (kill -9 mid-sweep) is found by `release_dead_claims` as soon as bot.liveness
+died (kill -9 mid-sweep) is found by `release_dead_claims` as soon as bot.core.liveness
 says its process is gone (at the next start-up, or within half a minute):
 
 - if its send never began (`attempted_at` is NULL), it goes back to pending and is sent
@@ -59,15 +59,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.dml import ReturningUpdate
 
 from bot.config import AppointmentService
+from bot.core import delivery_claims, reminder_claims
+from bot.core.delivery_claims import DeadTokens
+from bot.core.reminder_claims import MAX_ATTEMPTS, RETRY_AFTER
 from bot.db.models import (
     ACTIVE_APPOINTMENT_STATUSES,
     Appointment,
     Reminder,
     ReminderStatus,
 )
-from bot.services import delivery_claims, reminder_claims
-from bot.services.delivery_claims import DeadTokens
-from bot.services.reminder_claims import MAX_ATTEMPTS, RETRY_AFTER
 
 DEFAULT_CLAIM_LIMIT = 100
 

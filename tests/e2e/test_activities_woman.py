@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.i18n import Catalogs
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.models import (
     ActivitySubscription,
@@ -23,7 +24,6 @@ from bot.db.models import (
     SignupStatus,
     User,
 )
-from bot.i18n import Catalogs
 from bot.services import activities
 from tests.e2e.conftest import WOMAN_ID
 from tests.e2e.harness import OffsetClock, Person, buttons

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app import BotRuntime
 from bot.config import EXAMPLE_OFFICE_FILE, load_office_settings
+from bot.core import users
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.models import (
     CaseEntry,
@@ -22,7 +23,7 @@ from bot.db.models import (
     TrackedMessage,
     User,
 )
-from bot.services import cases, users
+from bot.services import cases
 from bot.services.cases import Part
 from tests.conftest import STAFF_CHAT_ID, make_settings
 from tests.e2e.crash import spawn_bot

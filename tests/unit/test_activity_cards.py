@@ -11,9 +11,9 @@ from dateutil.rrule import rrulestr
 from bot import activity_cards as cards
 from bot import activity_notices as notices
 from bot import activity_rules as rules
+from bot.core.i18n import Catalogs
+from bot.core.keyboards import MAX_CALLBACK_BYTES
 from bot.db.models import Activity
-from bot.i18n import Catalogs
-from bot.keyboards import MAX_CALLBACK_BYTES
 from bot.services.activities import Attendee, Occurrence, occurrence_stamp, parse_occurrence_stamp
 
 GT = ZoneInfo("America/Guatemala")

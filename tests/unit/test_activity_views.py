@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot import activity_views as views
+from bot.core.i18n import Catalogs
+from bot.core.labels import activity_kind_label
 from bot.db.models import Activity
-from bot.i18n import Catalogs
-from bot.labels import activity_kind_label
 from bot.services.activities import ALL_KINDS, Occurrence, parse_occurrence_stamp
 from bot.services.her_activities import HerDate, Standing
 

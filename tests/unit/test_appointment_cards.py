@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 from bot import appointment_cards as cards
 from bot.config import EXAMPLE_OFFICE_FILE, load_office_settings
+from bot.core.i18n import Catalogs
 from bot.db.models import Appointment, AppointmentKind, AppointmentStatus, Case
-from bot.i18n import Catalogs
 
 TZ = ZoneInfo("America/Guatemala")
 OFFICE = load_office_settings(EXAMPLE_OFFICE_FILE)

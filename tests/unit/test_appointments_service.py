@@ -12,12 +12,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import AppointmentService, WeeklyHours
+from bot.core import users
+from bot.core.errors import AlreadyDone, InvalidInput, NotFound
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.models import Appointment, AppointmentKind, AppointmentStatus, ScheduleRule
-from bot.services import appointments, reminders, users
+from bot.services import appointments, reminders
 from bot.services.appointments import SlotTaken
 from bot.services.availability import DayException, generate_slots
-from bot.services.errors import AlreadyDone, InvalidInput, NotFound
 
 GT = ZoneInfo("America/Guatemala")  # UTC-6 all year
 NY = ZoneInfo("America/New_York")

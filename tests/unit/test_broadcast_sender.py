@@ -11,11 +11,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from telegram.error import BadRequest, NetworkError, RetryAfter
 
-from bot.clock import FrozenClock
 from bot.config import EXAMPLE_OFFICE_FILE, ConfigError, load_settings
-from bot.i18n import Catalogs
+from bot.core.clock import FrozenClock
+from bot.core.i18n import Catalogs
+from bot.core.pacing import RateLimiter
 from scheduler.broadcast_progress import PROGRESS_EVERY, ProgressReporter
-from scheduler.pacing import RateLimiter
 
 BASE = {
     "TELEGRAM_BOT_TOKEN": "123456:TEST-token",
@@ -87,7 +87,7 @@ async def test_oversleeping_is_not_lost_at_30_a_second(
         clock.now += delay + 0.002
         await real_sleep(0)
 
-    monkeypatch.setattr("scheduler.pacing.asyncio.sleep", late_sleep)
+    monkeypatch.setattr("bot.core.pacing.asyncio.sleep", late_sleep)
     limiter = RateLimiter(30, clock=clock)
     start, sent = clock.now, 0
     while clock.now < start + 20.0:

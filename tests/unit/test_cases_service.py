@@ -8,12 +8,13 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.clock import FrozenClock
 from bot.config import EXAMPLE_OFFICE_FILE, load_office_settings
+from bot.core import users
+from bot.core.clock import FrozenClock
+from bot.core.errors import AlreadyDone, InvalidInput, NotFound
 from bot.db.models import CaseOutcome, CaseStatus, EntryKind, StaffPost
-from bot.services import cases, staff_posts, users
+from bot.services import cases, staff_posts
 from bot.services.cases import Part
-from bot.services.errors import AlreadyDone, InvalidInput, NotFound
 
 OFFICE = load_office_settings(EXAMPLE_OFFICE_FILE)
 FOOD = OFFICE.category("food")

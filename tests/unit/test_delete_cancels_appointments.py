@@ -9,8 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import EXAMPLE_OFFICE_FILE, load_office_settings
+from bot.core import users
 from bot.db.models import AppointmentKind, AppointmentStatus, StaffPost
-from bot.services import appointments, reminders, staff_posts, users
+from bot.services import appointments, reminders, staff_posts
 
 OFFICE = load_office_settings(EXAMPLE_OFFICE_FILE)
 TZ = ZoneInfo("America/Guatemala")

@@ -7,8 +7,9 @@ from datetime import timedelta
 from sqlalchemy import JSON, BigInteger, Integer, String, Text, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.clock import FrozenClock
 from bot.config import EXAMPLE_OFFICE_FILE, load_office_settings
+from bot.core import audit, inbox, users
+from bot.core.clock import FrozenClock
 from bot.db.models import (
     Activity,
     ActivityReminder,
@@ -21,7 +22,7 @@ from bot.db.models import (
     Signup,
     StaffPost,
 )
-from bot.services import audit, cases, inbox, staff_posts, users
+from bot.services import cases, staff_posts
 from bot.services.cases import Part
 
 OFFICE = load_office_settings(EXAMPLE_OFFICE_FILE)

@@ -6,9 +6,9 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.clock import FrozenClock
+from bot.core import inbox
+from bot.core.clock import FrozenClock
 from bot.db.models import InboxUpdate
-from bot.services import inbox
 
 
 async def test_duplicates_are_stored_once(session: AsyncSession, clock: FrozenClock) -> None:

@@ -1,11 +1,11 @@
-"""Which claim tokens belong to a running process (bot.liveness), on SQLite and PostgreSQL."""
+"""Which claim tokens belong to a running process (bot.core.liveness), on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
 from sqlalchemy import text
 
+from bot.core.liveness import ProcessLiveness, lock_key
 from bot.db.engine import create_engine, create_session_factory
-from bot.liveness import ProcessLiveness, lock_key
 
 
 async def test_a_live_token_is_not_dead_and_one_whose_connection_closed_is(

@@ -12,10 +12,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import AppointmentService, WeeklyHours
+from bot.core import users
+from bot.core.liveness import new_token
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.models import Appointment, AppointmentKind, AppointmentStatus, Reminder
-from bot.liveness import new_token
-from bot.services import appointments, reminders, users
+from bot.services import appointments, reminders
 
 GT = ZoneInfo("America/Guatemala")
 

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 
-from bot.telegram_retry import RetryPolicy
+from bot.core.telegram_retry import RetryPolicy
 
 
 class Flaky:

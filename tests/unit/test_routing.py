@@ -9,8 +9,8 @@ from telegram.ext import CallbackQueryHandler
 
 from bot.app import build_application
 from bot.config import Settings
-from bot.handlers import router
-from bot.handlers.routing import PrivateChatOnly
+from bot.core import conversation_router as router
+from bot.core.routing import PrivateChatOnly
 
 # Modules whose handlers answer a woman (her screens edit or delete the pressed message).
 HER_MODULES = {

@@ -7,10 +7,11 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.clock import FrozenClock
 from bot.config import EXAMPLE_OFFICE_FILE, load_office_settings
+from bot.core import audit, conversation, staff, tracking, users
+from bot.core.clock import FrozenClock
 from bot.db.models import AnonymousCount, Case, CaseEntry, User
-from bot.services import audit, cases, conversation, network, staff, tracking, users
+from bot.services import cases, network
 from bot.services.cases import Part
 
 OFFICE = load_office_settings(EXAMPLE_OFFICE_FILE)

@@ -8,14 +8,14 @@ from zoneinfo import ZoneInfo
 
 from telegram.ext import JobQueue
 
-from bot.liveness import ProcessLiveness
+from bot.core.checkpoint import checkpoint_sqlite
+from bot.core.claims import release_dead_claims
+from bot.core.housekeeping import housekeeping, send_waiting_answers
+from bot.core.liveness import ProcessLiveness
 from scheduler.activity_notices import send_activity_notices
 from scheduler.activity_reminders import send_activity_reminders
 from scheduler.broadcasts import send_broadcasts
-from scheduler.checkpoint import checkpoint_sqlite
-from scheduler.claims import release_dead_claims
 from scheduler.digest import post_daily_digest
-from scheduler.housekeeping import housekeeping, send_waiting_answers
 from scheduler.reminders import send_due_reminders
 from scheduler.staff_posts import deliver_staff_posts
 
@@ -49,8 +49,8 @@ def register_jobs(
         name="staff-posts",
         job_kwargs=ONE_AT_A_TIME,
     )
-    # One claim token per running bot: its claims are its own; bot.liveness tells when
-    # another one's process is gone, and its claims are released (scheduler.claims).
+    # One claim token per running bot: its claims are its own; bot.core.liveness tells when
+    # another one's process is gone, and its claims are released (bot.core.claims).
     token = liveness.token
     job_queue.run_repeating(
         send_due_reminders,

@@ -3,7 +3,7 @@
 The update pipeline opens one database session per update and puts it in an
 `UpdateScope`; handlers reach it through `context.session`. What handlers send is
 recorded in the update's outbox and sent once the update's transaction commits
-(bot/outbox.py), so the database write lock is never held while waiting on Telegram,
+(bot/core/outbox.py), so the database write lock is never held while waiting on Telegram,
 and no answer is sent for effects that were not saved.
 """
 
@@ -28,14 +28,14 @@ from telegram import (
 )
 from telegram.ext import Application, CallbackContext, ExtBot
 
-from bot.clock import Clock
 from bot.config import Settings
+from bot.core.clock import Clock
+from bot.core.i18n import Catalogs, Translator
+from bot.core.outbox import OutboxRecorder, OutboxSender
 from bot.db.models import User
-from bot.i18n import Catalogs, Translator
-from bot.outbox import OutboxRecorder, OutboxSender
 
 if TYPE_CHECKING:
-    from bot.notify import Notifier
+    from bot.core.notify import Notifier
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | ForceReply
 

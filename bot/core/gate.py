@@ -6,8 +6,8 @@ from telegram import Update
 from telegram.constants import ChatType, MessageEntityType
 from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
 
-from bot.context import BotContext
-from bot.services import users
+from bot.core import users
+from bot.core.context import BotContext
 
 GATE_GROUP = -10
 

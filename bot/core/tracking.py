@@ -17,7 +17,7 @@ DELETABLE_FOR = timedelta(hours=48)
 
 async def track(session: AsyncSession, messages: Iterable[tuple[int, int]], now: datetime) -> None:
     """Remember (chat_id, message_id) pairs; pairs already known are ignored."""
-    # Ids below 1 are placeholders of answers not sent yet (bot/outbox.py): the outbox
+    # Ids below 1 are placeholders of answers not sent yet (bot/core/outbox.py): the outbox
     # tracks the real id once Telegram gives it.
     rows = [{"chat_id": c, "message_id": m, "at": now} for c, m in sorted(set(messages)) if m > 0]
     if rows:

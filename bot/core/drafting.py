@@ -13,11 +13,11 @@ from collections.abc import Awaitable, Callable
 
 from telegram import ForceReply, InlineKeyboardMarkup, Message, Update
 
-from bot.context import BotContext
+from bot.core import drafts as staff_drafts
+from bot.core.authority import record_name, refuse, refuse_forged, require_staff
+from bot.core.context import BotContext
+from bot.core.i18n import Translator
 from bot.db.models import StaffDraft
-from bot.handlers.authority import record_name, refuse, refuse_forged, require_staff
-from bot.i18n import Translator
-from bot.services import staff_drafts
 
 # (update, context, draft, the staff member's reply) -> None
 DraftStepHandler = Callable[[Update, BotContext, StaffDraft, Message], Awaitable[None]]

@@ -22,7 +22,7 @@ import sqlite3
 
 from sqlalchemy.engine import make_url
 
-from bot.context import BotContext
+from bot.core.context import BotContext
 
 log = logging.getLogger(__name__)
 

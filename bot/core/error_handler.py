@@ -12,8 +12,8 @@ from telegram.constants import ChatType
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import Application
 
-from bot.context import BotContext, current_scope
-from bot.i18n import N_
+from bot.core.context import BotContext, current_scope
+from bot.core.i18n import N_
 
 log = logging.getLogger(__name__)
 

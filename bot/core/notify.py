@@ -15,8 +15,8 @@ from telegram import ForceReply, InlineKeyboardMarkup, Message, ReplyParameters
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import ExtBot
 
-from bot.clock import Clock
-from bot.services import tracking, users
+from bot.core import tracking, users
+from bot.core.clock import Clock
 
 log = logging.getLogger(__name__)
 

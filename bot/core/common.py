@@ -7,11 +7,11 @@ from typing import Any
 
 from telegram import Message, Update
 
-from bot.context import BotContext
+from bot.core.context import BotContext
+from bot.core.i18n import Translator
+from bot.core.ids import parse_record_id, parse_small_number
+from bot.core.keyboards import for_her
 from bot.db.models import ConversationState
-from bot.i18n import Translator
-from bot.ids import parse_record_id, parse_small_number
-from bot.keyboards import for_her
 from bot.services.cases import MAX_TEXT_LENGTH, Part
 
 StepHandler = Callable[[Update, BotContext, ConversationState], Awaitable[None]]
@@ -75,7 +75,7 @@ def int_arg(parts: list[str], index: int) -> int | None:
 
 
 def id_arg(parts: list[str], index: int) -> int | None:
-    """A record id the database could hold, or None (see bot.ids)."""
+    """A record id the database could hold, or None (see bot.core.ids)."""
     return parse_record_id(arg(parts, index))
 
 

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core import outbox_rows
 from bot.db.models import (
     ACTIVE_APPOINTMENT_STATUSES,
     AnonymousCount,
@@ -22,7 +23,7 @@ from bot.db.models import (
     TrackedMessage,
     User,
 )
-from bot.services import activities, activity_notices, appointments, outbox_rows, staff_posts
+from bot.services import activities, activity_notices, appointments, staff_posts
 
 # Why her appointments were cancelled when she deleted her data (staff see it).
 DATA_DELETED = "she deleted her data"

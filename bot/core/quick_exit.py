@@ -14,11 +14,11 @@ from telegram import ReplyKeyboardRemove, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.config import SUPPORTED_LOCALES
-from bot.context import BotContext
-from bot.handlers.routing import Routes
-from bot.i18n import N_
-from bot.keyboards import QUICK_EXIT
-from bot.services import conversation, outbox_rows, tracking
+from bot.core import conversation, outbox_rows, tracking
+from bot.core.context import BotContext
+from bot.core.i18n import N_
+from bot.core.keyboards import QUICK_EXIT
+from bot.core.routing import Routes
 
 log = logging.getLogger(__name__)
 

@@ -1,6 +1,6 @@
 """Hand back the claims of processes that are gone: at start-up, then every half minute.
 
-A process knows its own claim token; bot.liveness says which other tokens belong to
+A process knows its own claim token; bot.core.liveness says which other tokens belong to
 processes that are gone (on SQLite: every other one, one process per database). Their
 rows in every claim table are released (services.delivery_claims): never-begun sends go
 back to pending, begun ones become "unknown" (reminders: failed), never sent twice.
@@ -12,9 +12,9 @@ import logging
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from bot.context import BotContext
-from bot.liveness import ProcessLiveness
-from bot.services import delivery_claims
+from bot.core import delivery_claims
+from bot.core.context import BotContext
+from bot.core.liveness import ProcessLiveness
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +42,6 @@ async def release_dead_claims(context: BotContext) -> None:
     liveness = job.data if job is not None else None
     assert isinstance(liveness, ProcessLiveness), "the claims job needs the liveness as data"
     await release_dead_claims_now(context.bot_data.session_factory, liveness)
-    # Answers a replica that died left unsent: this one sends them (bot.outbox).
+    # Answers a replica that died left unsent: this one sends them (bot.core.outbox).
     if await context.bot_data.outbox.recover(liveness.dead_tokens):
         await context.bot_data.outbox.sweep()

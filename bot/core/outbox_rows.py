@@ -1,4 +1,4 @@
-"""Housekeeping of the answers outbox (bot/outbox.py) that other services need."""
+"""Housekeeping of the answers outbox (bot/core/outbox.py) that other services need."""
 
 from __future__ import annotations
 

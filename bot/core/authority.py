@@ -16,9 +16,9 @@ from __future__ import annotations
 from telegram import Update
 from telegram.constants import ChatType
 
-from bot.context import BotContext
-from bot.handlers.common import id_arg
-from bot.services import audit, staff
+from bot.core import audit, staff
+from bot.core.common import id_arg
+from bot.core.context import BotContext
 
 # audit_events.action and .detail are String(32) and String(256).
 _ACTION_LENGTH = 32

@@ -17,7 +17,7 @@ from telegram import (
 )
 
 from bot.config import AppointmentService, OfficeSettings
-from bot.i18n import Translator
+from bot.core.i18n import Translator
 
 MAX_CALLBACK_BYTES = 64
 COMMUNITIES_PER_PAGE = 8

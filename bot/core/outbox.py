@@ -47,10 +47,10 @@ from telegram.ext import BaseRateLimiter, ExtBot
 from telegram.request import RequestData
 from telegram.request._requestparameter import RequestParameter
 
-from bot.clock import Clock
+from bot.core import tracking, users
+from bot.core.clock import Clock
+from bot.core.telegram_retry import retry_after_seconds
 from bot.db.models import Base, OutboxMessage, OutboxStatus
-from bot.services import tracking, users
-from bot.telegram_retry import retry_after_seconds
 
 log = logging.getLogger(__name__)
 
@@ -101,7 +101,7 @@ NETWORK_RETRY = timedelta(seconds=5)
 # Finished answers are recorded together, in one transaction per this many seconds.
 BOOKKEEPING_DELAY = 0.02
 
-# (session, tokens) -> the tokens whose process is gone (bot.liveness.ProcessLiveness).
+# (session, tokens) -> the tokens whose process is gone (bot.core.liveness.ProcessLiveness).
 DeadTokens = Callable[[AsyncSession, Iterable[str]], Awaitable[set[str]]]
 
 current_recorder: ContextVar[OutboxRecorder | None] = ContextVar("current_recorder", default=None)
@@ -490,7 +490,7 @@ class OutboxSender:
     async def recover(self, dead_tokens: DeadTokens) -> int:
         """Take over the answers that processes now gone left unsent; they go first, in order.
 
-        `dead_tokens` (bot.liveness) says which claim tokens belong to processes that are
+        `dead_tokens` (bot.core.liveness) says which claim tokens belong to processes that are
         gone; a live replica's answers are its own. Returns how many chats had some.
         """
         async with self.session_factory() as session, session.begin():

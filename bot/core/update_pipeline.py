@@ -7,7 +7,7 @@ but not processed are replayed at the next start, and an update Telegram sends
 twice is stored once.
 
 Each update is handled in one transaction that also marks it processed and writes
-its answers to the outbox (bot/outbox.py): a replay after a crash never applies an
+its answers to the outbox (bot/core/outbox.py): a replay after a crash never applies an
 update twice, and its answers are sent after the commit, or at the next start.
 
 Each chat's updates are processed in order; different chats run concurrently.
@@ -27,9 +27,10 @@ from telegram import CallbackQuery, Update
 from telegram.error import Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError
 from telegram.ext import Application
 
-from bot.clock import Clock
-from bot.context import UpdateScope, current_scope
-from bot.outbox import (
+from bot.core import inbox, tracking
+from bot.core.clock import Clock
+from bot.core.context import UpdateScope, current_scope
+from bot.core.outbox import (
     RECORDER_KEY,
     DeadTokens,
     Intent,
@@ -37,8 +38,7 @@ from bot.outbox import (
     OutboxSender,
     current_recorder,
 )
-from bot.services import inbox, tracking
-from bot.telegram_retry import retry_after_seconds
+from bot.core.telegram_retry import retry_after_seconds
 
 log = logging.getLogger(__name__)
 

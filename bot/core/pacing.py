@@ -23,7 +23,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 
-from bot.context import BotData
+from bot.core.context import BotData
 
 # The even pace, as a share of the configured rate; the window above makes it safe to
 # be this close to the limit.

@@ -3,8 +3,9 @@ staff drafts abandoned for a week, sent answers; and send the answers that wait.
 
 from __future__ import annotations
 
-from bot.context import BotContext
-from bot.services import inbox, outbox_rows, staff_drafts, tracking
+from bot.core import drafts as staff_drafts
+from bot.core import inbox, outbox_rows, tracking
+from bot.core.context import BotContext
 
 
 async def housekeeping(context: BotContext) -> None:

@@ -6,7 +6,7 @@ services.reminders: only the claiming process finishes its claim; a failure that
 certainly did not deliver is retried a few times; a claim whose process died is put
 back if its send never began and marked failed if it did (never sent twice): that is
 done at start-up and every half minute by `delivery_claims.release_dead_claims`, as
-soon as bot.liveness says the process is gone.
+soon as bot.core.liveness says the process is gone.
 """
 
 from __future__ import annotations

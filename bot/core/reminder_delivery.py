@@ -20,10 +20,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
-from bot.context import BotContext, BotData
-from bot.services import reminder_claims
-from bot.services.reminder_claims import ReminderTable
-from bot.telegram_retry import retry_after_seconds
+from bot.core import reminder_claims
+from bot.core.context import BotContext, BotData
+from bot.core.reminder_claims import ReminderTable
+from bot.core.telegram_retry import retry_after_seconds
 
 log = logging.getLogger(__name__)
 

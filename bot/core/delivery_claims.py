@@ -4,7 +4,7 @@ Broadcast deliveries and activity notices share one lifecycle (DeliveryStatus):
 pending → claimed (a process took it) → attempting (its send began) → sent, blocked,
 failed or unknown. Appointment and activity reminders have theirs (ReminderStatus:
 claimed, with `attempted_at` set once the send began). Which tokens are dead is for
-bot.liveness to say; here the rows of dead tokens are handed back:
+bot.core.liveness to say; here the rows of dead tokens are handed back:
 
 - claimed, send never begun → pending again (she certainly did not get it);
 - send begun, outcome never recorded → unknown for deliveries and notices, failed for
