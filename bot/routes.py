@@ -13,6 +13,8 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler
 
+from bot.broadcasts import her_optout as announcements
+from bot.broadcasts import staff_compose as staff_broadcasts
 from bot.core import conversation_router as router
 from bot.core import draft_router as staff_drafts
 from bot.core import error_handler as errors
@@ -22,7 +24,6 @@ from bot.core.context import BotContext
 from bot.core.routing import HerRoutes
 from bot.handlers import (
     activities,
-    announcements,
     appointments,
     my_cases,
     needs,
@@ -31,7 +32,6 @@ from bot.handlers import (
     staff_activities,
     staff_admin,
     staff_agenda,
-    staff_broadcasts,
     staff_cases,
     start,
 )

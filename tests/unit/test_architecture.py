@@ -45,6 +45,19 @@ def test_services_know_nothing_of_telegram_or_handlers() -> None:
     )
 
 
+def test_domain_services_know_nothing_of_telegram_or_screens() -> None:
+    screens = ("bot.handlers", "bot.app", "bot.routes", "scheduler", "bot.core.notify")
+    found = [
+        f"{path} imports {name}"
+        for path, names in imports_of("bot").items()
+        if Path(path).name.startswith("service")
+        for name in names
+        if any(is_within(name, m) for m in ("telegram", *screens))
+        or name.rsplit(".", 1)[-1].startswith(("her_", "staff_"))
+    ]
+    assert found == []
+
+
 def test_database_layer_depends_on_nothing_above_it() -> None:
     assert (
         offenders(
@@ -71,6 +84,12 @@ def test_only_the_app_wires_handlers_and_jobs() -> None:
     wiring = ("bot.handlers", "scheduler", "bot.routes", "bot.jobs")
     for folder in ("bot",):
         for path, names in imports_of(folder).items():
-            if path in allowed or path.startswith("bot/handlers/") or path == "bot/jobs.py":
+            screen = Path(path).name.startswith(("her_", "staff_"))
+            if (
+                path in allowed
+                or path.startswith("bot/handlers/")
+                or screen
+                or path == "bot/jobs.py"
+            ):
                 continue
             assert not any(is_within(n, m) for n in names for m in wiring), path

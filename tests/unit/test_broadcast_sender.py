@@ -11,11 +11,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from telegram.error import BadRequest, NetworkError, RetryAfter
 
+from bot.broadcasts.progress import PROGRESS_EVERY, ProgressReporter
 from bot.config import EXAMPLE_OFFICE_FILE, ConfigError, load_settings
 from bot.core.clock import FrozenClock
 from bot.core.i18n import Catalogs
 from bot.core.pacing import RateLimiter
-from scheduler.broadcast_progress import PROGRESS_EVERY, ProgressReporter
 
 BASE = {
     "TELEGRAM_BOT_TOKEN": "123456:TEST-token",
@@ -52,7 +52,7 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
         fake.now += delay
         await real_sleep(0)
 
-    monkeypatch.setattr("scheduler.broadcasts.asyncio.sleep", fake_sleep)
+    monkeypatch.setattr("bot.broadcasts.jobs.asyncio.sleep", fake_sleep)
     return fake
 
 

@@ -15,14 +15,14 @@ from bot.core.routing import PrivateChatOnly
 # Modules whose handlers answer a woman (her screens edit or delete the pressed message).
 HER_MODULES = {
     "activities",
-    "announcements",
+    "her_optout",
     "appointments",
     "my_cases",
     "needs",
     "network",
     "privacy",
     "quick_exit",
-    "router",
+    "conversation_router",
     "start",
 }
 

@@ -2,7 +2,7 @@
 
 A broadcast is written as a draft, optionally scheduled for `send_at`, then started:
 `start` materialises one `BroadcastDelivery` row per recipient in one INSERT … SELECT
-(idempotent through UNIQUE(broadcast_id, user_id)). The sender (scheduler.broadcasts)
+(idempotent through UNIQUE(broadcast_id, user_id)). The sender (bot.broadcasts.jobs)
 then follows the same claim → attempt → record order as reminders:
 
 - `claim_batch` takes pending rows for one process (portable UPDATE … WHERE id IN
@@ -37,14 +37,14 @@ from sqlalchemy import func, literal, literal_column, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import Broadcast, BroadcastDelivery, BroadcastStatus, DeliveryStatus, User
-from bot.services.broadcast_audiences import (
+from bot.broadcasts.service_audiences import (
     AUDIENCE_KINDS,
     AudienceError,
     audience_query,
     occurrence_of,
     validate_audience,
 )
+from bot.db.models import Broadcast, BroadcastDelivery, BroadcastStatus, DeliveryStatus, User
 
 __all__ = [
     "AUDIENCE_KINDS",

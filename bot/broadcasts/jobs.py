@@ -6,7 +6,7 @@ starts it (materialising its deliveries), then loops: claim a chunk of pending r
 became inactive since the start); mark the chunk `attempting` and commit; hand each to
 Telegram as the rate limiter allows, several requests in flight at once; record the
 outcomes of the chunk in one transaction. Meanwhile one message in the staff group
-shows its progress, and at the end its summary (scheduler.broadcast_progress).
+shows its progress, and at the end its summary (bot.broadcasts.progress).
 
 - A 429 that outlives the retry policy pauses everything for the time Telegram asks;
   its delivery (certainly not delivered) goes back to pending, like the armed ones not
@@ -42,8 +42,11 @@ from sqlalchemy import select
 from telegram import InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
-from bot.broadcast_cards import announcement_keyboard
-from bot.broadcast_status_cards import remaining
+from bot.broadcasts import service as broadcasts
+from bot.broadcasts import service_status as broadcast_status
+from bot.broadcasts.progress import ProgressReporter
+from bot.broadcasts.views import announcement_keyboard
+from bot.broadcasts.views_status import remaining
 from bot.core import tracking
 from bot.core.context import BotContext, BotData
 from bot.core.i18n import Translator
@@ -51,8 +54,6 @@ from bot.core.notify import RecipientGone
 from bot.core.pacing import RateLimiter, shared_limiter
 from bot.core.telegram_retry import retry_after_seconds
 from bot.db.models import Broadcast, BroadcastStatus
-from bot.services import broadcast_status, broadcasts
-from scheduler.broadcast_progress import ProgressReporter
 
 log = logging.getLogger(__name__)
 

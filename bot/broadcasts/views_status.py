@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from telegram import InlineKeyboardMarkup
 
-from bot.broadcast_cards import PREFIX, describe_audience
+from bot.broadcasts.views import PREFIX, describe_audience
 from bot.core.i18n import Translator
 from bot.core.keyboards import button
 from bot.db.models import Broadcast, BroadcastStatus

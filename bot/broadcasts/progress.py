@@ -24,12 +24,13 @@ from typing import TYPE_CHECKING, Any
 from telegram import Message
 from telegram.error import BadRequest, RetryAfter, TelegramError
 
-from bot.broadcast_status_cards import progress_text, remaining, summary_text
+from bot.broadcasts import service as broadcasts
+from bot.broadcasts import service_status as broadcast_status
+from bot.broadcasts.views_status import progress_text, remaining, summary_text
 from bot.core.context import BotData
 from bot.core.i18n import Translator
 from bot.core.notify import RecipientGone
 from bot.core.telegram_retry import retry_after_seconds
-from bot.services import broadcast_status, broadcasts
 
 if TYPE_CHECKING:
     from bot.core.pacing import RateLimiter

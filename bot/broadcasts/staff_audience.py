@@ -11,14 +11,9 @@ from typing import Any
 
 from telegram import Update
 
-from bot import broadcast_cards as cards
-from bot.core.authority import id_in
-from bot.core.common import arg, int_arg
-from bot.core.context import BotContext
-from bot.core.drafting import show_choices, staff_t
-from bot.core.errors import NotFound
-from bot.db.models import StaffDraft
-from bot.handlers.staff_broadcast_preview import (
+from bot.broadcasts import service as broadcasts
+from bot.broadcasts import views as cards
+from bot.broadcasts.staff_preview import (
     AUDIENCE,
     ButtonHandler,
     draft_data,
@@ -26,7 +21,13 @@ from bot.handlers.staff_broadcast_preview import (
     stale,
     update_draft,
 )
-from bot.services import activities, broadcasts
+from bot.core.authority import id_in
+from bot.core.common import arg, int_arg
+from bot.core.context import BotContext
+from bot.core.drafting import show_choices, staff_t
+from bot.core.errors import NotFound
+from bot.db.models import StaffDraft
+from bot.services import activities
 from bot.services.activities import ALL_KINDS, Occurrence
 
 

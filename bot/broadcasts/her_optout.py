@@ -5,12 +5,12 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
+from bot.broadcasts import service as broadcasts
 from bot.core.common import arg, stale_button
 from bot.core.context import BotContext
 from bot.core.keyboards import button, for_her, parse_cb
 from bot.core.routing import Routes
 from bot.handlers.start import ensure_registered
-from bot.services import broadcasts
 
 
 async def stop(update: Update, context: BotContext) -> None:

@@ -13,7 +13,9 @@ from typing import Any
 
 from telegram import Message, Update
 
-from bot import broadcast_cards as cards
+from bot.broadcasts import service as broadcasts
+from bot.broadcasts import views as cards
+from bot.broadcasts.service import MAX_CAPTION, MAX_TEXT
 from bot.core import audit
 from bot.core import drafts as staff_drafts
 from bot.core.context import BotContext
@@ -21,8 +23,6 @@ from bot.core.drafting import ask, show_choices, staff_t
 from bot.core.i18n import Translator
 from bot.core.staff_input import parse_local_datetime
 from bot.db.models import StaffDraft
-from bot.services import broadcasts
-from bot.services.broadcasts import MAX_CAPTION, MAX_TEXT
 
 # Steps answered by a reply (routed through DRAFT_STEPS) and by buttons.
 TEXT, PHOTO, WHEN = "text", "photo", "when"

@@ -24,19 +24,13 @@ from __future__ import annotations
 from telegram import Message, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot import broadcast_cards as cards
-from bot.core import drafts as staff_drafts
-from bot.core.authority import record_name, require_staff
-from bot.core.common import arg, id_arg
-from bot.core.context import BotContext
-from bot.core.drafting import DraftStepHandler, own_draft, staff_t
-from bot.core.i18n import Translator
-from bot.core.keyboards import parse_cb
-from bot.db.models import StaffDraft
-from bot.handlers import staff_broadcast_audience, staff_broadcast_preview
-from bot.handlers.staff_broadcast_audience import audience_menu, find_occurrence
-from bot.handlers.staff_broadcast_list import LIST_ACTIONS, list_command, on_list_button
-from bot.handlers.staff_broadcast_preview import (
+from bot.broadcasts import staff_audience as staff_broadcast_audience
+from bot.broadcasts import staff_preview as staff_broadcast_preview
+from bot.broadcasts import views as cards
+from bot.broadcasts.service import MAX_CAPTION, MAX_TEXT, telegram_length
+from bot.broadcasts.staff_audience import audience_menu, find_occurrence
+from bot.broadcasts.staff_list import LIST_ACTIONS, list_command, on_list_button
+from bot.broadcasts.staff_preview import (
     PHOTO,
     TEXT,
     WHEN,
@@ -50,7 +44,14 @@ from bot.handlers.staff_broadcast_preview import (
     text_question,
     update_draft,
 )
-from bot.services.broadcasts import MAX_CAPTION, MAX_TEXT, telegram_length
+from bot.core import drafts as staff_drafts
+from bot.core.authority import record_name, require_staff
+from bot.core.common import arg, id_arg
+from bot.core.context import BotContext
+from bot.core.drafting import DraftStepHandler, own_draft, staff_t
+from bot.core.i18n import Translator
+from bot.core.keyboards import parse_cb
+from bot.db.models import StaffDraft
 
 DRAFT_KIND = "broadcast"
 

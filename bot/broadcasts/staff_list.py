@@ -9,14 +9,15 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardMarkup, Update
 
-from bot import broadcast_status_cards as cards
+from bot.broadcasts import service as broadcasts
+from bot.broadcasts import service_status as broadcast_status
+from bot.broadcasts import views_status as cards
 from bot.core import audit
 from bot.core.authority import id_in, require_staff
 from bot.core.common import arg
 from bot.core.context import BotContext
 from bot.core.drafting import staff_t
 from bot.db.models import Broadcast
-from bot.services import broadcast_status, broadcasts
 
 LIST_ACTIONS = frozenset({"ls", "cl", "cly"})
 
