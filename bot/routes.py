@@ -13,6 +13,8 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler
 
+from bot.activities import her_activities as activities
+from bot.activities import staff_activities
 from bot.broadcasts import her_optout as announcements
 from bot.broadcasts import staff_compose as staff_broadcasts
 from bot.core import conversation_router as router
@@ -23,13 +25,11 @@ from bot.core.authority import refuse_forged
 from bot.core.context import BotContext
 from bot.core.routing import HerRoutes
 from bot.handlers import (
-    activities,
     appointments,
     my_cases,
     needs,
     network,
     privacy,
-    staff_activities,
     staff_admin,
     staff_agenda,
     staff_cases,

@@ -26,8 +26,8 @@ from typing import Any
 
 from sqlalchemy import Select, exists, select
 
+from bot.activities.service import ALL_KINDS
 from bot.db.models import ActivitySubscription, NetworkMember, Signup, SignupStatus, User
-from bot.services.activities import ALL_KINDS
 
 AUDIENCE_KINDS = frozenset({"everyone", "communities", "network", "activity_type", "activity"})
 _SIGNED_UP = (SignupStatus.GOING.value, SignupStatus.WAITLIST.value)

@@ -12,8 +12,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.activities import service as activities
 from bot.db.models import Activity, Broadcast, BroadcastDelivery, BroadcastStatus, DeliveryStatus
-from bot.services import activities
 
 # How far ahead an announcement about an activity looks for its next date.
 NEXT_DATE_WITHIN = timedelta(days=366)

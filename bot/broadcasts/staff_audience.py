@@ -11,6 +11,8 @@ from typing import Any
 
 from telegram import Update
 
+from bot.activities import service as activities
+from bot.activities.service import ALL_KINDS, Occurrence
 from bot.broadcasts import service as broadcasts
 from bot.broadcasts import views as cards
 from bot.broadcasts.staff_preview import (
@@ -27,8 +29,6 @@ from bot.core.context import BotContext
 from bot.core.drafting import show_choices, staff_t
 from bot.core.errors import NotFound
 from bot.db.models import StaffDraft
-from bot.services import activities
-from bot.services.activities import ALL_KINDS, Occurrence
 
 
 async def audience_menu(update: Update, context: BotContext, draft: StaffDraft) -> None:

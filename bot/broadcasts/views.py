@@ -13,13 +13,13 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.activities.service import Occurrence
+from bot.activities.service import occurrence_stamp as stamp
 from bot.broadcasts.service import MAX_CAPTION, telegram_length
 from bot.core.i18n import Translator
 from bot.core.keyboards import COMMUNITIES_PER_PAGE, button, for_her
 from bot.core.labels import activity_kind_label
 from bot.db.models import ActivityKind
-from bot.services.activities import Occurrence
-from bot.services.activities import occurrence_stamp as stamp
 
 PREFIX = "sb"
 NOOP = "noop"

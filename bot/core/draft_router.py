@@ -5,12 +5,12 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application, ApplicationHandlerStop, MessageHandler, filters
 
+from bot.activities import staff_activities
 from bot.broadcasts import staff_compose as staff_broadcasts
 from bot.core import drafts as staff_drafts
 from bot.core.authority import record_name, require_staff
 from bot.core.context import BotContext
 from bot.core.drafting import DraftStepHandler, is_author
-from bot.handlers import staff_activities
 
 # Before staff_cases' replies (-1): a reply to a draft's question is never a case reply.
 DRAFT_REPLY_GROUP = -2

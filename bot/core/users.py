@@ -8,6 +8,8 @@ from datetime import datetime
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.activities import service as activities
+from bot.activities import service_notices as activity_notices
 from bot.core import outbox_rows
 from bot.db.models import (
     ACTIVE_APPOINTMENT_STATUSES,
@@ -23,7 +25,7 @@ from bot.db.models import (
     TrackedMessage,
     User,
 )
-from bot.services import activities, activity_notices, appointments, staff_posts
+from bot.services import appointments, staff_posts
 
 # Why her appointments were cancelled when she deleted her data (staff see it).
 DATA_DELETED = "she deleted her data"

@@ -713,7 +713,7 @@ class ActivityNotice(Base):
     """Telling one woman going to an activity that it changed or was cancelled.
 
     Written in the staff member's transaction, sent by a sweep within the broadcast
-    rate (scheduler.activity_notices), rendered in her language when sent, at most
+    rate (bot.activities.jobs_notices), rendered in her language when sent, at most
     once: the same lifecycle and statuses as a broadcast delivery (DeliveryStatus).
     """
 

@@ -7,6 +7,7 @@ from typing import Any, cast
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, JobQueue
 
+from bot.activities.her_activities import tell_promoted
 from bot.config import SUPPORTED_LOCALES
 from bot.core import inbox, staff, users
 from bot.core.checkpoint import checkpoint_sqlite
@@ -15,7 +16,6 @@ from bot.core.context import BotContext
 from bot.core.keyboards import button, for_her, languages, parse_cb, yes_no
 from bot.core.labels import AGE_GROUPS, NETWORK_ROLES, label
 from bot.core.routing import Routes
-from bot.handlers.activities import tell_promoted
 from bot.handlers.start import ensure_registered, show_menu, show_welcome
 
 LANGUAGE_NAMES = {"es": "Español", "en": "English"}

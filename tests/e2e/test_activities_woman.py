@@ -15,6 +15,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.activities import service as activities
 from bot.core.i18n import Catalogs
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.models import (
@@ -24,7 +25,6 @@ from bot.db.models import (
     SignupStatus,
     User,
 )
-from bot.services import activities
 from tests.e2e.conftest import WOMAN_ID
 from tests.e2e.harness import OffsetClock, Person, buttons
 from tests.e2e.journeys import register, register_from_link

@@ -10,11 +10,11 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.activities import service as activities
 from bot.core import users
 from bot.core.errors import AlreadyDone, InvalidInput, NotFound
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.models import Activity, ActivityKind, Signup, SignupStatus, User
-from bot.services import activities
 
 GT = ZoneInfo("America/Guatemala")  # UTC-6 all year
 NY = ZoneInfo("America/New_York")

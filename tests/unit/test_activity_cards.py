@@ -8,13 +8,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from dateutil.rrule import rrulestr
 
-from bot import activity_cards as cards
-from bot import activity_notices as notices
-from bot import activity_rules as rules
+from bot.activities import rules
+from bot.activities import views_notices as notices
+from bot.activities import views_staff as cards
+from bot.activities.service import Attendee, Occurrence, occurrence_stamp, parse_occurrence_stamp
 from bot.core.i18n import Catalogs
 from bot.core.keyboards import MAX_CALLBACK_BYTES
 from bot.db.models import Activity
-from bot.services.activities import Attendee, Occurrence, occurrence_stamp, parse_occurrence_stamp
 
 GT = ZoneInfo("America/Guatemala")
 EN = Catalogs(GT, "en").get("en")

@@ -11,11 +11,12 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.activities import service as activities
+from bot.activities import service_reminders as activity_reminders
+from bot.activities.service_reminders import DAY_BEFORE, MORNING_OF
 from bot.core import users
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.models import Activity, ActivityKind, ActivityReminder, Signup, SignupStatus
-from bot.services import activities, activity_reminders
-from bot.services.activity_reminders import DAY_BEFORE, MORNING_OF
 
 GT = ZoneInfo("America/Guatemala")  # UTC-6 all year
 TOKYO = ZoneInfo("Asia/Tokyo")  # UTC+9

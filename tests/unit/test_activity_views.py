@@ -7,12 +7,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot import activity_views as views
+from bot.activities import views
+from bot.activities.service import ALL_KINDS, Occurrence, parse_occurrence_stamp
+from bot.activities.service_her import HerDate, Standing
 from bot.core.i18n import Catalogs
 from bot.core.labels import activity_kind_label
 from bot.db.models import Activity
-from bot.services.activities import ALL_KINDS, Occurrence, parse_occurrence_stamp
-from bot.services.her_activities import HerDate, Standing
 
 GT = ZoneInfo("America/Guatemala")
 CATALOGS = Catalogs(GT, "es")

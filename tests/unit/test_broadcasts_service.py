@@ -11,12 +11,12 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.activities import service as activities
 from bot.broadcasts import service as broadcasts
 from bot.broadcasts import service_status as broadcast_status
 from bot.core import delivery_claims, users
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.models import Broadcast, BroadcastDelivery, NetworkMember, User
-from bot.services import activities
 
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
 TOKEN_A, TOKEN_B = "host:1:aaaa", "host:2:bbbb"

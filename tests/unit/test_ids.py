@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from bot.activities import service as activities
 from bot.core.common import id_arg, int_arg
 from bot.core.errors import InvalidInput
 from bot.core.ids import MAX_BIG_ID, MAX_RECORD_ID, parse_person_id, parse_record_id
-from bot.services import activities
 
 NOT_IDS = [None, "", "0", "-1", "+1", " 1", "1 ", "1\n", "01", "1.0", "1e3", "abc", "١٢", "0x1F"]
 

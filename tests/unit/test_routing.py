@@ -14,7 +14,7 @@ from bot.core.routing import PrivateChatOnly
 
 # Modules whose handlers answer a woman (her screens edit or delete the pressed message).
 HER_MODULES = {
-    "activities",
+    "her_activities",
     "her_optout",
     "appointments",
     "my_cases",

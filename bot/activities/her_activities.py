@@ -1,7 +1,7 @@
 """Activities for her: the list, one date, I will come / I can't, her sign-ups, what she
 hears about, and the deep links of posters (`/start act_…`, opened through start.py).
 
-Callback data (texts and keyboards in bot/activity_views.py): `ac` the list,
+Callback data (texts and keyboards in bot/activities/views.py): `ac` the list,
 `ac:k:<kind|all>[:<page>]` filtered, `ac:v:<id>:<stamp>` one date, `ac:go:…` she will
 come, `ac:no:…` she can't (also under reminders), `ac:mine` her dates, `ac:subs` and
 `ac:sub:<kind>` the kinds she hears about. A button naming something that never existed
@@ -17,7 +17,11 @@ from functools import partial
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.ext import CallbackQueryHandler
 
-from bot import activity_views as views
+from bot.activities import service as activities
+from bot.activities import service_her as her_activities
+from bot.activities import views
+from bot.activities.service import ALL_KINDS, Occurrence
+from bot.activities.service_her import Standing
 from bot.core import users
 from bot.core.authority import id_in
 from bot.core.common import arg, int_arg, stale_button
@@ -26,9 +30,6 @@ from bot.core.errors import AlreadyDone, InvalidInput, NotFound
 from bot.core.keyboards import parse_cb
 from bot.core.routing import Routes
 from bot.handlers.start import Landing, ensure_registered, open_links
-from bot.services import activities, her_activities
-from bot.services.activities import ALL_KINDS, Occurrence
-from bot.services.her_activities import Standing
 
 LINK_PREFIX = "act_"
 

@@ -19,8 +19,11 @@ from typing import Any
 
 from telegram import Message, Update
 
-from bot import activity_cards as cards
-from bot import activity_rules as rules
+from bot.activities import rules
+from bot.activities import service as activities
+from bot.activities import views_staff as cards
+from bot.activities.staff_card import next_key, post_card
+from bot.activities.staff_edit import EDIT_STEP, STEP_VALUE, save_edit
 from bot.core import audit
 from bot.core import drafts as staff_drafts
 from bot.core.authority import require_staff
@@ -31,9 +34,6 @@ from bot.core.ids import parse_small_number
 from bot.core.labels import ACTIVITY_KINDS, activity_kind_label
 from bot.core.staff_input import parse_local_datetime
 from bot.db.models import StaffDraft
-from bot.handlers.staff_activity_card import next_key, post_card
-from bot.handlers.staff_activity_edit import EDIT_STEP, STEP_VALUE, save_edit
-from bot.services import activities
 
 DRAFT_KIND = "activity"
 CREATE, EDIT = "create", "edit"

@@ -3,7 +3,7 @@
 Shared by the creation/edit wizard (staff_activity_draft) and the card's buttons
 (staff_activities). Notices to women are rows written in the staff member's own
 transaction (services.activity_notices), sent by a sweep in each woman's language
-within the broadcast rate (scheduler.activity_notices): pressing a button never waits
+within the broadcast rate (bot.activities.jobs_notices): pressing a button never waits
 on a long list, and a restart loses none.
 """
 
@@ -16,12 +16,13 @@ from datetime import datetime
 from telegram import InlineKeyboardMarkup, Message
 from telegram.error import BadRequest
 
-from bot import activity_cards as cards
+from bot.activities import service as activities
+from bot.activities import service_notices as activity_notices
+from bot.activities import views_staff as cards
 from bot.core.context import BotContext
 from bot.core.drafting import staff_t
 from bot.core.errors import NotFound
 from bot.db.models import Activity
-from bot.services import activities, activity_notices
 
 LATER_DATES_ON_CARD = 3
 

@@ -1,7 +1,7 @@
 """Activities from the staff group: create step by step (staff_activity_draft), list the
 coming dates, and each date's card: QR code for posters, attendance, edit, cancel.
 
-Buttons are `sx:…` (see bot/activity_cards.py). Only staff may press them or use the
+Buttons are `sx:…` (see bot/activities/views_staff.py). Only staff may press them or use the
 commands (others are refused politely, and the refusal is audited); every change and
 every look at an attendance list is audited. Staff texts are in the office's default
 language; the women going to a changed or cancelled date are told in their own.
@@ -14,7 +14,12 @@ import io
 from telegram import InputFile, Message, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot import activity_cards as cards
+from bot.activities import service as activities
+from bot.activities import staff_draft as draft_flow
+from bot.activities import views_staff as cards
+from bot.activities.qr import poster_png
+from bot.activities.service import Occurrence
+from bot.activities.staff_card import activity_link, post_card, queue_cancelled, redraw_card
 from bot.core import audit
 from bot.core.authority import id_in, record_name, refuse_forged, require_staff
 from bot.core.common import arg, int_arg
@@ -23,16 +28,6 @@ from bot.core.drafting import DraftStepHandler, staff_t
 from bot.core.errors import DomainError, NotFound
 from bot.core.keyboards import parse_cb
 from bot.db.models import Activity, Signup
-from bot.handlers import staff_activity_draft as draft_flow
-from bot.handlers.staff_activity_card import (
-    activity_link,
-    post_card,
-    queue_cancelled,
-    redraw_card,
-)
-from bot.qr import poster_png
-from bot.services import activities
-from bot.services.activities import Occurrence
 
 DRAFT_KIND = draft_flow.DRAFT_KIND
 DRAFT_STEPS: dict[str, DraftStepHandler] = dict(draft_flow.STEPS)

@@ -36,6 +36,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import and_, exists, literal_column, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.activities import service as activities
 from bot.core import delivery_claims, reminder_claims
 from bot.core.delivery_claims import DeadTokens
 from bot.core.errors import NotFound
@@ -50,7 +51,6 @@ from bot.db.models import (
     User,
 )
 from bot.db.upsert import insert_or_ignore
-from bot.services import activities
 
 DAY_BEFORE = "day_before"
 MORNING_OF = "morning_of"

@@ -16,12 +16,12 @@ from datetime import datetime, timedelta
 from babel.dates import format_skeleton
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.activities.service import Occurrence
+from bot.activities.service import occurrence_stamp as stamp
+from bot.activities.service_her import HerDate, Standing
 from bot.core.i18n import Translator
 from bot.core.keyboards import button, for_her
 from bot.core.labels import ACTIVITY_KINDS, activity_kind_label
-from bot.services.activities import Occurrence
-from bot.services.activities import occurrence_stamp as stamp
-from bot.services.her_activities import HerDate, Standing
 
 PER_PAGE = 8
 ALL = "all"

@@ -3,7 +3,7 @@
 Staff change or cancel a date; in the same transaction `queue_changed` /
 `queue_cancelled` write a pending `ActivityNotice` for each woman going (active ones
 only), so staff get their answer at once and a restart loses nothing. A sweep
-(scheduler.activity_notices) sends them within the broadcast rate, rendered in her
+(bot.activities.jobs_notices) sends them within the broadcast rate, rendered in her
 language when sent, with the lifecycle of a broadcast delivery (services.broadcasts):
 claim, commit; arm (`begin_attempt`), commit; send; record sent / blocked / failed /
 unknown. At most once: a notice whose send began and whose outcome is unknown is never

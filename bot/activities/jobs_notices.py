@@ -23,7 +23,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
-from bot import activity_notices as texts
+from bot.activities import service as activities
+from bot.activities import service_notices as notices
+from bot.activities import views_notices as texts
 from bot.core import tracking
 from bot.core.context import BotContext, BotData
 from bot.core.errors import NotFound
@@ -31,8 +33,6 @@ from bot.core.notify import RecipientGone
 from bot.core.pacing import RateLimiter, shared_limiter
 from bot.core.telegram_retry import retry_after_seconds
 from bot.db.models import ActivityNotice, NoticeKind, User
-from bot.services import activities
-from bot.services import activity_notices as notices
 
 log = logging.getLogger(__name__)
 

@@ -9,16 +9,16 @@ from typing import Any
 
 from telegram import Update
 
-from bot import activity_cards as cards
-from bot import activity_rules as rules
+from bot.activities import rules
+from bot.activities import service as activities
+from bot.activities import views_staff as cards
+from bot.activities.staff_card import next_key, queue_changed, redraw_card
 from bot.core import audit
 from bot.core import drafts as staff_drafts
 from bot.core.context import BotContext
 from bot.core.drafting import staff_t
 from bot.core.errors import DomainError, NotFound
 from bot.db.models import Activity, StaffDraft
-from bot.handlers.staff_activity_card import next_key, queue_changed, redraw_card
-from bot.services import activities
 
 # Which wizard step asks for an edited field (codes from activity_cards.EDIT_FIELDS),
 # and the draft's data key that step fills.

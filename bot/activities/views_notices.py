@@ -10,10 +10,10 @@ from datetime import datetime
 
 from telegram import InlineKeyboardMarkup
 
+from bot.activities.service import Occurrence
+from bot.activities.service import occurrence_stamp as stamp
 from bot.core.i18n import Translator
 from bot.core.keyboards import button, for_her
-from bot.services.activities import Occurrence
-from bot.services.activities import occurrence_stamp as stamp
 
 
 def changed_for_her(t: Translator, occurrence: Occurrence) -> str:

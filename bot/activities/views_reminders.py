@@ -11,9 +11,9 @@ from datetime import datetime, timedelta
 
 from telegram import InlineKeyboardMarkup
 
+from bot.activities.service import occurrence_stamp
 from bot.core.i18n import Translator
 from bot.core.keyboards import button, for_her
-from bot.services.activities import occurrence_stamp
 
 # The date's original start in UTC, as in deep links and every `ac:` button.
 

@@ -14,10 +14,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.activities import service as activities
+from bot.activities.service import Occurrence
 from bot.core.errors import NotFound
 from bot.db.models import Activity, Signup, SignupStatus
-from bot.services import activities
-from bot.services.activities import Occurrence
 
 ACTIVE = (SignupStatus.GOING, SignupStatus.WAITLIST)
 # A date may have been moved later than its original start; sign-ups name the original,

@@ -15,11 +15,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot import activity_reminder_texts
+from bot.activities import service_reminders as activity_reminders
+from bot.activities import views_reminders as activity_reminder_texts
 from bot.core.context import BotContext, BotData
 from bot.core.reminder_delivery import deliver, give_back, job_token
 from bot.db.models import ActivityReminder
-from bot.services import activity_reminders
 
 
 async def send_activity_reminders(context: BotContext) -> None:

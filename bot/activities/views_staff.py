@@ -25,13 +25,13 @@ from typing import Any
 from babel.dates import format_skeleton
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.activity_rules import capitalised, describe_rule
+from bot.activities.rules import capitalised, describe_rule
+from bot.activities.service import Attendee, Occurrence
+from bot.activities.service import occurrence_stamp as stamp
 from bot.core.i18n import N_, Translator
 from bot.core.keyboards import button
 from bot.core.labels import ACTIVITY_KINDS, activity_kind_label
 from bot.db.models import Activity
-from bot.services.activities import Attendee, Occurrence
-from bot.services.activities import occurrence_stamp as stamp
 
 DURATIONS = (60, 120, 180, 240, 480)
 CAPACITIES = (10, 20, 30, 50)
