@@ -13,6 +13,7 @@ from telegram import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScope
 from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes
 
+from bot.appointments import service as appointments
 from bot.config import Settings, describe_database
 from bot.core.claims import release_dead_claims_now
 from bot.core.clock import Clock, SystemClock
@@ -27,7 +28,6 @@ from bot.core.update_pipeline import UpdatePipeline
 from bot.db.engine import create_engine, create_session_factory
 from bot.jobs import register_jobs
 from bot.routes import register_all
-from bot.services import appointments
 
 log = logging.getLogger(__name__)
 

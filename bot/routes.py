@@ -15,6 +15,8 @@ from telegram.ext import Application, CallbackQueryHandler
 
 from bot.activities import her_activities as activities
 from bot.activities import staff_activities
+from bot.appointments import her_booking as appointments
+from bot.appointments import staff_agenda
 from bot.broadcasts import her_optout as announcements
 from bot.broadcasts import staff_compose as staff_broadcasts
 from bot.core import conversation_router as router
@@ -24,17 +26,7 @@ from bot.core import gate, quick_exit
 from bot.core.authority import refuse_forged
 from bot.core.context import BotContext
 from bot.core.routing import HerRoutes
-from bot.handlers import (
-    appointments,
-    my_cases,
-    needs,
-    network,
-    privacy,
-    staff_admin,
-    staff_agenda,
-    staff_cases,
-    start,
-)
+from bot.handlers import my_cases, needs, network, privacy, staff_admin, staff_cases, start
 
 
 async def unknown_button(update: Update, context: BotContext) -> None:

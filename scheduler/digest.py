@@ -1,7 +1,7 @@
 """The morning digest in the staff group: today's appointments and open cases older than 48 h.
 
 Posted directly (one message a day, well inside the group's limit). The text is
-`bot.appointment_cards.digest_text`, a pure function.
+`bot.appointments.views.digest_text`, a pure function.
 """
 
 from __future__ import annotations
@@ -9,9 +9,10 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from bot import appointment_cards
+from bot.appointments import service as appointments
+from bot.appointments import views as appointment_cards
 from bot.core.context import BotContext, BotData
-from bot.services import appointments, cases
+from bot.services import cases
 
 log = logging.getLogger(__name__)
 OLD_CASE_AFTER = timedelta(hours=48)

@@ -14,11 +14,12 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram.error import BadRequest, RetryAfter, TelegramError
 
-from bot import appointment_cards
+from bot.appointments import service as appointments
+from bot.appointments import views as appointment_cards
 from bot.core.context import BotContext, BotData
 from bot.core.notify import RecipientGone
 from bot.db.models import Appointment, CaseEntry, EntryKind, StaffPost, User, format_reference
-from bot.services import appointments, cases, staff_posts
+from bot.services import cases, staff_posts
 from bot.staff_cards import card_keyboard, card_text
 
 log = logging.getLogger(__name__)

@@ -2,7 +2,7 @@
 
 Each sweep, in one transaction, writes the rows that became due and claims them; then
 for each one: begin the attempt and commit, send, record sent or failed and commit
-(the order and reasoning of `bot.services.reminders`). A process killed between the
+(the order and reasoning of `bot.appointments.service_reminders`). A process killed between the
 attempt and its record leaves a claim that `bot.core.claims` (at the next start-up,
 or within half a minute) marks failed: never sent twice.
 

@@ -16,7 +16,7 @@ in one transaction (several processes may sweep at once):
    something; `mark_sent` or `mark_failed`, commit. Claims of dead
    processes: `release_dead_claims` (at start-up and every half minute).
 
-Delivery is at most once, as in `bot.services.reminders` (read its docstring): a dead
+Delivery is at most once, as in `bot.appointments.service_reminders` (read its docstring): a dead
 process's claim goes back to pending only if its send never began, else it is failed.
 
 Cheap: one-offs starting soon come from `ix_activities_status_starts_at`, series are
@@ -257,7 +257,7 @@ async def claim_due(
     """Atomically take up to `limit` due rows for this process (oldest due first).
 
     Never one another claimer got (same statement and reasoning as
-    `bot.services.reminders.claim_statement`); a day-before reminder overtaken by its
+    `bot.appointments.service_reminders.claim_statement`); a day-before reminder overtaken by its
     morning-of one is cancelled instead. The caller commits right after.
     """
     table: Any = ActivityReminder.__table__

@@ -1,5 +1,5 @@
 """Sending one claimed reminder and recording its outcome: shared by appointment and
-activity reminders (the rules are those of `bot.services.reminders`).
+activity reminders (the rules are those of `bot.appointments.service_reminders`).
 
 The caller has begun the attempt and committed; here the message is handed to Telegram
 and the outcome recorded and committed:

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.activities import service as activities
 from bot.activities import service_notices as activity_notices
+from bot.appointments import service as appointments
 from bot.core import outbox_rows
 from bot.db.models import (
     ACTIVE_APPOINTMENT_STATUSES,
@@ -25,7 +26,7 @@ from bot.db.models import (
     TrackedMessage,
     User,
 )
-from bot.services import appointments, staff_posts
+from bot.services import staff_posts
 
 # Why her appointments were cancelled when she deleted her data (staff see it).
 DATA_DELETED = "she deleted her data"

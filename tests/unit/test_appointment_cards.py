@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot import appointment_cards as cards
+from bot.appointments import views as cards
 from bot.config import EXAMPLE_OFFICE_FILE, load_office_settings
 from bot.core.i18n import Catalogs
 from bot.db.models import Appointment, AppointmentKind, AppointmentStatus, Case

@@ -22,7 +22,7 @@ def imports_of(folder: str) -> dict[str, set[str]]:
 
 
 def is_within(name: str, module: str) -> bool:
-    """`bot.app` covers bot.app and bot.app.x, not bot.appointment_cards."""
+    """`bot.app` covers bot.app and bot.app.x, not bot.appointments.views."""
     return name == module or name.startswith(module + ".")
 
 

@@ -16,7 +16,7 @@ from bot.core.routing import PrivateChatOnly
 HER_MODULES = {
     "her_activities",
     "her_optout",
-    "appointments",
+    "her_booking",
     "my_cases",
     "needs",
     "network",

@@ -26,7 +26,9 @@ from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot import appointment_cards as cards
+from bot.appointments import service as appointments
+from bot.appointments import views as cards
+from bot.appointments.service import SlotTaken
 from bot.config import AppointmentService, OfficeValueError, WeeklyHours, parse_weekly_hours
 from bot.core import audit
 from bot.core.authority import record_name, refuse_forged, require_staff
@@ -36,8 +38,6 @@ from bot.core.errors import AlreadyDone, InvalidInput
 from bot.core.i18n import Translator
 from bot.core.keyboards import for_her, parse_cb
 from bot.db.models import Appointment, User
-from bot.services import appointments
-from bot.services.appointments import SlotTaken
 
 log = logging.getLogger(__name__)
 TOMORROW_WORDS = {"manana", "mañana", "tomorrow"}

@@ -1,6 +1,6 @@
 """Free appointment slots: weekly hours, minus exceptions, minus taken slots, never past.
 
-Pure functions, no database: `bot.services.appointments.free_slots` loads the rules,
+Pure functions, no database: `bot.appointments.service.free_slots` loads the rules,
 exceptions and taken appointments and calls `generate_slots`.
 
 Weekly hours are wall-clock times in the office's time zone ("Monday 08:00-12:00"); a

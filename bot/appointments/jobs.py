@@ -1,6 +1,6 @@
 """Send due appointment reminders to women, at most once each.
 
-The order follows `bot.services.reminders` exactly: claim the due rows and commit;
+The order follows `bot.appointments.service_reminders` exactly: claim the due rows and commit;
 then for each one begin the attempt and commit, send, record sent or failed and commit.
 A process killed between `begin_attempt` and the record leaves a claim that
 `bot.core.claims` (at the next start-up, or within half a minute when another process
@@ -15,12 +15,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot import appointment_cards
+from bot.appointments import service_reminders as reminders
+from bot.appointments import views as appointment_cards
 from bot.core.context import BotContext, BotData
 from bot.core.keyboards import appointment_reminder
 from bot.core.reminder_delivery import deliver, give_back, job_token
 from bot.db.models import Reminder, User
-from bot.services import reminders
 
 
 async def send_due_reminders(context: BotContext) -> None:

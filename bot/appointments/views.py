@@ -15,12 +15,12 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.appointments import service as appointments
+from bot.appointments.availability import Slot
 from bot.config import AppointmentService, OfficeSettings
 from bot.core.i18n import N_, Translator
 from bot.core.keyboards import button
 from bot.db.models import Appointment, AppointmentKind, AppointmentStatus, Case, User
-from bot.services import appointments
-from bot.services.availability import Slot
 
 # Neutral reasons staff can give when they cancel; she reads them (translated).
 CANCEL_REASONS = (

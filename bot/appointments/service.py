@@ -25,6 +25,8 @@ from sqlalchemy import and_, delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.appointments import service_reminders as reminders
+from bot.appointments.availability import DayException, Slot, generate_slots, local_day_bounds
 from bot.config import AppointmentService, WeeklyHours
 from bot.core.errors import AlreadyDone, DomainError, InvalidInput, NotFound
 from bot.db.models import (
@@ -34,13 +36,6 @@ from bot.db.models import (
     AppointmentStatus,
     ScheduleException,
     ScheduleRule,
-)
-from bot.services import reminders
-from bot.services.availability import (
-    DayException,
-    Slot,
-    generate_slots,
-    local_day_bounds,
 )
 
 DEFAULT_REMINDER_OFFSETS_HOURS: tuple[float, ...] = (24, 2)

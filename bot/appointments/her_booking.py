@@ -17,6 +17,9 @@ from datetime import UTC, date, datetime, timedelta
 from telegram import Update
 from telegram.ext import CallbackQueryHandler
 
+from bot.appointments import service as appointments
+from bot.appointments.availability import Slot
+from bot.appointments.service import SlotTaken
 from bot.config import AppointmentService
 from bot.core import conversation
 from bot.core.authority import record_name, refuse_forged
@@ -39,9 +42,7 @@ from bot.core.keyboards import (
 from bot.core.routing import Routes
 from bot.db.models import Appointment, AppointmentKind, AppointmentStatus
 from bot.handlers.start import ensure_registered
-from bot.services import appointments, staff_posts
-from bot.services.appointments import SlotTaken
-from bot.services.availability import Slot
+from bot.services import staff_posts
 
 # She sees up to this many days that have free times, within this many days ahead.
 DAYS_SHOWN = 7
