@@ -12,12 +12,12 @@ from bot.activities.jobs import send_activity_reminders
 from bot.activities.jobs_notices import send_activity_notices
 from bot.appointments.jobs import send_due_reminders
 from bot.broadcasts.jobs import send_broadcasts
+from bot.cases.digest import post_daily_digest
+from bot.cases.jobs import deliver_staff_posts
 from bot.core.checkpoint import checkpoint_sqlite
 from bot.core.claims import release_dead_claims
 from bot.core.housekeeping import housekeeping, send_waiting_answers
 from bot.core.liveness import ProcessLiveness
-from scheduler.digest import post_daily_digest
-from scheduler.staff_posts import deliver_staff_posts
 
 # A sweep still running when the next is due is skipped, and missed runs are not
 # piled up: every job works through database rows, so the next run catches up.

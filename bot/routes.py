@@ -19,6 +19,9 @@ from bot.appointments import her_booking as appointments
 from bot.appointments import staff_agenda
 from bot.broadcasts import her_optout as announcements
 from bot.broadcasts import staff_compose as staff_broadcasts
+from bot.cases import her_report as needs
+from bot.cases import her_requests as my_cases
+from bot.cases import staff_triage as staff_cases
 from bot.core import conversation_router as router
 from bot.core import draft_router as staff_drafts
 from bot.core import error_handler as errors
@@ -26,7 +29,7 @@ from bot.core import gate, quick_exit
 from bot.core.authority import refuse_forged
 from bot.core.context import BotContext
 from bot.core.routing import HerRoutes
-from bot.handlers import my_cases, needs, network, privacy, staff_admin, staff_cases, start
+from bot.handlers import network, privacy, staff_admin, start
 
 
 async def unknown_button(update: Update, context: BotContext) -> None:

@@ -20,6 +20,7 @@ from telegram.ext import CallbackQueryHandler
 from bot.appointments import service as appointments
 from bot.appointments.availability import Slot
 from bot.appointments.service import SlotTaken
+from bot.cases import posts as staff_posts
 from bot.config import AppointmentService
 from bot.core import conversation
 from bot.core.authority import record_name, refuse_forged
@@ -42,7 +43,6 @@ from bot.core.keyboards import (
 from bot.core.routing import Routes
 from bot.db.models import Appointment, AppointmentKind, AppointmentStatus
 from bot.handlers.start import ensure_registered
-from bot.services import staff_posts
 
 # She sees up to this many days that have free times, within this many days ahead.
 DAYS_SHOWN = 7

@@ -7,12 +7,12 @@ from typing import Any
 
 from telegram import Message, Update
 
+from bot.cases.service import MAX_TEXT_LENGTH, Part
 from bot.core.context import BotContext
 from bot.core.i18n import Translator
 from bot.core.ids import parse_record_id, parse_small_number
 from bot.core.keyboards import for_her
 from bot.db.models import ConversationState
-from bot.services.cases import MAX_TEXT_LENGTH, Part
 
 StepHandler = Callable[[Update, BotContext, ConversationState], Awaitable[None]]
 Handler = Callable[[Update, BotContext], Awaitable[None]]

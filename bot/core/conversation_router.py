@@ -5,13 +5,15 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import MessageHandler, filters
 
+from bot.cases import her_report as needs
+from bot.cases import her_requests as my_cases
 from bot.core import conversation
 from bot.core.common import StepHandler
 from bot.core.context import BotContext
 from bot.core.keyboards import main_menu
 from bot.core.quick_exit import is_exit_text, quick_exit
 from bot.core.routing import Routes
-from bot.handlers import my_cases, needs, network, start
+from bot.handlers import network, start
 
 STEP_HANDLERS: dict[str, StepHandler] = {
     **start.STEPS,

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.activities import service as activities
 from bot.activities import service_notices as activity_notices
 from bot.appointments import service as appointments
+from bot.cases import posts as staff_posts
 from bot.core import outbox_rows
 from bot.db.models import (
     ACTIVE_APPOINTMENT_STATUSES,
@@ -26,7 +27,6 @@ from bot.db.models import (
     TrackedMessage,
     User,
 )
-from bot.services import staff_posts
 
 # Why her appointments were cancelled when she deleted her data (staff see it).
 DATA_DELETED = "she deleted her data"
@@ -129,7 +129,7 @@ async def delete_personal_data(
     are forgotten; announcement deliveries lose her id (see `_forget_deliveries`);
     audit events she caused (a refused command) keep the event, not her id, unless
     she is staff (`keep_audit_actor`: staff actions stay accountable). For each of her
-    cases the staff chats' copies are queued for erasure (scheduler.staff_posts).
+    cases the staff chats' copies are queued for erasure (bot.cases.jobs).
 
     The caller also erases the payload of the update that asked for this (services.inbox).
     """

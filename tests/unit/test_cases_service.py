@@ -8,13 +8,14 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.cases import posts as staff_posts
+from bot.cases import service as cases
+from bot.cases.service import Part
 from bot.config import EXAMPLE_OFFICE_FILE, load_office_settings
 from bot.core import users
 from bot.core.clock import FrozenClock
 from bot.core.errors import AlreadyDone, InvalidInput, NotFound
 from bot.db.models import CaseOutcome, CaseStatus, EntryKind, StaffPost
-from bot.services import cases, staff_posts
-from bot.services.cases import Part
 
 OFFICE = load_office_settings(EXAMPLE_OFFICE_FILE)
 FOOD = OFFICE.category("food")

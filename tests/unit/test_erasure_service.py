@@ -7,6 +7,9 @@ from datetime import timedelta
 from sqlalchemy import JSON, BigInteger, Integer, String, Text, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.cases import posts as staff_posts
+from bot.cases import service as cases
+from bot.cases.service import Part
 from bot.config import EXAMPLE_OFFICE_FILE, load_office_settings
 from bot.core import audit, inbox, users
 from bot.core.clock import FrozenClock
@@ -22,8 +25,6 @@ from bot.db.models import (
     Signup,
     StaffPost,
 )
-from bot.services import cases, staff_posts
-from bot.services.cases import Part
 
 OFFICE = load_office_settings(EXAMPLE_OFFICE_FILE)
 HER = 7_312_845_166

@@ -7,12 +7,13 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.cases import service as cases
+from bot.cases.service import Part
 from bot.config import EXAMPLE_OFFICE_FILE, load_office_settings
 from bot.core import audit, conversation, staff, tracking, users
 from bot.core.clock import FrozenClock
 from bot.db.models import AnonymousCount, Case, CaseEntry, User
-from bot.services import cases, network
-from bot.services.cases import Part
+from bot.services import network
 
 OFFICE = load_office_settings(EXAMPLE_OFFICE_FILE)
 

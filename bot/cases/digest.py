@@ -11,8 +11,8 @@ from datetime import timedelta
 
 from bot.appointments import service as appointments
 from bot.appointments import views as appointment_cards
+from bot.cases import service as cases
 from bot.core.context import BotContext, BotData
-from bot.services import cases
 
 log = logging.getLogger(__name__)
 OLD_CASE_AFTER = timedelta(hours=48)

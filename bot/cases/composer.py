@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from telegram import Update
 
+from bot.cases.service import MAX_PARTS, MAX_TEXT_LENGTH, Part
 from bot.core import conversation
 from bot.core.common import kinds_hint, media_part, unusable_input
 from bot.core.context import BotContext
 from bot.core.keyboards import composing
 from bot.db.models import Case, ConversationState
-from bot.services.cases import MAX_PARTS, MAX_TEXT_LENGTH, Part
 
 
 def parts_of(state: ConversationState) -> list[Part]:

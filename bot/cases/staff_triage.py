@@ -23,16 +23,9 @@ from telegram.ext import (
     filters,
 )
 
-from bot.core import audit, staff
-from bot.core.authority import record_name, refuse, refuse_forged, require_staff
-from bot.core.common import arg, id_arg, int_arg, media_part
-from bot.core.context import BotContext
-from bot.core.errors import AlreadyDone, DomainError
-from bot.core.keyboards import for_her, parse_cb, read_message
-from bot.core.notify import RecipientGone
-from bot.db.models import Case, CaseEntry, CaseOutcome, EntryKind, User
-from bot.services import cases, staff_posts
-from bot.staff_cards import (
+from bot.cases import posts as staff_posts
+from bot.cases import service as cases
+from bot.cases.views import (
     card_keyboard,
     card_text,
     close_keyboard,
@@ -41,6 +34,14 @@ from bot.staff_cards import (
     pending_text,
     referral_keyboard,
 )
+from bot.core import audit, staff
+from bot.core.authority import record_name, refuse, refuse_forged, require_staff
+from bot.core.common import arg, id_arg, int_arg, media_part
+from bot.core.context import BotContext
+from bot.core.errors import AlreadyDone, DomainError
+from bot.core.keyboards import for_her, parse_cb, read_message
+from bot.core.notify import RecipientGone
+from bot.db.models import Case, CaseEntry, CaseOutcome, EntryKind, User
 
 log = logging.getLogger(__name__)
 STAFF_REPLY_GROUP = -1

@@ -5,6 +5,8 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CallbackQueryHandler
 
+from bot.cases import service as cases
+from bot.cases.composer import add_part, ask_for_content, describe_prompt, parts_of
 from bot.core import conversation
 from bot.core.common import StepHandler, arg, stale_button, state_data
 from bot.core.context import BotContext
@@ -21,9 +23,7 @@ from bot.core.keyboards import (
 from bot.core.routing import Routes
 from bot.core.steps import Step
 from bot.db.models import ConversationState
-from bot.handlers.composer import add_part, ask_for_content, describe_prompt, parts_of
 from bot.handlers.start import ensure_registered, show_menu
-from bot.services import cases
 
 SEND_PREFIX = "n"
 

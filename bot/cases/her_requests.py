@@ -5,6 +5,8 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CallbackQueryHandler
 
+from bot.cases import service as cases
+from bot.cases.composer import add_part, ask_for_content, describe_prompt, is_sensitive, parts_of
 from bot.core import conversation
 from bot.core.authority import id_in, record_name, refuse_forged
 from bot.core.common import StepHandler, arg, stale_button, state_data
@@ -15,15 +17,7 @@ from bot.core.labels import STATUS_FOR_HER, label
 from bot.core.routing import Routes
 from bot.core.steps import Step
 from bot.db.models import Case, CaseEntry, ConversationState, EntryKind, format_reference
-from bot.handlers.composer import (
-    add_part,
-    ask_for_content,
-    describe_prompt,
-    is_sensitive,
-    parts_of,
-)
 from bot.handlers.start import ensure_registered, show_menu
-from bot.services import cases
 
 SEND_PREFIX = "mca"
 

@@ -16,11 +16,12 @@ from telegram.error import BadRequest, RetryAfter, TelegramError
 
 from bot.appointments import service as appointments
 from bot.appointments import views as appointment_cards
+from bot.cases import posts as staff_posts
+from bot.cases import service as cases
+from bot.cases.views import card_keyboard, card_text
 from bot.core.context import BotContext, BotData
 from bot.core.notify import RecipientGone
 from bot.db.models import Appointment, CaseEntry, EntryKind, StaffPost, User, format_reference
-from bot.services import cases, staff_posts
-from bot.staff_cards import card_keyboard, card_text
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
