@@ -29,7 +29,10 @@ from bot.core import gate, quick_exit
 from bot.core.authority import refuse_forged
 from bot.core.context import BotContext
 from bot.core.routing import HerRoutes
-from bot.handlers import network, privacy, staff_admin, start
+from bot.people import her_network as network
+from bot.people import her_welcome as start
+from bot.people import staff_admin
+from bot.privacy import her_data as privacy
 
 
 async def unknown_button(update: Update, context: BotContext) -> None:

@@ -29,7 +29,7 @@ from bot.core.context import BotContext
 from bot.core.errors import AlreadyDone, InvalidInput, NotFound
 from bot.core.keyboards import parse_cb
 from bot.core.routing import Routes
-from bot.handlers.start import Landing, ensure_registered, open_links
+from bot.people.her_welcome import Landing, ensure_registered, open_links
 
 LINK_PREFIX = "act_"
 

@@ -42,7 +42,7 @@ from bot.core.keyboards import (
 )
 from bot.core.routing import Routes
 from bot.db.models import Appointment, AppointmentKind, AppointmentStatus
-from bot.handlers.start import ensure_registered
+from bot.people.her_welcome import ensure_registered
 
 # She sees up to this many days that have free times, within this many days ahead.
 DAYS_SHOWN = 7

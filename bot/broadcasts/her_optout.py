@@ -10,7 +10,7 @@ from bot.core.common import arg, stale_button
 from bot.core.context import BotContext
 from bot.core.keyboards import button, for_her, parse_cb
 from bot.core.routing import Routes
-from bot.handlers.start import ensure_registered
+from bot.people.her_welcome import ensure_registered
 
 
 async def stop(update: Update, context: BotContext) -> None:

@@ -23,7 +23,7 @@ from bot.core.keyboards import (
 from bot.core.routing import Routes
 from bot.core.steps import Step
 from bot.db.models import ConversationState
-from bot.handlers.start import ensure_registered, show_menu
+from bot.people.her_welcome import ensure_registered, show_menu
 
 SEND_PREFIX = "n"
 

@@ -17,7 +17,7 @@ from bot.core.labels import STATUS_FOR_HER, label
 from bot.core.routing import Routes
 from bot.core.steps import Step
 from bot.db.models import Case, CaseEntry, ConversationState, EntryKind, format_reference
-from bot.handlers.start import ensure_registered, show_menu
+from bot.people.her_welcome import ensure_registered, show_menu
 
 SEND_PREFIX = "mca"
 

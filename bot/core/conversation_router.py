@@ -13,7 +13,8 @@ from bot.core.context import BotContext
 from bot.core.keyboards import main_menu
 from bot.core.quick_exit import is_exit_text, quick_exit
 from bot.core.routing import Routes
-from bot.handlers import network, start
+from bot.people import her_network as network
+from bot.people import her_welcome as start
 
 STEP_HANDLERS: dict[str, StepHandler] = {
     **start.STEPS,

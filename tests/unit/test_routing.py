@@ -19,11 +19,11 @@ HER_MODULES = {
     "her_booking",
     "her_requests",
     "her_report",
-    "network",
-    "privacy",
+    "her_network",
+    "her_data",
     "quick_exit",
     "conversation_router",
-    "start",
+    "her_welcome",
 }
 
 

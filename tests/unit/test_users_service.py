@@ -13,7 +13,7 @@ from bot.config import EXAMPLE_OFFICE_FILE, load_office_settings
 from bot.core import audit, conversation, staff, tracking, users
 from bot.core.clock import FrozenClock
 from bot.db.models import AnonymousCount, Case, CaseEntry, User
-from bot.services import network
+from bot.people import service_network as network
 
 OFFICE = load_office_settings(EXAMPLE_OFFICE_FILE)
 

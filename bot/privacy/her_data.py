@@ -16,7 +16,7 @@ from bot.core.context import BotContext
 from bot.core.keyboards import button, for_her, languages, parse_cb, yes_no
 from bot.core.labels import AGE_GROUPS, NETWORK_ROLES, label
 from bot.core.routing import Routes
-from bot.handlers.start import ensure_registered, show_menu, show_welcome
+from bot.people.her_welcome import ensure_registered, show_menu, show_welcome
 
 LANGUAGE_NAMES = {"es": "Español", "en": "English"}
 

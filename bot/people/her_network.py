@@ -13,8 +13,8 @@ from bot.core.labels import NETWORK_ROLES, label
 from bot.core.routing import Routes
 from bot.core.steps import Step
 from bot.db.models import ConversationState
-from bot.handlers.start import ensure_registered
-from bot.services import network
+from bot.people import service_network as network
+from bot.people.her_welcome import ensure_registered
 
 MAX_ORGANIZATION_LENGTH = 128
 

@@ -1,1 +1,0 @@
-"""Handlers not yet moved to their domain folder (see bot/routes.py)."""
