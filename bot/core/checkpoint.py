@@ -26,7 +26,7 @@ from bot.core.context import BotContext
 
 log = logging.getLogger(__name__)
 
-# The counter the erase flow increments (services.users.delete_personal_data).
+# The counter the erase flow increments (bot.privacy.service.delete_personal_data).
 ERASURES_KEY = "personal_data_deleted"
 # The erasure count the log was last truncated at, per database file; none yet at start,
 # so the first run after a start truncates (an erasure may have preceded a crash).

@@ -9,7 +9,7 @@ from telegram.ext import CallbackQueryHandler, JobQueue
 
 from bot.activities.her_activities import tell_promoted
 from bot.config import SUPPORTED_LOCALES
-from bot.core import inbox, staff, users
+from bot.core import inbox, staff
 from bot.core.checkpoint import checkpoint_sqlite
 from bot.core.common import arg, stale_button
 from bot.core.context import BotContext
@@ -17,6 +17,7 @@ from bot.core.keyboards import button, for_her, languages, parse_cb, yes_no
 from bot.core.labels import AGE_GROUPS, NETWORK_ROLES, label
 from bot.core.routing import Routes
 from bot.people.her_welcome import ensure_registered, show_menu, show_welcome
+from bot.privacy import service as privacy
 
 LANGUAGE_NAMES = {"es": "Español", "en": "English"}
 
@@ -30,7 +31,7 @@ async def on_button(update: Update, context: BotContext) -> None:
     parts = parse_cb(update.callback_query.data if update.callback_query else None)
     action, confirm = arg(parts, 1), arg(parts, 2)
     if action is None:
-        stored = await users.describe_stored_data(context.session, user)
+        stored = await privacy.describe_stored_data(context.session, user)
         lines = [
             t("🔒 This is what the office keeps about you:"),
             "",
@@ -64,7 +65,7 @@ async def on_button(update: Update, context: BotContext) -> None:
         )
     elif action == "del" and confirm == "y":
         is_staff = await staff.is_staff(context.session, user.id, context.settings.admin_user_ids)
-        promotions = await users.delete_personal_data(
+        promotions = await privacy.delete_personal_data(
             context.session, user.id, now=context.now(), keep_audit_actor=is_staff
         )
         # This update itself carries her name: erased with the rest, in one transaction.

@@ -17,6 +17,7 @@ from bot.activities.service_reminders import DAY_BEFORE, MORNING_OF
 from bot.core import users
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.models import Activity, ActivityKind, ActivityReminder, Signup, SignupStatus
+from bot.privacy import service as privacy
 
 GT = ZoneInfo("America/Guatemala")  # UTC-6 all year
 TOKYO = ZoneInfo("Asia/Tokyo")  # UTC+9
@@ -361,7 +362,7 @@ async def test_waitlisted_inactive_and_deleted_women_are_not_reminded(
     assert only.user_id == ANA
     # She deletes her data: her sign-up and its reminders go with her, and her place
     # goes to Carmen, who was waiting: only Carmen is reminded in the morning.
-    promoted = await users.delete_personal_data(session, ANA, at(MONDAY, 19))
+    promoted = await privacy.delete_personal_data(session, ANA, at(MONDAY, 19))
     await session.commit()
     assert [p.user_id for p in promoted] == [CARMEN]
     (morning,) = await send_all(session, at(TUESDAY, 7))

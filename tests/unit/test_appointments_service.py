@@ -20,6 +20,7 @@ from bot.core import users
 from bot.core.errors import AlreadyDone, InvalidInput, NotFound
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.models import Appointment, AppointmentKind, AppointmentStatus, ScheduleRule
+from bot.privacy import service as privacy
 
 GT = ZoneInfo("America/Guatemala")  # UTC-6 all year
 NY = ZoneInfo("America/New_York")
@@ -619,7 +620,7 @@ async def test_her_appointments_stay_as_counts_when_she_deletes_her_data(
     await office(session)
     hers = await book(session, ANA, at(MONDAY, 9))
     await session.commit()
-    await users.delete_personal_data(session, ANA, now=NOW)
+    await privacy.delete_personal_data(session, ANA, now=NOW)
     await session.commit()
     await session.refresh(hers)
     assert hers.user_id is None

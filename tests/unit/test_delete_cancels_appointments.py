@@ -14,6 +14,7 @@ from bot.cases import posts as staff_posts
 from bot.config import EXAMPLE_OFFICE_FILE, load_office_settings
 from bot.core import users
 from bot.db.models import AppointmentKind, AppointmentStatus, StaffPost
+from bot.privacy import service as privacy
 
 OFFICE = load_office_settings(EXAMPLE_OFFICE_FILE)
 TZ = ZoneInfo("America/Guatemala")
@@ -40,7 +41,7 @@ async def test_deleting_her_data_cancels_her_active_appointments(session: AsyncS
     await session.commit()
     ids = (hers.id, call_back.id, beas.id)
 
-    await users.delete_personal_data(session, ANA, now=NOW)
+    await privacy.delete_personal_data(session, ANA, now=NOW)
     await session.commit()
 
     mine, callback, other = [await appointments.get_appointment(session, i) for i in ids]
@@ -48,7 +49,7 @@ async def test_deleting_her_data_cancels_her_active_appointments(session: AsyncS
         await session.refresh(appointment)
         assert appointment.status == AppointmentStatus.CANCELLED
         assert appointment.user_id is None
-        assert appointment.cancel_reason == users.DATA_DELETED
+        assert appointment.cancel_reason == privacy.DATA_DELETED
     assert {r.status for r in await reminders.reminders_of(session, ids[0])} == {"cancelled"}
     # Her slot is free again: someone else can book it.
     free = await appointments.free_slots(

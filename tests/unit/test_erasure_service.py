@@ -25,6 +25,7 @@ from bot.db.models import (
     Signup,
     StaffPost,
 )
+from bot.privacy import service as privacy
 
 OFFICE = load_office_settings(EXAMPLE_OFFICE_FILE)
 HER = 7_312_845_166
@@ -107,7 +108,7 @@ async def test_no_table_keeps_her_id_and_deliveries_keep_their_counts(
     await session.commit()
     assert await tables_referencing(session, HER)
 
-    await users.delete_personal_data(session, HER, now=now)
+    await privacy.delete_personal_data(session, HER, now=now)
     await inbox.forget_payload(session, 77)
     await session.commit()
     session.expunge_all()
@@ -145,6 +146,6 @@ async def test_a_staff_member_who_deletes_her_data_stays_the_author_of_her_actio
     await users.give_consent(session, STAFF, "es", clock.now())
     audit.record(session, actor_id=STAFF, action="close", case_id=1, now=clock.now())
     await session.commit()
-    await users.delete_personal_data(session, STAFF, now=clock.now(), keep_audit_actor=True)
+    await privacy.delete_personal_data(session, STAFF, now=clock.now(), keep_audit_actor=True)
     await session.commit()
     assert (await session.scalars(select(AuditEvent.actor_id))).all() == [STAFF]

@@ -18,6 +18,7 @@ from bot.core import users
 from bot.core.liveness import new_token
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.models import Appointment, AppointmentKind, AppointmentStatus, Reminder
+from bot.privacy import service as privacy
 
 GT = ZoneInfo("America/Guatemala")
 
@@ -188,7 +189,7 @@ async def test_no_reminder_for_appointments_cancelled_moved_started_or_orphaned(
         now=BOOKED,
         tz=GT,
     )
-    await users.delete_personal_data(session, 604, now=BOOKED)
+    await privacy.delete_personal_data(session, 604, now=BOOKED)
     await session.commit()
     # The bot was down until the second appointment had begun.
     woke = START + timedelta(hours=1, minutes=5)

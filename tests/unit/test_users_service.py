@@ -14,6 +14,7 @@ from bot.core import audit, conversation, staff, tracking, users
 from bot.core.clock import FrozenClock
 from bot.db.models import AnonymousCount, Case, CaseEntry, User
 from bot.people import service_network as network
+from bot.privacy import service as privacy
 
 OFFICE = load_office_settings(EXAMPLE_OFFICE_FILE)
 
@@ -46,7 +47,7 @@ async def test_deleting_her_data_keeps_only_anonymous_counts(
     await tracking.track(session, [(601, 10), (601, 11)], clock.now())
     await session.commit()
 
-    await users.delete_personal_data(session, 601, now=clock.now())
+    await privacy.delete_personal_data(session, 601, now=clock.now())
     await session.commit()
     session.expunge_all()
 
