@@ -20,9 +20,9 @@ from telegram.ext import CallbackQueryHandler
 from bot.activities import service as activities
 from bot.activities import service_her as her_activities
 from bot.activities import views
+from bot.activities.promotions import tell_promoted
 from bot.activities.service import ALL_KINDS, Occurrence
 from bot.activities.service_her import Standing
-from bot.core import users
 from bot.core.authority import id_in
 from bot.core.common import arg, int_arg, stale_button
 from bot.core.context import BotContext
@@ -198,29 +198,6 @@ async def cannot_come(update: Update, context: BotContext, activity_id: int, key
     await _show(update, context, text, views.after_keyboard(t))
     if promoted is not None:
         await tell_promoted(context, activities.Promotion(promoted, activity_id, key))
-
-
-async def tell_promoted(context: BotContext, promotion: activities.Promotion) -> None:
-    """A place opened up and she got it: tell her, in her language."""
-    her = await users.get_user(context.session, promotion.user_id)
-    if her is None:
-        return
-    try:
-        occurrence = await activities.get_occurrence(
-            context.session,
-            promotion.activity_id,
-            promotion.occurrence_start,
-            context.settings.timezone,
-        )
-    except NotFound:
-        return
-    t = context.bot_data.catalogs.get(her.locale)
-    await context.notifier.to_woman(
-        context.session,
-        promotion.user_id,
-        views.promoted_text(t, occurrence),
-        views.promoted_keyboard(t, occurrence),
-    )
 
 
 # ── Deep links ─────────────────────────────────────────────────────────────────

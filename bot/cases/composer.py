@@ -5,14 +5,35 @@ Used by "report a need" and "add information to my request".
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import Message, Update
 
 from bot.cases.service import MAX_PARTS, MAX_TEXT_LENGTH, Part
 from bot.core import conversation
-from bot.core.common import kinds_hint, media_part, unusable_input
+from bot.core.common import kinds_hint, unusable_input
 from bot.core.context import BotContext
 from bot.core.keyboards import composing
 from bot.db.models import Case, ConversationState
+
+
+def media_part(message: Message) -> Part | None:
+    """Her message as a Part, or None when it is a kind we cannot use (sticker, location...)."""
+    caption = message.caption[:MAX_TEXT_LENGTH] if message.caption else None
+    if message.text is not None:
+        text = message.text.strip()
+        return Part("text", text) if text else None
+    if message.voice:
+        return Part("voice", caption, message.voice.file_id)
+    if message.photo:
+        return Part("photo", caption, message.photo[-1].file_id)
+    if message.document:
+        return Part("document", caption, message.document.file_id)
+    if message.audio:
+        return Part("audio", caption, message.audio.file_id)
+    if message.video:
+        return Part("video", caption, message.video.file_id)
+    if message.video_note:
+        return Part("video_note", None, message.video_note.file_id)
+    return None
 
 
 def parts_of(state: ConversationState) -> list[Part]:

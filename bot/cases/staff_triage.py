@@ -25,6 +25,7 @@ from telegram.ext import (
 
 from bot.cases import posts as staff_posts
 from bot.cases import service as cases
+from bot.cases.composer import media_part
 from bot.cases.views import (
     card_keyboard,
     card_text,
@@ -36,7 +37,7 @@ from bot.cases.views import (
 )
 from bot.core import audit, staff
 from bot.core.authority import record_name, refuse, refuse_forged, require_staff
-from bot.core.common import arg, id_arg, int_arg, media_part
+from bot.core.common import arg, id_arg, int_arg
 from bot.core.context import BotContext
 from bot.core.errors import AlreadyDone, DomainError
 from bot.core.keyboards import for_her, parse_cb, read_message

@@ -7,7 +7,6 @@ from typing import Any
 
 from telegram import Message, Update
 
-from bot.cases.service import MAX_TEXT_LENGTH, Part
 from bot.core.context import BotContext
 from bot.core.i18n import Translator
 from bot.core.ids import parse_record_id, parse_small_number
@@ -16,27 +15,6 @@ from bot.db.models import ConversationState
 
 StepHandler = Callable[[Update, BotContext, ConversationState], Awaitable[None]]
 Handler = Callable[[Update, BotContext], Awaitable[None]]
-
-
-def media_part(message: Message) -> Part | None:
-    """Her message as a Part, or None when it is a kind we cannot use (sticker, location...)."""
-    caption = message.caption[:MAX_TEXT_LENGTH] if message.caption else None
-    if message.text is not None:
-        text = message.text.strip()
-        return Part("text", text) if text else None
-    if message.voice:
-        return Part("voice", caption, message.voice.file_id)
-    if message.photo:
-        return Part("photo", caption, message.photo[-1].file_id)
-    if message.document:
-        return Part("document", caption, message.document.file_id)
-    if message.audio:
-        return Part("audio", caption, message.audio.file_id)
-    if message.video:
-        return Part("video", caption, message.video.file_id)
-    if message.video_note:
-        return Part("video_note", None, message.video_note.file_id)
-    return None
 
 
 def plain_text(message: Message, max_length: int) -> str | None:

@@ -7,7 +7,7 @@ from typing import Any, cast
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, JobQueue
 
-from bot.activities.her_activities import tell_promoted
+from bot.activities.promotions import tell_promoted
 from bot.config import SUPPORTED_LOCALES
 from bot.core import inbox, staff
 from bot.core.checkpoint import checkpoint_sqlite

@@ -9,8 +9,8 @@ from telegram.ext import CallbackQueryHandler
 
 from bot.app import build_application
 from bot.config import Settings
-from bot.core import conversation_router as router
 from bot.core.routing import PrivateChatOnly
+from bot.routes import unknown_button
 
 # Modules whose handlers answer a woman (her screens edit or delete the pressed message).
 HER_MODULES = {
@@ -52,7 +52,7 @@ def _press(chat: Chat, data: str) -> Update:
 
 
 def test_a_wrapped_handler_matches_only_in_private_chats() -> None:
-    wrapped = PrivateChatOnly(CallbackQueryHandler(router.on_unknown_command, pattern=r"^m$"))
+    wrapped = PrivateChatOnly(CallbackQueryHandler(unknown_button, pattern=r"^m$"))
     assert wrapped.check_update(_press(Chat(7, Chat.PRIVATE), "m"))
     assert not wrapped.check_update(_press(Chat(-100, Chat.SUPERGROUP), "m"))
     assert not wrapped.check_update(_press(Chat(-100, Chat.GROUP), "m"))
