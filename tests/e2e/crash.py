@@ -73,6 +73,10 @@ async def registered_women(database_url: str, user_ids: Iterable[int]) -> None:
         await engine.dispose()
 
 
+def has_button(fake: FakeTelegram, user_id: int, data: str) -> bool:
+    return any(d == data for message in fake.bot_messages(user_id) for _, d in buttons(message))
+
+
 def tap(fake: FakeTelegram, user_id: int, data: str) -> None:
     """Press the button with this data on the newest message of her chat that shows it."""
     for message in reversed(fake.bot_messages(user_id)):
