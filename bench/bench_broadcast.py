@@ -36,11 +36,11 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from bench.common import python, spawn, stop, wait_polling
+from bot.broadcasts import service as broadcasts
 from bot.config import EXAMPLE_OFFICE_FILE, FREE_BROADCAST_LIMIT
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.migrate import upgrade_database_async
 from bot.db.models import Broadcast, User
-from bot.services import broadcasts
 from tests.fake_telegram import FakeTelegram
 
 STAFF_CHAT_ID = -1009999

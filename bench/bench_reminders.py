@@ -35,11 +35,11 @@ from sqlalchemy import Index, MetaData, Table, insert, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from bot.appointments import service_reminders as reminders
+from bot.core.liveness import new_token
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.migrate import upgrade_database_async
 from bot.db.models import Appointment, Reminder, User
-from bot.liveness import new_token
-from bot.services import reminders
 
 GOAL_MS = 50.0
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)

@@ -25,7 +25,7 @@ STOP_DEADLINE_SECONDS = 60.0
 
 
 class Stalled(Exception):
-    """The watchdog stopped the bot (bot/heartbeat.py); the message says why."""
+    """The watchdog stopped the bot (bot/core/heartbeat.py); the message says why."""
 
 
 def _fail(message: str, redactor: Redactor | None = None) -> int:
@@ -53,8 +53,8 @@ async def _run(settings: Settings, watchdog: float) -> None:
     from telegram.error import InvalidToken, NetworkError
 
     from bot.app import BotRuntime
-    from bot.heartbeat import HeartbeatKeeper
-    from bot.update_pipeline import FatalPollingError
+    from bot.core.heartbeat import HeartbeatKeeper
+    from bot.core.update_pipeline import FatalPollingError
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -95,7 +95,7 @@ async def _run(settings: Settings, watchdog: float) -> None:
 
 
 def _health(settings: Settings) -> int:
-    from bot.heartbeat import check
+    from bot.core.heartbeat import check
 
     healthy, sentence = check(settings)
     print(f"omm-bot: {sentence}")
@@ -117,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     try:
         settings = load_settings()
-        from bot.heartbeat import watchdog_seconds
+        from bot.core.heartbeat import watchdog_seconds
 
         watchdog = watchdog_seconds()
     except ConfigError as exc:

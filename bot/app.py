@@ -13,21 +13,21 @@ from telegram import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScope
 from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes
 
-from bot.clock import Clock, SystemClock
+from bot.appointments import service as appointments
 from bot.config import Settings, describe_database
-from bot.context import BotContext, BotData
+from bot.core.claims import release_dead_claims_now
+from bot.core.clock import Clock, SystemClock
+from bot.core.context import BotContext, BotData
+from bot.core.http_client import AiohttpRequest, UpdatesRequest
+from bot.core.i18n import Catalogs
+from bot.core.liveness import ProcessLiveness
+from bot.core.notify import Notifier
+from bot.core.outbox import OutboxInterceptor, OutboxSender
+from bot.core.telegram_retry import RetryPolicy
+from bot.core.update_pipeline import UpdatePipeline
 from bot.db.engine import create_engine, create_session_factory
-from bot.handlers import register_all
-from bot.http_client import AiohttpRequest, UpdatesRequest
-from bot.i18n import Catalogs
-from bot.liveness import ProcessLiveness
-from bot.notify import Notifier
-from bot.outbox import OutboxInterceptor, OutboxSender
-from bot.services import appointments
-from bot.telegram_retry import RetryPolicy
-from bot.update_pipeline import UpdatePipeline
-from scheduler import register_jobs
-from scheduler.claims import release_dead_claims_now
+from bot.jobs import register_jobs
+from bot.routes import register_all
 
 log = logging.getLogger(__name__)
 

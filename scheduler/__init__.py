@@ -1,5 +1,6 @@
-"""Periodic jobs (PTB JobQueue). Every job is a sweep over database rows, so a restart loses nothing."""
+"""Periodic jobs: succeeded by `bot/jobs.py`, the one list of periodic sweeps.
 
-from scheduler.registry import register_jobs
-
-__all__ = ["register_jobs"]
+Every sweep now lives next to its domain (`bot/<domain>/jobs.py`) or, when every
+domain uses it, in `bot/core/`. This package stays only so that tools naming
+`scheduler` (ruff, mypy, Babel's extraction) keep working; it holds no code.
+"""

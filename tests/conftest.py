@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.clock import FrozenClock
 from bot.config import EXAMPLE_OFFICE_FILE, Settings, load_settings
+from bot.core.clock import FrozenClock
 from bot.db.engine import create_engine, create_session_factory
 from tests.databases import PG_SKIP_REASON, PostgresDatabase, SqliteTemplate, postgres_server_url
 

@@ -54,10 +54,10 @@ def create_engine(database_url: str, **kwargs: Any) -> AsyncEngine:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         # Deleted rows (her data, erased update payloads) are overwritten with zeros
-        # instead of lingering in free space; see scheduler/checkpoint.py for the WAL.
+        # instead of lingering in free space; see bot/core/checkpoint.py for the WAL.
         cursor.execute("PRAGMA secure_delete=ON")
         cursor.execute("PRAGMA busy_timeout=0")
-        # Checkpoints fsync; scheduler/checkpoint.py runs them from a thread instead.
+        # Checkpoints fsync; bot/core/checkpoint.py runs them from a thread instead.
         cursor.execute("PRAGMA wal_autocheckpoint=0")
         cursor.close()
 

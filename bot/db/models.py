@@ -520,7 +520,7 @@ class BroadcastDelivery(Base):
     __table_args__ = (
         UniqueConstraint("broadcast_id", "user_id", name="uq_broadcast_deliveries_user"),
         Index("ix_broadcast_deliveries_pending", "broadcast_id", "status", "id"),
-        # Finding the claims of processes that are gone (bot.liveness).
+        # Finding the claims of processes that are gone (bot.core.liveness).
         Index("ix_broadcast_deliveries_claims", "status", "claimed_by"),
     )
 
@@ -713,7 +713,7 @@ class ActivityNotice(Base):
     """Telling one woman going to an activity that it changed or was cancelled.
 
     Written in the staff member's transaction, sent by a sweep within the broadcast
-    rate (scheduler.activity_notices), rendered in her language when sent, at most
+    rate (bot.activities.jobs_notices), rendered in her language when sent, at most
     once: the same lifecycle and statuses as a broadcast delivery (DeliveryStatus).
     """
 
@@ -747,7 +747,7 @@ class ActivityNotice(Base):
 class Heartbeat(Base):
     """When the running bot last heard from Telegram, per source ("telegram": an answered
     getUpdates; with a webhook it would be a request). Written at most every 30 s by
-    bot/heartbeat.py; `python -m bot health` reads it."""
+    bot/core/heartbeat.py; `python -m bot health` reads it."""
 
     __tablename__ = "heartbeats"
 

@@ -15,9 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from bot.config import EXAMPLE_OFFICE_FILE
+from bot.core import users
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.models import Case, OutboxMessage, OutboxStatus
-from bot.services import users
 from tests.conftest import STAFF_CHAT_ID
 from tests.e2e.harness import JsonDict, buttons
 from tests.fake_telegram import FakeTelegram
@@ -71,6 +71,10 @@ async def registered_women(database_url: str, user_ids: Iterable[int]) -> None:
             await session.commit()
     finally:
         await engine.dispose()
+
+
+def has_button(fake: FakeTelegram, user_id: int, data: str) -> bool:
+    return any(d == data for message in fake.bot_messages(user_id) for _, d in buttons(message))
 
 
 def tap(fake: FakeTelegram, user_id: int, data: str) -> None:

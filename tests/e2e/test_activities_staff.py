@@ -10,11 +10,12 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.activities import service as activities
 from bot.app import BotRuntime
+from bot.core import users
+from bot.core.i18n import Catalogs
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.models import Activity, AuditEvent, Signup, StaffDraft
-from bot.i18n import Catalogs
-from bot.services import activities, users
 from tests.conftest import ADMIN_ID, STAFF_CHAT_ID, make_settings
 from tests.e2e.harness import JsonDict, OffsetClock, Person, buttons, settle
 from tests.fake_telegram import FakeTelegram

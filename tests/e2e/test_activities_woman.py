@@ -15,6 +15,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.activities import service as activities
+from bot.core.i18n import Catalogs
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.models import (
     ActivitySubscription,
@@ -23,8 +25,6 @@ from bot.db.models import (
     SignupStatus,
     User,
 )
-from bot.i18n import Catalogs
-from bot.services import activities
 from tests.e2e.conftest import WOMAN_ID
 from tests.e2e.harness import OffsetClock, Person, buttons
 from tests.e2e.journeys import register, register_from_link

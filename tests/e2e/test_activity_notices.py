@@ -11,9 +11,11 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from bot.activities import service as activities
+from bot.activities import service_notices as activity_notices
+from bot.core import users
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.models import ActivityNotice
-from bot.services import activities, activity_notices, users
 from tests.conftest import STAFF_CHAT_ID
 from tests.e2e.harness import OffsetClock
 from tests.e2e.test_broadcasts import fake_server, running_bot

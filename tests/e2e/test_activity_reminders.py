@@ -12,11 +12,12 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.activities import service as activities
 from bot.app import BotRuntime
+from bot.core import users
+from bot.core.i18n import Catalogs
+from bot.core.keyboards import QUICK_EXIT
 from bot.db.models import ActivityKind, ActivityReminder, User
-from bot.i18n import Catalogs
-from bot.keyboards import QUICK_EXIT
-from bot.services import activities, users
 from tests.conftest import make_settings
 from tests.e2e.conftest import WOMAN_ID
 from tests.e2e.harness import OffsetClock, Person, buttons

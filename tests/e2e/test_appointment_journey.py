@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.appointments import service_reminders as reminders
 from bot.config import EXAMPLE_OFFICE_FILE, load_office_settings
 from bot.db.models import Appointment, User
-from bot.services import reminders
 from tests.conftest import STAFF_CHAT_ID
 from tests.e2e.harness import OffsetClock, Person, buttons
 from tests.e2e.journeys import register

@@ -12,12 +12,15 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app import BotRuntime
+from bot.appointments import service as appointments
+from bot.appointments import service_reminders as reminders
+from bot.cases import posts as staff_posts
+from bot.cases.digest import build_digest
 from bot.config import EXAMPLE_OFFICE_FILE, load_office_settings
+from bot.core import users
+from bot.core.i18n import Catalogs
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.models import Appointment, AppointmentKind, AuditEvent, Reminder
-from bot.i18n import Catalogs
-from bot.services import appointments, reminders, staff_posts, users
-from scheduler.digest import build_digest
 from tests.conftest import STAFF_CHAT_ID, make_settings
 from tests.e2e.conftest import OUTSIDER_ID, WOMAN_ID
 from tests.e2e.crash import spawn_bot
@@ -392,8 +395,10 @@ async def test_kill_9_during_a_reminder_send_never_sends_it_twice(
     fake._injections.clear()  # Telegram is back.
     process = spawn_bot(fake, db_url, tmp_path)
     try:
-        # Its own start-up call (a long poll of the killed process may still be finishing).
-        await fake.wait_for_call("setMyCommands", timeout=30, since=len(fake.calls))
+        # The killed process's last long poll may still be answered now: wait for the
+        # new process (its getMe), then for its polling.
+        await fake.wait_for_call("getMe", timeout=30, since=len(fake.calls))
+        await fake.wait_for_call("getUpdates", timeout=30, since=len(fake.calls))
         # The new process knew at start-up that the claim's process is gone: the begun
         # reminder is failed at once (not ten minutes later), and never sent again.
         engine = create_engine(db_url)

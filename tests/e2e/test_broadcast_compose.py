@@ -13,11 +13,12 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.activities import service as activities
 from bot.app import BotRuntime
+from bot.core import users
+from bot.core.i18n import Catalogs
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.models import AuditEvent, Broadcast, StaffDraft, User
-from bot.i18n import Catalogs
-from bot.services import activities, users
 from tests.conftest import ADMIN_ID, STAFF_CHAT_ID, make_settings
 from tests.e2e.conftest import STAFF_ID
 from tests.e2e.harness import OffsetClock, Person, buttons, settle

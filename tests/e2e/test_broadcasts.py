@@ -13,10 +13,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from bot.app import BotRuntime
+from bot.broadcasts import service as broadcasts
+from bot.core import users
+from bot.core.i18n import Catalogs
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.models import Broadcast, BroadcastDelivery, User
-from bot.i18n import Catalogs
-from bot.services import broadcasts, users
 from tests.conftest import STAFF_CHAT_ID, make_settings
 from tests.e2e.harness import OffsetClock, Person, buttons
 from tests.fake_telegram import FakeTelegram

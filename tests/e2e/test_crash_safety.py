@@ -16,6 +16,7 @@ from tests.conftest import make_settings
 from tests.e2e.crash import (
     cases_with_entries,
     count_containing,
+    has_button,
     kill_9,
     pending_answers,
     registered_women,
@@ -104,6 +105,8 @@ async def test_a_kill_after_a_burst_of_fifty_answers_loses_and_doubles_nothing(
                 if step.startswith("/"):
                     fake.user_sends_text(woman, step)
                 else:
+                    # Idle can come before the last answers are drawn: wait for her button.
+                    await wait_until(lambda w=woman, d=step: has_button(fake, w, d))
                     tap(fake, woman, step)
             await fake.wait_until_idle(timeout=30)
         # Fifty women send a part at once; the bot is killed in the middle of answering.

@@ -1,4 +1,19 @@
-"""Dependencies point one way: handlers → services → db; scheduler → services."""
+"""The layout's rules, kept by walking the imports with `ast`.
+
+One folder per domain (bot/<domain>/), what every domain uses in bot/core/, the
+database in bot/db/. Inside a domain the file name says the role:
+
+- `service*.py` hold the domain logic: never Telegram, a screen, the sender (notify)
+  or the wiring;
+- `her_*.py` and `staff_*.py` are screens and handlers: registered by bot/routes.py, and
+  imported by no service, view, job or core module (screens may use each other);
+- `jobs*.py` are the domain's sweeps: imported only by bot/jobs.py;
+- bot/routes.py and bot/jobs.py are imported only by bot/app.py;
+- bot/db imports nothing above it; bot/core imports no domain.
+
+`check` works on any tree, so the last tests plant a violation in a temporary one and
+see it reported.
+"""
 
 from __future__ import annotations
 
@@ -6,61 +21,157 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+DOMAINS = ("activities", "appointments", "broadcasts", "cases", "people", "privacy")
+WIRING = {"bot.routes": "bot/routes.py", "bot.jobs": "bot/jobs.py"}
 
 
-def imports_of(folder: str) -> dict[str, set[str]]:
+def module_name(path: Path, root: Path) -> str:
+    parts = list(path.relative_to(root).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def imports_of(root: Path) -> dict[str, set[str]]:
+    """Every module under bot/ and scheduler/ → the modules it imports (`from a import b`
+    counts as a.b when a.b is a module of the tree, else as a)."""
+    paths = {
+        module_name(path, root): path
+        for folder in ("bot", "scheduler")
+        for path in (root / folder).rglob("*.py")
+        if "migrations" not in path.parts
+    }
     found: dict[str, set[str]] = {}
-    for path in (ROOT / folder).rglob("*.py"):
+    for name, path in paths.items():
         names: set[str] = set()
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Import):
                 names.update(alias.name for alias in node.names)
             elif isinstance(node, ast.ImportFrom) and node.module:
-                names.add(node.module)
-        found[str(path.relative_to(ROOT))] = names
+                for alias in node.names:
+                    full = f"{node.module}.{alias.name}"
+                    names.add(full if full in paths else node.module)
+        found[name] = names
     return found
 
 
 def is_within(name: str, module: str) -> bool:
-    """`bot.app` covers bot.app and bot.app.x, not bot.appointment_cards."""
+    """`bot.app` covers bot.app and bot.app.x, not bot.appointments."""
     return name == module or name.startswith(module + ".")
 
 
-def offenders(folder: str, forbidden: tuple[str, ...]) -> list[str]:
-    return sorted(
-        f"{path} imports {name}"
-        for path, names in imports_of(folder).items()
-        for name in names
-        if any(is_within(name, module) for module in forbidden)
+def leaf(name: str) -> str:
+    return name.rsplit(".", 1)[-1]
+
+
+def is_screen(name: str) -> bool:
+    return name.startswith("bot.") and leaf(name).startswith(("her_", "staff_"))
+
+
+def is_jobs(name: str) -> bool:
+    """A domain's sweeps: bot/<domain>/jobs*.py (not bot/jobs.py, the list of them)."""
+    parts = name.split(".")
+    return (
+        len(parts) == 3
+        and parts[0] == "bot"
+        and parts[1] in DOMAINS
+        and parts[2].startswith("jobs")
     )
 
 
-def test_services_know_nothing_of_telegram_or_handlers() -> None:
-    assert (
-        offenders(
-            "bot/services", ("telegram", "bot.handlers", "bot.app", "scheduler", "bot.notify")
-        )
-        == []
+def check(root: Path) -> list[str]:
+    """Every import that breaks a rule of the layout, as `module imports name: rule`."""
+    broken: list[str] = []
+    for module, names in imports_of(root).items():
+        for name in sorted(names):
+            if leaf(module).startswith("service") and (
+                is_within(name, "telegram")
+                or is_screen(name)
+                or name in WIRING
+                or name in ("bot.app", "bot.core.notify")
+            ):
+                broken.append(f"{module} imports {name}: a service knows no Telegram nor screen")
+            if is_screen(name) and not (module == "bot.routes" or is_screen(module)):
+                broken.append(f"{module} imports {name}: screens are registered by routes.py")
+            if is_jobs(name) and module != "bot.jobs":
+                broken.append(f"{module} imports {name}: jobs are listed by bot/jobs.py")
+            if name in WIRING and module != "bot.app":
+                broken.append(f"{module} imports {name}: only bot/app.py wires")
+            if is_within(module, "bot.db") and (
+                is_within(name, "telegram")
+                or (is_within(name, "bot") and not is_within(name, "bot.db"))
+                or is_within(name, "scheduler")
+            ):
+                broken.append(f"{module} imports {name}: the database layer is the bottom")
+            if is_within(module, "bot.core") and any(
+                is_within(name, f"bot.{domain}") for domain in DOMAINS
+            ):
+                broken.append(f"{module} imports {name}: core knows no domain")
+    return broken
+
+
+def test_the_layout_holds() -> None:
+    assert check(ROOT) == []
+
+
+def test_every_domain_has_its_folder() -> None:
+    for domain in DOMAINS:
+        assert (ROOT / "bot" / domain / "__init__.py").is_file(), domain
+    assert (ROOT / "bot" / "core" / "__init__.py").is_file()
+
+
+def plant(tmp_path: Path, files: dict[str, str]) -> Path:
+    for name, text in {"bot/__init__.py": "", **files}.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+def test_a_clean_tree_passes(tmp_path: Path) -> None:
+    root = plant(
+        tmp_path,
+        {
+            "bot/cases/__init__.py": "",
+            "bot/cases/service.py": "from bot.db import models\n",
+            "bot/cases/her_report.py": "from telegram import Update\nfrom bot.cases import service\n",
+            "bot/cases/jobs.py": "from bot.cases import service\n",
+            "bot/routes.py": "from bot.cases import her_report\n",
+            "bot/jobs.py": "from bot.cases import jobs\n",
+            "bot/app.py": "from bot import jobs, routes\n",
+        },
     )
+    assert check(root) == []
 
 
-def test_database_layer_depends_on_nothing_above_it() -> None:
-    assert (
-        offenders("bot/db", ("telegram", "bot.services", "bot.handlers", "bot.app", "scheduler"))
-        == []
+def test_each_planted_violation_is_reported(tmp_path: Path) -> None:
+    root = plant(
+        tmp_path,
+        {
+            "bot/cases/__init__.py": "",
+            "bot/cases/service.py": "from telegram import Update\n",
+            "bot/cases/her_report.py": "",
+            "bot/cases/jobs.py": "",
+            "bot/cases/views.py": "from bot.cases import her_report\n",
+            "bot/people/__init__.py": "",
+            "bot/people/service.py": "from bot.cases.jobs import sweep\n",
+            "bot/core/__init__.py": "",
+            "bot/core/notify.py": "import bot.people.service\n",
+            "bot/db/__init__.py": "",
+            "bot/db/models.py": "from bot.core import notify\n",
+            "bot/routes.py": "",
+            "bot/jobs.py": "",
+            "bot/app.py": "",
+            "bot/gate.py": "from bot.routes import x\n",
+        },
     )
-
-
-def test_scheduler_does_not_reach_into_handlers() -> None:
-    assert offenders("scheduler", ("bot.handlers", "bot.app")) == []
-
-
-def test_only_the_app_wires_handlers_and_jobs() -> None:
-    allowed = {"bot/app.py"}
-    for folder in ("bot",):
-        for path, names in imports_of(folder).items():
-            if path in allowed or path.startswith("bot/handlers/"):
-                continue
-            assert not any(is_within(n, m) for n in names for m in ("bot.handlers", "scheduler")), (
-                path
-            )
+    assert sorted(check(root)) == sorted(
+        [
+            "bot.cases.service imports telegram: a service knows no Telegram nor screen",
+            "bot.cases.views imports bot.cases.her_report: screens are registered by routes.py",
+            "bot.people.service imports bot.cases.jobs: jobs are listed by bot/jobs.py",
+            "bot.core.notify imports bot.people.service: core knows no domain",
+            "bot.db.models imports bot.core.notify: the database layer is the bottom",
+            "bot.gate imports bot.routes: only bot/app.py wires",
+        ]
+    )

@@ -13,7 +13,7 @@ import pytest
 from bot.__main__ import main
 from bot.config import EXAMPLE_OFFICE_FILE, ConfigError
 from bot.db.engine import create_engine, create_session_factory
-from bot.heartbeat import HeartbeatKeeper, record, watchdog_seconds
+from bot.core.heartbeat import HeartbeatKeeper, record, watchdog_seconds
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 from bot.config import SUPPORTED_LOCALES
-from bot.i18n import Catalogs
+from bot.core.i18n import Catalogs
 
 LOCALES = Path(__file__).resolve().parents[2] / "locales"
 TEMPLATE = LOCALES / "messages.pot"

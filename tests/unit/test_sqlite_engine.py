@@ -67,7 +67,7 @@ async def test_errors_inside_sqlite_reach_the_caller(sqlite_url: str) -> None:
 
 
 async def test_the_checkpoint_job_folds_the_write_ahead_log_back(sqlite_url: str) -> None:
-    from scheduler.checkpoint import checkpoint_file
+    from bot.core.checkpoint import checkpoint_file
 
     engine = create_engine(sqlite_url)
     try:
@@ -85,7 +85,7 @@ async def test_the_checkpoint_job_folds_the_write_ahead_log_back(sqlite_url: str
 
 
 async def test_deleted_rows_are_zeroed_and_an_erasure_truncates_the_log(sqlite_url: str) -> None:
-    from scheduler import checkpoint
+    from bot.core import checkpoint
 
     path = sqlite_url.split("///", 1)[1]
     engine = create_engine(sqlite_url)

@@ -1,0 +1,67 @@
+"""Remind the women going to an activity, the day before and the morning of, at most once.
+
+Each sweep, in one transaction, writes the rows that became due and claims them; then
+for each one: begin the attempt and commit, send, record sent or failed and commit
+(the order and reasoning of `bot.appointments.service_reminders`). A process killed between the
+attempt and its record leaves a claim that `bot.core.claims` (at the next start-up,
+or within half a minute) marks failed: never sent twice.
+
+The reminder is in her language, names the activity, when and where, and carries the
+buttons of the women's activities flow. Activities are public, so it is sent normally
+(not silenced or protected, unlike reminders of sensitive appointments).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.activities import service_reminders as activity_reminders
+from bot.activities import views_reminders as activity_reminder_texts
+from bot.core.context import BotContext, BotData
+from bot.core.reminder_delivery import deliver, give_back, job_token
+from bot.db.models import ActivityReminder
+
+
+async def send_activity_reminders(context: BotContext) -> None:
+    data, token = context.bot_data, job_token(context)
+    scheduling = data.settings.office.scheduling
+    day_before = scheduling.activity_reminder_day_before
+    morning_of = scheduling.activity_reminder_morning_of
+    if day_before is None and morning_of is None:
+        return
+    now = data.clock.now()
+    async with data.session_factory() as session, session.begin():
+        await activity_reminders.write_due(
+            session, now, data.settings.timezone, day_before=day_before, morning_of=morning_of
+        )
+        due = await activity_reminders.claim_due(session, now, token)
+    for index, item in enumerate(due):
+        retry = await _send_one(data, token, item.id)
+        if retry is not None:
+            rest = [r.id for r in due[index + 1 :]]
+            await give_back(data, ActivityReminder, token, rest, retry)
+            return
+
+
+async def _send_one(data: BotData, token: str, reminder_id: int) -> timedelta | None:
+    """Send one claimed reminder; returns a wait when Telegram said to slow down."""
+    async with data.session_factory() as session:
+        async with session.begin():
+            item = await activity_reminders.begin_attempt(
+                session, reminder_id, token, data.clock.now(), data.settings.timezone
+            )
+        if item is None:
+            return None
+        her_t = data.catalogs.get(item.locale)
+        return await deliver(
+            data,
+            session,
+            ActivityReminder,
+            item.id,
+            token,
+            user_id=item.user_id,
+            text=activity_reminder_texts.reminder_text(
+                her_t, item.title, item.place, item.starts_at, data.clock.now()
+            ),
+            markup=activity_reminder_texts.reminder_keyboard(her_t, item.activity_id, item.key),
+        )

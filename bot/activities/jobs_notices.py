@@ -1,0 +1,191 @@
+"""Send the notices telling women that an activity changed or was cancelled, at most once.
+
+Each run: claim a chunk of pending notices and commit; render each in her language as
+the activity is now (a changed date that no longer exists shows the next one; none →
+not sent); arm the chunk and commit; send within the broadcast rate — the limiter is
+shared with announcements, so together they stay within BROADCAST_MESSAGES_PER_SECOND
+— and record the outcomes in one transaction. As for announcements: a 429 gives the
+notice back and pauses; she blocked the bot → blocked (and inactive); refused → failed;
+no answer → unknown, never sent again; a killed process's armed notices become
+unknown at the next start (bot.core.claims), its claimed ones pending.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import math
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import InlineKeyboardMarkup
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+
+from bot.activities import service as activities
+from bot.activities import service_notices as notices
+from bot.activities import views_notices as texts
+from bot.core import tracking
+from bot.core.context import BotContext, BotData
+from bot.core.errors import NotFound
+from bot.core.notify import RecipientGone
+from bot.core.pacing import RateLimiter, shared_limiter
+from bot.core.telegram_retry import retry_after_seconds
+from bot.db.models import ActivityNotice, NoticeKind, User
+
+log = logging.getLogger(__name__)
+
+# Notices claimed at once: about this many seconds' worth of the rate.
+CHUNK_SECONDS = 0.2
+MAX_IN_FLIGHT = 32
+
+
+@dataclass(frozen=True)
+class _Rendered:
+    notice_id: int
+    user_id: int
+    text: str
+    markup: InlineKeyboardMarkup
+
+
+@dataclass
+class _Outcomes:
+    sent: list[int] = field(default_factory=list)
+    blocked: list[int] = field(default_factory=list)
+    failed: dict[int, str] = field(default_factory=dict)
+    unknown: dict[int, str] = field(default_factory=dict)
+    release: list[int] = field(default_factory=list)
+    tracked: list[tuple[int, int]] = field(default_factory=list)
+
+
+def _token(context: BotContext) -> str:
+    job = context.job
+    token = job.data if job is not None else None
+    assert isinstance(token, str), "the notices job needs its claim token as job data"
+    return token
+
+
+async def send_activity_notices(context: BotContext) -> None:
+    """The job: send pending notices until none is left or the bot stops."""
+    data, token = context.bot_data, _token(context)
+    limiter = shared_limiter(data)
+    chunk = max(1, math.ceil(data.settings.broadcast_messages_per_second * CHUNK_SECONDS))
+    while context.application.running:
+        async with data.session_factory() as session, session.begin():
+            claimed = await notices.claim_batch(session, data.clock.now(), token, chunk)
+            if not claimed:
+                return
+            ready, skipped = await _render(data, session, claimed)
+            await notices.mark_failed(session, skipped, token, "skipped: date gone or she left")
+        async with data.session_factory() as session, session.begin():
+            armed = await notices.begin_attempt(
+                session, [r.notice_id for r in ready], token, data.clock.now()
+            )
+        outcomes = await _send(data, [r for r in ready if r.notice_id in armed], limiter, context)
+        await _record(data, token, outcomes)
+
+
+async def _render(
+    data: BotData, session: AsyncSession, claimed: list[ActivityNotice]
+) -> tuple[list[_Rendered], list[int]]:
+    tz, now = data.settings.timezone, data.clock.now()
+    ready, skipped = [], []
+    for notice in claimed:
+        user = await session.get(User, notice.user_id)
+        if user is None or not user.active:
+            skipped.append(notice.id)
+            continue
+        t = data.catalogs.get(user.locale)
+        if notice.kind == NoticeKind.CANCELLED.value:
+            text = texts.cancelled_for_her(t, notice.title or "", notice.occurrence_key)
+            markup = texts.activities_for_her(t)
+        else:
+            occurrence = await _her_date(session, notice, now, tz)
+            if occurrence is None:
+                skipped.append(notice.id)
+                continue
+            text = texts.changed_for_her(t, occurrence)
+            markup = texts.details_for_her(t, notice.activity_id, occurrence.key)
+        ready.append(_Rendered(notice.id, notice.user_id, text, markup))
+    return ready, skipped
+
+
+async def _her_date(
+    session: AsyncSession, notice: ActivityNotice, now: datetime, tz: ZoneInfo
+) -> activities.Occurrence | None:
+    """Her date as it is now; if it no longer exists (the series moved), the next one."""
+    activity_id = notice.activity_id
+    try:
+        if notice.occurrence_key is not None:
+            return await activities.get_occurrence(session, activity_id, notice.occurrence_key, tz)
+    except NotFound:
+        pass
+    try:
+        dates = await activities.next_dates(session, activity_id, now, tz)
+        return dates[0] if dates else None
+    except NotFound:
+        return None
+
+
+async def _send(
+    data: BotData, ready: list[_Rendered], limiter: RateLimiter, context: BotContext
+) -> _Outcomes:
+    outcomes = _Outcomes()
+    in_flight = asyncio.Semaphore(MAX_IN_FLIGHT)
+    tasks: list[asyncio.Task[None]] = []
+    for index, item in enumerate(ready):
+        if not context.application.running:
+            outcomes.release.extend(r.notice_id for r in ready[index:])
+            break
+        await in_flight.acquire()
+        await limiter.acquire(item.user_id)
+        tasks.append(asyncio.create_task(_send_one(data, item, limiter, in_flight, outcomes)))
+    if tasks:
+        await asyncio.gather(*tasks)
+    return outcomes
+
+
+async def _send_one(
+    data: BotData,
+    item: _Rendered,
+    limiter: RateLimiter,
+    in_flight: asyncio.Semaphore,
+    outcomes: _Outcomes,
+) -> None:
+    try:
+        message = await data.notifier.send(
+            item.user_id, item.text, item.markup, paid=data.settings.broadcast_paid
+        )
+    except RetryAfter as exc:
+        limiter.pause(retry_after_seconds(exc))
+        outcomes.release.append(item.notice_id)
+    except RecipientGone:
+        outcomes.blocked.append(item.notice_id)
+    except (BadRequest, Forbidden) as exc:
+        outcomes.failed[item.notice_id] = f"refused: {exc}"
+    except (NetworkError, TelegramError) as exc:
+        outcomes.unknown[item.notice_id] = f"outcome unknown: {exc}"
+    except Exception as exc:
+        log.exception("activity notice %s", item.notice_id)
+        outcomes.unknown[item.notice_id] = f"error: {exc!r}"
+    else:
+        outcomes.sent.append(item.notice_id)
+        outcomes.tracked.append((item.user_id, message.message_id))
+    finally:
+        limiter.done()
+        in_flight.release()
+
+
+async def _record(data: BotData, token: str, outcomes: _Outcomes) -> None:
+    now = data.clock.now()
+    async with data.session_factory() as session, session.begin():
+        await notices.mark_sent(session, outcomes.sent, token, now)
+        await notices.mark_blocked(session, outcomes.blocked, token)
+        for notice_id, error in outcomes.failed.items():
+            await notices.mark_failed(session, [notice_id], token, error)
+        for notice_id, error in outcomes.unknown.items():
+            await notices.mark_unknown(session, [notice_id], token, error)
+        await notices.release(session, outcomes.release, token)
+        if outcomes.tracked:
+            await tracking.track(session, outcomes.tracked, now)

@@ -1,0 +1,36 @@
+"""Telling a woman that a place opened up and she got it (from the waiting list).
+
+Used by her screens (someone else said she cannot come) and by the erase flow (a woman
+who deleted her data freed her places).
+"""
+
+from __future__ import annotations
+
+from bot.activities import service as activities
+from bot.activities import views
+from bot.core import users
+from bot.core.context import BotContext
+from bot.core.errors import NotFound
+
+
+async def tell_promoted(context: BotContext, promotion: activities.Promotion) -> None:
+    """A place opened up and she got it: tell her, in her language."""
+    her = await users.get_user(context.session, promotion.user_id)
+    if her is None:
+        return
+    try:
+        occurrence = await activities.get_occurrence(
+            context.session,
+            promotion.activity_id,
+            promotion.occurrence_start,
+            context.settings.timezone,
+        )
+    except NotFound:
+        return
+    t = context.bot_data.catalogs.get(her.locale)
+    await context.notifier.to_woman(
+        context.session,
+        promotion.user_id,
+        views.promoted_text(t, occurrence),
+        views.promoted_keyboard(t, occurrence),
+    )

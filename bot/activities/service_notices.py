@@ -1,0 +1,226 @@
+"""Telling the women going that an activity changed or was cancelled: one row per woman.
+
+Staff change or cancel a date; in the same transaction `queue_changed` /
+`queue_cancelled` write a pending `ActivityNotice` for each woman going (active ones
+only), so staff get their answer at once and a restart loses nothing. A sweep
+(bot.activities.jobs_notices) sends them within the broadcast rate, rendered in her
+language when sent, with the lifecycle of a broadcast delivery (services.broadcasts):
+claim, commit; arm (`begin_attempt`), commit; send; record sent / blocked / failed /
+unknown. At most once: a notice whose send began and whose outcome is unknown is never
+sent again (claims of dead processes: services.delivery_claims).
+
+Services take the session and never commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, func, literal_column, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.db.models import ActivityNotice, DeliveryStatus, NoticeKind, User
+
+PENDING = DeliveryStatus.PENDING.value
+CLAIMED = DeliveryStatus.CLAIMED.value
+ATTEMPTING = DeliveryStatus.ATTEMPTING.value
+SENT = DeliveryStatus.SENT.value
+BLOCKED = DeliveryStatus.BLOCKED.value
+FAILED = DeliveryStatus.FAILED.value
+UNKNOWN = DeliveryStatus.UNKNOWN.value
+
+
+async def _active(session: AsyncSession, user_ids: Iterable[int]) -> list[int]:
+    wanted = sorted(set(user_ids))
+    if not wanted:
+        return []
+    rows = await session.scalars(
+        select(User.id).where(User.id.in_(wanted), User.active.is_(True)).order_by(User.id)
+    )
+    return list(rows.all())
+
+
+async def queue_changed(
+    session: AsyncSession,
+    activity_id: int,
+    dates: Mapping[int, datetime],
+    change: str,
+    now: datetime,
+) -> int:
+    """A notice for each woman (→ the key of her date) that the date changed; how many."""
+    women = await _active(session, dates)
+    session.add_all(
+        ActivityNotice(
+            user_id=user_id,
+            activity_id=activity_id,
+            kind=NoticeKind.CHANGED.value,
+            change=change[:16],
+            occurrence_key=dates[user_id],
+            status=PENDING,
+            created_at=now,
+        )
+        for user_id in women
+    )
+    await session.flush()
+    return len(women)
+
+
+async def queue_cancelled(
+    session: AsyncSession,
+    activity_id: int,
+    user_ids: Iterable[int],
+    title: str,
+    when: datetime | None,
+    now: datetime,
+) -> int:
+    """A notice for each woman that her date (`when`; None: every date) was cancelled."""
+    women = await _active(session, user_ids)
+    session.add_all(
+        ActivityNotice(
+            user_id=user_id,
+            activity_id=activity_id,
+            kind=NoticeKind.CANCELLED.value,
+            occurrence_key=when,
+            title=title[:256],
+            status=PENDING,
+            created_at=now,
+        )
+        for user_id in women
+    )
+    await session.flush()
+    return len(women)
+
+
+async def claim_batch(
+    session: AsyncSession, now: datetime, token: str, limit: int
+) -> list[ActivityNotice]:
+    """Atomically take up to `limit` pending notices (oldest first); commit right after.
+
+    As services.broadcasts.claim_batch (read why two statements): never twice, ≤ limit.
+    """
+    table: Any = ActivityNotice.__table__
+    candidates = (
+        await session.scalars(
+            select(table.c.id)
+            .where(table.c.status == PENDING)
+            .order_by(table.c.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+    ).all()
+    if not candidates:
+        return []
+    unindexable_status = table.c.status.concat(literal_column("''"))
+    rows = await session.execute(
+        update(table)
+        .where(table.c.id.in_(list(candidates)), unindexable_status == PENDING)
+        .values(status=CLAIMED, claimed_by=token, claimed_at=now, attempted_at=None)
+        .returning(table.c.id)
+    )
+    ids = sorted(r[0] for r in rows.all())
+    if not ids:
+        return []
+    found = await session.scalars(
+        select(ActivityNotice)
+        .where(ActivityNotice.id.in_(ids))
+        .order_by(ActivityNotice.id)
+        .execution_options(populate_existing=True)
+    )
+    return list(found.all())
+
+
+async def _set(
+    session: AsyncSession, ids: Sequence[int], token: str, statuses: Sequence[str], **values: Any
+) -> int:
+    if not ids:
+        return 0
+    result: Any = await session.execute(
+        update(ActivityNotice)
+        .where(
+            ActivityNotice.id.in_(list(ids)),
+            ActivityNotice.claimed_by == token,
+            ActivityNotice.status.in_(list(statuses)),
+        )
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    return int(result.rowcount or 0)
+
+
+async def begin_attempt(
+    session: AsyncSession, ids: Sequence[int], token: str, now: datetime
+) -> set[int]:
+    """Arm these claimed notices (commit before sending); returns those still ours."""
+    await _set(session, ids, token, [CLAIMED], status=ATTEMPTING, attempted_at=now)
+    if not ids:
+        return set()
+    rows = await session.scalars(
+        select(ActivityNotice.id).where(
+            ActivityNotice.id.in_(list(ids)),
+            ActivityNotice.claimed_by == token,
+            ActivityNotice.status == ATTEMPTING,
+        )
+    )
+    return set(rows.all())
+
+
+async def mark_sent(session: AsyncSession, ids: Sequence[int], token: str, now: datetime) -> int:
+    return await _set(session, ids, token, [ATTEMPTING], status=SENT, sent_at=now)
+
+
+async def mark_blocked(session: AsyncSession, ids: Sequence[int], token: str) -> int:
+    """She blocked the bot: never retried, and she is marked inactive."""
+    if not ids:
+        return 0
+    users = select(ActivityNotice.user_id).where(
+        ActivityNotice.id.in_(list(ids)), ActivityNotice.claimed_by == token
+    )
+    await session.execute(
+        update(User)
+        .where(User.id.in_(users))
+        .values(active=False)
+        .execution_options(synchronize_session=False)
+    )
+    return await _set(session, ids, token, [CLAIMED, ATTEMPTING], status=BLOCKED, error="blocked")
+
+
+async def mark_failed(session: AsyncSession, ids: Sequence[int], token: str, error: str) -> int:
+    """Refused or skipped (her date is gone, she left): certainly not delivered."""
+    return await _set(session, ids, token, [CLAIMED, ATTEMPTING], status=FAILED, error=error[:256])
+
+
+async def mark_unknown(session: AsyncSession, ids: Sequence[int], token: str, error: str) -> int:
+    """The request left but no answer came: it may have arrived; never sent again."""
+    return await _set(session, ids, token, [ATTEMPTING], status=UNKNOWN, error=error[:256])
+
+
+async def release(session: AsyncSession, ids: Sequence[int], token: str) -> int:
+    """Give back notices this process certainly did not send (a 429, a stop)."""
+    return await _set(
+        session,
+        ids,
+        token,
+        [CLAIMED, ATTEMPTING],
+        status=PENDING,
+        claimed_by=None,
+        claimed_at=None,
+        attempted_at=None,
+    )
+
+
+async def counts(session: AsyncSession) -> dict[str, int]:
+    """Notices by status (every status present)."""
+    found = {status.value: 0 for status in DeliveryStatus}
+    rows = await session.execute(
+        select(ActivityNotice.status, func.count()).group_by(ActivityNotice.status)
+    )
+    for status, count in rows.all():
+        found[status] = int(count)
+    return found
+
+
+async def forget(session: AsyncSession, user_id: int) -> None:
+    """She deleted her data: her notices go too (they say which activities she joined)."""
+    await session.execute(delete(ActivityNotice).where(ActivityNotice.user_id == user_id))

@@ -1,0 +1,443 @@
+"""Activity reminders: the day before and the morning of a date, to the women going.
+
+No row is written at sign-up: sign-ups change in many places (her buttons, the waiting
+list, staff moving or cancelling a date or a series), and a row written then would have
+to follow them all. Each sweep works out what is due from the current state instead,
+in one transaction (several processes may sweep at once):
+
+1. `write_due(...)`: for every date whose current start is within `HORIZON` (a moved
+   date counts by its new time; cancelled ones have none), the latest slot whose time
+   has come (due ≤ now < start) gets a row for each woman going (not waitlisted,
+   active), unless she has one; UNIQUE(sign-up, slot, local day of the date) makes a
+   second row impossible. A slot due before she signed up gets none (she has just said
+   she will come); after downtime only the latest slot is written.
+2. `claim_due(...)`, commit. For each: `begin_attempt(...)` (is the date still on, the
+   same day, is she still going? returns what to say), commit; send only if it returned
+   something; `mark_sent` or `mark_failed`, commit. Claims of dead
+   processes: `release_dead_claims` (at start-up and every half minute).
+
+Delivery is at most once, as in `bot.appointments.service_reminders` (read its docstring): a dead
+process's claim goes back to pending only if its send never began, else it is failed.
+
+Cheap: one-offs starting soon come from `ix_activities_status_starts_at`, series are
+few, only overrides touching the next days are read, sign-ups only for dates with a slot
+due now (`ix_signups_occurrence_status`); rows exist only once due, so the claim is a
+short range scan of `ix_activity_reminders_status_due`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, exists, literal_column, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.activities import service as activities
+from bot.core import delivery_claims, reminder_claims
+from bot.core.delivery_claims import DeadTokens
+from bot.core.errors import NotFound
+from bot.core.reminder_claims import MAX_ATTEMPTS, RETRY_AFTER
+from bot.db.models import (
+    Activity,
+    ActivityReminder,
+    ActivityStatus,
+    ReminderStatus,
+    Signup,
+    SignupStatus,
+    User,
+)
+from bot.db.upsert import insert_or_ignore
+
+DAY_BEFORE = "day_before"
+MORNING_OF = "morning_of"
+# How far ahead the sweep looks: a day-before reminder at 00:00 comes up to 48 h early.
+HORIZON = timedelta(days=2, hours=1)
+DEFAULT_CLAIM_LIMIT = 100
+
+PENDING = ReminderStatus.PENDING.value
+CLAIMED = ReminderStatus.CLAIMED.value
+SENT = ReminderStatus.SENT.value
+CANCELLED = ReminderStatus.CANCELLED.value
+FAILED = ReminderStatus.FAILED.value
+_UNIQUE = ("signup_id", "slot", "occurrence_day")
+
+
+# ── When ──────────────────────────────────────────────────────────────────────
+
+
+def due_slots(
+    starts_at: datetime, tz: ZoneInfo, *, day_before: time | None, morning_of: time | None
+) -> list[tuple[str, datetime]]:
+    """The reminders of a date starting at `starts_at`, in order: (slot, due time in UTC).
+
+    The day before at `day_before` and the same day at `morning_of`, both office-local
+    times; a slot that is None, or a morning time not before the start, has none.
+    """
+    local_day = starts_at.astimezone(tz).date()
+    found: list[tuple[str, datetime]] = []
+    if day_before is not None:
+        due = datetime.combine(local_day - timedelta(days=1), day_before, tzinfo=tz)
+        found.append((DAY_BEFORE, due.astimezone(UTC)))
+    if morning_of is not None:
+        due = datetime.combine(local_day, morning_of, tzinfo=tz).astimezone(UTC)
+        if due < starts_at:
+            found.append((MORNING_OF, due))
+    return found
+
+
+def latest_due_slot(
+    starts_at: datetime,
+    now: datetime,
+    tz: ZoneInfo,
+    *,
+    day_before: time | None,
+    morning_of: time | None,
+) -> tuple[str, datetime] | None:
+    """The one slot to remind of now: the latest whose time has come, if it has not started."""
+    if starts_at <= now:
+        return None
+    due = [
+        s
+        for s in due_slots(starts_at, tz, day_before=day_before, morning_of=morning_of)
+        if s[1] <= now
+    ]
+    return due[-1] if due else None
+
+
+# ── Writing the due rows ──────────────────────────────────────────────────────
+
+
+async def _dates_soon(
+    session: AsyncSession, now: datetime, end: datetime, tz: ZoneInfo
+) -> list[activities.Occurrence]:
+    """Dates whose current start is in [now, end): one-offs and series, edits applied."""
+    scheduled = Activity.status == ActivityStatus.SCHEDULED
+    one_offs = (
+        await session.scalars(
+            select(Activity)
+            .where(
+                scheduled,
+                Activity.starts_at >= now,
+                Activity.starts_at < end,
+                Activity.series_id.is_(None),
+                Activity.rrule.is_(None),
+            )
+            .execution_options(populate_existing=True)
+        )
+    ).all()
+    series = (
+        await session.scalars(
+            select(Activity)
+            .where(scheduled, Activity.series_id.is_(None), Activity.rrule.is_not(None))
+            .execution_options(populate_existing=True)
+        )
+    ).all()
+    # Only the overrides that move a date into, out of, or cancel one within the window.
+    overrides = (
+        (
+            await session.scalars(
+                select(Activity)
+                .where(
+                    Activity.series_id.in_([s.id for s in series]),
+                    or_(
+                        and_(Activity.starts_at >= now, Activity.starts_at < end),
+                        and_(Activity.occurrence_start >= now, Activity.occurrence_start < end),
+                    ),
+                )
+                .execution_options(populate_existing=True)
+            )
+        ).all()
+        if series
+        else []
+    )
+    found: list[activities.Occurrence] = []
+    for activity in one_offs:
+        found.extend(activities.occurrences(activity, now, end, tz))
+    for activity in series:
+        mine = [o for o in overrides if o.series_id == activity.id]
+        found.extend(activities.occurrences(activity, now, end, tz, mine))
+    return found
+
+
+async def write_due(
+    session: AsyncSession,
+    now: datetime,
+    tz: ZoneInfo,
+    *,
+    day_before: time | None,
+    morning_of: time | None,
+) -> int:
+    """Write a pending row for every reminder due now that has none yet; returns how many.
+
+    See the module docstring for which are due. Safe to run from several processes at
+    once: an existing row is never written again.
+    """
+    if day_before is None and morning_of is None:
+        return 0
+    rows: list[dict[str, Any]] = []
+    for occurrence in await _dates_soon(session, now, now + HORIZON, tz):
+        slot = latest_due_slot(
+            occurrence.starts_at, now, tz, day_before=day_before, morning_of=morning_of
+        )
+        if slot is None:
+            continue
+        name, due_at = slot
+        day = occurrence.starts_at.astimezone(tz).date()
+        already = exists().where(
+            ActivityReminder.signup_id == Signup.id,
+            ActivityReminder.slot == name,
+            ActivityReminder.occurrence_day == day,
+        )
+        signup_ids = (
+            await session.scalars(
+                select(Signup.id)
+                .join(User, User.id == Signup.user_id)
+                .where(
+                    Signup.activity_id == occurrence.activity_id,
+                    Signup.occurrence_start == occurrence.key,
+                    Signup.status == SignupStatus.GOING,
+                    # She said she would come after this reminder's time: she knows.
+                    Signup.updated_at <= due_at,
+                    User.active.is_(True),
+                    ~already,
+                )
+            )
+        ).all()
+        rows.extend(
+            {
+                "signup_id": signup_id,
+                "slot": name,
+                "occurrence_day": day,
+                "due_at": due_at,
+                "status": PENDING,
+                "attempts": 0,
+            }
+            for signup_id in signup_ids
+        )
+    if not rows:
+        return 0
+    # One multi-row INSERT ... ON CONFLICT DO NOTHING: a row another sweep wrote is kept.
+    result: Any = await session.execute(
+        insert_or_ignore(session, ActivityReminder, _UNIQUE).values(rows)
+    )
+    return max(int(result.rowcount or 0), 0)
+
+
+# ── Claiming ──────────────────────────────────────────────────────────────────
+
+
+def _overtaken(table: Any) -> Any:
+    """A day-before reminder whose morning-of one is also due (or already out)."""
+    later = table.alias("later")
+    return and_(
+        table.c.slot == DAY_BEFORE,
+        exists().where(
+            later.c.signup_id == table.c.signup_id,
+            later.c.occurrence_day == table.c.occurrence_day,
+            later.c.slot == MORNING_OF,
+            later.c.status.in_([PENDING, CLAIMED, SENT]),
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class ClaimedReminder:
+    id: int
+    signup_id: int
+    slot: str
+
+
+async def claim_due(
+    session: AsyncSession, now: datetime, token: str, limit: int = DEFAULT_CLAIM_LIMIT
+) -> list[ClaimedReminder]:
+    """Atomically take up to `limit` due rows for this process (oldest due first).
+
+    Never one another claimer got (same statement and reasoning as
+    `bot.appointments.service_reminders.claim_statement`); a day-before reminder overtaken by its
+    morning-of one is cancelled instead. The caller commits right after.
+    """
+    table: Any = ActivityReminder.__table__
+    candidates = (
+        select(table.c.id)
+        .where(table.c.status == PENDING, table.c.due_at <= now, ~_overtaken(table))
+        .order_by(table.c.due_at, table.c.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True, of=table)
+    )
+    unindexable_status = table.c.status.concat(literal_column("''"))
+    claimed = set(
+        (
+            await session.scalars(
+                update(table)
+                .where(table.c.id.in_(candidates), unindexable_status == PENDING)
+                .values(status=CLAIMED, claimed_by=token, claimed_at=now, attempted_at=None)
+                .returning(table.c.id)
+            )
+        ).all()
+    )
+    await session.execute(
+        update(table)
+        .where(table.c.status == PENDING, table.c.due_at <= now, _overtaken(table))
+        .values(status=CANCELLED)
+    )
+    if not claimed:
+        return []
+    rows = await session.execute(
+        select(ActivityReminder.id, ActivityReminder.signup_id, ActivityReminder.slot)
+        .where(
+            ActivityReminder.status == CLAIMED,
+            ActivityReminder.claimed_by == token,
+            ActivityReminder.claimed_at == now,
+        )
+        .order_by(ActivityReminder.due_at, ActivityReminder.id)
+    )
+    return [ClaimedReminder(r[0], r[1], r[2]) for r in rows.all() if r[0] in claimed]
+
+
+# ── Sending ───────────────────────────────────────────────────────────────────
+
+
+@dataclass(frozen=True)
+class DueActivityReminder:
+    """What the sender needs to word one reminder, as the date is now."""
+
+    id: int
+    slot: str
+    user_id: int
+    locale: str
+    activity_id: int
+    # The date's key (its original start: what her buttons name) and its current start.
+    key: datetime
+    starts_at: datetime
+    title: str
+    place: str
+
+
+def _own_claim(reminder_id: int, token: str) -> list[Any]:
+    return reminder_claims.own_claim(ActivityReminder, reminder_id, token)
+
+
+async def _still_useful(
+    session: AsyncSession, row: ActivityReminder, now: datetime, tz: ZoneInfo
+) -> DueActivityReminder | None:
+    signup = await session.get(Signup, row.signup_id, populate_existing=True)
+    if signup is None or signup.status != SignupStatus.GOING:
+        return None
+    user = await session.get(User, signup.user_id, populate_existing=True)
+    if user is None or not user.active:
+        return None
+    # The series (or one-off) and its override for this date, fresh: a long-lived session
+    # would otherwise answer from what it loaded before staff changed them.
+    await session.execute(
+        select(Activity)
+        .where(
+            or_(
+                Activity.id == signup.activity_id,
+                and_(
+                    Activity.series_id == signup.activity_id,
+                    Activity.occurrence_start == signup.occurrence_start,
+                ),
+            )
+        )
+        .execution_options(populate_existing=True)
+    )
+    try:
+        occurrence = await activities.get_occurrence(
+            session, signup.activity_id, signup.occurrence_start, tz
+        )
+    except NotFound:
+        return None
+    starts_at = occurrence.starts_at
+    if starts_at <= now or starts_at.astimezone(tz).date() != row.occurrence_day:
+        return None
+    return DueActivityReminder(
+        id=row.id,
+        slot=row.slot,
+        user_id=user.id,
+        locale=user.locale,
+        activity_id=occurrence.activity_id,
+        key=occurrence.key,
+        starts_at=starts_at,
+        title=occurrence.details.title,
+        place=occurrence.details.place,
+    )
+
+
+async def begin_attempt(
+    session: AsyncSession, reminder_id: int, token: str, now: datetime, tz: ZoneInfo
+) -> DueActivityReminder | None:
+    """Record that this process is about to send it; commit before sending.
+
+    None means do not send: the claim is no longer this process's, or the reminder is
+    no longer wanted (she cancelled or became inactive, the date or activity was
+    cancelled, moved to another day, or has started), and then it is cancelled here.
+    """
+    row = await session.scalar(
+        select(ActivityReminder)
+        .where(*_own_claim(reminder_id, token))
+        .execution_options(populate_existing=True)
+    )
+    if row is None:
+        return None
+    due = await _still_useful(session, row, now, tz)
+    result: Any = await session.execute(
+        update(ActivityReminder)
+        .where(*_own_claim(reminder_id, token))
+        .values(
+            {"attempted_at": now, "attempts": ActivityReminder.attempts + 1}
+            if due is not None
+            else {"status": CANCELLED}
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return due if result.rowcount else None
+
+
+async def mark_sent(session: AsyncSession, reminder_id: int, token: str, now: datetime) -> bool:
+    """Telegram accepted it. False if the claim was not this process's any more."""
+    return await reminder_claims.mark_sent(session, ActivityReminder, reminder_id, token, now)
+
+
+async def mark_failed(
+    session: AsyncSession,
+    reminder_id: int,
+    token: str,
+    now: datetime,
+    *,
+    permanent: bool = False,
+    retry_after: timedelta = RETRY_AFTER,
+    max_attempts: int = MAX_ATTEMPTS,
+) -> str | None:
+    """Retry later, or give up (see `reminder_claims.mark_failed`)."""
+    return await reminder_claims.mark_failed(
+        session,
+        ActivityReminder,
+        reminder_id,
+        token,
+        now,
+        permanent=permanent,
+        retry_after=retry_after,
+        max_attempts=max_attempts,
+    )
+
+
+async def release_dead_claims(session: AsyncSession, dead_tokens: DeadTokens) -> tuple[int, int]:
+    """Claims of processes that are gone: (released to pending, marked failed)."""
+    released = await delivery_claims.release_reminders(session, ActivityReminder, dead_tokens)
+    return released.pending, released.unknown
+
+
+async def reminders_of(session: AsyncSession, signup_id: int) -> Sequence[ActivityReminder]:
+    """Every reminder row of a sign-up, by day, day-before first (fresh from the database)."""
+    return (
+        await session.scalars(
+            select(ActivityReminder)
+            .where(ActivityReminder.signup_id == signup_id)
+            .order_by(ActivityReminder.occurrence_day, ActivityReminder.slot, ActivityReminder.id)
+            .execution_options(populate_existing=True)
+        )
+    ).all()

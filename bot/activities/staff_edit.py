@@ -1,0 +1,101 @@
+"""Saving an edited activity: one date of a series or every date, and telling the women
+going. The new value was asked by the wizard (staff_activity_draft, an edit draft) and
+is in the draft's data."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from telegram import Update
+
+from bot.activities import rules
+from bot.activities import service as activities
+from bot.activities import views_staff as cards
+from bot.activities.staff_card import next_key, queue_changed, redraw_card
+from bot.core import audit
+from bot.core import drafts as staff_drafts
+from bot.core.context import BotContext
+from bot.core.drafting import staff_t
+from bot.core.errors import DomainError, NotFound
+from bot.db.models import Activity, StaffDraft
+
+# Which wizard step asks for an edited field (codes from activity_cards.EDIT_FIELDS),
+# and the draft's data key that step fills.
+EDIT_STEP = {
+    "title": "title",
+    "desc": "description",
+    "when": "starts_at",
+    "place": "place",
+    "cap": "capacity",
+    "photo": "photo",
+}
+STEP_VALUE = {
+    "title": "title",
+    "description": "description",
+    "starts_at": "starts_at",
+    "place": "place",
+    "capacity": "capacity",
+    "photo": "photo",
+}
+
+
+async def save_edit(update: Update, context: BotContext, draft: StaffDraft) -> None:
+    t, now, tz = staff_t(context), context.now(), context.settings.timezone
+    session, data = context.session, dict(draft.data or {})
+    person = update.effective_user
+    assert person is not None
+    activity_id, field, scope = int(data["activity_id"]), data["field"], data["scope"]
+    key = activities.parse_occurrence_stamp(data["key"])
+    assert key is not None
+    name = cards.EDIT_FIELDS[field][0]
+    step = EDIT_STEP[field]
+    value: Any = data.get(STEP_VALUE[step])
+    if field == "when":
+        value = datetime.fromisoformat(str(value))
+    changes: dict[str, Any] = {name: value}
+    await staff_drafts.discard(session, draft)
+    series = await session.get(Activity, activity_id)
+    try:
+        if series is None:
+            raise NotFound(f"activity {activity_id}")
+        if scope == cards.ONE and series.rrule is not None:
+            await activities.edit_occurrence(session, activity_id, key, now, tz, **changes)
+            told = {u: key for u in await activities.who_is_coming(session, activity_id, key)}
+        else:
+            if field == "when" and series.rrule is not None:
+                pattern = rules.repeat_of(series.rrule)
+                local = value.astimezone(tz)
+                if pattern is not None and pattern in rules.repeat_choices(local):
+                    changes["rrule"] = rules.build_rule(pattern, local)
+            await activities.edit_series(session, activity_id, now, **changes)
+            if series.rrule is None:
+                key = series.starts_at
+                told = {u: key for u in await activities.who_is_coming(session, activity_id, key)}
+            else:
+                told = await activities.next_signups(session, activity_id, now)
+                if field == "when":
+                    key = await next_key(context, activity_id) or key
+    except DomainError:
+        await context.send(
+            draft.chat_id, t("This activity or date no longer exists, or it was cancelled.")
+        )
+        return
+    audit.record(
+        session,
+        actor_id=person.id,
+        action="activity_edit",
+        detail=f"activity:{activity_id} {field} {scope} {activities.occurrence_stamp(key)}",
+        now=now,
+    )
+    count = await queue_changed(context, activity_id, told, step)
+    await context.send(
+        draft.chat_id,
+        t("✅ Saved.")
+        + " "
+        + t.plural(
+            "{n} woman signed up will be told.", "{n} women signed up will be told.", count
+        ).format(n=count),
+        reply_to=data.get("reply_to"),
+    )
+    await redraw_card(context, data.get("card"), activity_id, key)

@@ -1,0 +1,439 @@
+"""What staff see and press about activities in the staff group, and the short notices
+the women going to a date get when staff change or cancel it. Pure functions.
+
+Callback data (handlers/staff_activities.py; `<st>` is a date's original start in UTC,
+`%Y%m%d%H%M`, as in deep links):
+
+- the creation/edit wizard: `sx:d:<draft id>:<action>[:<value>]`;
+- a card: `sx:card:<id>:<st>` open it (new message) · `sx:bk:<id>:<st>` back to it (in
+  place) · `sx:qr:<id>` the QR code · `sx:att:<id>:<st>[:<page>]` the attendance list ·
+  `sx:at:<signup id>:<page>` toggle "came" · `sx:ed:<id>:<st>` edit: choose a field ·
+  `sx:ef:<id>:<st>:<field>` the field · `sx:es:<id>:<st>:<field>:<one|all>` which dates ·
+  `sx:cx:<id>:<st>` cancel: which dates · `sx:cq:<id>:<st>:<one|all>` are you sure ·
+  `sx:cy:<id>:<st>:<one|all>` cancel them;
+- `sb:act:<id>:<st>` announce it (the broadcast flow's).
+
+What she receives names the activity (its title is not sensitive) but nothing about her.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from babel.dates import format_skeleton
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.activities.rules import capitalised, describe_rule
+from bot.activities.service import Attendee, Occurrence
+from bot.activities.service import occurrence_stamp as stamp
+from bot.core.i18n import N_, Translator
+from bot.core.keyboards import button
+from bot.core.labels import ACTIVITY_KINDS, activity_kind_label
+from bot.db.models import Activity
+
+DURATIONS = (60, 120, 180, 240, 480)
+CAPACITIES = (10, 20, 30, 50)
+COMMUNITIES_PER_PAGE = 8
+ATTENDEES_PER_PAGE = 20
+LIST_BUTTONS = 30
+DESCRIPTION_ON_CARD = 400
+BUTTON_TITLE_LENGTH = 30
+ONE, ALL = "one", "all"
+# Fields staff may edit: code in callback data → (service field, label).
+EDIT_FIELDS: dict[str, tuple[str, str]] = {
+    "title": ("title", N_("Title")),
+    "desc": ("description", N_("Description")),
+    "when": ("starts_at", N_("Date and time")),
+    "place": ("place", N_("Place")),
+    "cap": ("capacity", N_("Capacity")),
+    "photo": ("photo_file_id", N_("Photo")),
+}
+
+
+def _shorten(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def duration_label(t: Translator, minutes: int) -> str:
+    if minutes == 240:
+        return t("Half day (4 h)")
+    if minutes == 480:
+        return t("Whole day (8 h)")
+    return t.duration(timedelta(minutes=minutes))
+
+
+def community_label(t: Translator, community: str | None) -> str:
+    return community if community is not None else t("Whole municipality")
+
+
+def capacity_label(t: Translator, capacity: int | None) -> str:
+    if capacity is None:
+        return t("no limit")
+    return t.plural("{n} place", "{n} places", capacity).format(n=capacity)
+
+
+def short_when(t: Translator, moment: datetime) -> str:
+    """ "mar, 1 dic 9:00"."""
+    local = moment.astimezone(t.timezone)
+    return f"{format_skeleton('MMMEd', local, locale=t.locale)} {t.time(moment)}"
+
+
+# ── The wizard ─────────────────────────────────────────────────────────────────
+
+
+def _draft(draft_id: int, *parts: object) -> tuple[object, ...]:
+    return ("sx", "d", draft_id, *parts)
+
+
+def discard_row(t: Translator, draft_id: int) -> list[InlineKeyboardButton]:
+    return [button(t("✖️ Discard"), *_draft(draft_id, "no"))]
+
+
+def kind_keyboard(t: Translator, draft_id: int) -> InlineKeyboardMarkup:
+    rows = [
+        [button(activity_kind_label(t, k), *_draft(draft_id, "kind", k))] for k in ACTIVITY_KINDS
+    ]
+    return InlineKeyboardMarkup([*rows, discard_row(t, draft_id)])
+
+
+def skip_keyboard(t: Translator, draft_id: int, *, editing: bool = False) -> InlineKeyboardMarkup:
+    """Under an optional question: skip it (when editing: remove what is there)."""
+    label = t("🗑️ Remove it") if editing else t("⏭️ Skip")
+    return InlineKeyboardMarkup([[button(label, *_draft(draft_id, "skip"))]])
+
+
+def duration_keyboard(t: Translator, draft_id: int) -> InlineKeyboardMarkup:
+    labels = [button(duration_label(t, m), *_draft(draft_id, "dur", m)) for m in DURATIONS]
+    return InlineKeyboardMarkup([labels[:3], labels[3:], discard_row(t, draft_id)])
+
+
+def community_keyboard(
+    t: Translator, draft_id: int, communities: Sequence[str], page: int
+) -> InlineKeyboardMarkup:
+    """The whole municipality first, then the office's communities a page at a time."""
+    pages = max(1, -(-len(communities) // COMMUNITIES_PER_PAGE))
+    page = min(max(page, 0), pages - 1)
+    start = page * COMMUNITIES_PER_PAGE
+    rows = [[button(t("🏘️ Whole municipality"), *_draft(draft_id, "com", "all"))]]
+    rows.extend(
+        [button(name, *_draft(draft_id, "com", index))]
+        for index, name in enumerate(communities[start : start + COMMUNITIES_PER_PAGE], start)
+    )
+    nav = []
+    if page > 0:
+        nav.append(button(t("◀️ Previous"), *_draft(draft_id, "cpg", page - 1)))
+    if page < pages - 1:
+        nav.append(button(t("More ▶️"), *_draft(draft_id, "cpg", page + 1)))
+    if nav:
+        rows.append(nav)
+    rows.append(discard_row(t, draft_id))
+    return InlineKeyboardMarkup(rows)
+
+
+def capacity_keyboard(t: Translator, draft_id: int) -> InlineKeyboardMarkup:
+    numbers = [button(str(n), *_draft(draft_id, "cap", n)) for n in CAPACITIES]
+    return InlineKeyboardMarkup(
+        [
+            [button(t("♾️ No limit"), *_draft(draft_id, "cap", 0))],
+            numbers,
+            [button(t("✏️ Type a number"), *_draft(draft_id, "cap", "type"))],
+            discard_row(t, draft_id),
+        ]
+    )
+
+
+def repeat_keyboard(
+    t: Translator, draft_id: int, choices: Sequence[tuple[str, str | None]], first_start: datetime
+) -> InlineKeyboardMarkup:
+    """One button per way to repeat, each saying exactly what it means for this date."""
+    rows = []
+    for code, rule in choices:
+        label = (
+            t("1️⃣ Only this date")
+            if rule is None
+            else "🔁 " + capitalised(describe_rule(t, rule, first_start))
+        )
+        rows.append([button(label, *_draft(draft_id, "rep", code))])
+    rows.append(discard_row(t, draft_id))
+    return InlineKeyboardMarkup(rows)
+
+
+def confirm_keyboard(t: Translator, draft_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                button(t("✅ Create"), *_draft(draft_id, "ok")),
+                button(t("✖️ Cancel"), *_draft(draft_id, "no")),
+            ]
+        ]
+    )
+
+
+def summary_text(t: Translator, data: Mapping[str, Any], starts_at: datetime) -> str:
+    """The draft before it is created: everything staff chose, to check once."""
+    lines = [
+        t("Please check the new activity:"),
+        "",
+        f"{activity_kind_label(t, data['kind'])}",
+        f"«{data['title']}»",
+    ]
+    if data.get("description"):
+        lines.append(_shorten(data["description"], DESCRIPTION_ON_CARD))
+    lines.append(
+        f"🗓️ {describe_rule(t, data.get('rrule'), starts_at)} · "
+        f"{duration_label(t, data['duration'])}"
+    )
+    lines.append(f"📍 {data['place']}")
+    lines.append(f"🏘️ {community_label(t, data.get('community'))}")
+    lines.append(f"👥 {capacity_label(t, data.get('capacity'))}")
+    lines.append(t("📷 With a photo") if data.get("photo") else t("📷 No photo"))
+    return "\n".join(lines)
+
+
+def wizard_question(t: Translator, step: str) -> str:
+    """The question of a typed step of the wizard (a reply to it is the answer)."""
+    questions = {
+        "title": t("✏️ Title: reply to this message with the activity's name."),
+        "description": t(
+            "📝 Description: reply with a few lines about it (what to bring, who it is for), "
+            "or press «Skip»."
+        ),
+        "starts_at": t(
+            "🗓️ Date and time: reply like «25/12 9:00», «25/12/2026 14:30» or «mañana 9:00»."
+        ),
+        "place": t("📍 Place: reply with where it is (e.g. «Salón municipal»)."),
+        "capacity": t("👥 Reply with the number of places (a whole number, 1 or more)."),
+        "photo": t("📷 Photo: reply with a photo for the activity, or press «Skip»."),
+    }
+    return questions[step]
+
+
+# ── The staff card ─────────────────────────────────────────────────────────────
+
+
+def card_text(
+    t: Translator,
+    occurrence: Occurrence,
+    series: Activity,
+    *,
+    going: int,
+    waiting: int,
+    link: str,
+    later: Sequence[datetime] = (),
+) -> str:
+    """One date of an activity for staff: what, when (and how it repeats), where, who."""
+    details = occurrence.details
+    lines = [f"{activity_kind_label(t, details.kind)} · #{occurrence.activity_id}"]
+    lines.append(f"«{details.title}»")
+    when = t.date_and_time(occurrence.starts_at)
+    lines.append(
+        f"🗓️ {when} ({duration_label(t, details.duration_minutes)})"
+        + (" " + t("(this date was changed)") if occurrence.edited else "")
+    )
+    if series.rrule is not None:
+        lines.append(f"🔁 {capitalised(describe_rule(t, series.rrule, series.starts_at))}")
+        if later:
+            lines.append(
+                t("Next dates: {dates}").format(dates=", ".join(t.short_date(d) for d in later))
+            )
+    lines.append(f"📍 {details.place or '—'}")
+    lines.append(f"🏘️ {community_label(t, details.community)}")
+    if details.capacity is None:
+        lines.append(t("👥 No limit · {going} going").format(going=going))
+    else:
+        lines.append(
+            t("👥 {capacity} places · {going} going · {waiting} waiting").format(
+                capacity=details.capacity, going=going, waiting=waiting
+            )
+        )
+    if details.photo_file_id:
+        lines.append(t("📷 With a photo"))
+    if details.description:
+        lines.extend(["", _shorten(details.description, DESCRIPTION_ON_CARD)])
+    lines.extend(["", f"🔗 {link}"])
+    return "\n".join(lines)
+
+
+def _ref(action: str, activity_id: int, key: datetime, *more: object) -> tuple[object, ...]:
+    return ("sx", action, activity_id, stamp(key), *more)
+
+
+def card_keyboard(t: Translator, activity_id: int, key: datetime) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                button(t("🖨️ QR for posters"), "sx", "qr", activity_id),
+                button(t("📋 Attendance"), *_ref("att", activity_id, key)),
+            ],
+            [
+                button(t("✏️ Edit"), *_ref("ed", activity_id, key)),
+                button(t("✖️ Cancel"), *_ref("cx", activity_id, key)),
+            ],
+            [button(t("📣 Announce"), "sb", "act", activity_id, stamp(key))],
+        ]
+    )
+
+
+def back_row(t: Translator, activity_id: int, key: datetime) -> list[InlineKeyboardButton]:
+    return [button(t("◀️ Back"), *_ref("bk", activity_id, key))]
+
+
+def edit_keyboard(t: Translator, activity_id: int, key: datetime) -> InlineKeyboardMarkup:
+    codes = list(EDIT_FIELDS)
+    fields = [button(t(EDIT_FIELDS[c][1]), *_ref("ef", activity_id, key, c)) for c in codes]
+    rows = [fields[i : i + 2] for i in range(0, len(fields), 2)]
+    return InlineKeyboardMarkup([*rows, back_row(t, activity_id, key)])
+
+
+def edit_scope_keyboard(
+    t: Translator, activity_id: int, key: datetime, field: str
+) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [button(t("1️⃣ Only this date"), *_ref("es", activity_id, key, field, ONE))],
+            [button(t("🔁 Every date"), *_ref("es", activity_id, key, field, ALL))],
+            back_row(t, activity_id, key),
+        ]
+    )
+
+
+def cancel_scope_keyboard(t: Translator, activity_id: int, key: datetime) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [button(t("1️⃣ Only this date"), *_ref("cq", activity_id, key, ONE))],
+            [button(t("🔁 The whole series"), *_ref("cq", activity_id, key, ALL))],
+            back_row(t, activity_id, key),
+        ]
+    )
+
+
+def cancel_confirm_keyboard(
+    t: Translator, activity_id: int, key: datetime, scope: str
+) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [button(t("✖️ Yes, cancel it"), *_ref("cy", activity_id, key, scope))],
+            back_row(t, activity_id, key),
+        ]
+    )
+
+
+def cancel_question(t: Translator, title: str, when: datetime, scope: str, told: int) -> str:
+    what = (
+        t("Cancel «{title}» on {when}?").format(title=title, when=t.date_and_time(when))
+        if scope == ONE
+        else t("Cancel «{title}» and all its dates?").format(title=title)
+    )
+    return "\n".join(
+        [
+            what,
+            t.plural(
+                "{n} woman signed up will be told.", "{n} women signed up will be told.", told
+            ).format(n=told),
+        ]
+    )
+
+
+# ── /actividades ───────────────────────────────────────────────────────────────
+
+
+def upcoming_text(t: Translator, dates: Sequence[Occurrence], days: int) -> str:
+    if not dates:
+        return t("No activities in the next {days} days. Create one with /actividad.").format(
+            days=days
+        )
+    lines = [t("🗓️ Activities in the next {days} days:").format(days=days)]
+    for occurrence in dates:
+        details = occurrence.details
+        emoji = ACTIVITY_KINDS.get(details.kind, ("✨", ""))[0]
+        lines.append(
+            f"{emoji} {short_when(t, occurrence.starts_at)} · {_shorten(details.title, 60)}"
+            f" · {community_label(t, details.community)}"
+        )
+    if len(dates) > LIST_BUTTONS:
+        lines.append(t("Only the first {n} have a button below.").format(n=LIST_BUTTONS))
+    return "\n".join(lines)
+
+
+def upcoming_keyboard(t: Translator, dates: Sequence[Occurrence]) -> InlineKeyboardMarkup | None:
+    rows = [
+        [
+            button(
+                f"{short_when(t, o.starts_at)} · {_shorten(o.details.title, BUTTON_TITLE_LENGTH)}",
+                *_ref("card", o.activity_id, o.key),
+            )
+        ]
+        for o in dates[:LIST_BUTTONS]
+    ]
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+# ── Attendance ─────────────────────────────────────────────────────────────────
+
+
+def _person(t: Translator, attendee: Attendee) -> str:
+    name = attendee.name or t("(no name)")
+    return f"{name} — {attendee.community}" if attendee.community else name
+
+
+def attendance_text(
+    t: Translator, title: str, when: datetime, people: Sequence[Attendee], page: int
+) -> str:
+    going = [p for p in people if p.status == "going"]
+    waiting = [p for p in people if p.status == "waitlist"]
+    came = sum(1 for p in people if p.attended)
+    lines = [
+        t("📋 Attendance: «{title}», {when}").format(title=title, when=t.date_and_time(when)),
+        t("{going} going · {waiting} waiting · {came} came").format(
+            going=len(going), waiting=len(waiting), came=came
+        ),
+    ]
+    if not people:
+        lines.extend(["", t("Nobody has signed up for this date yet.")])
+        return "\n".join(lines)
+    start = page * ATTENDEES_PER_PAGE
+    shown = list(enumerate(people, 1))[start : start + ATTENDEES_PER_PAGE]
+    heading = None
+    for number, person in shown:
+        section = t("Going:") if person.status == "going" else t("Waiting list:")
+        if section != heading:
+            lines.extend(["", section])
+            heading = section
+        mark = "✅" if person.attended else "⬜"
+        lines.append(f"{mark} {number}. {_person(t, person)}")
+    lines.extend(["", t("Press a name to mark that she came (press again to undo).")])
+    return "\n".join(lines)
+
+
+def attendance_pages(people: Sequence[Attendee]) -> int:
+    return max(1, -(-len(people) // ATTENDEES_PER_PAGE))
+
+
+def attendance_keyboard(
+    t: Translator, activity_id: int, key: datetime, people: Sequence[Attendee], page: int
+) -> InlineKeyboardMarkup:
+    start = page * ATTENDEES_PER_PAGE
+    rows = [
+        [
+            button(
+                f"{'✅' if person.attended else '⬜'} {number}. "
+                f"{_shorten(person.name or t('(no name)'), BUTTON_TITLE_LENGTH)}",
+                "sx",
+                "at",
+                person.signup_id,
+                page,
+            )
+        ]
+        for number, person in list(enumerate(people, 1))[start : start + ATTENDEES_PER_PAGE]
+    ]
+    nav = []
+    if page > 0:
+        nav.append(button(t("◀️ Previous"), *_ref("att", activity_id, key, page - 1)))
+    if page < attendance_pages(people) - 1:
+        nav.append(button(t("More ▶️"), *_ref("att", activity_id, key, page + 1)))
+    if nav:
+        rows.append(nav)
+    return InlineKeyboardMarkup(rows)

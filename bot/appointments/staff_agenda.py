@@ -1,0 +1,487 @@
+"""Appointments from the staff group: confirm, move, cancel, attended / no-show; the agenda;
+weekly hours and exceptions.
+
+Buttons are `sa:<action>:<appointment id>[:<arg>]`:
+
+- `sa:ok:<id>` confirm · `sa:mv:<id>` propose another time (shows free slots) ·
+  `sa:to:<id>:<slot>` move to that slot (minutes since the epoch, UTC) ·
+  `sa:no:<id>` cancel (shows reasons) · `sa:why:<id>:<n>` cancel with reason n ·
+  `sa:back:<id>` back to the card's buttons ·
+  `sa:att:<id>` attended · `sa:ns:<id>` did not come.
+
+Only staff may act (others are refused politely, and the refusal is audited); every
+action is audited. Staff texts are in the office's default language. What she is told
+never names a sensitive service, and arrives protected and silently.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import re
+from collections.abc import Callable, Sequence
+from datetime import date, datetime, time, timedelta
+
+from telegram import InlineKeyboardMarkup, Message, Update
+from telegram.error import BadRequest
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+
+from bot.appointments import service as appointments
+from bot.appointments import views as cards
+from bot.appointments.service import SlotTaken
+from bot.config import AppointmentService, OfficeValueError, WeeklyHours, parse_weekly_hours
+from bot.core import audit
+from bot.core.authority import record_name, refuse_forged, require_staff
+from bot.core.common import arg, id_arg, int_arg
+from bot.core.context import BotContext
+from bot.core.errors import AlreadyDone, InvalidInput
+from bot.core.i18n import Translator
+from bot.core.keyboards import for_her, parse_cb
+from bot.db.models import Appointment, User
+
+log = logging.getLogger(__name__)
+TOMORROW_WORDS = {"manana", "mañana", "tomorrow"}
+HerText = Callable[[Translator, Appointment, AppointmentService | None], str]
+
+
+def staff_t(context: BotContext) -> Translator:
+    return context.bot_data.catalogs.get(context.settings.default_locale)
+
+
+async def refresh_card(
+    context: BotContext, appointment: Appointment, markup: InlineKeyboardMarkup | None = None
+) -> None:
+    """Re-draw the appointment's card in the staff group (status, time)."""
+    if appointment.staff_card_message_id is None:
+        return
+    t = staff_t(context)
+    people = await cards.load_people(context.session, [appointment])
+    person = people.get(appointment.user_id or 0, cards.Person(None, None))
+    with contextlib.suppress(BadRequest):
+        await context.bot.edit_message_text(
+            cards.card_text(t, appointment, context.settings.office, person),
+            chat_id=context.settings.staff_chat_id,
+            message_id=appointment.staff_card_message_id,
+            reply_markup=markup if markup is not None else cards.card_keyboard(t, appointment),
+        )
+
+
+async def tell_her(context: BotContext, appointment: Appointment, make_text: HerText) -> bool:
+    """Tell her about a change; False when she could not be reached."""
+    if appointment.user_id is None:
+        return False
+    session = context.session
+    user = await session.get(User, appointment.user_id)
+    if user is None or not user.active:
+        return False
+    her_t = context.bot_data.catalogs.get(user.locale)
+    service = context.settings.office.service(appointment.service)
+    sensitive = service is None or service.sensitive
+    text = make_text(her_t, appointment, service)
+    with context.immediately():  # staff are told whether she was reached
+        delivered = await context.notifier.to_woman(
+            session, user.id, text, for_her(her_t, menu=True), sensitive=sensitive
+        )
+    return delivered is not None
+
+
+def _audit(context: BotContext, person_id: int, action: str, appointment: Appointment) -> None:
+    audit.record(
+        context.session,
+        actor_id=person_id,
+        action=f"appointment_{action}",
+        detail=record_name("appointment", appointment.id),
+        now=context.now(),
+    )
+
+
+async def _propose(context: BotContext, appointment: Appointment) -> None:
+    t, settings = staff_t(context), context.settings
+    service = settings.office.service(appointment.service)
+    if service is None:
+        await context.answer(t("This service is no longer offered."), alert=True)
+        return
+    now = context.now()
+    slots = await appointments.free_slots(
+        context.session,
+        service,
+        from_date=now.astimezone(settings.timezone).date(),
+        days=cards.PROPOSE_DAYS,
+        tz=settings.timezone,
+        now=now,
+        exclude_appointment_id=appointment.id,
+    )
+    slots = [s for s in slots if s.starts_at != appointment.starts_at]
+    if not slots:
+        await context.answer(
+            t("No free times in the next three weeks. Change the hours with /horario."),
+            alert=True,
+        )
+        return
+    await context.answer()
+    await refresh_card(context, appointment, cards.slots_keyboard(t, appointment, slots))
+
+
+async def on_button(update: Update, context: BotContext) -> None:
+    query, person = update.callback_query, update.effective_user
+    assert query is not None and person is not None
+    parts = parse_cb(query.data)
+    action, appointment_id = arg(parts, 1), id_arg(parts, 2)
+    session, settings = context.session, context.settings
+    if not await require_staff(
+        update,
+        context,
+        "appointment_button",
+        record=record_name("appointment", appointment_id),
+    ):
+        return
+    if appointment_id is None:
+        await refuse_forged(update, context, "appointment_id")
+        return
+    t, now = staff_t(context), context.now()
+    appointment = await session.get(Appointment, appointment_id)
+    if appointment is None:
+        await context.answer(t("This appointment does not exist."), alert=True)
+        return
+    number = appointment.id
+    try:
+        if action == "ok":
+            await appointments.confirm(session, number, now=now)
+            _audit(context, person.id, "confirm", appointment)
+            await refresh_card(context, appointment)
+            told = await tell_her(context, appointment, cards.confirmed_for_her)
+            await _done(context, t("Appointment #{number} confirmed.").format(number=number), told)
+        elif action == "mv":
+            if not appointment.is_active:
+                raise AlreadyDone("not active")
+            await _propose(context, appointment)
+        elif action == "to":
+            starts_at = cards.parse_slot_key(arg(parts, 3))
+            service = settings.office.service(appointment.service)
+            if starts_at is None or service is None:
+                await context.answer(t("This button is no longer active."), alert=True)
+                return
+            try:
+                await appointments.reschedule(
+                    session,
+                    number,
+                    service=service,
+                    starts_at=starts_at,
+                    now=now,
+                    tz=settings.timezone,
+                    by_staff=True,
+                    reminder_offsets_hours=settings.office.scheduling.reminder_offsets_hours,
+                )
+            except (SlotTaken, InvalidInput):
+                await context.answer(t("That time is no longer free. Choose another."), alert=True)
+                await _propose(context, appointment)
+                return
+            _audit(context, person.id, "move", appointment)
+            await refresh_card(context, appointment)
+            told = await tell_her(context, appointment, cards.moved_for_her)
+            await _done(
+                context,
+                t("Appointment #{number} moved to {when}.").format(
+                    number=number, when=t.stamp(starts_at)
+                ),
+                told,
+            )
+        elif action == "no":
+            if not appointment.is_active:
+                raise AlreadyDone("not active")
+            await context.answer()
+            await refresh_card(context, appointment, cards.reasons_keyboard(t, appointment))
+        elif action == "why":
+            index = int_arg(parts, 3)
+            if index is None or not 0 <= index < len(cards.CANCEL_REASONS):
+                await context.answer(t("This button is no longer active."), alert=True)
+                return
+            await appointments.cancel(session, number, now=now, reason=cards.CANCEL_REASONS[index])
+            _audit(context, person.id, "cancel", appointment)
+            await refresh_card(context, appointment)
+            told = await tell_her(context, appointment, cards.cancelled_for_her)
+            await _done(context, t("Appointment #{number} cancelled.").format(number=number), told)
+        elif action == "back":
+            await context.answer()
+            await refresh_card(context, appointment)
+        elif action in ("att", "ns"):
+            if action == "att":
+                await appointments.mark_attended(session, number, now=now)
+            else:
+                await appointments.mark_no_show(session, number, now=now)
+            _audit(context, person.id, "attended" if action == "att" else "no_show", appointment)
+            await context.answer(
+                (
+                    t("Appointment #{number}: attended.")
+                    if action == "att"
+                    else t("Appointment #{number}: she did not come.")
+                ).format(number=number)
+            )
+            await refresh_card(context, appointment)
+            if (
+                isinstance(query.message, Message)
+                and query.message.message_id != appointment.staff_card_message_id
+                and appointment.starts_at is not None
+            ):
+                await _redraw_agenda(
+                    context, query.message, appointment.starts_at.astimezone(settings.timezone)
+                )
+        else:
+            await context.answer(t("This button is no longer active."), alert=True)
+    except AlreadyDone:
+        status = cards.APPOINTMENT_STATUS.get(appointment.status, appointment.status)
+        await context.answer(
+            t("Appointment #{number} is already {status}.").format(number=number, status=t(status)),
+            alert=True,
+        )
+        await refresh_card(context, appointment)
+    except InvalidInput:
+        await context.answer(
+            t("Not possible now: the appointment has not started yet, or its time has passed."),
+            alert=True,
+        )
+
+
+async def _done(context: BotContext, note: str, told: bool) -> None:
+    if not told:
+        staff = staff_t(context)
+        note += " " + staff("⚠️ She could not be told (she blocked the bot).")
+    await context.answer(note, alert=not told)
+
+
+# ── /agenda ───────────────────────────────────────────────────────────────────
+
+
+async def agenda_view(context: BotContext, day: date) -> tuple[str, InlineKeyboardMarkup | None]:
+    settings, t = context.settings, staff_t(context)
+    session = context.session
+    day_items = await appointments.agenda(session, day, settings.timezone)
+    requests = await appointments.open_contact_requests(session)
+    people = await cards.load_people(session, [*day_items, *requests])
+    now = context.now()
+    text = cards.agenda_text(t, day, day_items, requests, people, settings.office, now)
+    return text, cards.agenda_keyboard(t, day_items, now)
+
+
+async def _redraw_agenda(context: BotContext, message: Message, local_start: datetime) -> None:
+    text, markup = await agenda_view(context, local_start.date())
+    with contextlib.suppress(BadRequest):
+        await message.edit_text(text, reply_markup=markup)
+
+
+async def agenda_command(update: Update, context: BotContext) -> None:
+    """/agenda (today) or /agenda manana (tomorrow)."""
+    if not await require_staff(update, context, "agenda"):
+        return
+    chat, person = update.effective_chat, update.effective_user
+    assert chat is not None and person is not None
+    today = context.now().astimezone(context.settings.timezone).date()
+    words = {w.lower() for w in context.args or []}
+    day = today + timedelta(days=1) if words & TOMORROW_WORDS else today
+    text, markup = await agenda_view(context, day)
+    audit.record(
+        context.session,
+        actor_id=person.id,
+        action="agenda",
+        detail=day.isoformat(),
+        now=context.now(),
+    )
+    await context.send(chat.id, text, markup)
+
+
+# ── /horario, /cerrado, /extra ────────────────────────────────────────────────
+
+_WINDOW = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)\s*-\s*([01]?\d|2[0-3]):([0-5]\d)$")
+_SPLIT_WINDOWS = re.compile(r"(?<=\d)\s*[,;]\s*")
+NO_HOURS = {"ninguno", "ninguna", "none", "-"}
+
+
+def parse_hours_list(spec: str) -> list[WeeklyHours]:
+    """ "lun 08:00-12:00, mié 13:00-16:00" → windows (OfficeValueError when malformed)."""
+    if spec.strip().lower() in NO_HOURS:
+        return []
+    windows: list[WeeklyHours] = []
+    for chunk in _SPLIT_WINDOWS.split(spec.strip()):
+        windows.extend(parse_weekly_hours(chunk))
+    return windows
+
+
+def parse_window(text: str) -> tuple[time, time] | None:
+    match = _WINDOW.match(text.strip())
+    if match is None:
+        return None
+    start = time(int(match.group(1)), int(match.group(2)))
+    end = time(int(match.group(3)), int(match.group(4)))
+    return (start, end) if start < end else None
+
+
+def _parse_date(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text or "")
+    except ValueError:
+        return None
+
+
+def _hours_line(service: AppointmentService, windows: Sequence[WeeklyHours]) -> str:
+    hours = ", ".join(str(w) for w in windows) or "—"
+    return f"{service.emoji} {service.key}: {hours}"
+
+
+async def hours_command(update: Update, context: BotContext) -> None:
+    """/horario shows the weekly hours; /horario <service> <hours> replaces one service's."""
+    if not await require_staff(update, context, "hours"):
+        return
+    chat, person = update.effective_chat, update.effective_user
+    assert chat is not None and person is not None
+    t, office, session = staff_t(context), context.settings.office, context.session
+    args = context.args or []
+    example = t("Write it like: /horario {service} lun 08:00-12:00, mié 13:00-16:00").format(
+        service=office.services[0].key if office.services else "legal"
+    )
+    if not args:
+        lines = [t("🕒 Weekly hours:")]
+        for each in office.services:
+            lines.append(_hours_line(each, await appointments.weekly_hours(session, each.key)))
+        lines.append("")
+        lines.append(example)
+        await context.send(chat.id, "\n".join(lines))
+        return
+    service = office.service(args[0])
+    if service is None:
+        keys = ", ".join(s.key for s in office.services)
+        await context.send(
+            chat.id, t("Unknown service. Use one of: {keys}.").format(keys=keys) + " " + example
+        )
+        return
+    try:
+        windows = parse_hours_list(" ".join(args[1:]))
+        await appointments.set_weekly_hours(session, service.key, windows)
+    except (OfficeValueError, InvalidInput, ValueError):
+        await context.send(chat.id, t("I could not read those hours.") + " " + example)
+        return
+    audit.record(
+        session,
+        actor_id=person.id,
+        action="set_hours",
+        detail=f"{service.key}: {', '.join(str(w) for w in windows)}"[:250],
+        now=context.now(),
+    )
+    await context.send(
+        chat.id,
+        t("✅ New weekly hours (appointments already booked stay as they are):")
+        + "\n"
+        + _hours_line(service, windows),
+    )
+
+
+async def closed_command(update: Update, context: BotContext) -> None:
+    """/cerrado 2026-12-24 [service] [note]: no appointments that day."""
+    if not await require_staff(update, context, "closed"):
+        return
+    chat, person = update.effective_chat, update.effective_user
+    assert chat is not None and person is not None
+    t, settings, session = staff_t(context), context.settings, context.session
+    args = list(context.args or [])
+    example = t("Write it like: /cerrado 2026-12-24, or /cerrado 2026-12-24 legal Feria")
+    on_date = _parse_date(args[0] if args else None)
+    if on_date is None:
+        await context.send(chat.id, example)
+        return
+    rest = args[1:]
+    service_key = rest.pop(0) if rest and settings.office.service(rest[0]) else None
+    note = " ".join(rest)[: appointments.MAX_NOTE_LENGTH] or None
+    exception = await appointments.add_exception(
+        session,
+        on_date=on_date,
+        now=context.now(),
+        service_key=service_key,
+        closed=True,
+        note=note,
+        staff_id=person.id,
+    )
+    audit.record(
+        session,
+        actor_id=person.id,
+        action="close_day",
+        detail=f"{on_date.isoformat()} {service_key or '*'}",
+        now=context.now(),
+    )
+    affected = await appointments.appointments_on_closed_day(session, exception, settings.timezone)
+    lines = [
+        t("✅ Closed on {day} ({service}).").format(
+            day=on_date.isoformat(),
+            service=service_key or t("all services"),
+        )
+    ]
+    if affected:
+        people = await cards.load_people(session, affected)
+        lines.append(t("These appointments are already booked that day; move or cancel them:"))
+        for item in affected:
+            person_info = people.get(item.user_id) if item.user_id is not None else None
+            who = (person_info.name if person_info else None) or "—"
+            assert item.starts_at is not None
+            lines.append(
+                f"#{item.id} · {t.time(item.starts_at)} · "
+                f"{cards.service_for_staff(t, settings.office, item.service)} · {who}"
+            )
+    await context.send(chat.id, "\n".join(lines))
+    for item in affected:
+        if item.staff_card_message_id is not None:
+            await refresh_card(context, item)
+
+
+async def extra_command(update: Update, context: BotContext) -> None:
+    """/extra 2026-12-19 14:00-16:00 [service]: extra hours that day."""
+    if not await require_staff(update, context, "extra"):
+        return
+    chat, person = update.effective_chat, update.effective_user
+    assert chat is not None and person is not None
+    t, settings, session = staff_t(context), context.settings, context.session
+    args = list(context.args or [])
+    example = t(
+        "Write it like: /extra 2026-12-19 14:00-16:00, or /extra 2026-12-19 14:00-16:00 legal"
+    )
+    on_date = _parse_date(args[0] if args else None)
+    window = parse_window(args[1]) if len(args) > 1 else None
+    service_key = args[2] if len(args) > 2 else None
+    if (
+        on_date is None
+        or window is None
+        or (service_key is not None and settings.office.service(service_key) is None)
+    ):
+        await context.send(chat.id, example)
+        return
+    await appointments.add_exception(
+        session,
+        on_date=on_date,
+        now=context.now(),
+        service_key=service_key,
+        closed=False,
+        start=window[0],
+        end=window[1],
+        staff_id=person.id,
+    )
+    audit.record(
+        session,
+        actor_id=person.id,
+        action="extra_hours",
+        detail=f"{on_date.isoformat()} {args[1]} {service_key or '*'}",
+        now=context.now(),
+    )
+    await context.send(
+        chat.id,
+        t("✅ Extra hours on {day}, {start}-{end} ({service}).").format(
+            day=on_date.isoformat(),
+            start=f"{window[0]:%H:%M}",
+            end=f"{window[1]:%H:%M}",
+            service=service_key or t("all services"),
+        ),
+    )
+
+
+def register(app: Application) -> None:
+    app.add_handler(CallbackQueryHandler(on_button, pattern=r"^sa:"))
+    app.add_handler(CommandHandler("agenda", agenda_command))
+    app.add_handler(CommandHandler("horario", hours_command))
+    app.add_handler(CommandHandler("cerrado", closed_command))
+    app.add_handler(CommandHandler("extra", extra_command))

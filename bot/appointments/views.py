@@ -1,0 +1,379 @@
+"""What staff see about appointments (card, agenda, digest) and what she is told about them.
+
+Pure functions (and `load_people`, which gathers what they show about her). Staff texts take the office's default-locale translator; texts for her
+take her own. A sensitive service is never named in the staff group, nor in anything
+she receives unprompted (confirmation, move, cancellation, reminder): her lock screen
+must not tell anyone what the appointment is about.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.appointments import service as appointments
+from bot.appointments.availability import Slot
+from bot.config import AppointmentService, OfficeSettings
+from bot.core.i18n import N_, Translator
+from bot.core.keyboards import button
+from bot.db.models import Appointment, AppointmentKind, AppointmentStatus, Case, User
+
+# Neutral reasons staff can give when they cancel; she reads them (translated).
+CANCEL_REASONS = (
+    N_("The office is closed that day."),
+    N_("The person who attends is not available."),
+    N_("Please call the office."),
+)
+
+APPOINTMENT_STATUS = {
+    AppointmentStatus.REQUESTED.value: N_("⏳ to confirm"),
+    AppointmentStatus.CONFIRMED.value: N_("✅ confirmed"),
+    AppointmentStatus.CANCELLED.value: N_("✖️ cancelled"),
+    AppointmentStatus.ATTENDED.value: N_("🟢 attended"),
+    AppointmentStatus.NO_SHOW.value: N_("🚫 did not come"),
+}
+APPOINTMENT_KIND = {
+    AppointmentKind.SLOT.value: N_("appointment at the office"),
+    AppointmentKind.CALLBACK.value: N_("📞 asks to be called back"),
+    AppointmentKind.VISIT.value: N_("🏠 asks for a visit"),
+}
+# How many slots "propose another time" offers, and how far ahead it looks.
+PROPOSED_SLOTS = 6
+PROPOSE_DAYS = 21
+# Rows of attended/no-show buttons under one agenda (Telegram allows 100 buttons).
+AGENDA_BUTTON_ROWS = 40
+TEXT_BUDGET = 3800
+
+
+@dataclass(frozen=True)
+class Person:
+    """What staff see about the woman behind an appointment."""
+
+    name: str | None
+    community: str | None
+    no_shows: int = 0
+
+
+async def load_people(session: AsyncSession, items: Sequence[Appointment]) -> dict[int, Person]:
+    """Name, community and no-show count of the women behind these appointments."""
+    people: dict[int, Person] = {}
+    for item in items:
+        if item.user_id is None or item.user_id in people:
+            continue
+        user = await session.get(User, item.user_id)
+        people[item.user_id] = Person(
+            name=user.name if user else None,
+            community=user.community if user else None,
+            no_shows=await appointments.no_show_count(session, item.user_id),
+        )
+    return people
+
+
+# Cancellation reasons stored by services in English; listed so they get translated.
+STORED_REASONS = (N_("she deleted her data"),)
+
+
+def is_sensitive(office: OfficeSettings, service_key: str) -> bool:
+    service = office.service(service_key)
+    return True if service is None else service.sensitive
+
+
+def service_for_staff(t: Translator, office: OfficeSettings, service_key: str) -> str:
+    """The service as the staff group may see it: sensitive ones only as 🔒."""
+    service = office.service(service_key)
+    if service is None or service.sensitive:
+        return t("🔒 sensitive service")
+    return f"{service.emoji} {service.label(t.locale)}"
+
+
+def _status(t: Translator, appointment: Appointment) -> str:
+    key = appointment.status
+    return t(APPOINTMENT_STATUS[key]) if key in APPOINTMENT_STATUS else key
+
+
+def _when(t: Translator, appointment: Appointment) -> str:
+    if appointment.starts_at is None:
+        return t("no time yet")
+    return t.date_and_time(appointment.starts_at)
+
+
+def _kind(t: Translator, appointment: Appointment) -> str:
+    key = appointment.kind
+    return t(APPOINTMENT_KIND[key]) if key in APPOINTMENT_KIND else key
+
+
+def card_text(
+    t: Translator, appointment: Appointment, office: OfficeSettings, person: Person
+) -> str:
+    """The appointment card in the staff group."""
+    lines = [
+        t("📅 Appointment #{number}").format(number=appointment.id),
+        t("Service: {service}").format(service=service_for_staff(t, office, appointment.service)),
+        t("Kind: {kind}").format(kind=_kind(t, appointment)),
+    ]
+    if appointment.kind == AppointmentKind.SLOT or appointment.starts_at is not None:
+        lines.append(t("When: {when}").format(when=_when(t, appointment)))
+    lines.append(t("Community: {community}").format(community=person.community or "—"))
+    lines.append(t("Did not come before: {count}").format(count=person.no_shows))
+    lines.append(t("Status: {status}").format(status=_status(t, appointment)))
+    if appointment.status == AppointmentStatus.CANCELLED and appointment.cancel_reason:
+        lines.append(t("Reason: {reason}").format(reason=t(appointment.cancel_reason)))
+    return "\n".join(lines)
+
+
+def card_keyboard(t: Translator, appointment: Appointment) -> InlineKeyboardMarkup | None:
+    if not appointment.is_active:
+        return None
+    first: list[InlineKeyboardButton] = []
+    if appointment.status == AppointmentStatus.REQUESTED:
+        first.append(button(t("✅ Confirm"), "sa", "ok", appointment.id))
+    first.append(button(t("🕒 Propose another time"), "sa", "mv", appointment.id))
+    return InlineKeyboardMarkup([first, [button(t("✖️ Cancel"), "sa", "no", appointment.id)]])
+
+
+def slot_key(slot_start: datetime) -> str:
+    """A slot in callback data: minutes since the epoch (UTC), about 8 digits."""
+    return str(int(slot_start.timestamp()) // 60)
+
+
+def parse_slot_key(value: str | None) -> datetime | None:
+    try:
+        return datetime.fromtimestamp(int(value or "") * 60, tz=UTC)
+    except (ValueError, OverflowError, OSError):
+        return None
+
+
+def slots_keyboard(
+    t: Translator, appointment: Appointment, slots: Sequence[Slot]
+) -> InlineKeyboardMarkup:
+    rows = [
+        [button(t.stamp(s.starts_at), "sa", "to", appointment.id, slot_key(s.starts_at))]
+        for s in slots[:PROPOSED_SLOTS]
+    ]
+    rows.append([button(t("⬅️ Back"), "sa", "back", appointment.id)])
+    return InlineKeyboardMarkup(rows)
+
+
+def reasons_keyboard(t: Translator, appointment: Appointment) -> InlineKeyboardMarkup:
+    rows = [
+        [button(t(reason), "sa", "why", appointment.id, n)]
+        for n, reason in enumerate(CANCEL_REASONS)
+    ]
+    rows.append([button(t("⬅️ Back"), "sa", "back", appointment.id)])
+    return InlineKeyboardMarkup(rows)
+
+
+def changed_text(t: Translator, appointment: Appointment) -> str:
+    """The short line under a card when she moved or cancelled her appointment."""
+    if appointment.status == AppointmentStatus.CANCELLED:
+        return t("✖️ Appointment #{number}: she cancelled it.").format(number=appointment.id)
+    return t("🔁 Appointment #{number}: she moved it to {when}.").format(
+        number=appointment.id, when=_when(t, appointment)
+    )
+
+
+# ── For her ───────────────────────────────────────────────────────────────────
+
+
+def _her_service(t: Translator, service: AppointmentService | None) -> str | None:
+    if service is None or service.sensitive:
+        return None
+    return f"{service.emoji} {service.label(t.locale)}"
+
+
+def confirmed_for_her(
+    t: Translator, appointment: Appointment, service: AppointmentService | None
+) -> str:
+    name = _her_service(t, service)
+    if appointment.starts_at is None:
+        return t("The office received your request and will contact you.")
+    if name is None:
+        return t("Your appointment on {when} is confirmed.").format(when=_when(t, appointment))
+    return t("Your appointment for {service} on {when} is confirmed.").format(
+        service=name, when=_when(t, appointment)
+    )
+
+
+def moved_for_her(
+    t: Translator, appointment: Appointment, service: AppointmentService | None
+) -> str:
+    name = _her_service(t, service)
+    if name is None:
+        return t("The office changed your appointment to {when}.").format(
+            when=_when(t, appointment)
+        )
+    return t("The office changed your appointment for {service} to {when}.").format(
+        service=name, when=_when(t, appointment)
+    )
+
+
+def cancelled_for_her(
+    t: Translator, appointment: Appointment, service: AppointmentService | None
+) -> str:
+    name = _her_service(t, service)
+    if appointment.starts_at is None:
+        text = t("The office cancelled your request.")
+    elif name is None:
+        text = t("The office cancelled your appointment on {when}.").format(
+            when=_when(t, appointment)
+        )
+    else:
+        text = t("The office cancelled your appointment for {service} on {when}.").format(
+            service=name, when=_when(t, appointment)
+        )
+    if appointment.cancel_reason:
+        text += "\n" + t(appointment.cancel_reason)
+    return text
+
+
+def reminder_for_her(
+    t: Translator,
+    starts_at: datetime,
+    service: AppointmentService | None,
+    now: datetime,
+) -> str:
+    """The reminder; a sensitive (or unknown) service is not named."""
+    local_day = starts_at.astimezone(t.timezone).date()
+    today = now.astimezone(t.timezone).date()
+    if local_day == today:
+        when = t("today at {time}").format(time=t.time(starts_at))
+    elif local_day == today + timedelta(days=1):
+        when = t("tomorrow at {time}").format(time=t.time(starts_at))
+    else:
+        when = t.date_and_time(starts_at)
+    name = _her_service(t, service)
+    if name is None:
+        return t("Reminder: you have an appointment at the office {when}.").format(when=when)
+    return t("Reminder: you have an appointment for {service} at the office {when}.").format(
+        service=name, when=when
+    )
+
+
+# ── Lists for staff ───────────────────────────────────────────────────────────
+
+
+def _agenda_line(
+    t: Translator, appointment: Appointment, office: OfficeSettings, person: Person | None
+) -> str:
+    assert appointment.starts_at is not None
+    who = (person.name if person else None) or t("(data deleted)")
+    community = (person.community if person else None) or "—"
+    line = f"{t.time(appointment.starts_at)} · {service_for_staff(t, office, appointment.service)}"
+    line += f" · {who} · {community} · {_status(t, appointment)}"
+    if person is not None and person.no_shows:
+        line += " · " + t("🚫×{count}").format(count=person.no_shows)
+    return line
+
+
+def _request_line(
+    t: Translator,
+    appointment: Appointment,
+    office: OfficeSettings,
+    person: Person | None,
+    now: datetime,
+) -> str:
+    who = (person.name if person else None) or t("(data deleted)")
+    community = (person.community if person else None) or "—"
+    return (
+        f"#{appointment.id} · {_kind(t, appointment)} · "
+        f"{service_for_staff(t, office, appointment.service)} · {who} · {community} · "
+        f"{t.age(appointment.created_at, now)}"
+    )
+
+
+def _fit(lines: list[str]) -> str:
+    text = "\n".join(lines)
+    if len(text) <= TEXT_BUDGET:
+        return text
+    return text[:TEXT_BUDGET].rsplit("\n", 1)[0] + "\n…"
+
+
+def agenda_text(
+    t: Translator,
+    day: date,
+    appointments: Sequence[Appointment],
+    requests: Sequence[Appointment],
+    people: Mapping[int, Person],
+    office: OfficeSettings,
+    now: datetime,
+) -> str:
+    """/agenda: a day's appointments in order, then open call-back and visit requests."""
+    start = datetime.combine(day, datetime.min.time(), tzinfo=t.timezone)
+    lines = [t("📅 Agenda · {day}").format(day=t.date(start))]
+    if not appointments:
+        lines.append(t("No appointments this day."))
+    for appointment in appointments:
+        person = people.get(appointment.user_id) if appointment.user_id is not None else None
+        lines.append(_agenda_line(t, appointment, office, person))
+    if requests:
+        lines.append("")
+        lines.append(t("📞 Open call-back and visit requests:"))
+        for request in requests:
+            person = people.get(request.user_id) if request.user_id is not None else None
+            lines.append(_request_line(t, request, office, person, now))
+    return _fit(lines)
+
+
+def agenda_keyboard(
+    t: Translator, appointments: Sequence[Appointment], now: datetime
+) -> InlineKeyboardMarkup | None:
+    """Attended / no-show buttons for appointments that have started and were not cancelled."""
+    rows: list[list[InlineKeyboardButton]] = []
+    for appointment in appointments:
+        if appointment.starts_at is None or appointment.starts_at > now:
+            continue
+        if appointment.status == AppointmentStatus.CANCELLED:
+            continue
+        at = t.time(appointment.starts_at)
+        rows.append(
+            [
+                button(f"✅ {at} " + t("Attended"), "sa", "att", appointment.id),
+                button(f"🚫 {at} " + t("No-show"), "sa", "ns", appointment.id),
+            ]
+        )
+    if not rows:
+        return None
+    return InlineKeyboardMarkup(rows[:AGENDA_BUTTON_ROWS])
+
+
+def digest_text(
+    t: Translator,
+    day: date,
+    appointments: Sequence[Appointment],
+    people: Mapping[int, Person],
+    old_cases: Sequence[Case],
+    office: OfficeSettings,
+    now: datetime,
+) -> str:
+    """The morning digest: today's appointments and open cases waiting more than 48 hours."""
+    start = datetime.combine(day, datetime.min.time(), tzinfo=t.timezone)
+    lines = [t("☀️ Good morning. Today, {day}:").format(day=t.date(start))]
+    if appointments:
+        lines.append(
+            t.plural("{count} appointment:", "{count} appointments:", len(appointments)).format(
+                count=len(appointments)
+            )
+        )
+        for appointment in appointments:
+            person = people.get(appointment.user_id) if appointment.user_id is not None else None
+            lines.append(_agenda_line(t, appointment, office, person))
+    else:
+        lines.append(t("No appointments today."))
+    lines.append("")
+    if old_cases:
+        lines.append(
+            t.plural(
+                "{count} open case waiting more than 48 hours:",
+                "{count} open cases waiting more than 48 hours:",
+                len(old_cases),
+            ).format(count=len(old_cases))
+        )
+        for case in old_cases:
+            lines.append(f"{case.reference} · {t.age(case.created_at, now)}")
+    else:
+        lines.append(t("No open case is waiting more than 48 hours."))
+    return _fit(lines)

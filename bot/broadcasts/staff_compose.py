@@ -1,0 +1,246 @@
+"""Announcements from the staff group: compose, audience, preview, send or schedule.
+
+/anuncio starts a draft (services.staff_drafts: a restart loses nothing):
+
+    text ─▶ photo (optional) ─▶ audience ─▶ preview + count ─▶ send now │ schedule
+
+Typed answers are replies to the bot's question (DRAFT_STEPS "text", "photo", "when");
+choices are buttons `sb:<action>:<draft id>[:<arg>]`: `skip` no photo · `aud` the
+audience menu · `ak:<kind>` an audience kind · `c:<index>` / `cp:<page>` toggle / page
+communities · `t:<kind>` toggle a kind of activity · `ok` done choosing ·
+`ad:<activity>:<stamp>` a date · `ao:…` only that date · `aa:…` every date from now on
+(handlers.staff_broadcast_audience) · `send` · `sch` · `txt` change the text · `x`
+discard (handlers.staff_broadcast_preview). Also `sb:noop` (the preview's inert copies
+of her buttons) and `sb:act:<activity>:<stamp>` (on an activity's card: start a draft
+about it). /anuncios and its buttons: handlers.staff_broadcast_list.
+
+Only staff act, only the author continues her draft (drafting.own_draft), and a
+finished or forged draft changes nothing. «Send now» discards the draft in the same
+transaction that creates the broadcast, so pressing it twice sends once.
+"""
+
+from __future__ import annotations
+
+from telegram import Message, Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+
+from bot.broadcasts import staff_audience as staff_broadcast_audience
+from bot.broadcasts import staff_preview as staff_broadcast_preview
+from bot.broadcasts import views as cards
+from bot.broadcasts.service import MAX_CAPTION, MAX_TEXT, telegram_length
+from bot.broadcasts.staff_audience import audience_menu, find_occurrence
+from bot.broadcasts.staff_list import LIST_ACTIONS, list_command, on_list_button
+from bot.broadcasts.staff_preview import (
+    PHOTO,
+    TEXT,
+    WHEN,
+    ButtonHandler,
+    ask_text,
+    draft_data,
+    on_when,
+    record,
+    show_preview,
+    stale,
+    text_question,
+    update_draft,
+)
+from bot.core import drafts as staff_drafts
+from bot.core.authority import record_name, require_staff
+from bot.core.common import arg, id_arg
+from bot.core.context import BotContext
+from bot.core.drafting import DraftStepHandler, own_draft, staff_t
+from bot.core.i18n import Translator
+from bot.core.keyboards import parse_cb
+from bot.db.models import StaffDraft
+
+DRAFT_KIND = "broadcast"
+
+# ── Text and photo ─────────────────────────────────────────────────────────────
+
+
+def _text_problem(t: Translator, text: str, with_photo: bool) -> str | None:
+    if not text:
+        return t("The announcement needs some text.")
+    length, limit = telegram_length(text), MAX_CAPTION if with_photo else MAX_TEXT
+    if length <= limit:
+        return None
+    if with_photo:
+        return t(
+            "That text has {length} characters; with a photo it can have {limit}. Please shorten it."
+        ).format(length=length, limit=limit)
+    return t("That text has {length} characters; the limit is {limit}. Please shorten it.").format(
+        length=length, limit=limit
+    )
+
+
+async def on_text(update: Update, context: BotContext, draft: StaffDraft, message: Message) -> None:
+    t, data = staff_t(context), draft_data(draft)
+    photo = data.get("photo")
+    if message.photo:
+        photo = message.photo[-1].file_id
+        text = (message.caption or "").strip()
+        if not text:
+            update_draft(context, draft, photo=photo, previewed=False)
+            await ask_text(
+                context,
+                draft,
+                t("📷 Photo received. Now reply with the text that goes with it."),
+                message.message_id,
+            )
+            return
+    elif message.text is not None:
+        text = message.text.strip()
+    else:
+        hint = t("I can only use text, or a photo with the text as its caption.")
+        await ask_text(context, draft, f"{hint}\n\n{text_question(t)}", message.message_id)
+        return
+    problem = _text_problem(t, text, photo is not None)
+    if problem is not None:
+        await ask_text(context, draft, f"{problem}\n\n{text_question(t)}", message.message_id)
+        return
+    update_draft(context, draft, text=text, photo=photo, previewed=False)
+    await _after_content(update, context, draft)
+
+
+async def _ask_photo(context: BotContext, draft: StaffDraft, hint: str | None = None) -> None:
+    """A question answered by a reply (the photo) or a button (no photo)."""
+    t = staff_t(context)
+    question = cards.photo_question(t)
+    message = await context.send(
+        draft.chat_id,
+        f"{hint}\n\n{question}" if hint else question,
+        cards.photo_keyboard(t, draft.id),
+    )
+    update_draft(context, draft, step=PHOTO, prompt_message_id=message.message_id, photo_asked=True)
+
+
+async def on_photo(
+    update: Update, context: BotContext, draft: StaffDraft, message: Message
+) -> None:
+    t = staff_t(context)
+    if not message.photo:
+        await _ask_photo(context, draft, t("Please reply with a photo, or press «No photo»."))
+        return
+    text = (message.caption or "").strip() or str(draft_data(draft).get("text") or "")
+    problem = _text_problem(t, text, with_photo=True)
+    if problem is not None:
+        await _ask_photo(context, draft, problem)
+        return
+    update_draft(context, draft, photo=message.photo[-1].file_id, text=text, previewed=False)
+    await _after_content(update, context, draft)
+
+
+async def _after_content(update: Update, context: BotContext, draft: StaffDraft) -> None:
+    """The next step once the text (and maybe a photo) is in."""
+    data = draft_data(draft)
+    fits_caption = telegram_length(str(data.get("text") or "")) <= MAX_CAPTION
+    if not data.get("photo") and not data.get("photo_asked") and fits_caption:
+        await _ask_photo(context, draft)
+    elif data.get("audience"):
+        await show_preview(update, context, draft)
+    else:
+        await audience_menu(update, context, draft)
+
+
+async def _skip_photo(
+    update: Update, context: BotContext, draft: StaffDraft, args: list[str]
+) -> None:
+    update_draft(context, draft, photo_asked=True)
+    await _after_content(update, context, draft)
+
+
+# ── Starting ───────────────────────────────────────────────────────────────────
+
+
+async def compose_command(update: Update, context: BotContext) -> None:
+    """/anuncio: a new announcement, step by step."""
+    if not await require_staff(update, context, "broadcast_compose"):
+        return
+    message, person, chat = update.message, update.effective_user, update.effective_chat
+    assert message is not None and person is not None and chat is not None
+    draft = await staff_drafts.start(
+        context.session, kind=DRAFT_KIND, chat_id=chat.id, author_id=person.id, now=context.now()
+    )
+    record(context, update, "broadcast_compose", f"draft:{draft.id}")
+    await ask_text(context, draft, text_question(staff_t(context)), message.message_id)
+
+
+async def _start_from_activity(update: Update, context: BotContext, parts: list[str]) -> None:
+    """`sb:act:<activity>:<stamp>`: a draft about that date, its text written from it."""
+    t, person, chat = staff_t(context), update.effective_user, update.effective_chat
+    assert person is not None and chat is not None
+    found = await find_occurrence(update, context, parts[2:])
+    if found is None:
+        return
+    activity_id, occurrence = found
+    details = occurrence.details
+    draft = await staff_drafts.start(
+        context.session,
+        kind=DRAFT_KIND,
+        chat_id=chat.id,
+        author_id=person.id,
+        now=context.now(),
+        data={
+            "text": cards.activity_text(t, occurrence),
+            "photo": details.photo_file_id,
+            "activity_id": activity_id,
+            "occurrence_start": occurrence.key.isoformat(),
+            "audience": {"kind": "activity_type", "types": [details.kind]},
+        },
+    )
+    record(context, update, "broadcast_compose", f"draft:{draft.id} activity:{activity_id}")
+    await context.answer()
+    # New messages: the activity's card above stays as it is.
+    if details.photo_file_id:
+        await show_preview(update, context, draft)
+    else:
+        await _ask_photo(context, draft)
+
+
+BUTTONS: dict[str, ButtonHandler] = {
+    "skip": _skip_photo,
+    **staff_broadcast_audience.BUTTONS,
+    "send": staff_broadcast_preview.send_now,
+    "sch": staff_broadcast_preview.ask_when,
+    "txt": staff_broadcast_preview.change_text,
+    "x": staff_broadcast_preview.discard,
+}
+
+
+async def on_button(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    assert query is not None
+    parts = parse_cb(query.data)
+    action = arg(parts, 1) or ""
+    if action == cards.NOOP:
+        await context.answer(
+            staff_t(context)("This is only a preview: these buttons work for the women.")
+        )
+        return
+    kind = "broadcast" if action in LIST_ACTIONS else "activity" if action == "act" else "draft"
+    if not await require_staff(
+        update, context, "broadcast_button", record=record_name(kind, arg(parts, 2))
+    ):
+        return
+    if action in LIST_ACTIONS:
+        await on_list_button(update, context, parts)
+        return
+    if action == "act":
+        await _start_from_activity(update, context, parts)
+        return
+    handler = BUTTONS.get(action)
+    if handler is None:
+        await stale(context)
+        return
+    draft = await own_draft(update, context, id_arg(parts, 2), DRAFT_KIND)
+    if draft is not None:
+        await handler(update, context, draft, parts[3:])
+
+
+DRAFT_STEPS: dict[str, DraftStepHandler] = {TEXT: on_text, PHOTO: on_photo, WHEN: on_when}
+
+
+def register(app: Application) -> None:
+    app.add_handler(CallbackQueryHandler(on_button, pattern=r"^sb:"))
+    app.add_handler(CommandHandler("anuncio", compose_command))
+    app.add_handler(CommandHandler("anuncios", list_command))

@@ -1,0 +1,271 @@
+"""Post queued case cards and her new messages to staff, within the group's rate limit.
+
+Telegram allows about 20 messages a minute into one group; the budget is counted
+from the database, so it holds across restarts.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from telegram.error import BadRequest, RetryAfter, TelegramError
+
+from bot.appointments import service as appointments
+from bot.appointments import views as appointment_cards
+from bot.cases import posts as staff_posts
+from bot.cases import service as cases
+from bot.cases.views import card_keyboard, card_text
+from bot.core.context import BotContext, BotData
+from bot.core.notify import RecipientGone
+from bot.db.models import Appointment, CaseEntry, EntryKind, StaffPost, User, format_reference
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 5
+
+
+async def deliver_staff_posts(context: BotContext) -> None:
+    data = context.bot_data
+    now = data.clock.now()
+    async with data.session_factory() as session:
+        budget = data.settings.staff_messages_per_minute - await staff_posts.group_messages_since(
+            session, now - timedelta(minutes=1)
+        )
+        posts = await staff_posts.pending(session, limit=max(budget, 0))
+        post_ids = [p.id for p in posts]
+        await session.commit()
+    for post_id in post_ids:
+        if budget <= 0:
+            return
+        try:
+            budget -= await _deliver(data, post_id)
+        except RetryAfter:
+            # Telegram wants us to slow down: the rest waits for the next sweep.
+            return
+
+
+async def _deliver(data: BotData, post_id: int) -> int:
+    """Send one post; returns how many group messages it used."""
+    async with data.session_factory() as session:
+        post = await session.get(StaffPost, post_id)
+        if post is None or post.sent_at is not None:
+            return 0
+        try:
+            used = await _send(data, session, post)
+        except RetryAfter:
+            await session.rollback()
+            raise
+        except (TelegramError, RecipientGone):
+            log.exception("could not post to staff (post %s); is STAFF_CHAT_ID right?", post_id)
+            await session.rollback()
+            post = await session.get(StaffPost, post_id)
+            assert post is not None
+            post.attempts += 1
+            if post.attempts >= MAX_ATTEMPTS:
+                post.sent_at = data.clock.now()
+            await session.commit()
+            return 1
+        post.sent_at = data.clock.now()
+        post.group_messages = used
+        await session.commit()
+        return used
+
+
+async def _send(data: BotData, session: AsyncSession, post: StaffPost) -> int:
+    settings, notifier = data.settings, data.notifier
+    t = data.catalogs.get(settings.default_locale)
+    now = data.clock.now()
+    group = settings.staff_chat_id
+    if post.kind in (staff_posts.NEW_APPOINTMENT, staff_posts.APPOINTMENT_CHANGED):
+        return await _send_appointment(data, session, post)
+    case = await cases.get_case(session, post.case_id) if post.case_id is not None else None
+    if case is None:
+        return 0
+    if post.kind == staff_posts.ERASED:
+        return await _erase(data, session, post, case.reference)
+    if case.user_id is None:
+        # She deleted her data before this went out: there is nothing of hers to show.
+        return 0
+    entry = await session.get(CaseEntry, post.entry_id) if post.entry_id is not None else None
+    # Everything is loaded: end the read so Telegram's latency never holds the database.
+    await session.commit()
+    if post.kind == staff_posts.NEW_CASE:
+        card = await notifier.send(
+            group, card_text(t, case, settings.office, now, {}), card_keyboard(t, case)
+        )
+        case.staff_card_message_id = card.message_id
+        staff_posts.link(
+            session,
+            chat_id=group,
+            message_id=card.message_id,
+            case_id=case.id,
+            purpose=staff_posts.CARD,
+            now=now,
+        )
+        used = 1
+        if not case.sensitive:
+            for entry in case.entries:
+                if entry.kind == EntryKind.HER_MESSAGE and entry.file_id:
+                    await _copy_entry(data, session, group, entry, card.message_id, sensitive=False)
+                    used += 1
+        return used
+    if entry is None:
+        return 0
+    if not case.sensitive:
+        await _copy_entry(data, session, group, entry, case.staff_card_message_id, sensitive=False)
+        return 1
+    await notifier.send(
+        group,
+        t("🔒 {reference}: she added information (only for the assigned person).").format(
+            reference=case.reference
+        ),
+        reply_to=case.staff_card_message_id,
+    )
+    if case.assignee_id is not None:
+        try:
+            await _copy_entry(data, session, case.assignee_id, entry, None, sensitive=True)
+        except RecipientGone:
+            log.warning("assigned staff member has no private chat with the bot")
+    return 1
+
+
+# What a staff message about an erased case becomes when it can no longer be deleted.
+_REMOVABLE = (staff_posts.HER_COPY, staff_posts.DETAILS)
+
+
+async def _erase(data: BotData, session: AsyncSession, post: StaffPost, reference: str) -> int:
+    """She deleted her data: the card becomes one neutral line without buttons; copies of
+    her messages and the details sent to staff are deleted.
+
+    Telegram lets a bot delete its messages for 48 hours only; an older copy is edited
+    to the neutral line instead (a photo or voice note keeps its media, its caption is
+    replaced). Staff members' own messages in the group are theirs and stay. Safe to
+    repeat: a message already deleted or already neutral is left as it is.
+    """
+    assert post.case_id is not None
+    t = data.catalogs.get(data.settings.default_locale)
+    neutral = t("🗑️ {reference} — deleted at her request").format(reference=reference)
+    links = [
+        (link.chat_id, link.message_id, link.purpose)
+        for link in await staff_posts.links_of_case(session, post.case_id)
+    ]
+    await session.commit()
+    bot = data.notifier.bot
+    used = 0
+    for chat_id, message_id, purpose in links:
+        if purpose == staff_posts.CARD:
+            with contextlib.suppress(BadRequest):
+                await bot.edit_message_text(neutral, chat_id=chat_id, message_id=message_id)
+        elif purpose in _REMOVABLE:
+            await _delete_or_neutralise(bot, chat_id, message_id, neutral)
+        else:
+            continue  # prompts name only the reference
+        if chat_id == data.settings.staff_chat_id:
+            used += 1
+    await staff_posts.forget_links(session, post.case_id, _REMOVABLE)
+    return used
+
+
+async def _delete_or_neutralise(bot: Any, chat_id: int, message_id: int, neutral: str) -> None:
+    try:
+        await bot.delete_message(chat_id, message_id)
+        return
+    except BadRequest as exc:
+        if "not found" in str(exc).lower():
+            return
+        log.info("could not delete an erased case's message (%s); editing it", exc)
+    try:
+        await bot.edit_message_text(neutral, chat_id=chat_id, message_id=message_id)
+        return
+    except BadRequest as exc:
+        if "no text" not in str(exc).lower():
+            return  # not modified (already neutral), or gone
+    with contextlib.suppress(BadRequest):
+        await bot.edit_message_caption(chat_id=chat_id, message_id=message_id, caption=neutral)
+
+
+async def _send_appointment(data: BotData, session: AsyncSession, post: StaffPost) -> int:
+    """A new booking's card (linked through Appointment.staff_card_message_id, since a
+    StaffMessageLink needs a case), or a line under the card when she changed it."""
+    settings, notifier = data.settings, data.notifier
+    t = data.catalogs.get(settings.default_locale)
+    group = settings.staff_chat_id
+    appointment = (
+        await session.get(Appointment, post.appointment_id)
+        if post.appointment_id is not None
+        else None
+    )
+    if appointment is None:
+        return 0
+    user = await session.get(User, appointment.user_id) if appointment.user_id else None
+    no_shows = (
+        await appointments.no_show_count(session, appointment.user_id)
+        if appointment.user_id is not None
+        else 0
+    )
+    person = appointment_cards.Person(
+        name=user.name if user else None,
+        community=user.community if user else None,
+        no_shows=no_shows,
+    )
+    await session.commit()
+    text = appointment_cards.card_text(t, appointment, settings.office, person)
+    markup = appointment_cards.card_keyboard(t, appointment)
+    if post.kind == staff_posts.NEW_APPOINTMENT or appointment.staff_card_message_id is None:
+        card = await notifier.send(group, text, markup)
+        appointment.staff_card_message_id = card.message_id
+        if post.kind == staff_posts.NEW_APPOINTMENT:
+            return 1
+    else:
+        with contextlib.suppress(BadRequest):
+            await notifier.bot.edit_message_text(
+                text,
+                chat_id=group,
+                message_id=appointment.staff_card_message_id,
+                reply_markup=markup,
+            )
+    await notifier.send(
+        group,
+        appointment_cards.changed_text(t, appointment),
+        reply_to=appointment.staff_card_message_id,
+    )
+    return 1
+
+
+async def _copy_entry(
+    data: BotData,
+    session: AsyncSession,
+    chat_id: int,
+    entry: CaseEntry,
+    reply_to: int | None,
+    *,
+    sensitive: bool,
+) -> None:
+    t = data.catalogs.get(data.settings.default_locale)
+    reference = format_reference(entry.case_id)
+    header = t("📩 {reference} · from her:").format(reference=reference)
+    if entry.media_kind == "text" or not entry.file_id:
+        message = await data.notifier.send(
+            chat_id, f"{header}\n{entry.text or ''}"[:4096], sensitive=sensitive, reply_to=reply_to
+        )
+    else:
+        caption = f"{header}\n{entry.text or ''}".strip()
+        message = await data.notifier.send_media(
+            chat_id,
+            entry.media_kind,
+            entry.file_id,
+            caption,
+            sensitive=sensitive,
+            reply_to=reply_to,
+        )
+    staff_posts.link(
+        session,
+        chat_id=chat_id,
+        message_id=message.message_id,
+        case_id=entry.case_id,
+        purpose=staff_posts.HER_COPY,
+        now=data.clock.now(),
+    )

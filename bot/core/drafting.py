@@ -1,0 +1,100 @@
+"""Helpers for the step-by-step flows staff use in the staff group (see services.staff_drafts).
+
+A text answer is a reply to the bot's question: the question is sent with ForceReply,
+which opens the reply box (only on the phone of the staff member who started the
+draft, when the question answers one of her messages); a reply from anyone else is
+refused. Choices are buttons whose data carry the draft id, so an old
+or forged button finds no draft and changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from telegram import ForceReply, InlineKeyboardMarkup, Message, Update
+
+from bot.core import drafts as staff_drafts
+from bot.core.authority import record_name, refuse, refuse_forged, require_staff
+from bot.core.context import BotContext
+from bot.core.i18n import Translator
+from bot.db.models import StaffDraft
+
+# (update, context, draft, the staff member's reply) -> None
+DraftStepHandler = Callable[[Update, BotContext, StaffDraft, Message], Awaitable[None]]
+
+
+def staff_t(context: BotContext) -> Translator:
+    """Staff texts are in the office's default language."""
+    return context.bot_data.catalogs.get(context.settings.default_locale)
+
+
+async def ask(
+    context: BotContext,
+    draft: StaffDraft,
+    question: str,
+    *,
+    step: str,
+    placeholder: str | None = None,
+    reply_to: int | None = None,
+) -> Message:
+    """Ask the next typed answer of a draft; her reply to this message is routed to `step`."""
+    message = await context.send(
+        draft.chat_id,
+        question,
+        # Selective only when answering her message: without one to reply to, a selective
+        # ForceReply would open the reply box for nobody.
+        ForceReply(selective=reply_to is not None, input_field_placeholder=placeholder),
+        reply_to=reply_to,
+    )
+    staff_drafts.update(draft, context.now(), step=step, prompt_message_id=message.message_id)
+    return message
+
+
+async def show_choices(
+    update: Update,
+    context: BotContext,
+    draft: StaffDraft,
+    text: str,
+    markup: InlineKeyboardMarkup,
+    *,
+    step: str,
+) -> Message | None:
+    """Show a step answered with buttons: edit the pressed message, or send a new one."""
+    staff_drafts.update(draft, context.now(), step=step)
+    return await context.show(update, text, markup)
+
+
+async def own_draft(
+    update: Update, context: BotContext, draft_id: int | None, kind: str
+) -> StaffDraft | None:
+    """The draft a button names, if the person pressing it is staff now and its author.
+
+    Anyone else is refused (a pop-up, nothing changes) and the refusal is recorded.
+    """
+    record = record_name("draft", draft_id)
+    if not await require_staff(update, context, f"{kind}_draft", record=record):
+        return None
+    if draft_id is None:
+        await refuse_forged(update, context, "draft_id")
+        return None
+    draft = await staff_drafts.get(context.session, draft_id, kind)
+    if draft is None:
+        t = staff_t(context)
+        await context.answer(t("This draft is finished or no longer exists."), alert=True)
+        return None
+    return draft if await is_author(update, context, draft) else None
+
+
+async def is_author(update: Update, context: BotContext, draft: StaffDraft) -> bool:
+    """Only the person who started a draft continues it; anyone else is refused (recorded)."""
+    person, t = update.effective_user, staff_t(context)
+    if person is not None and person.id == draft.author_id:
+        return True
+    await refuse(
+        update,
+        context,
+        "draft_not_author",
+        record=record_name("draft", draft.id),
+        text=t("Only the person who started this draft can continue it."),
+    )
+    return False

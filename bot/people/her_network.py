@@ -1,0 +1,213 @@
+"""The women's network: join (organization, community, role) and leave."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler
+
+from bot.core import conversation
+from bot.core.common import StepHandler, arg, int_arg, plain_text, stale_button, state_data
+from bot.core.context import BotContext
+from bot.core.keyboards import button, for_her, paged_choices, parse_cb, yes_no
+from bot.core.labels import NETWORK_ROLES, label
+from bot.core.routing import Routes
+from bot.core.steps import Step
+from bot.db.models import ConversationState
+from bot.people import service_network as network
+from bot.people.her_welcome import ensure_registered
+
+MAX_ORGANIZATION_LENGTH = 128
+
+
+async def show_network(update: Update, context: BotContext) -> None:
+    assert context.user is not None
+    t = context.t
+    member = await network.get_membership(context.session, context.user.id)
+    if member is None:
+        text = t(
+            "🤝 The women's network brings together women of every community: meetings, "
+            "trainings and news from the office.\n\nDo you want to join?"
+        )
+        await context.show(
+            update, text, for_her(t, [[button(t("✅ Join the network"), "net", "join")]], menu=True)
+        )
+        return
+    text = t(
+        "🤝 You are in the women's network.\nCommunity: {community}\nRole: {role}\nOrganization: {organization}"
+    ).format(
+        community=member.community,
+        role=label(t, NETWORK_ROLES, member.role),
+        organization=member.organization or t("none"),
+    )
+    await context.show(
+        update, text, for_her(t, [[button(t("🚪 Leave the network"), "net", "leave")]], menu=True)
+    )
+
+
+async def ask_community(
+    update: Update, context: BotContext, data: dict[str, object], page: int = 0
+) -> None:
+    assert context.user is not None
+    t = context.t
+    await conversation.set_state(
+        context.session, context.user.id, Step.NET_COMMUNITY, data, context.now()
+    )
+    extra = []
+    if context.user.community:
+        extra.append(
+            [
+                button(
+                    t("📍 My community: {name}").format(name=context.user.community[:30]),
+                    "nc",
+                    "mine",
+                )
+            ]
+        )
+    await context.show(
+        update,
+        t("Which community do you represent in the network?"),
+        paged_choices(t, context.settings.office.communities, page, prefix="nc", extra_rows=extra),
+    )
+
+
+async def ask_role(update: Update, context: BotContext, data: dict[str, object]) -> None:
+    assert context.user is not None
+    t = context.t
+    await conversation.set_state(
+        context.session, context.user.id, Step.NET_ROLE, data, context.now()
+    )
+    rows = [[button(t(name), "net", "role", key)] for key, name in NETWORK_ROLES.items()]
+    await context.show(update, t("What is your role?"), for_her(t, rows))
+
+
+async def on_button(update: Update, context: BotContext) -> None:
+    if not await ensure_registered(update, context):
+        return
+    user = context.user
+    assert user is not None
+    t = context.t
+    parts = parse_cb(update.callback_query.data if update.callback_query else None)
+    state = await conversation.get_state(context.session, user.id)
+    step, data = (state.step if state else None), state_data(state)
+    kind, action = parts[0], arg(parts, 1)
+    if kind == "net" and action is None:
+        await conversation.clear_state(context.session, user.id)
+        await show_network(update, context)
+    elif kind == "net" and action == "join":
+        await conversation.set_state(context.session, user.id, Step.NET_ORG, {}, context.now())
+        await context.show(
+            update,
+            t(
+                "Do you belong to an organization or group? Type its name, or tap «No organization»."
+            ),
+            for_her(t, [[button(t("No organization"), "net", "org", "none")]]),
+        )
+    elif kind == "net" and action == "org" and step == Step.NET_ORG:
+        await ask_community(update, context, {"organization": None})
+    elif kind == "nc" and step in (Step.NET_COMMUNITY, Step.NET_COMMUNITY_OTHER):
+        await on_community(update, context, parts, data)
+    elif (
+        kind == "net"
+        and action == "role"
+        and step == Step.NET_ROLE
+        and arg(parts, 2) in NETWORK_ROLES
+    ):
+        await network.join(
+            context.session,
+            user.id,
+            organization=data.get("organization"),
+            community=str(data.get("community") or user.community or ""),
+            role=str(arg(parts, 2)),
+            now=context.now(),
+        )
+        await conversation.clear_state(context.session, user.id)
+        await context.show(update, t("🎉 Welcome to the women's network!"), for_her(t, menu=True))
+    elif kind == "net" and action == "leave" and arg(parts, 2) is None:
+        await context.show(
+            update,
+            t("Do you want to leave the women's network?"),
+            yes_no(t, t("Yes, leave the network"), ("net", "leave", "y"), ("net",)),
+        )
+    elif kind == "net" and action == "leave" and arg(parts, 2) == "y":
+        await network.leave(context.session, user.id)
+        await context.show(
+            update,
+            t("You left the women's network. You can join again at any time."),
+            for_her(t, menu=True),
+        )
+    else:
+        await stale_button(update, context)
+
+
+async def on_community(
+    update: Update, context: BotContext, parts: list[str], data: dict[str, object]
+) -> None:
+    assert context.user is not None
+    communities = context.settings.office.communities
+    action, index = arg(parts, 1), int_arg(parts, 2)
+    if action == "mine" and context.user.community:
+        await ask_role(update, context, {**data, "community": context.user.community})
+    elif action == "pick" and index is not None and 0 <= index < len(communities):
+        await ask_role(update, context, {**data, "community": communities[index]})
+    elif action == "page" and index is not None:
+        await ask_community(update, context, data, page=index)
+    elif action == "other":
+        await conversation.set_state(
+            context.session, context.user.id, Step.NET_COMMUNITY_OTHER, data, context.now()
+        )
+        await context.show(
+            update, context.t("Please type the name of the community."), for_her(context.t)
+        )
+    else:
+        await stale_button(update, context)
+
+
+async def on_organization_typed(
+    update: Update, context: BotContext, state: ConversationState
+) -> None:
+    assert update.message is not None and update.effective_chat is not None
+    name = plain_text(update.message, MAX_ORGANIZATION_LENGTH)
+    if name is None:
+        t = context.t
+        await context.send(
+            update.effective_chat.id,
+            t(
+                "Please type the organization's name in one short message, or tap «No organization»."
+            ),
+            for_her(t, [[button(t("No organization"), "net", "org", "none")]]),
+        )
+        return
+    await ask_community(update, context, {"organization": name})
+
+
+async def on_community_typed(update: Update, context: BotContext, state: ConversationState) -> None:
+    assert update.message is not None and update.effective_chat is not None
+    name = plain_text(update.message, 64)
+    if name is None:
+        await context.send(
+            update.effective_chat.id,
+            context.t("Please type the name of the community in one short message."),
+            for_her(context.t),
+        )
+        return
+    await ask_role(update, context, {**state_data(state), "community": name})
+
+
+async def on_button_expected(update: Update, context: BotContext, state: ConversationState) -> None:
+    data = state_data(state)
+    if state.step == Step.NET_ROLE:
+        await ask_role(update, context, data)
+    else:
+        await ask_community(update, context, data)
+
+
+STEPS: dict[str, StepHandler] = {
+    Step.NET_ORG: on_organization_typed,
+    Step.NET_COMMUNITY: on_button_expected,
+    Step.NET_COMMUNITY_OTHER: on_community_typed,
+    Step.NET_ROLE: on_button_expected,
+}
+
+
+def register(app: Routes) -> None:
+    app.add_handler(CallbackQueryHandler(on_button, pattern=r"^(net(:|$)|nc:)"))

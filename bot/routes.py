@@ -1,0 +1,73 @@
+"""Handler registration order, the one place it is decided. `register_all` adds them:
+
+the gate first (group -10: who, which language, is this chat ours), then staff
+replies (group -1: a reply to a case message must not reach her flows), then the
+staff commands and buttons (each checks, at every step, that the person is staff:
+bot.core.authority), then the women's handlers — registered through `HerRoutes`,
+so none of them can run outside a private chat (bot.core.routing) — and last a
+catch-all for buttons nobody recognises, which refuses and records them.
+"""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler
+
+from bot.activities import her_activities, staff_activities
+from bot.appointments import her_booking, staff_agenda
+from bot.broadcasts import her_optout, staff_compose
+from bot.cases import her_report, her_requests, staff_triage
+from bot.core import conversation_router, draft_router, error_handler, gate, quick_exit
+from bot.core.authority import refuse_forged
+from bot.core.context import BotContext
+from bot.core.routing import HerRoutes
+from bot.people import her_network, her_welcome, staff_admin
+from bot.privacy import her_data
+
+# The steps of her conversations, by the step she is in (conversation_router).
+HER_STEPS = {
+    **her_welcome.STEPS,
+    **her_report.STEPS,
+    **her_requests.STEPS,
+    **her_network.STEPS,
+}
+# The steps of staff's drafts, by the draft's kind (draft_router).
+DRAFT_STEPS = {
+    staff_activities.DRAFT_KIND: staff_activities.DRAFT_STEPS,
+    staff_compose.DRAFT_KIND: staff_compose.DRAFT_STEPS,
+}
+
+
+async def unknown_button(update: Update, context: BotContext) -> None:
+    """Callback data no handler here claims (forged, or a woman's button pressed in a
+    group): change nothing, say so kindly, and record it."""
+    await refuse_forged(update, context, "button_unknown")
+
+
+def register_all(app: Application) -> None:
+    gate.register(app)
+    draft_router.register(app, DRAFT_STEPS)
+    staff_triage.register(app)
+    staff_agenda.register(app)
+    staff_admin.register(app)
+    staff_activities.register(app)
+    staff_compose.register(app)
+    her = HerRoutes(app)
+    quick_exit.register(her)
+    # Before her_welcome: `/start act_…` (from a poster's QR code) opens that activity.
+    her_activities.register(her)
+    her_welcome.register(her)
+    her_report.register(her)
+    her_requests.register(her)
+    her_network.register(her)
+    her_data.register(her)
+    her_booking.register(her)
+    her_optout.register(her)
+    conversation_router.register(
+        her,
+        HER_STEPS,
+        welcome=her_welcome.show_welcome,
+        ensure_registered=her_welcome.ensure_registered,
+    )
+    app.add_handler(CallbackQueryHandler(unknown_button))
+    error_handler.register(app)
