@@ -48,9 +48,9 @@ from telegram.ext import BaseRateLimiter, ExtBot
 
 from bot.core import tracking, users
 from bot.core.clock import Clock
+from bot.core.notify import encode
 from bot.core.telegram_retry import retry_after_seconds
 from bot.db.models import Base, OutboxMessage, OutboxStatus
-from bot.core.notify import encode
 
 log = logging.getLogger(__name__)
 

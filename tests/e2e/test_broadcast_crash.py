@@ -11,7 +11,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bot.config import EXAMPLE_OFFICE_FILE
 from tests.conftest import STAFF_CHAT_ID
 from tests.e2e.crash import spawn_bot
 from tests.e2e.harness import OffsetClock

@@ -12,8 +12,8 @@ import pytest
 
 from bot.__main__ import main
 from bot.config import EXAMPLE_OFFICE_FILE, ConfigError
-from bot.db.engine import create_engine, create_session_factory
 from bot.core.heartbeat import HeartbeatKeeper, record, watchdog_seconds
+from bot.db.engine import create_engine, create_session_factory
 
 
 @pytest.fixture
