@@ -13,6 +13,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler
 
+from bot.aid import staff_aid
 from bot.context import BotContext
 from bot.handlers import (
     activities,
@@ -52,6 +53,7 @@ def register_all(app: Application) -> None:
     staff_admin.register(app)
     staff_activities.register(app)
     staff_broadcasts.register(app)
+    staff_aid.register(app)
     her = HerRoutes(app)
     quick_exit.register(her)
     # Before start: `/start act_…` (from a poster's QR code) opens that activity.

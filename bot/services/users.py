@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.aid import service as aid_service
 from bot.db.models import (
     ACTIVE_APPOINTMENT_STATUSES,
     AnonymousCount,
@@ -163,6 +164,7 @@ async def delete_personal_data(
         # After the posts already queued: a card or copy still on its way is erased too.
         staff_posts.enqueue(session, kind=staff_posts.ERASED, case_id=case_id, now=now)
     await _forget_deliveries(session, user_id)
+    await aid_service.forget_person(session, user_id)
     if not keep_audit_actor:
         await session.execute(
             update(AuditEvent).where(AuditEvent.actor_id == user_id).values(actor_id=None)

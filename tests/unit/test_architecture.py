@@ -61,6 +61,21 @@ def test_only_the_app_wires_handlers_and_jobs() -> None:
         for path, names in imports_of(folder).items():
             if path in allowed or path.startswith("bot/handlers/"):
                 continue
+            # Handlers of the new domain folders (bot/aid/staff_*.py…) are handlers too.
+            if Path(path).name.startswith(("staff_", "her_")):
+                continue
             assert not any(is_within(n, m) for n in names for m in ("bot.handlers", "scheduler")), (
+                path
+            )
+
+
+def test_domain_services_know_nothing_of_telegram() -> None:
+    """bot/aid, bot/plan, bot/reports: services, aggregates and files never import Telegram."""
+    for folder in ("bot/aid", "bot/plan", "bot/reports"):
+        for path, names in imports_of(folder).items():
+            name = Path(path).name
+            if name.startswith(("staff_", "her_", "views")) or name == "jobs.py":
+                continue
+            assert not any(is_within(n, m) for n in names for m in ("telegram", "bot.handlers")), (
                 path
             )
