@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 from telegram.ext import JobQueue
 
 from bot.liveness import ProcessLiveness
+from bot.reports.jobs import EVERY as MONTHLY_REPORT_EVERY
+from bot.reports.jobs import post_monthly_report
 from scheduler.activity_notices import send_activity_notices
 from scheduler.activity_reminders import send_activity_reminders
 from scheduler.broadcasts import send_broadcasts
@@ -103,6 +105,14 @@ def register_jobs(
             name="daily-digest",
             job_kwargs=ONE_AT_A_TIME,
         )
+    # The monthly report (bot.reports.jobs): a row per month posted, so once across restarts.
+    job_queue.run_repeating(
+        post_monthly_report,
+        interval=MONTHLY_REPORT_EVERY,
+        first=5,
+        name="monthly-report",
+        job_kwargs=ONE_AT_A_TIME,
+    )
     job_queue.run_repeating(
         checkpoint_sqlite,
         interval=timedelta(seconds=30),

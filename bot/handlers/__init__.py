@@ -37,6 +37,8 @@ from bot.handlers import (
 )
 from bot.handlers.authority import refuse_forged
 from bot.handlers.routing import HerRoutes
+from bot.plan import staff_plan
+from bot.reports import staff_reports
 
 
 async def unknown_button(update: Update, context: BotContext) -> None:
@@ -54,6 +56,8 @@ def register_all(app: Application) -> None:
     staff_activities.register(app)
     staff_broadcasts.register(app)
     staff_aid.register(app)
+    staff_plan.register(app)
+    staff_reports.register(app)
     her = HerRoutes(app)
     quick_exit.register(her)
     # Before start: `/start act_…` (from a poster's QR code) opens that activity.
