@@ -38,7 +38,7 @@ from bot.handlers import (
 from bot.handlers.authority import refuse_forged
 from bot.handlers.routing import HerRoutes
 from bot.plan import staff_plan
-from bot.reports import staff_reports
+from bot.reports import her_identity, staff_reports
 
 
 async def unknown_button(update: Update, context: BotContext) -> None:
@@ -67,6 +67,7 @@ def register_all(app: Application) -> None:
     my_cases.register(her)
     network.register(her)
     privacy.register(her)
+    her_identity.register(her)
     appointments.register(her)
     announcements.register(her)
     router.register(her)

@@ -15,6 +15,7 @@ from bot.handlers.routing import Routes
 from bot.handlers.start import ensure_registered, show_menu, show_welcome
 from bot.keyboards import button, for_her, languages, parse_cb, yes_no
 from bot.labels import AGE_GROUPS, NETWORK_ROLES, label
+from bot.reports import her_identity
 from bot.services import inbox, staff, users
 from scheduler.checkpoint import checkpoint_sqlite
 
@@ -39,6 +40,7 @@ async def on_button(update: Update, context: BotContext) -> None:
             t("Age: {value}").format(value=label(t, AGE_GROUPS, user.age_group)),
             t("Phone: {value}").format(value=user.phone or t("not shared")),
             t("Language: {value}").format(value=LANGUAGE_NAMES.get(user.locale, user.locale)),
+            *her_identity.data_lines(t, user.people, user.language, user.disability),
             t("Requests: {count} (open: {open})").format(
                 count=stored.case_count, open=stored.open_case_count
             ),
@@ -49,6 +51,10 @@ async def on_button(update: Update, context: BotContext) -> None:
         ]
         rows = [
             [button(t("🌐 Change language"), "lang", "pick")],
+            [
+                button(t("✏️ People, language, disability"), "id", "edit"),
+                button(t("✖️ Delete these answers"), "id", "del"),
+            ],
             [button(t("🗑️ Delete my data"), "me", "del")],
         ]
         await context.show(update, "\n".join(lines), for_her(t, rows, menu=True), sensitive=True)

@@ -104,6 +104,10 @@ async def show_welcome(
 
 
 async def show_menu(update: Update, context: BotContext, *, text: str | None = None) -> None:
+    from bot.reports import her_identity
+
+    if await her_identity.maybe_ask(update, context):  # once, to women registered before
+        return
     t = context.t
     await context.show(update, text or t("What do you need? Choose an option 👇"), main_menu(t))
 
@@ -301,7 +305,9 @@ async def on_registration_button(update: Update, context: BotContext) -> None:
         and arg(parts, 2) in users.AGE_GROUPS
     ):
         users.update_profile(user, age_group=arg(parts, 2))
-        await ask_phone(update, context)
+        from bot.reports import her_identity  # people, language, disability (issue 11)
+
+        await her_identity.ask_people(update, context)
     elif kind == "rc" and step in (Step.REG_COMMUNITY, Step.REG_COMMUNITY_OTHER):
         await on_community_button(update, context, parts)
     else:

@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 
 from bot.config import OfficeSettings
 from bot.i18n import Translator
-from bot.reports.labels import key_label
+from bot.reports.labels import key_label, no_emoji
 from bot.reports.service import ReportData
 
 WIDTH_PX, HEIGHT_PX, DPI = 1000, 560, 100
@@ -89,7 +89,7 @@ def aid_by_item(t: Translator, office: OfficeSettings, data: ReportData) -> byte
     return _barh(
         t,
         t("Aid deliveries by item"),
-        [key_label(t, office, "item", k) for k, *_ in data.aid_by_item],
+        [no_emoji(key_label(t, office, "item", k)) for k, *_ in data.aid_by_item],
         [n for _, n, _, _ in data.aid_by_item],
     )
 
@@ -98,7 +98,7 @@ def attendance_by_kind(t: Translator, office: OfficeSettings, data: ReportData) 
     return _barh(
         t,
         t("Attendance by kind of activity"),
-        [key_label(t, office, "kind", k) for k, *_ in data.activities],
+        [no_emoji(key_label(t, office, "kind", k)) for k, *_ in data.activities],
         [a for _, _, _, a in data.activities],
     )
 
@@ -106,7 +106,7 @@ def attendance_by_kind(t: Translator, office: OfficeSettings, data: ReportData) 
 def plan_progress(t: Translator, office: OfficeSettings, data: ReportData) -> bytes:
     return _barh(
         t,
-        t("Plan progress (% of the annual target)"),
+        t("Plan progress, in percent of the annual target"),
         [p.line.label for p in data.plan],
         [round(100 * p.share, 1) for p in data.plan],
         "%",
@@ -118,5 +118,5 @@ def all_charts(t: Translator, office: OfficeSettings, data: ReportData) -> list[
         (t("Cases by month and category"), cases_by_month(t, office, data)),
         (t("Aid deliveries by item"), aid_by_item(t, office, data)),
         (t("Attendance by kind of activity"), attendance_by_kind(t, office, data)),
-        (t("Plan progress (% of the annual target)"), plan_progress(t, office, data)),
+        (t("Plan progress, in percent of the annual target"), plan_progress(t, office, data)),
     ]

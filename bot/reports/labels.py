@@ -44,3 +44,9 @@ def key_label(t: Translator, office: OfficeSettings, dimension: str, key: object
     if dimension == "answer":
         return t(ANSWER_BUCKETS[text]) if text in ANSWER_BUCKETS else text
     return text
+
+
+def no_emoji(text: object) -> str:
+    """Without emoji (DejaVu Sans, used by the charts and the PDF, has none)."""
+    kept = "".join(c for c in str(text) if ord(c) < 0x2190 or 0x2200 <= ord(c) < 0x2600)
+    return kept.strip()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 from babel.dates import format_date
@@ -20,7 +21,7 @@ from fpdf import FPDF
 from bot.config import OfficeSettings
 from bot.i18n import Translator
 from bot.reports import disclosure
-from bot.reports.labels import key_label
+from bot.reports.labels import key_label, no_emoji
 from bot.reports.service import ReportData
 
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
@@ -29,6 +30,12 @@ FONT = "DejaVu"
 
 class _Pdf(FPDF):
     footer_text = ""
+
+    def multi_cell(self, *args: Any, **kwargs: Any) -> Any:
+        """Paragraphs: the next one starts at the left margin, below."""
+        kwargs.setdefault("new_x", "LMARGIN")
+        kwargs.setdefault("new_y", "NEXT")
+        return super().multi_cell(*args, **kwargs)
 
     def footer(self) -> None:
         self.set_y(-12)
@@ -43,19 +50,24 @@ def _table(pdf: FPDF, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> 
         first_row_as_headings=True,
         line_height=5,
     ) as table:
-        table.row([str(h) for h in headers])
+        table.row([_plain(h) for h in headers])
         for row in rows:
-            table.row([str(c) for c in row])
+            table.row([_plain(c) for c in row])
     pdf.ln(3)
 
 
+_plain = no_emoji
+
+
 def _heading(pdf: FPDF, text: str) -> None:
+    pdf.set_x(pdf.l_margin)
     pdf.set_font(FONT, "B", 13)
     pdf.multi_cell(0, 8, text)
     pdf.ln(1)
 
 
 def _note(pdf: FPDF, text: str) -> None:
+    pdf.set_x(pdf.l_margin)
     pdf.set_font(FONT, size=8)
     pdf.multi_cell(0, 4, text)
     pdf.ln(2)
@@ -117,7 +129,7 @@ def build_pdf(
     _heading(pdf, t("Progress of the annual operating plan"))
     _table(
         pdf,
-        [t("Programme"), t("Line"), t("Annual target"), t("Done"), t("Progress")],
+        [t("Programme"), t("Line"), t("Annual target"), t("Achieved"), t("Progress")],
         [
             (
                 p.line.programme,

@@ -99,7 +99,7 @@ def build_xlsx(t: Translator, office: OfficeSettings, data: ReportData) -> bytes
     _sheet(
         book,
         t("Plan"),
-        [t("Programme"), t("Line"), t("Indicator"), t("Annual target"), t("Done"), t("Progress (%)")],
+        [t("Programme"), t("Line"), t("Indicator"), t("Annual target"), t("Achieved"), t("Progress (%)")],
         [
             (p.line.programme, p.line.label, p.line.indicator, p.line.target, p.done, round(100 * p.share, 1))
             for p in data.plan
