@@ -109,7 +109,7 @@ def register_jobs(
     job_queue.run_repeating(
         post_monthly_report,
         interval=MONTHLY_REPORT_EVERY,
-        first=5,
+        first=1.5,
         name="monthly-report",
         job_kwargs=ONE_AT_A_TIME,
     )

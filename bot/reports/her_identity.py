@@ -15,7 +15,7 @@ from bot.context import BotContext
 from bot.handlers.common import arg, stale_button
 from bot.handlers.routing import Routes
 from bot.i18n import Translator
-from bot.keyboards import button, parse_cb
+from bot.keyboards import button, for_her, parse_cb
 from bot.reports import identity
 
 
@@ -23,7 +23,7 @@ def people_keyboard(t: Translator) -> InlineKeyboardMarkup:
     keys = [k for k in identity.PEOPLES if k != identity.UNDISCLOSED]
     rows = [[button(t(identity.PEOPLES[k]), "id", "p", k)] for k in keys]
     rows.append([button("🤐 " + t("I prefer not to say"), "id", "p", identity.UNDISCLOSED)])
-    return InlineKeyboardMarkup(rows)
+    return for_her(t, rows)
 
 
 def language_keyboard(t: Translator, communities: tuple[str, ...]) -> InlineKeyboardMarkup:
@@ -33,15 +33,16 @@ def language_keyboard(t: Translator, communities: tuple[str, ...]) -> InlineKeyb
         [button(t(identity.FIXED_LANGUAGES[identity.OTHER_LANGUAGE]), "id", "l", identity.OTHER_LANGUAGE)]
     )
     rows.append([button("🤐 " + t("I prefer not to say"), "id", "l", identity.UNDISCLOSED)])
-    return InlineKeyboardMarkup(rows)
+    return for_her(t, rows)
 
 
 def disability_keyboard(t: Translator) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
+    return for_her(
+        t,
         [
             [button(t("Yes"), "id", "d", "yes"), button(t("No"), "id", "d", "no")],
             [button("🤐 " + t("I prefer not to say"), "id", "d", identity.UNDISCLOSED)],
-        ]
+        ],
     )
 
 
@@ -61,9 +62,8 @@ async def ask_people(update: Update, context: BotContext, *, gentle: bool = Fals
     markup = people_keyboard(t)
     if gentle:
         text = t("One question we did not ask you before.") + "\n" + text
-        markup = InlineKeyboardMarkup(
-            [*markup.inline_keyboard, [button(t("⏭️ Not now"), "id", "skip")]]
-        )
+        rows = [list(r) for r in markup.inline_keyboard]
+        markup = InlineKeyboardMarkup([*rows[:-1], [button(t("⏭️ Not now"), "id", "skip")], rows[-1]])
     await context.show(update, text, markup)
 
 

@@ -32,7 +32,7 @@ async def send_report(bot: object, chat_id: int, files: ReportFiles) -> None:
     await bot.send_media_group(
         chat_id,
         [
-            InputMediaPhoto(InputFile(png, filename=f"chart{index}.png"), caption=title)
+            InputMediaPhoto(png, caption=title, filename=f"chart{index}.png")
             for index, (title, png) in enumerate(files.charts, start=1)
         ],
     )
