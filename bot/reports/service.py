@@ -1,7 +1,7 @@
 """The figures of a report, aggregated in SQL: memory does not grow with the number of rows.
 
-Every query groups in the database and returns one row per group; the only stream is the
-time to first answer (one small row per case, read in chunks and bucketed as it goes).
+Every query groups in the database and returns one row per group (the time to first
+answer too: it is bucketed in SQL), so nothing is loaded per case or per delivery.
 Months are taken in the office's time zone: PostgreSQL converts with the zone itself;
 SQLite, which has no zones, with the zone's UTC offset at the period's start (Guatemala
 and Honduras keep no daylight saving time, so that offset is the zone).
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -36,7 +36,6 @@ from bot.reports.period import Period
 Row = tuple[Any, ...]
 # Time to first answer, in hours: the upper bound of each bucket (None: no answer yet).
 ANSWER_BUCKETS = (("under_1h", 1), ("1_24h", 24), ("1_3d", 72), ("over_3d", None))
-STREAM_CHUNK = 2000
 
 
 @dataclass
@@ -196,34 +195,35 @@ def _local_day(now: datetime, tz: ZoneInfo) -> date:
 
 
 async def _first_answers(session: AsyncSession, start: datetime, end: datetime) -> list[Row]:
+    """Cases by time to first answer, bucketed in SQL (one row per bucket)."""
     first_reply = (
         select(CaseEntry.case_id, func.min(CaseEntry.created_at).label("first_at"))
-        .where(CaseEntry.kind == EntryKind.STAFF_REPLY)
+        .join(Case, Case.id == CaseEntry.case_id)
+        .where(
+            CaseEntry.kind == EntryKind.STAFF_REPLY,
+            Case.created_at >= start,
+            Case.created_at < end,
+        )
         .group_by(CaseEntry.case_id)
         .subquery()
     )
-    statement = (
-        select(Case.created_at, first_reply.c.first_at)
+    if session.get_bind().dialect.name == "postgresql":
+        hours: Any = func.extract("epoch", first_reply.c.first_at - Case.created_at) / 3600
+    else:
+        hours = (func.julianday(first_reply.c.first_at) - func.julianday(Case.created_at)) * 24
+    whens = [(first_reply.c.first_at.is_(None), "none")]
+    whens += [(hours < limit, key) for key, limit in ANSWER_BUCKETS if limit is not None]
+    bucket = case(*whens, else_=ANSWER_BUCKETS[-1][0])
+    rows = await _rows(
+        session,
+        select(bucket, func.count())
+        .select_from(Case)
         .outerjoin(first_reply, first_reply.c.case_id == Case.id)
         .where(Case.created_at >= start, Case.created_at < end)
-        .execution_options(yield_per=STREAM_CHUNK)
+        .group_by(bucket),
     )
-    counts = {key: 0 for key, _ in ANSWER_BUCKETS} | {"none": 0}
-    result = await session.stream(statement)
-    async for opened, answered in result:
-        if answered is None:
-            counts["none"] += 1
-            continue
-        if answered.tzinfo is None:
-            answered = answered.replace(tzinfo=UTC)
-        if opened.tzinfo is None:
-            opened = opened.replace(tzinfo=UTC)
-        hours = (answered - opened).total_seconds() / 3600
-        for key, limit in ANSWER_BUCKETS:
-            if limit is None or hours < limit:
-                counts[key] += 1
-                break
-    return list(counts.items())
+    found = {str(key): int(n) for key, n in rows}
+    return [(key, found.get(key, 0)) for key, _ in ANSWER_BUCKETS] + [("none", found.get("none", 0))]
 
 
 async def _activities(
