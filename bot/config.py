@@ -300,6 +300,8 @@ class Settings:
     office_file: str = ""
     # Telegram's paid broadcasting (allow_paid_broadcast): up to 1,000 a second, for a fee.
     broadcast_paid: bool = False
+    # MONTHLY_REPORT: this process posts the monthly report (bot.reports.jobs).
+    monthly_report: bool = True
 
     @property
     def bot_api_base_url(self) -> str:
@@ -523,12 +525,25 @@ def load_settings(env: Mapping[str, str] | None = None, *, read_dotenv: bool = T
         broadcast_messages_per_second=broadcast_rate,
         office_file=str(office_file),
         broadcast_paid=broadcast_paid,
+        monthly_report=_monthly_report(env),
     )
 
 
 # Telegram's limits for messages to many chats: free, and with paid broadcasting.
 FREE_BROADCAST_LIMIT = 30
 PAID_BROADCAST_LIMIT = 1000
+
+
+def _monthly_report(env: Mapping[str, str]) -> bool:
+    """MONTHLY_REPORT=false stops the monthly report of this process (tests, a second replica)."""
+    raw = env.get("MONTHLY_REPORT", "").strip().lower()
+    if raw in ("", "1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(
+        f"MONTHLY_REPORT must be true or false, got {raw!r}: fix it in your .env file."
+    )
 
 
 def _broadcast_paid(env: Mapping[str, str]) -> bool:

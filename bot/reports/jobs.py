@@ -47,7 +47,7 @@ def due_period(now_local: datetime) -> Period | None:
 async def post_monthly_report(context: BotContext) -> None:
     data: BotData = context.bot_data
     settings = data.settings
-    if not settings.office.monthly_report:
+    if not (settings.monthly_report and settings.office.monthly_report):
         return
     now = data.clock.now()
     period = due_period(now.astimezone(settings.timezone))
