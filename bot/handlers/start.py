@@ -106,10 +106,9 @@ async def show_welcome(
 async def show_menu(update: Update, context: BotContext, *, text: str | None = None) -> None:
     from bot.reports import her_identity
 
-    if await her_identity.maybe_ask(update, context):  # once, to women registered before
-        return
     t = context.t
     await context.show(update, text or t("What do you need? Choose an option 👇"), main_menu(t))
+    await her_identity.maybe_ask(update, context)  # once, below the menu, to women registered before
 
 
 async def ensure_registered(update: Update, context: BotContext) -> bool:

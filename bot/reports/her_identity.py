@@ -15,7 +15,7 @@ from bot.context import BotContext
 from bot.handlers.common import arg, stale_button
 from bot.handlers.routing import Routes
 from bot.i18n import Translator
-from bot.keyboards import button, for_her, parse_cb
+from bot.keyboards import button, for_her, main_menu, parse_cb
 from bot.reports import identity
 
 
@@ -54,6 +54,8 @@ def people_question(t: Translator) -> str:
 
 
 async def ask_people(update: Update, context: BotContext, *, gentle: bool = False) -> None:
+    """The first question; `gentle`: to a woman registered before, as a new message below
+    her menu, with "Not now"."""
     user = context.user
     assert user is not None
     user.identity_asked_at = user.identity_asked_at or context.now()
@@ -64,6 +66,10 @@ async def ask_people(update: Update, context: BotContext, *, gentle: bool = Fals
         text = t("One question we did not ask you before.") + "\n" + text
         rows = [list(r) for r in markup.inline_keyboard]
         markup = InlineKeyboardMarkup([*rows[:-1], [button(t("⏭️ Not now"), "id", "skip")], rows[-1]])
+        chat = update.effective_chat
+        assert chat is not None
+        await context.send(chat.id, text, markup)
+        return
     await context.show(update, text, markup)
 
 
@@ -85,7 +91,7 @@ async def _next(update: Update, context: BotContext) -> None:
         await start.ask_phone(update, context)
         return
     t = context.t
-    await start.show_menu(update, context, text=t("✅ Saved, thank you. What do you need? 👇"))
+    await context.show(update, t("✅ Saved, thank you. What do you need? 👇"), main_menu(t))
 
 
 async def on_button(update: Update, context: BotContext) -> None:

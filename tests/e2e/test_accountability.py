@@ -129,3 +129,23 @@ async def test_the_monthly_report_is_posted_once_across_a_restart(
     assert len(fake.calls_to("sendMediaGroup")) == 1
     await db.rollback()
     assert (await db.scalars(select(MonthlyReport.month))).all() == ["2026-11"]
+
+
+async def test_a_woman_registered_before_is_asked_once_below_her_menu(
+    ana: Person, fake: FakeTelegram, db: AsyncSession
+) -> None:
+    from tests.e2e.journeys import register
+
+    await register(ana)
+    await db.rollback()
+    user = await db.get(User, WOMAN_ID)
+    assert user is not None
+    user.identity_asked_at = None  # as if she registered before these questions existed
+    await db.commit()
+    await ana.say("/menu")
+    asked = ana.last()
+    assert asked is not None and "no le hicimos antes" in asked["text"]
+    await ana.tap("id:skip")
+    await ana.say("/menu")
+    last = ana.last()
+    assert last is not None and "no le hicimos antes" not in last["text"]
