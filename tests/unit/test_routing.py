@@ -24,6 +24,7 @@ HER_MODULES = {
     "quick_exit",
     "router",
     "start",
+    "her_identity",
 }
 
 
