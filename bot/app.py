@@ -190,6 +190,9 @@ class BotRuntime:
                     BotCommand("actividades", t("Upcoming activities: edit, cancel, attendance")),
                     BotCommand("anuncio", t("Write an announcement to women")),
                     BotCommand("anuncios", t("Scheduled and recent announcements")),
+                    BotCommand("entrega", t("Record an aid delivery")),
+                    BotCommand("plan", t("Progress of this year's plan")),
+                    BotCommand("informe", t("Report: /informe octubre, /informe T3, /informe 2026")),
                 ],
                 scope=BotCommandScopeChat(self.settings.staff_chat_id),
             )

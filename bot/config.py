@@ -206,6 +206,42 @@ def _weekly_hours(entries: Iterable[Any], where: str) -> tuple[WeeklyHours, ...]
 
 
 @dataclass(frozen=True)
+class AidItem:
+    """Something the office gives (a food bag, diapers, money for medicine), tied to a plan line."""
+
+    key: str
+    emoji: str
+    labels: Mapping[str, str]
+    plan_line: str | None = None
+    # Money: staff type an amount in the local currency instead of a quantity.
+    money: bool = False
+    # Warn staff when she received this item fewer than these many days ago.
+    repeat_days: int = 30
+
+    def label(self, locale: str) -> str:
+        return self.labels.get(locale) or self.labels.get("es") or self.key
+
+
+# What a plan line counts (bot.plan.service).
+PLAN_MEASURES = ("activities", "attendance", "aid", "cases", "women")
+
+
+@dataclass(frozen=True)
+class PlanLine:
+    """A line of the annual operating plan (POA) with its indicator and annual target."""
+
+    key: str
+    programme: str
+    label: str
+    indicator: str
+    target: int
+    measure: str
+    # activities/attendance: activity kinds; cases: categories; aid: items (besides
+    # those whose plan_line names this line). Empty: every kind.
+    kinds: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class OfficeSettings:
     """Facts that differ per municipality, read from the office settings file."""
 
@@ -222,6 +258,15 @@ class OfficeSettings:
     services: tuple[AppointmentService, ...] = ()
     default_service_hours: tuple[WeeklyHours, ...] = ()
     scheduling: SchedulingSettings = field(default_factory=SchedulingSettings)
+    # Accountability: aid items, the municipality's language communities, the plan.
+    aid_items: tuple[AidItem, ...] = ()
+    language_communities: tuple[str, ...] = ()
+    plan: tuple[PlanLine, ...] = ()
+    currency: str = "GTQ"
+    monthly_report: bool = True
+
+    def aid_item(self, key: str) -> AidItem | None:
+        return next((i for i in self.aid_items if i.key == key), None)
 
     def category(self, key: str) -> AidCategory | None:
         return next((c for c in self.categories if c.key == key), None)
@@ -258,6 +303,8 @@ class Settings:
     office_file: str = ""
     # Telegram's paid broadcasting (allow_paid_broadcast): up to 1,000 a second, for a fee.
     broadcast_paid: bool = False
+    # MONTHLY_REPORT: this process posts the monthly report (bot.reports.jobs).
+    monthly_report: bool = True
 
     @property
     def bot_api_base_url(self) -> str:
@@ -482,12 +529,25 @@ def load_settings(env: Mapping[str, str] | None = None, *, read_dotenv: bool = T
         broadcast_messages_per_second=broadcast_rate,
         office_file=str(office_file),
         broadcast_paid=broadcast_paid,
+        monthly_report=_monthly_report(env),
     )
 
 
 # Telegram's limits for messages to many chats: free, and with paid broadcasting.
 FREE_BROADCAST_LIMIT = 30
 PAID_BROADCAST_LIMIT = 1000
+
+
+def _monthly_report(env: Mapping[str, str]) -> bool:
+    """MONTHLY_REPORT=false stops the monthly report of this process (tests, a second replica)."""
+    raw = env.get("MONTHLY_REPORT", "").strip().lower()
+    if raw in ("", "1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(
+        f"MONTHLY_REPORT must be true or false, got {raw!r}: fix it in your .env file."
+    )
 
 
 def _broadcast_paid(env: Mapping[str, str]) -> bool:
@@ -612,6 +672,30 @@ _OFFICE_SCHEMA: dict[str, Any] = {
         "activity_reminder_day_before": None,
         "activity_reminder_morning_of": None,
     },
+    "language_communities": None,
+    "aid": {"repeat_days": None, "currency": None},
+    "aid_items": [
+        {
+            "key": None,
+            "emoji": None,
+            "label": _LOCALE_TABLE,
+            "plan_line": None,
+            "money": None,
+            "repeat_days": None,
+        }
+    ],
+    "plan": [
+        {
+            "key": None,
+            "programme": None,
+            "label": None,
+            "indicator": None,
+            "target": None,
+            "measure": None,
+            "kinds": None,
+        }
+    ],
+    "reports": {"monthly_report": None},
 }
 
 
@@ -693,7 +777,90 @@ def _parse_office(data: Mapping[str, Any]) -> OfficeSettings:
         categories=categories,
         referral_institutions=tuple(str(i) for i in data.get("referral_institutions", [])),
         **_parse_appointments(data),
+        **_parse_accountability(data),
     )
+
+
+_KEY = re.compile(r"[a-z0-9_]{1,32}")
+
+
+def _parse_accountability(data: Mapping[str, Any]) -> dict[str, Any]:
+    """`language_communities`, `[aid]`, `[[aid_items]]`, `[[plan]]`, `[reports]`; all optional."""
+    languages = data.get("language_communities", [])
+    if not isinstance(languages, list) or not all(
+        isinstance(x, str) and 0 < len(x) <= 32 for x in languages
+    ):
+        raise OfficeValueError(
+            "language_communities must be a list of names up to 32 letters, like "
+            "[\"Tz'utujil\", \"K'iche'\"]"
+        )
+    aid = data.get("aid", {})
+    default_days = aid.get("repeat_days", 30)
+    if isinstance(default_days, bool) or not isinstance(default_days, int) or default_days < 0:
+        raise OfficeValueError(f"repeat_days in [aid] must be a number of days, got {default_days!r}")
+    plan: list[PlanLine] = []
+    for raw in data.get("plan", []):
+        key = str(raw.get("key", ""))
+        if not _KEY.fullmatch(key) or any(p.key == key for p in plan):
+            raise OfficeValueError(
+                f"the plan line key {key!r} must be unique, 1 to 32 lowercase letters, digits or _"
+            )
+        measure = raw.get("measure", "")
+        if measure not in PLAN_MEASURES:
+            raise OfficeValueError(
+                f"measure of the plan line {key!r} must be one of {', '.join(PLAN_MEASURES)}, "
+                f"got {measure!r}"
+            )
+        target = raw.get("target")
+        if isinstance(target, bool) or not isinstance(target, int) or target <= 0:
+            raise OfficeValueError(f"target of the plan line {key!r} must be a whole number above 0")
+        plan.append(
+            PlanLine(
+                key=key,
+                programme=str(raw.get("programme", "")),
+                label=str(raw.get("label", key)),
+                indicator=str(raw.get("indicator", "")),
+                target=target,
+                measure=measure,
+                kinds=tuple(str(k) for k in raw.get("kinds", [])),
+            )
+        )
+    items: list[AidItem] = []
+    for raw in data.get("aid_items", []):
+        key = str(raw.get("key", ""))
+        if not _KEY.fullmatch(key) or any(i.key == key for i in items):
+            raise OfficeValueError(
+                f"the aid item key {key!r} must be unique, 1 to 32 lowercase letters, digits or _"
+            )
+        labels = raw.get("label")
+        if not isinstance(labels, dict) or not labels.get("es"):
+            raise OfficeValueError(f'the aid item {key!r} needs label = {{ es = "...", en = "..." }}')
+        line = raw.get("plan_line")
+        if line is not None and not any(p.key == line for p in plan):
+            raise OfficeValueError(f"the aid item {key!r} names a plan line {line!r} not in [[plan]]")
+        days = raw.get("repeat_days", default_days)
+        if isinstance(days, bool) or not isinstance(days, int) or days < 0:
+            raise OfficeValueError(f"repeat_days of the aid item {key!r} must be a number of days")
+        items.append(
+            AidItem(
+                key=key,
+                emoji=str(raw.get("emoji", "")),
+                labels={str(k): str(v) for k, v in labels.items()},
+                plan_line=line,
+                money=_flag(raw, "money", f"the aid item {key!r}"),
+                repeat_days=days,
+            )
+        )
+    reports = data.get("reports", {})
+    return {
+        "aid_items": tuple(items),
+        "language_communities": tuple(languages),
+        "plan": tuple(plan),
+        "currency": str(aid.get("currency", "GTQ")),
+        "monthly_report": _flag(reports, "monthly_report", "[reports]")
+        if "monthly_report" in reports
+        else True,
+    }
 
 
 def _parse_appointments(data: Mapping[str, Any]) -> dict[str, Any]:

@@ -18,6 +18,8 @@ from bot.core.checkpoint import checkpoint_sqlite
 from bot.core.claims import release_dead_claims
 from bot.core.housekeeping import housekeeping, send_waiting_answers
 from bot.core.liveness import ProcessLiveness
+from bot.reports.jobs import EVERY as MONTHLY_REPORT_EVERY
+from bot.reports.jobs import post_monthly_report
 
 # A sweep still running when the next is due is skipped, and missed runs are not
 # piled up: every job works through database rows, so the next run catches up.
@@ -103,6 +105,14 @@ def register_jobs(
             name="daily-digest",
             job_kwargs=ONE_AT_A_TIME,
         )
+    # The monthly report (bot.reports.jobs): a row per month posted, so once across restarts.
+    job_queue.run_repeating(
+        post_monthly_report,
+        interval=MONTHLY_REPORT_EVERY,
+        first=1.5,
+        name="monthly-report",
+        job_kwargs=ONE_AT_A_TIME,
+    )
     job_queue.run_repeating(
         checkpoint_sqlite,
         interval=timedelta(seconds=30),

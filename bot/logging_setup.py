@@ -41,6 +41,11 @@ LIBRARY_LEVELS: dict[str, int] = {
     "apscheduler": logging.WARNING,
     # A sweep still running when the next is due is skipped on purpose; not worth a warning.
     "apscheduler.scheduler": logging.ERROR,
+    # Reports: font subsetting chatter for every PDF, font cache lines of the charts.
+    "fontTools": logging.WARNING,
+    "fpdf": logging.WARNING,
+    "matplotlib": logging.WARNING,
+    "PIL": logging.WARNING,
 }
 
 HIDDEN = "[hidden]"

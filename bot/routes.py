@@ -14,6 +14,7 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler
 
 from bot.activities import her_activities, staff_activities
+from bot.aid import staff_aid
 from bot.appointments import her_booking, staff_agenda
 from bot.broadcasts import her_optout, staff_compose
 from bot.cases import her_report, her_requests, staff_triage
@@ -21,8 +22,10 @@ from bot.core import conversation_router, draft_router, error_handler, gate, qui
 from bot.core.authority import refuse_forged
 from bot.core.context import BotContext
 from bot.core.routing import HerRoutes
-from bot.people import her_network, her_welcome, staff_admin
+from bot.people import her_identity, her_network, her_welcome, staff_admin
+from bot.plan import staff_plan
 from bot.privacy import her_data
+from bot.reports import staff_reports
 
 # The steps of her conversations, by the step she is in (conversation_router).
 HER_STEPS = {
@@ -52,6 +55,9 @@ def register_all(app: Application) -> None:
     staff_admin.register(app)
     staff_activities.register(app)
     staff_compose.register(app)
+    staff_aid.register(app)
+    staff_plan.register(app)
+    staff_reports.register(app)
     her = HerRoutes(app)
     quick_exit.register(her)
     # Before her_welcome: `/start act_…` (from a poster's QR code) opens that activity.
@@ -61,6 +67,7 @@ def register_all(app: Application) -> None:
     her_requests.register(her)
     her_network.register(her)
     her_data.register(her)
+    her_identity.register(her)
     her_booking.register(her)
     her_optout.register(her)
     conversation_router.register(

@@ -123,6 +123,7 @@ def card_keyboard(t: Translator, case: Case) -> InlineKeyboardMarkup | None:
             button(t("✅ Close"), "s", "close", case.id),
         ]
     )
+    rows.append([button(t("🎁 Deliver aid"), "ad", "c", case.id)])  # bot.aid.staff_aid
     if case.sensitive:
         rows.insert(0, [button(t("👁️ See details (private)"), "s", "det", case.id)])
     return InlineKeyboardMarkup(rows)

@@ -70,6 +70,10 @@ def update_profile(
 def finish_registration(user: User, now: datetime) -> None:
     if user.registered_at is None:
         user.registered_at = now
+    # Registration asks her people, language and disability before this (bot.people.
+    # her_identity): only women registered before that are asked later, once.
+    if user.identity_asked_at is None:
+        user.identity_asked_at = now
 
 
 async def set_active(session: AsyncSession, user_id: int, active: bool) -> None:

@@ -92,6 +92,13 @@ class User(Base):
     created_at: Mapped[datetime]
     # Set when she asked to receive no announcements (broadcasts); NULL = she gets them.
     announcements_opt_out_at: Mapped[datetime | None]
+    # Her people, language community and disability (bot.aid.identity holds the keys);
+    # "undisclosed" when she preferred not to say, NULL when never asked.
+    people: Mapped[str | None] = mapped_column(String(16))
+    language: Mapped[str | None] = mapped_column(String(32))
+    disability: Mapped[str | None] = mapped_column(String(16))
+    # When she was asked (or skipped) these, so a registered woman is asked only once.
+    identity_asked_at: Mapped[datetime | None]
 
 
 class ConversationState(Base):
@@ -755,3 +762,56 @@ class Heartbeat(Base):
     heard_at: Mapped[datetime]
     # When the row was last written: the database took a write then.
     written_at: Mapped[datetime]
+
+
+# ── Social aid and reports ────────────────────────────────────────────────────
+
+
+class AidDelivery(Base):
+    """Aid the office gave: an item of the office file, to a woman (or a walk-in by name).
+
+    Never deleted: a correction is an update written to the audit log; annulling sets
+    `annulled_at`. When she erases her data the row loses her id and her name and stays
+    as an anonymous count.
+    """
+
+    __tablename__ = "aid_deliveries"
+    __table_args__ = (
+        Index("ix_aid_deliveries_delivered_on", "delivered_on"),
+        Index("ix_aid_deliveries_item_on", "item", "delivered_on"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    item: Mapped[str] = mapped_column(String(32))
+    # The plan line it counts towards (copied from the office file when recorded).
+    plan_line: Mapped[str | None] = mapped_column(String(32))
+    quantity: Mapped[int] = mapped_column(Integer, default=1)
+    # Money items: the amount in cents of the local currency.
+    amount_cents: Mapped[int | None] = mapped_column(BigInteger)
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="SET NULL"))
+    # A woman without Telegram: her name as staff typed it (NULL once erased).
+    recipient_name: Mapped[str | None] = mapped_column(String(128), index=True)
+    community: Mapped[str | None] = mapped_column(String(128))
+    delivered_on: Mapped[date] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(Text)
+    recorded_by: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    annulled_at: Mapped[datetime | None]
+    annulled_by: Mapped[int | None] = mapped_column(BigInteger)
+    annul_reason: Mapped[str | None] = mapped_column(String(256))
+
+
+class MonthlyReport(Base):
+    """One row per month whose report was posted to the staff group (bot.reports.jobs).
+
+    Written before the report is sent, in the same transaction that claims it, so a
+    restart never posts a month twice."""
+
+    __tablename__ = "monthly_reports"
+
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)  # "2026-10"
+    posted_at: Mapped[datetime]

@@ -104,8 +104,11 @@ async def show_welcome(
 
 
 async def show_menu(update: Update, context: BotContext, *, text: str | None = None) -> None:
+    from bot.people import her_identity
+
     t = context.t
     await context.show(update, text or t("What do you need? Choose an option 👇"), main_menu(t))
+    await her_identity.maybe_ask(update, context)  # once, below the menu, to women registered before
 
 
 async def ensure_registered(update: Update, context: BotContext) -> bool:
@@ -301,7 +304,9 @@ async def on_registration_button(update: Update, context: BotContext) -> None:
         and arg(parts, 2) in users.AGE_GROUPS
     ):
         users.update_profile(user, age_group=arg(parts, 2))
-        await ask_phone(update, context)
+        from bot.people import her_identity  # people, language, disability (issue 11)
+
+        await her_identity.ask_people(update, context)
     elif kind == "rc" and step in (Step.REG_COMMUNITY, Step.REG_COMMUNITY_OTHER):
         await on_community_button(update, context, parts)
     else:

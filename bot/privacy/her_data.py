@@ -16,6 +16,7 @@ from bot.core.context import BotContext
 from bot.core.keyboards import button, for_her, languages, parse_cb, yes_no
 from bot.core.labels import AGE_GROUPS, NETWORK_ROLES, label
 from bot.core.routing import Routes
+from bot.people import her_identity
 from bot.people.her_welcome import ensure_registered, show_menu, show_welcome
 from bot.privacy import service as privacy
 
@@ -40,6 +41,7 @@ async def on_button(update: Update, context: BotContext) -> None:
             t("Age: {value}").format(value=label(t, AGE_GROUPS, user.age_group)),
             t("Phone: {value}").format(value=user.phone or t("not shared")),
             t("Language: {value}").format(value=LANGUAGE_NAMES.get(user.locale, user.locale)),
+            *her_identity.data_lines(t, user.people, user.language, user.disability),
             t("Requests: {count} (open: {open})").format(
                 count=stored.case_count, open=stored.open_case_count
             ),
@@ -50,6 +52,10 @@ async def on_button(update: Update, context: BotContext) -> None:
         ]
         rows = [
             [button(t("🌐 Change language"), "lang", "pick")],
+            [
+                button(t("✏️ People, language, disability"), "id", "edit"),
+                button(t("✖️ Delete these answers"), "id", "del"),
+            ],
             [button(t("🗑️ Delete my data"), "me", "del")],
         ]
         await context.show(update, "\n".join(lines), for_her(t, rows, menu=True), sensitive=True)

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.activities import service as activities
 from bot.activities import service_notices as activity_notices
+from bot.aid import service as aid_service
 from bot.appointments import service as appointments
 from bot.cases import posts as staff_posts
 from bot.core import outbox_rows
@@ -110,6 +111,7 @@ async def delete_personal_data(
         # After the posts already queued: a card or copy still on its way is erased too.
         staff_posts.enqueue(session, kind=staff_posts.ERASED, case_id=case_id, now=now)
     await _forget_deliveries(session, user_id)
+    await aid_service.forget_person(session, user_id)
     if not keep_audit_actor:
         await session.execute(
             update(AuditEvent).where(AuditEvent.actor_id == user_id).values(actor_id=None)

@@ -39,6 +39,7 @@ def spawn_bot(
         "SWEEP_INTERVAL_SECONDS": "0.2",
         "LOG_LEVEL": "WARNING",
         "OFFICE_SETTINGS_FILE": str(EXAMPLE_OFFICE_FILE),
+        "MONTHLY_REPORT": "false",
         **extra,
     }
     return subprocess.Popen([sys.executable, "-m", "bot"], cwd=workdir, env=env)

@@ -16,6 +16,9 @@ async def register(woman: Person, *, community_index: int = 4, age: str = "30_59
     await woman.tap("r:name")
     await woman.tap(f"rc:pick:{community_index}")
     await woman.tap(f"r:age:{age}")
+    await woman.tap("id:p:undisclosed")
+    await woman.tap("id:l:undisclosed")
+    await woman.tap("id:d:undisclosed")
     await woman.say("Omitir")
 
 
@@ -46,4 +49,7 @@ async def register_from_link(
     await woman.tap("r:name")
     await woman.tap(f"rc:pick:{community_index}")
     await woman.tap(f"r:age:{age}")
+    await woman.tap("id:p:undisclosed")
+    await woman.tap("id:l:undisclosed")
+    await woman.tap("id:d:undisclosed")
     return await woman.say("Omitir")

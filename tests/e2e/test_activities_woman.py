@@ -497,6 +497,9 @@ async def test_deep_link_for_a_new_woman_goes_through_consent_and_lands_on_the_a
     await ana.tap("r:name")
     await ana.tap("rc:pick:4")
     await ana.tap("r:age:30_59")
+    await ana.tap("id:p:undisclosed")
+    await ana.tap("id:l:undisclosed")
+    await ana.tap("id:d:undisclosed")
     landed = await ana.say("Skip")
     assert "Club de embarazadas" in body(landed)
     assert data_of(landed)[0] == f"ac:go:{club}:{stamp(TUESDAY_9)}"
@@ -529,6 +532,9 @@ async def register_from_link_after_name(person: Person) -> dict | None:
     await person.tap("r:name")
     await person.tap("rc:pick:4")
     await person.tap("r:age:30_59")
+    await person.tap("id:p:undisclosed")
+    await person.tap("id:l:undisclosed")
+    await person.tap("id:d:undisclosed")
     return await person.say("Omitir")
 
 

@@ -58,6 +58,7 @@ def spawn_bot(
         "DATABASE_URL": database_url,
         "STAFF_CHAT_ID": str(STAFF_CHAT_ID),
         "OFFICE_SETTINGS_FILE": str(EXAMPLE_OFFICE_FILE),
+        "MONTHLY_REPORT": "false",
         "POLL_TIMEOUT_SECONDS": "1",
         "LOG_LEVEL": log_level,
         **extra,

@@ -81,6 +81,9 @@ async def register_with_phone(woman: Person, fake: FakeTelegram) -> None:
     await woman.tap("r:name")
     await woman.tap("rc:pick:4")
     await woman.tap("r:age:18_29")
+    await woman.tap("id:p:undisclosed")
+    await woman.tap("id:l:undisclosed")
+    await woman.tap("id:d:undisclosed")
     fake.user_sends_contact(woman.user_id, HER_PHONE, contact_user_id=woman.user_id)
     await settle(woman.runtime, fake)
 

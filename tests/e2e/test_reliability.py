@@ -68,6 +68,9 @@ async def test_quick_exit_by_command_and_from_the_phone_keyboard(
     await ana.tap("r:name")
     await ana.tap("rc:pick:0")
     await ana.tap("r:age:18_29")
+    await ana.tap("id:p:undisclosed")
+    await ana.tap("id:l:undisclosed")
+    await ana.tap("id:d:undisclosed")
     # The phone question shows a reply keyboard, which also has the quick exit.
     await ana.say("🚪 Salida rápida")
     assert [m["text"] for m in fake.messages(ana.user_id)] == ["👍 Va"]

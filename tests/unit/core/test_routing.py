@@ -24,6 +24,7 @@ HER_MODULES = {
     "quick_exit",
     "conversation_router",
     "her_welcome",
+    "her_identity",
 }
 
 
