@@ -83,7 +83,7 @@ async def maybe_ask(update: Update, context: BotContext) -> bool:
 
 
 async def _next(update: Update, context: BotContext) -> None:
-    from bot.handlers import start  # the registration this continues
+    from bot.people import her_welcome as start  # the registration this continues
 
     user = context.user
     assert user is not None
