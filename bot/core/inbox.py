@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import InboxUpdate
@@ -53,6 +54,20 @@ async def claim_unprocessed(session: AsyncSession, limit: int = 1000) -> list[tu
             continue
         result.append((row.update_id, row.payload))
     return result
+
+
+_TABLE: Any = InboxUpdate.__table__
+# Built once: every update runs it, and rebuilding a statement costs more than SQLite does.
+_MARK_ONE = (
+    update(_TABLE)
+    .where(_TABLE.c.update_id == bindparam("b_update_id"))
+    .values(processed_at=bindparam("now"), payload=None)
+)
+
+
+async def mark_one_processed(session: AsyncSession, update_id: int, now: datetime) -> None:
+    """`mark_processed` for the one update being handled, in its own transaction."""
+    await session.execute(_MARK_ONE, {"b_update_id": update_id, "now": now})
 
 
 async def mark_processed(session: AsyncSession, update_ids: Sequence[int], now: datetime) -> None:

@@ -104,6 +104,9 @@ BOOKKEEPING_DELAY = 0.02
 # (session, tokens) -> the tokens whose process is gone (bot.core.liveness.ProcessLiveness).
 DeadTokens = Callable[[AsyncSession, Iterable[str]], Awaitable[set[str]]]
 
+# Built once: every update with an answer runs it.
+_INSERT = insert(OutboxMessage).returning(OutboxMessage.id, sort_by_parameter_order=True)
+
 current_recorder: ContextVar[OutboxRecorder | None] = ContextVar("current_recorder", default=None)
 
 
@@ -330,12 +333,7 @@ class OutboxSender:
             for row in pending
         ]
         # One multi-row INSERT; the ids come back in the order of the answers.
-        ids = (
-            await session.scalars(
-                insert(OutboxMessage).returning(OutboxMessage.id, sort_by_parameter_order=True),
-                values,
-            )
-        ).all()
+        ids = (await session.scalars(_INSERT, values)).all()
         for row, row_id in zip(pending, ids, strict=True):
             row.id = row_id
         return pending

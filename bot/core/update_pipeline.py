@@ -242,7 +242,7 @@ class UpdatePipeline:
                 )
                 now = self.clock.now()
                 await tracking.track(session, scope.tracked, now)
-                await inbox.mark_processed(session, [update_id], now)
+                await inbox.mark_one_processed(session, update_id, now)
                 await session.commit()
             except Exception:
                 log.exception("could not save update %s; it will be replayed", update_id)
