@@ -29,7 +29,7 @@ from bot.core.context import BotData
 # be this close to the limit.
 PACE_SHARE = 0.995
 # The bucket banks this share of a second's requests, and never fewer than BURST_MIN.
-BURST_SHARE = 0.02
+BURST_SHARE = 0.05
 BURST_MIN = 2.0
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import OfficeSettings
 from bot.core.i18n import Catalogs, Translator
-from bot.reports import charts, pdf, service, xlsx
+from bot.reports import service
 from bot.reports.period import Period
 
 # matplotlib's pyplot is not thread-safe: one report is drawn at a time.
@@ -33,6 +33,10 @@ class ReportFiles:
 def _draw(
     staff: Translator, council: Translator, office: OfficeSettings, data: service.ReportData
 ) -> tuple[bytes, list[tuple[str, bytes]], bytes]:
+    # Imported here: matplotlib, openpyxl and fpdf2 add some 60 MB to a process that
+    # may never make a report (the announcements' sender measured 104 MB before them).
+    from bot.reports import charts, pdf, xlsx
+
     sheet = xlsx.build_xlsx(staff, office, data)
     images = charts.all_charts(staff, office, data)
     council_images = images if council.locale == staff.locale else charts.all_charts(council, office, data)
