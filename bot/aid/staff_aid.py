@@ -25,6 +25,7 @@ from bot.core.drafting import staff_t
 from bot.core.errors import AlreadyDone, DomainError, InvalidInput, NotFound
 from bot.core.ids import parse_record_id
 from bot.core.keyboards import parse_cb
+from bot.core.staff_input import parse_past_date
 
 DRAFT_KIND = "aid"
 
@@ -144,7 +145,9 @@ def _parse_size(item: AidItem, text: str | None) -> tuple[int, int | None] | Non
 
 
 async def deliver_command(update: Update, context: BotContext) -> None:
-    """/entrega ITEM QUANTITY-OR-AMOUNT (NAME / COMMUNITY / NOTE | OMM-000123)."""
+    """/entrega ITEM QUANTITY-OR-AMOUNT [DATE] (NAME / COMMUNITY / NOTE | OMM-000123).
+
+    DATE (ayer, 25/11, 25/11/2026) is when it was handed over; today when left out."""
     if not await require_staff(update, context, "aid_command"):
         return
     chat, person = update.effective_chat, update.effective_user
@@ -158,6 +161,11 @@ async def deliver_command(update: Update, context: BotContext) -> None:
         if item is None and number is not None:
             item = _item(context, number - 1)
     size = _parse_size(item, args[1] if len(args) > 1 else None) if item else None
+    delivered_on = _today(context)
+    given = parse_past_date(args[2], delivered_on) if len(args) > 3 else None
+    if given is not None:
+        delivered_on = given
+        del args[2]
     rest = " ".join(args[2:]).strip()
     if item is None or size is None or not rest:
         await context.send(chat.id, views.command_help(t, office))
@@ -179,8 +187,7 @@ async def deliver_command(update: Update, context: BotContext) -> None:
             await context.send(chat.id, views.command_help(t, office))
             return
         recipient = Recipient(name=name, community=community)
-    today = _today(context)
-    earlier = await service.earlier_deliveries(context.session, item, recipient, today)
+    earlier = await service.earlier_deliveries(context.session, item, recipient, delivered_on)
     if earlier:
         draft = await staff_drafts.start(
             context.session,
@@ -197,6 +204,7 @@ async def deliver_command(update: Update, context: BotContext) -> None:
                 "name": recipient.name,
                 "community": recipient.community,
                 "note": note,
+                "delivered_on": delivered_on.isoformat(),
             },
         )
         await context.send(
@@ -210,7 +218,7 @@ async def deliver_command(update: Update, context: BotContext) -> None:
             context.session,
             item=item,
             recipient=recipient,
-            delivered_on=today,
+            delivered_on=delivered_on,
             staff_id=person.id,
             now=context.now(),
             quantity=size[0],
@@ -221,6 +229,14 @@ async def deliver_command(update: Update, context: BotContext) -> None:
         await context.send(chat.id, _error_text(context, exc))
         return
     await context.send(chat.id, views.recorded_text(t, office, delivery))
+
+
+def _draft_day(data: dict[str, object]) -> date | None:
+    raw = data.get("delivered_on")
+    try:
+        return date.fromisoformat(raw) if isinstance(raw, str) else None
+    except ValueError:
+        return None
 
 
 async def _on_draft_button(
@@ -256,7 +272,7 @@ async def _on_draft_button(
                 name=data.get("name"),
                 community=data.get("community"),
             ),
-            delivered_on=_today(context),
+            delivered_on=_draft_day(data) or _today(context),
             staff_id=person.id,
             now=context.now(),
             quantity=int(data.get("quantity") or 1),

@@ -117,9 +117,10 @@ def command_help(t: Translator, office: OfficeSettings) -> str:
     )
     return t(
         "To record a delivery to someone who came to the office:\n"
-        "/entrega ITEM QUANTITY-OR-AMOUNT NAME / COMMUNITY / NOTE\n"
-        "or for a case: /entrega ITEM QUANTITY-OR-AMOUNT OMM-000123\n"
-        "Example: /entrega food_bag 1 Juana Pérez / Aldea Palestina\n"
+        "/entrega ITEM QUANTITY-OR-AMOUNT [DATE] NAME / COMMUNITY / NOTE\n"
+        "or for a case: /entrega ITEM QUANTITY-OR-AMOUNT [DATE] OMM-000123\n"
+        "DATE (ayer, 25/11) only if it was not today.\n"
+        "Example: /entrega food_bag 1 ayer Juana Pérez / Aldea Palestina\n"
         "Correct: /corregir_entrega NUMBER QUANTITY-OR-AMOUNT · Annul: /anular_entrega NUMBER REASON\n"
         "Items:"
     ) + "\n" + items

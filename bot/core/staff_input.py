@@ -61,5 +61,35 @@ def parse_local_datetime(text: str, tz: ZoneInfo, now: datetime) -> datetime | N
     return _aware(day, clock, tz)
 
 
+_PAST_WORDS = {"hoy": 0, "today": 0, "ayer": 1, "yesterday": 1, "anteayer": 2}
+_DAY_ONLY = re.compile(r"^(?P<day>[0-3]?\d)[/\-.](?P<month>[01]?\d)(?:[/\-.](?P<year>\d{2}|\d{4}))?$")
+_ISO_DAY = re.compile(r"^(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})$")
+
+
+def parse_past_date(text: str, today: date) -> date | None:
+    """A day that has happened ("ayer", "25/11", "25/11/2026", "2026-11-25"), or None.
+
+    A date without a year is the latest such day not after today; a future day is None
+    (staff record what was done, not what will be)."""
+    cleaned = text.strip().lower()
+    if cleaned in _PAST_WORDS:
+        return today - timedelta(days=_PAST_WORDS[cleaned])
+    match = _ISO_DAY.match(cleaned) or _DAY_ONLY.match(cleaned)
+    if match is None:
+        return None
+    year_text = match.group("year")
+    try:
+        if year_text is None:
+            day = date(today.year, int(match.group("month")), int(match.group("day")))
+            if day > today:
+                day = date(today.year - 1, day.month, day.day)
+        else:
+            year = int(year_text) + (2000 if len(year_text) == 2 else 0)
+            day = date(year, int(match.group("month")), int(match.group("day")))
+    except ValueError:
+        return None
+    return day if day <= today else None
+
+
 def _aware(day: date, clock: time, tz: ZoneInfo) -> datetime:
     return datetime.combine(day, clock, tzinfo=tz).astimezone(UTC)

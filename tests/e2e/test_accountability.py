@@ -5,7 +5,7 @@ report posted once across a restart."""
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
@@ -81,6 +81,14 @@ async def test_delivery_from_the_case_card_warns_of_a_repeat(
     assert answer is not None and "anulada" in answer["text"]
     await db.rollback()
     assert await db.scalar(select(func.count()).select_from(AidDelivery)) == 3
+    # Handed over yesterday, written today: the day is the one she got it.
+    answer = await admin_in_group.say("/entrega hygiene_kit 1 ayer Rosa Ixcoy / Aldea Palestina")
+    assert answer is not None and "Entrega registrada" in answer["text"]
+    await db.rollback()
+    latest = (await db.scalars(select(AidDelivery).order_by(AidDelivery.id.desc()))).first()
+    assert latest is not None and latest.recipient_name == "Rosa Ixcoy"
+    office_today = latest.created_at.astimezone(ZoneInfo("America/Guatemala")).date()
+    assert latest.delivered_on == office_today - timedelta(days=1)
 
 
 async def test_plan_and_report_of_a_month(
