@@ -341,10 +341,11 @@ class OutboxSender:
     # ── sending ────────────────────────────────────────────────────────────────
 
     async def deliver(self, rows: Sequence[Pending], ephemeral: Sequence[Intent]) -> None:
-        """Send an update's answers, just committed, in order."""
-        for intent in ephemeral:
-            with contextlib.suppress(TelegramError):
-                await self.bot._post(intent.endpoint, dict(intent.params))
+        """Send an update's answers, just committed, in order.
+
+        The answer to her pressed button (which only stops its spinner, or shows a pop-up)
+        goes alongside, not before: waiting for it cost every answer one round trip."""
+        answering = asyncio.create_task(self._answer(ephemeral)) if ephemeral else None
         deferred_chats: set[int] = set()
         for row in rows:
             if row.chat_id in self.backlog or row.chat_id in deferred_chats:
@@ -355,6 +356,13 @@ class OutboxSender:
             if finished.outcome is Outcome.DEFERRED:
                 deferred_chats.add(row.chat_id)
             self._finish(finished)
+        if answering is not None:
+            await answering
+
+    async def _answer(self, ephemeral: Sequence[Intent]) -> None:
+        for intent in ephemeral:
+            with contextlib.suppress(TelegramError):
+                await self.bot._post(intent.endpoint, dict(intent.params))
 
     async def _send(self, row: Pending) -> _Finished:
         params = await self._resolve(row.params)
