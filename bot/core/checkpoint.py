@@ -8,9 +8,10 @@ with its own connection instead.
 After a woman deleted her data the log still holds old copies of the pages her
 rows were on (the database file itself has them zeroed: `secure_delete` is on).
 So the first checkpoint after an erasure is a TRUNCATE one: every page is copied
-back and the log is cut to zero bytes. Erasures are counted in the database
-(`anonymous_counts`), so the job notices one even after a restart, and keeps
-trying each run until the log could be truncated (a reader can hold it up).
+back and the log is cut to zero bytes. Erasures, and the count the log was last
+truncated at, are kept in the database (`anonymous_counts`), so the job notices an
+erasure even after a crash and restart, and keeps trying each run until the log
+could be truncated (a reader can hold it up); otherwise it checkpoints PASSIVE.
 The privacy handler also runs this job at once after an erasure.
 """
 
@@ -28,8 +29,11 @@ log = logging.getLogger(__name__)
 
 # The counter the erase flow increments (bot.privacy.service.delete_personal_data).
 ERASURES_KEY = "personal_data_deleted"
-# The erasure count the log was last truncated at, per database file; none yet at start,
-# so the first run after a start truncates (an erasure may have preceded a crash).
+# The erasure count the log was last truncated at: kept in the database too, so that a
+# start after a crash still truncates after an erasure the log has not yet lost, while
+# an ordinary start does not (a TRUNCATE checkpoint holds every writer back while it
+# copies the whole log: a stall of her answers worth avoiding when nothing needs it).
+TRUNCATED_KEY = "wal_truncated_at_erasures"
 _truncated_at: dict[str, int] = {}
 
 
@@ -50,15 +54,27 @@ def checkpoint_file(path: str, *, truncate: bool = False) -> tuple[int, int]:
         connection.close()
 
 
-def erasures(path: str) -> int:
+def erasures(path: str, key: str = ERASURES_KEY) -> int:
     connection = sqlite3.connect(path, timeout=5)
     try:
         row = connection.execute(
-            "SELECT value FROM anonymous_counts WHERE key = ?", (ERASURES_KEY,)
+            "SELECT value FROM anonymous_counts WHERE key = ?", (key,)
         ).fetchone()
         return int(row[0]) if row else 0
     except sqlite3.OperationalError:  # not migrated yet
         return 0
+    finally:
+        connection.close()
+
+
+def _remember_truncation(path: str, count: int) -> None:
+    connection = sqlite3.connect(path, timeout=5, isolation_level=None)
+    try:
+        connection.execute(
+            "INSERT INTO anonymous_counts (key, value) VALUES (?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (TRUNCATED_KEY, count),
+        )
     finally:
         connection.close()
 
@@ -69,13 +85,16 @@ def checkpoint_after_erasures(path: str) -> bool:
     Returns True when the log was truncated.
     """
     count = erasures(path)
-    if _truncated_at.get(path) == count:
+    if path not in _truncated_at:
+        _truncated_at[path] = erasures(path, TRUNCATED_KEY)
+    if _truncated_at[path] >= count:
         checkpoint_file(path)
         return False
     in_log, _copied = checkpoint_file(path, truncate=True)
     if in_log < 0:
         log.info("SQLite log not truncated yet (busy); will try again")
         return False
+    _remember_truncation(path, count)
     _truncated_at[path] = count
     return True
 

@@ -96,8 +96,8 @@ async def test_deleted_rows_are_zeroed_and_an_erasure_truncates_the_log(sqlite_u
             await connection.execute(
                 text("INSERT INTO anonymous_counts(key, value) VALUES ('Xiomara-Tzunun', 1)")
             )
-        # No erasure yet, but the first run after a start truncates (one may precede a crash).
-        assert await asyncio.to_thread(checkpoint.checkpoint_after_erasures, path)
+        # No erasure ever: a start checkpoints without holding writers back (PASSIVE).
+        checkpoint._truncated_at.clear()
         assert not await asyncio.to_thread(checkpoint.checkpoint_after_erasures, path)
         async with engine.begin() as connection:
             await connection.execute(
@@ -106,9 +106,14 @@ async def test_deleted_rows_are_zeroed_and_an_erasure_truncates_the_log(sqlite_u
             await connection.execute(
                 text("INSERT INTO anonymous_counts(key, value) VALUES ('personal_data_deleted', 1)")
             )
+        # The process died right after the erasure: the next one still truncates.
+        checkpoint._truncated_at.clear()
         assert await asyncio.to_thread(checkpoint.checkpoint_after_erasures, path)
-        assert _wal_size(path) == 0
         assert b"Xiomara-Tzunun" not in Path(path).read_bytes()  # noqa: ASYNC240
+        assert b"Xiomara-Tzunun" not in Path(path + "-wal").read_bytes()  # noqa: ASYNC240
+        # And a start after that does not truncate again for the same erasure.
+        checkpoint._truncated_at.clear()
+        assert not await asyncio.to_thread(checkpoint.checkpoint_after_erasures, path)
     finally:
         await engine.dispose()
 
