@@ -27,7 +27,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.appointments import service_reminders as reminders
 from bot.appointments.availability import DayException, Slot, generate_slots, local_day_bounds
-from bot.config import AppointmentService, WeeklyHours
 from bot.core.errors import AlreadyDone, DomainError, InvalidInput, NotFound
 from bot.db.models import (
     ACTIVE_APPOINTMENT_STATUSES,
@@ -37,8 +36,8 @@ from bot.db.models import (
     ScheduleException,
     ScheduleRule,
 )
+from bot.office import DEFAULT_REMINDER_OFFSETS_HOURS, AppointmentService, WeeklyHours
 
-DEFAULT_REMINDER_OFFSETS_HOURS: tuple[float, ...] = (24, 2)
 # How far ahead she can book.
 MAX_DAYS_AHEAD = 60
 CONTACT_KINDS = (AppointmentKind.CALLBACK, AppointmentKind.VISIT)

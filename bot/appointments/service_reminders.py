@@ -58,7 +58,6 @@ from sqlalchemy import Table, and_, exists, literal_column, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.dml import ReturningUpdate
 
-from bot.config import AppointmentService
 from bot.core import delivery_claims, reminder_claims
 from bot.core.delivery_claims import DeadTokens
 from bot.core.reminder_claims import MAX_ATTEMPTS, RETRY_AFTER
@@ -68,6 +67,7 @@ from bot.db.models import (
     Reminder,
     ReminderStatus,
 )
+from bot.office import AppointmentService
 
 DEFAULT_CLAIM_LIMIT = 100
 

@@ -17,10 +17,10 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.appointments import service as appointments
 from bot.appointments.availability import Slot
-from bot.config import AppointmentService, OfficeSettings
 from bot.core.i18n import N_, Translator
 from bot.core.keyboards import button
 from bot.db.models import Appointment, AppointmentKind, AppointmentStatus, Case, User
+from bot.office import AppointmentService, OfficeSettings
 
 # Neutral reasons staff can give when they cancel; she reads them (translated).
 CANCEL_REASONS = (
