@@ -170,7 +170,7 @@ async def mark_sent(session: AsyncSession, ids: Sequence[int], token: str, now: 
     return await _set(session, ids, token, [ATTEMPTING], status=SENT, sent_at=now)
 
 
-async def mark_blocked(session: AsyncSession, ids: Sequence[int], token: str) -> int:
+async def mark_blocked(session: AsyncSession, ids: Sequence[int], token: str, now: datetime) -> int:
     """She blocked the bot: never retried, and she is marked inactive."""
     if not ids:
         return 0
@@ -186,12 +186,16 @@ async def mark_blocked(session: AsyncSession, ids: Sequence[int], token: str) ->
     return await _set(session, ids, token, [CLAIMED, ATTEMPTING], status=BLOCKED, error="blocked")
 
 
-async def mark_failed(session: AsyncSession, ids: Sequence[int], token: str, error: str) -> int:
+async def mark_failed(
+    session: AsyncSession, ids: Sequence[int], token: str, now: datetime, error: str
+) -> int:
     """Refused or skipped (her date is gone, she left): certainly not delivered."""
     return await _set(session, ids, token, [CLAIMED, ATTEMPTING], status=FAILED, error=error[:256])
 
 
-async def mark_unknown(session: AsyncSession, ids: Sequence[int], token: str, error: str) -> int:
+async def mark_unknown(
+    session: AsyncSession, ids: Sequence[int], token: str, now: datetime, error: str
+) -> int:
     """The request left but no answer came: it may have arrived; never sent again."""
     return await _set(session, ids, token, [ATTEMPTING], status=UNKNOWN, error=error[:256])
 

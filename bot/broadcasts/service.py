@@ -46,11 +46,18 @@ from bot.broadcasts.service_audiences import (
 )
 from bot.db.models import Broadcast, BroadcastDelivery, BroadcastStatus, DeliveryStatus, User
 
+# With the outcome marks: bot.core.mass_send.DeliveryMarks (mypy reads a module through
+# its __all__).
 __all__ = [
     "AUDIENCE_KINDS",
     "AudienceError",
     "audience_query",
+    "mark_blocked",
+    "mark_failed",
+    "mark_sent",
+    "mark_unknown",
     "occurrence_of",
+    "release",
     "validate_audience",
 ]
 
