@@ -4,10 +4,10 @@ Staff change or cancel a date; in the same transaction `queue_changed` /
 `queue_cancelled` write a pending `ActivityNotice` for each woman going (active ones
 only), so staff get their answer at once and a restart loses nothing. A sweep
 (bot.activities.jobs_notices) sends them within the broadcast rate, rendered in her
-language when sent, with the lifecycle of a broadcast delivery (services.broadcasts):
+language when sent, with the lifecycle of a broadcast delivery (bot.broadcasts.service):
 claim, commit; arm (`begin_attempt`), commit; send; record sent / blocked / failed /
 unknown. At most once: a notice whose send began and whose outcome is unknown is never
-sent again (claims of dead processes: services.delivery_claims).
+sent again (claims of dead processes: bot.core.delivery_claims).
 
 Services take the session and never commit.
 """
@@ -98,7 +98,7 @@ async def claim_batch(
 ) -> list[ActivityNotice]:
     """Atomically take up to `limit` pending notices (oldest first); commit right after.
 
-    As services.broadcasts.claim_batch (read why two statements): never twice, ≤ limit.
+    As bot.broadcasts.service.claim_batch (read why two statements): never twice, ≤ limit.
     """
     table: Any = ActivityNotice.__table__
     candidates = (

@@ -2,7 +2,7 @@
 
 Both tables have the same lifecycle columns (status, claimed_by, claimed_at,
 attempted_at, sent_at, attempts, due_at) and follow the same rules, explained in
-services.reminders: only the claiming process finishes its claim; a failure that
+bot.appointments.service_reminders: only the claiming process finishes its claim; a failure that
 certainly did not deliver is retried a few times; a claim whose process died is put
 back if its send never began and marked failed if it did (never sent twice): that is
 done at start-up and every half minute by `delivery_claims.release_dead_claims`, as
