@@ -77,11 +77,6 @@ async def load_people(session: AsyncSession, items: Sequence[Appointment]) -> di
 STORED_REASONS = (N_("she deleted her data"),)
 
 
-def is_sensitive(office: OfficeSettings, service_key: str) -> bool:
-    service = office.service(service_key)
-    return True if service is None else service.sensitive
-
-
 def service_for_staff(t: Translator, office: OfficeSettings, service_key: str) -> str:
     """The service as the staff group may see it: sensitive ones only as 🔒."""
     service = office.service(service_key)
