@@ -37,10 +37,11 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from bench.common import python, spawn, stop, wait_polling
 from bot.broadcasts import service as broadcasts
-from bot.config import EXAMPLE_OFFICE_FILE, FREE_BROADCAST_LIMIT
+from bot.config import FREE_BROADCAST_LIMIT
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.migrate import upgrade_database_async
 from bot.db.models import Broadcast, User
+from bot.office import EXAMPLE_OFFICE_FILE
 from tests.fake_telegram import FakeTelegram
 
 STAFF_CHAT_ID = -1009999

@@ -37,11 +37,11 @@ from bench.common import (
     summary,
     wait_polling,
 )
-from bot.config import EXAMPLE_OFFICE_FILE
 from bot.core import users
 from bot.core.clock import SystemClock
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.migrate import upgrade_database_async
+from bot.office import EXAMPLE_OFFICE_FILE
 
 STAFF_CHAT_ID = -1009999
 FIRST_USER = 10_000

@@ -31,11 +31,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import insert
 
 from bench.bench_reminders import fresh_database
-from bot.config import EXAMPLE_OFFICE_FILE, load_office_settings
 from bot.core.i18n import Catalogs
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.migrate import upgrade_database_async
 from bot.db.models import Activity, AidDelivery, Case, CaseEntry, Signup, User
+from bot.office import EXAMPLE_OFFICE_FILE, load_office_settings
 from bot.reports import charts, pdf, service, xlsx
 from bot.reports.period import Period
 

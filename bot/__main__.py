@@ -111,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     if args.command == "example-office":
-        from bot.config import EXAMPLE_OFFICE_FILE
+        from bot.office import EXAMPLE_OFFICE_FILE
 
         sys.stdout.write(EXAMPLE_OFFICE_FILE.read_text(encoding="utf-8"))
         return 0

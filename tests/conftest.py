@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.config import EXAMPLE_OFFICE_FILE, Settings, load_settings
+from bot.config import Settings, load_settings
 from bot.core.clock import FrozenClock
 from bot.db.engine import create_engine, create_session_factory
+from bot.office import EXAMPLE_OFFICE_FILE
 from tests.databases import PG_SKIP_REASON, PostgresDatabase, SqliteTemplate, postgres_server_url
 
 STAFF_CHAT_ID = -1001000000001

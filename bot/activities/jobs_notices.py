@@ -4,10 +4,11 @@ Each run: claim a chunk of pending notices and commit; render each in her langua
 the activity is now (a changed date that no longer exists shows the next one; none →
 not sent); arm the chunk and commit; send within the broadcast rate — the limiter is
 shared with announcements, so together they stay within BROADCAST_MESSAGES_PER_SECOND
-— and record the outcomes in one transaction. As for announcements: a 429 gives the
-notice back and pauses; she blocked the bot → blocked (and inactive); refused → failed;
-no answer → unknown, never sent again; a killed process's armed notices become
-unknown at the next start (bot.core.claims), its claimed ones pending.
+— and record the outcomes in one transaction, with the announcements' code
+(bot.core.mass_send): a 429 gives the notice back and pauses; she blocked the bot →
+blocked (and inactive); refused → failed; no answer → unknown, never sent again; a
+killed process's armed notices become unknown at the next start (bot.core.claims), its
+claimed ones pending.
 """
 
 from __future__ import annotations
@@ -15,23 +16,23 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
-from dataclasses import dataclass, field
+from collections.abc import Coroutine
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardMarkup
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.activities import service as activities
 from bot.activities import service_notices as notices
 from bot.activities import views_notices as texts
-from bot.core import tracking
+from bot.core import mass_send
 from bot.core.context import BotContext, BotData
 from bot.core.errors import NotFound
-from bot.core.notify import RecipientGone
+from bot.core.mass_send import Outcomes
 from bot.core.pacing import RateLimiter, shared_limiter
-from bot.core.telegram_retry import retry_after_seconds
 from bot.db.models import ActivityNotice, NoticeKind, User
 
 log = logging.getLogger(__name__)
@@ -47,16 +48,6 @@ class _Rendered:
     user_id: int
     text: str
     markup: InlineKeyboardMarkup
-
-
-@dataclass
-class _Outcomes:
-    sent: list[int] = field(default_factory=list)
-    blocked: list[int] = field(default_factory=list)
-    failed: dict[int, str] = field(default_factory=dict)
-    unknown: dict[int, str] = field(default_factory=dict)
-    release: list[int] = field(default_factory=list)
-    tracked: list[tuple[int, int]] = field(default_factory=list)
 
 
 def _token(context: BotContext) -> str:
@@ -77,7 +68,9 @@ async def send_activity_notices(context: BotContext) -> None:
             if not claimed:
                 return
             ready, skipped = await _render(data, session, claimed)
-            await notices.mark_failed(session, skipped, token, "skipped: date gone or she left")
+            await notices.mark_failed(
+                session, skipped, token, data.clock.now(), "skipped: date gone or she left"
+            )
         async with data.session_factory() as session, session.begin():
             armed = await notices.begin_attempt(
                 session, [r.notice_id for r in ready], token, data.clock.now()
@@ -130,8 +123,8 @@ async def _her_date(
 
 async def _send(
     data: BotData, ready: list[_Rendered], limiter: RateLimiter, context: BotContext
-) -> _Outcomes:
-    outcomes = _Outcomes()
+) -> Outcomes:
+    outcomes = Outcomes()
     in_flight = asyncio.Semaphore(MAX_IN_FLIGHT)
     tasks: list[asyncio.Task[None]] = []
     for index, item in enumerate(ready):
@@ -146,46 +139,30 @@ async def _send(
     return outcomes
 
 
-async def _send_one(
+def _send_one(
     data: BotData,
     item: _Rendered,
     limiter: RateLimiter,
     in_flight: asyncio.Semaphore,
-    outcomes: _Outcomes,
-) -> None:
-    try:
+    outcomes: Outcomes,
+) -> Coroutine[Any, Any, None]:
+    async def send() -> int:
         message = await data.notifier.send(
             item.user_id, item.text, item.markup, paid=data.settings.broadcast_paid
         )
-    except RetryAfter as exc:
-        limiter.pause(retry_after_seconds(exc))
-        outcomes.release.append(item.notice_id)
-    except RecipientGone:
-        outcomes.blocked.append(item.notice_id)
-    except (BadRequest, Forbidden) as exc:
-        outcomes.failed[item.notice_id] = f"refused: {exc}"
-    except (NetworkError, TelegramError) as exc:
-        outcomes.unknown[item.notice_id] = f"outcome unknown: {exc}"
-    except Exception as exc:
-        log.exception("activity notice %s", item.notice_id)
-        outcomes.unknown[item.notice_id] = f"error: {exc!r}"
-    else:
-        outcomes.sent.append(item.notice_id)
-        outcomes.tracked.append((item.user_id, message.message_id))
-    finally:
-        limiter.done()
-        in_flight.release()
+        return message.message_id
+
+    return mass_send.deliver(
+        item.notice_id,
+        send,
+        limiter,
+        in_flight,
+        outcomes,
+        user_id=item.user_id,
+        what="activity notice",
+    )
 
 
-async def _record(data: BotData, token: str, outcomes: _Outcomes) -> None:
-    now = data.clock.now()
+async def _record(data: BotData, token: str, outcomes: Outcomes) -> None:
     async with data.session_factory() as session, session.begin():
-        await notices.mark_sent(session, outcomes.sent, token, now)
-        await notices.mark_blocked(session, outcomes.blocked, token)
-        for notice_id, error in outcomes.failed.items():
-            await notices.mark_failed(session, [notice_id], token, error)
-        for notice_id, error in outcomes.unknown.items():
-            await notices.mark_unknown(session, [notice_id], token, error)
-        await notices.release(session, outcomes.release, token)
-        if outcomes.tracked:
-            await tracking.track(session, outcomes.tracked, now)
+        await mass_send.record(session, notices, token, data.clock.now(), outcomes)

@@ -28,8 +28,10 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.clock import check_aware
 from bot.core.errors import AlreadyDone, InvalidInput, NotFound
 from bot.core.ids import parse_record_id
+from bot.db.constraints import violates
 from bot.db.models import (
     Activity,
     ActivityKind,
@@ -92,11 +94,6 @@ class Occurrence:
         return self.details.series_id is not None
 
 
-def _check_aware(value: datetime, name: str) -> None:
-    if value.tzinfo is None:
-        raise InvalidInput(f"{name} must be an aware datetime")
-
-
 def _to_minute(value: datetime) -> datetime:
     return value.astimezone(UTC).replace(second=0, microsecond=0)
 
@@ -124,7 +121,7 @@ def _check_fields(changes: Mapping[str, Any]) -> None:
     if "kind" in changes and changes["kind"] not in ALL_KINDS:
         raise InvalidInput(f"unknown activity kind {changes['kind']!r}")
     if "starts_at" in changes:
-        _check_aware(changes["starts_at"], "starts_at")
+        check_aware(changes["starts_at"], "starts_at")
     if "rrule" in changes and changes["rrule"] is not None:
         if len(changes["rrule"]) > MAX_RRULE_LENGTH:
             raise InvalidInput("recurrence rule too long")
@@ -215,8 +212,8 @@ def occurrences(
     Cancelled overrides remove their date; edited ones replace it (and count by their
     own, possibly moved, start). A cancelled series or one-off has none.
     """
-    _check_aware(start, "start")
-    _check_aware(end, "end")
+    check_aware(start, "start")
+    check_aware(end, "end")
     if activity.status != ActivityStatus.SCHEDULED:
         return []
     by_key = {o.occurrence_start: o for o in overrides if o.occurrence_start is not None}
@@ -256,7 +253,7 @@ async def upcoming(
 
     Without a community every activity is listed, by time.
     """
-    _check_aware(now, "now")
+    check_aware(now, "now")
     end = now + timedelta(days=days)
     statement = select(Activity).where(
         Activity.series_id.is_(None),
@@ -304,7 +301,7 @@ async def get_occurrence(
     session: AsyncSession, activity_id: int, occurrence_start: datetime, tz: ZoneInfo
 ) -> Occurrence:
     """One date of an activity, as it is now; NotFound if it never was, or is cancelled."""
-    _check_aware(occurrence_start, "occurrence_start")
+    check_aware(occurrence_start, "occurrence_start")
     key = occurrence_start.astimezone(UTC)
     activity = await _series(session, activity_id)
     if activity.status != ActivityStatus.SCHEDULED:
@@ -535,10 +532,8 @@ async def sign_up(
                 existing.updated_at = now
             await session.flush()
     except IntegrityError as exc:
-        message = str(exc.orig) if exc.orig is not None else str(exc)
-        if (
-            "uq_signups_occurrence_user" in message
-            or "UNIQUE constraint failed: signups" in message
+        if violates(
+            exc, index="uq_signups_occurrence_user", sqlite="UNIQUE constraint failed: signups"
         ):
             raise AlreadyDone("already signed up") from None
         raise
@@ -554,7 +549,7 @@ async def cancel_signup(
 ) -> int | None:
     """She will not come. If that freed a place, the longest-waiting woman gets it:
     returns her user id (for the caller to tell her), else None."""
-    _check_aware(occurrence_start, "occurrence_start")
+    check_aware(occurrence_start, "occurrence_start")
     key = occurrence_start.astimezone(UTC)
     activity = await _series(session, activity_id)
     async with session.begin_nested():
@@ -802,7 +797,7 @@ def deep_link_payload(activity_id: int, occurrence_start: datetime | None = None
         raise InvalidInput("activity id must be positive")
     if occurrence_start is None:
         return f"act_{activity_id}"
-    _check_aware(occurrence_start, "occurrence_start")
+    check_aware(occurrence_start, "occurrence_start")
     return f"act_{activity_id}_{occurrence_stamp(occurrence_start)}"
 
 

@@ -1,6 +1,6 @@
 """Activities as one woman sees them: her sign-ups, her place in the queue, the next date.
 
-Read-only queries next to `services.activities` (which owns creating, signing up and
+Read-only queries next to `bot.activities.service` (which owns creating, signing up and
 cancelling). Like every service: takes the session, never commits, `now` from the caller.
 """
 

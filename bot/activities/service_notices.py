@@ -4,10 +4,10 @@ Staff change or cancel a date; in the same transaction `queue_changed` /
 `queue_cancelled` write a pending `ActivityNotice` for each woman going (active ones
 only), so staff get their answer at once and a restart loses nothing. A sweep
 (bot.activities.jobs_notices) sends them within the broadcast rate, rendered in her
-language when sent, with the lifecycle of a broadcast delivery (services.broadcasts):
+language when sent, with the lifecycle of a broadcast delivery (bot.broadcasts.service):
 claim, commit; arm (`begin_attempt`), commit; send; record sent / blocked / failed /
 unknown. At most once: a notice whose send began and whose outcome is unknown is never
-sent again (claims of dead processes: services.delivery_claims).
+sent again (claims of dead processes: bot.core.delivery_claims).
 
 Services take the session and never commit.
 """
@@ -98,7 +98,7 @@ async def claim_batch(
 ) -> list[ActivityNotice]:
     """Atomically take up to `limit` pending notices (oldest first); commit right after.
 
-    As services.broadcasts.claim_batch (read why two statements): never twice, ≤ limit.
+    As bot.broadcasts.service.claim_batch (read why two statements): never twice, ≤ limit.
     """
     table: Any = ActivityNotice.__table__
     candidates = (
@@ -170,7 +170,7 @@ async def mark_sent(session: AsyncSession, ids: Sequence[int], token: str, now: 
     return await _set(session, ids, token, [ATTEMPTING], status=SENT, sent_at=now)
 
 
-async def mark_blocked(session: AsyncSession, ids: Sequence[int], token: str) -> int:
+async def mark_blocked(session: AsyncSession, ids: Sequence[int], token: str, now: datetime) -> int:
     """She blocked the bot: never retried, and she is marked inactive."""
     if not ids:
         return 0
@@ -186,12 +186,16 @@ async def mark_blocked(session: AsyncSession, ids: Sequence[int], token: str) ->
     return await _set(session, ids, token, [CLAIMED, ATTEMPTING], status=BLOCKED, error="blocked")
 
 
-async def mark_failed(session: AsyncSession, ids: Sequence[int], token: str, error: str) -> int:
+async def mark_failed(
+    session: AsyncSession, ids: Sequence[int], token: str, now: datetime, error: str
+) -> int:
     """Refused or skipped (her date is gone, she left): certainly not delivered."""
     return await _set(session, ids, token, [CLAIMED, ATTEMPTING], status=FAILED, error=error[:256])
 
 
-async def mark_unknown(session: AsyncSession, ids: Sequence[int], token: str, error: str) -> int:
+async def mark_unknown(
+    session: AsyncSession, ids: Sequence[int], token: str, now: datetime, error: str
+) -> int:
     """The request left but no answer came: it may have arrived; never sent again."""
     return await _set(session, ids, token, [ATTEMPTING], status=UNKNOWN, error=error[:256])
 

@@ -37,10 +37,8 @@ from sqlalchemy import and_, exists, literal_column, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.activities import service as activities
-from bot.core import delivery_claims, reminder_claims
-from bot.core.delivery_claims import DeadTokens
+from bot.core import reminder_claims
 from bot.core.errors import NotFound
-from bot.core.reminder_claims import MAX_ATTEMPTS, RETRY_AFTER
 from bot.db.models import (
     Activity,
     ActivityReminder,
@@ -397,38 +395,11 @@ async def begin_attempt(
     return due if result.rowcount else None
 
 
-async def mark_sent(session: AsyncSession, reminder_id: int, token: str, now: datetime) -> bool:
-    """Telegram accepted it. False if the claim was not this process's any more."""
-    return await reminder_claims.mark_sent(session, ActivityReminder, reminder_id, token, now)
-
-
-async def mark_failed(
-    session: AsyncSession,
-    reminder_id: int,
-    token: str,
-    now: datetime,
-    *,
-    permanent: bool = False,
-    retry_after: timedelta = RETRY_AFTER,
-    max_attempts: int = MAX_ATTEMPTS,
-) -> str | None:
-    """Retry later, or give up (see `reminder_claims.mark_failed`)."""
-    return await reminder_claims.mark_failed(
-        session,
-        ActivityReminder,
-        reminder_id,
-        token,
-        now,
-        permanent=permanent,
-        retry_after=retry_after,
-        max_attempts=max_attempts,
-    )
-
-
-async def release_dead_claims(session: AsyncSession, dead_tokens: DeadTokens) -> tuple[int, int]:
-    """Claims of processes that are gone: (released to pending, marked failed)."""
-    released = await delivery_claims.release_reminders(session, ActivityReminder, dead_tokens)
-    return released.pending, released.unknown
+# Telegram accepted it / retry later or give up / claims of processes that are gone.
+_claims = reminder_claims.ReminderClaims(ActivityReminder)
+mark_sent = _claims.mark_sent
+mark_failed = _claims.mark_failed
+release_dead_claims = _claims.release_dead_claims
 
 
 async def reminders_of(session: AsyncSession, signup_id: int) -> Sequence[ActivityReminder]:

@@ -1,4 +1,4 @@
-"""Activities from the staff group: create step by step (staff_activity_draft), list the
+"""Activities from the staff group: create step by step (staff_draft.py), list the
 coming dates, and each date's card: QR code for posters, attendance, edit, cancel.
 
 Buttons are `sx:…` (see bot/activities/views_staff.py). Only staff may press them or use the

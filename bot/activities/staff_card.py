@@ -1,8 +1,8 @@
 """An activity's card in the staff group, and telling the women going when it changes.
 
-Shared by the creation/edit wizard (staff_activity_draft) and the card's buttons
-(staff_activities). Notices to women are rows written in the staff member's own
-transaction (services.activity_notices), sent by a sweep in each woman's language
+Shared by the creation/edit wizard (staff_draft.py) and the card's buttons
+(staff_activities.py). Notices to women are rows written in the staff member's own
+transaction (bot.activities.service_notices), sent by a sweep in each woman's language
 within the broadcast rate (bot.activities.jobs_notices): pressing a button never waits
 on a long list, and a restart loses none.
 """

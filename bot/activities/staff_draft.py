@@ -1,5 +1,5 @@
 """Creating an activity step by step in the staff group, and typing a new value when one
-is edited. The draft lives in the database (services.staff_drafts): a restart loses
+is edited. The draft lives in the database (bot.core.drafts): a restart loses
 nothing, and only its author continues it.
 
 Creation asks, in order: kind (buttons) → title → description (or skip) → date and time

@@ -1,5 +1,5 @@
 """Saving an edited activity: one date of a series or every date, and telling the women
-going. The new value was asked by the wizard (staff_activity_draft, an edit draft) and
+going. The new value was asked by the wizard (staff_draft.py, an edit draft) and
 is in the draft's data."""
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from bot.core.drafting import staff_t
 from bot.core.errors import DomainError, NotFound
 from bot.db.models import Activity, StaffDraft
 
-# Which wizard step asks for an edited field (codes from activity_cards.EDIT_FIELDS),
+# Which wizard step asks for an edited field (codes from views_staff.EDIT_FIELDS),
 # and the draft's data key that step fills.
 EDIT_STEP = {
     "title": "title",

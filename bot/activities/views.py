@@ -1,7 +1,7 @@
 """What she reads and taps about activities: the list, one date, her sign-ups, what she
 hears about. Pure functions of translated text and keyboards.
 
-Callback data (see handlers/activities.py): `ac` the list, `ac:k:<kind|all>[:<page>]`
+Callback data (see bot/activities/her_activities.py): `ac` the list, `ac:k:<kind|all>[:<page>]`
 filtered, `ac:v|go|no:<activity id>:<stamp>` one date, `ac:mine`, `ac:subs`,
 `ac:sub:<kind>`. The stamp is the date's original start in UTC, `%Y%m%d%H%M`, as in
 deep links. Texts are short: cheap phones, and little time to read.

@@ -1,7 +1,7 @@
-"""What staff see and press about activities in the staff group, and the short notices
-the women going to a date get when staff change or cancel it. Pure functions.
+"""What staff see and press about activities in the staff group (the notices the women
+going to a date get when staff change or cancel it: views_notices.py). Pure functions.
 
-Callback data (handlers/staff_activities.py; `<st>` is a date's original start in UTC,
+Callback data (bot/activities/staff_activities.py; `<st>` is a date's original start in UTC,
 `%Y%m%d%H%M`, as in deep links):
 
 - the creation/edit wizard: `sx:d:<draft id>:<action>[:<value>]`;

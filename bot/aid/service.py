@@ -15,10 +15,10 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.config import AidItem
 from bot.core import audit
 from bot.core.errors import AlreadyDone, InvalidInput, NotFound
 from bot.db.models import AidDelivery
+from bot.office import AidItem
 
 MAX_NAME = 128
 MAX_NOTE = 500

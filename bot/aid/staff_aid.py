@@ -16,7 +16,6 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.aid import service, views
 from bot.aid.service import Recipient
 from bot.cases import service as cases
-from bot.config import AidItem
 from bot.core import drafts as staff_drafts
 from bot.core.authority import record_name, refuse_forged, require_staff
 from bot.core.common import arg, id_arg, int_arg
@@ -26,6 +25,7 @@ from bot.core.errors import AlreadyDone, DomainError, InvalidInput, NotFound
 from bot.core.ids import parse_record_id
 from bot.core.keyboards import parse_cb
 from bot.core.staff_input import parse_past_date
+from bot.office import AidItem
 
 DRAFT_KIND = "aid"
 

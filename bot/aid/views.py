@@ -8,10 +8,10 @@ from datetime import date
 from babel.numbers import format_currency
 from telegram import InlineKeyboardMarkup
 
-from bot.config import AidItem, OfficeSettings
 from bot.core.i18n import Translator
 from bot.core.keyboards import button
 from bot.db.models import AidDelivery, format_reference
+from bot.office import AidItem, OfficeSettings
 
 # Amounts offered as buttons for money items (in the local currency); others by command.
 AMOUNT_BUTTONS = (50, 100, 150, 200, 300)

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 
 from dateutil.rrule import WEEKLY, rrule
 
-from bot.config import WeeklyHours
+from bot.office import WeeklyHours
 
 MINUTES_PER_DAY = 24 * 60
 

@@ -21,7 +21,6 @@ from bot.appointments import service as appointments
 from bot.appointments.availability import Slot
 from bot.appointments.service import SlotTaken
 from bot.cases import posts as staff_posts
-from bot.config import AppointmentService
 from bot.core import conversation
 from bot.core.authority import record_name, refuse_forged
 from bot.core.common import arg, stale_button
@@ -42,6 +41,7 @@ from bot.core.keyboards import (
 )
 from bot.core.routing import Routes
 from bot.db.models import Appointment, AppointmentKind, AppointmentStatus
+from bot.office import AppointmentService
 from bot.people.her_welcome import ensure_registered
 
 # She sees up to this many days that have free times, within this many days ahead.

@@ -27,8 +27,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.appointments import service_reminders as reminders
 from bot.appointments.availability import DayException, Slot, generate_slots, local_day_bounds
-from bot.config import AppointmentService, WeeklyHours
+from bot.core.clock import check_aware
 from bot.core.errors import AlreadyDone, DomainError, InvalidInput, NotFound
+from bot.db.constraints import violates
 from bot.db.models import (
     ACTIVE_APPOINTMENT_STATUSES,
     Appointment,
@@ -37,8 +38,8 @@ from bot.db.models import (
     ScheduleException,
     ScheduleRule,
 )
+from bot.office import DEFAULT_REMINDER_OFFSETS_HOURS, AppointmentService, WeeklyHours
 
-DEFAULT_REMINDER_OFFSETS_HOURS: tuple[float, ...] = (24, 2)
 # How far ahead she can book.
 MAX_DAYS_AHEAD = 60
 CONTACT_KINDS = (AppointmentKind.CALLBACK, AppointmentKind.VISIT)
@@ -48,11 +49,6 @@ MAX_NOTE_LENGTH = 256
 
 class SlotTaken(DomainError):
     """Someone else holds that slot (possibly since a moment ago)."""
-
-
-def _check_aware(value: datetime, name: str) -> None:
-    if value.tzinfo is None:
-        raise InvalidInput(f"{name} must be an aware datetime")
 
 
 # ── Weekly hours and exceptions (staff) ────────────────────────────────────────
@@ -239,7 +235,7 @@ async def _slots(
     skip_taken: bool,
     exclude_appointment_id: int | None,
 ) -> list[Slot]:
-    _check_aware(now, "now")
+    check_aware(now, "now")
     days = max(0, min(days, MAX_DAYS_AHEAD + 1))
     if days == 0:
         return []
@@ -283,8 +279,8 @@ async def _check_offered(
     exclude_id: int | None,
 ) -> datetime:
     """Refuse a time that is not a slot of the service; SlotTaken if another booking has it."""
-    _check_aware(starts_at, "starts_at")
-    _check_aware(now, "now")
+    check_aware(starts_at, "starts_at")
+    check_aware(now, "now")
     starts_at = starts_at.astimezone(UTC)
     if starts_at <= now:
         raise InvalidInput("that time has passed")
@@ -356,10 +352,10 @@ async def book(
 
 
 def _is_slot_clash(exc: IntegrityError) -> bool:
-    message = str(exc.orig) if exc.orig is not None else str(exc)
-    # PostgreSQL names the index; SQLite names its columns.
-    return "uq_appointments_active_slot" in message or (
-        "UNIQUE constraint failed: appointments.service, appointments.starts_at" in message
+    return violates(
+        exc,
+        index="uq_appointments_active_slot",
+        sqlite="UNIQUE constraint failed: appointments.service, appointments.starts_at",
     )
 
 
@@ -447,7 +443,7 @@ async def reschedule(
         raise AlreadyDone(f"appointment is {appointment.status}")
     if appointment.service != service.key:
         raise InvalidInput("an appointment keeps its service")
-    _check_aware(starts_at, "starts_at")
+    check_aware(starts_at, "starts_at")
     if appointment.kind == AppointmentKind.SLOT and appointment.starts_at == starts_at:
         raise AlreadyDone("it is already at that time")
     starts_at = await _check_offered(session, service, starts_at, tz, now, appointment.id)

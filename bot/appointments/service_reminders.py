@@ -58,16 +58,14 @@ from sqlalchemy import Table, and_, exists, literal_column, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.dml import ReturningUpdate
 
-from bot.config import AppointmentService
-from bot.core import delivery_claims, reminder_claims
-from bot.core.delivery_claims import DeadTokens
-from bot.core.reminder_claims import MAX_ATTEMPTS, RETRY_AFTER
+from bot.core import reminder_claims
 from bot.db.models import (
     ACTIVE_APPOINTMENT_STATUSES,
     Appointment,
     Reminder,
     ReminderStatus,
 )
+from bot.office import AppointmentService
 
 DEFAULT_CLAIM_LIMIT = 100
 
@@ -335,38 +333,11 @@ async def begin_attempt(session: AsyncSession, reminder_id: int, token: str, now
     return False
 
 
-async def mark_sent(session: AsyncSession, reminder_id: int, token: str, now: datetime) -> bool:
-    """Telegram accepted it. False if the claim was not this process's any more."""
-    return await reminder_claims.mark_sent(session, Reminder, reminder_id, token, now)
-
-
-async def mark_failed(
-    session: AsyncSession,
-    reminder_id: int,
-    token: str,
-    now: datetime,
-    *,
-    permanent: bool = False,
-    retry_after: timedelta = RETRY_AFTER,
-    max_attempts: int = MAX_ATTEMPTS,
-) -> str | None:
-    """Retry later, or give up (see `reminder_claims.mark_failed`)."""
-    return await reminder_claims.mark_failed(
-        session,
-        Reminder,
-        reminder_id,
-        token,
-        now,
-        permanent=permanent,
-        retry_after=retry_after,
-        max_attempts=max_attempts,
-    )
-
-
-async def release_dead_claims(session: AsyncSession, dead_tokens: DeadTokens) -> tuple[int, int]:
-    """Claims of processes that are gone: (released to pending, marked failed)."""
-    released = await delivery_claims.release_reminders(session, Reminder, dead_tokens)
-    return released.pending, released.unknown
+# Telegram accepted it / retry later or give up / claims of processes that are gone.
+_claims = reminder_claims.ReminderClaims(Reminder)
+mark_sent = _claims.mark_sent
+mark_failed = _claims.mark_failed
+release_dead_claims = _claims.release_dead_claims
 
 
 async def reminders_of(session: AsyncSession, appointment_id: int) -> Sequence[Reminder]:

@@ -29,7 +29,6 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.appointments import service as appointments
 from bot.appointments import views as cards
 from bot.appointments.service import SlotTaken
-from bot.config import AppointmentService, OfficeValueError, WeeklyHours, parse_weekly_hours
 from bot.core import audit
 from bot.core.authority import record_name, refuse_forged, require_staff
 from bot.core.common import arg, id_arg, int_arg
@@ -38,6 +37,7 @@ from bot.core.errors import AlreadyDone, InvalidInput
 from bot.core.i18n import Translator
 from bot.core.keyboards import for_her, parse_cb
 from bot.db.models import Appointment, User
+from bot.office import AppointmentService, OfficeValueError, WeeklyHours, parse_weekly_hours
 
 log = logging.getLogger(__name__)
 TOMORROW_WORDS = {"manana", "mañana", "tomorrow"}

@@ -17,10 +17,10 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.appointments import service as appointments
 from bot.appointments.availability import Slot
-from bot.config import AppointmentService, OfficeSettings
 from bot.core.i18n import N_, Translator
 from bot.core.keyboards import button
 from bot.db.models import Appointment, AppointmentKind, AppointmentStatus, Case, User
+from bot.office import AppointmentService, OfficeSettings
 
 # Neutral reasons staff can give when they cancel; she reads them (translated).
 CANCEL_REASONS = (
@@ -75,11 +75,6 @@ async def load_people(session: AsyncSession, items: Sequence[Appointment]) -> di
 
 # Cancellation reasons stored by services in English; listed so they get translated.
 STORED_REASONS = (N_("she deleted her data"),)
-
-
-def is_sensitive(office: OfficeSettings, service_key: str) -> bool:
-    service = office.service(service_key)
-    return True if service is None else service.sensitive
 
 
 def service_for_staff(t: Translator, office: OfficeSettings, service_key: str) -> str:

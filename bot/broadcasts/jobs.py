@@ -5,7 +5,8 @@ starts it (materialising its deliveries), then loops: claim a chunk of pending r
 (about 0.1 s worth) and commit; look up who they go to (skipping women who opted out or
 became inactive since the start); mark the chunk `attempting` and commit; hand each to
 Telegram as the rate limiter allows, several requests in flight at once; record the
-outcomes of the chunk in one transaction. Meanwhile one message in the staff group
+outcomes of the chunk in one transaction (handing over and recording: bot.core.mass_send,
+shared with activity notices). Meanwhile one message in the staff group
 shows its progress, and at the end its summary (bot.broadcasts.progress).
 
 - A 429 that outlives the retry policy pauses everything for the time Telegram asks;
@@ -34,25 +35,25 @@ import asyncio
 import logging
 import math
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from telegram import InlineKeyboardMarkup
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.broadcasts import service as broadcasts
 from bot.broadcasts import service_status as broadcast_status
 from bot.broadcasts.progress import ProgressReporter
 from bot.broadcasts.views import announcement_keyboard
 from bot.broadcasts.views_status import remaining
-from bot.core import tracking
+from bot.core import mass_send
 from bot.core.context import BotContext, BotData
 from bot.core.i18n import Translator
-from bot.core.notify import RecipientGone, encode
+from bot.core.mass_send import Outcomes
+from bot.core.notify import encode
 from bot.core.pacing import RateLimiter, shared_limiter
-from bot.core.telegram_retry import retry_after_seconds
 from bot.db.models import Broadcast, BroadcastStatus
 
 log = logging.getLogger(__name__)
@@ -63,16 +64,6 @@ CANCELLED = BroadcastStatus.CANCELLED.value
 # Requests in flight at once, and how much time one chunk covers.
 MAX_IN_FLIGHT = 64
 CHUNK_SECONDS = 0.1
-
-
-@dataclass
-class _Outcomes:
-    sent: list[int] = field(default_factory=list)
-    blocked: list[int] = field(default_factory=list)
-    failed: dict[int, str] = field(default_factory=dict)
-    unknown: dict[int, str] = field(default_factory=dict)
-    release: list[int] = field(default_factory=list)
-    tracked: list[tuple[int, int]] = field(default_factory=list)
 
 
 def _token(context: BotContext) -> str:
@@ -211,7 +202,7 @@ async def _send_chunk(
     keep_going: Callable[[], bool],
 ) -> asyncio.Task[None]:
     """Arm and launch a chunk; the returned task waits for its answers and records them."""
-    outcomes = _Outcomes()
+    outcomes = Outcomes()
     async with data.session_factory() as session, session.begin():
         people = await broadcasts.recipients(session, [item.user_id for item in batch])
         usable = []
@@ -246,61 +237,34 @@ async def _send_chunk(
 
 
 async def _finish_chunk(
-    data: BotData, token: str, tasks: list[asyncio.Task[None]], outcomes: _Outcomes
+    data: BotData, token: str, tasks: list[asyncio.Task[None]], outcomes: Outcomes
 ) -> None:
     if tasks:
         await asyncio.gather(*tasks)
     await _record(data, token, outcomes)
 
 
-async def _send_one(
+def _send_one(
     data: BotData,
     item: broadcasts.ClaimedDelivery,
     person: broadcasts.Recipient,
     announcement: _Announcement,
     limiter: RateLimiter,
     in_flight: asyncio.Semaphore,
-    outcomes: _Outcomes,
-) -> None:
-    try:
+    outcomes: Outcomes,
+) -> Coroutine[Any, Any, None]:
+    async def send() -> int | None:
         # Like every message she gets: the quick exit is one tap away (for_her).
         endpoint, params = announcement.request(
             data.catalogs.get(person.locale), data.settings.broadcast_paid
         )
-        message_id = await data.notifier.post_prepared(item.user_id, endpoint, params)
-    except RetryAfter as exc:
-        wait = retry_after_seconds(exc)
-        log.warning("broadcast: Telegram asked to wait %.1fs; pausing", wait)
-        limiter.pause(wait)
-        outcomes.release.append(item.id)
-    except RecipientGone:
-        outcomes.blocked.append(item.id)
-    except (BadRequest, Forbidden) as exc:
-        outcomes.failed[item.id] = f"refused: {exc}"
-    except (NetworkError, TelegramError) as exc:
-        # Maybe delivered (the request may have left): unknown, never sent again.
-        outcomes.unknown[item.id] = f"outcome unknown: {exc}"
-    except Exception as exc:
-        log.exception("broadcast delivery %s", item.id)
-        outcomes.unknown[item.id] = f"error: {exc!r}"
-    else:
-        outcomes.sent.append(item.id)
-        if message_id is not None:
-            outcomes.tracked.append((item.user_id, message_id))
-    finally:
-        limiter.done()
-        in_flight.release()
+        return await data.notifier.post_prepared(item.user_id, endpoint, params)
+
+    return mass_send.deliver(
+        item.id, send, limiter, in_flight, outcomes, user_id=item.user_id, what="broadcast delivery"
+    )
 
 
-async def _record(data: BotData, token: str, outcomes: _Outcomes) -> None:
-    now = data.clock.now()
+async def _record(data: BotData, token: str, outcomes: Outcomes) -> None:
     async with data.session_factory() as session, session.begin():
-        await broadcasts.mark_sent(session, outcomes.sent, token, now)
-        await broadcasts.mark_blocked(session, outcomes.blocked, token, now)
-        for delivery_id, error in outcomes.failed.items():
-            await broadcasts.mark_failed(session, [delivery_id], token, now, error)
-        for delivery_id, error in outcomes.unknown.items():
-            await broadcasts.mark_unknown(session, [delivery_id], token, now, error)
-        await broadcasts.release(session, outcomes.release, token)
-        if outcomes.tracked:
-            await tracking.track(session, outcomes.tracked, now)
+        await mass_send.record(session, broadcasts, token, data.clock.now(), outcomes)

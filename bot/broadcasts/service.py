@@ -6,8 +6,8 @@ A broadcast is written as a draft, optionally scheduled for `send_at`, then star
 then follows the same claim → attempt → record order as reminders:
 
 - `claim_batch` takes pending rows for one process (portable UPDATE … WHERE id IN
-  (SELECT … FOR UPDATE SKIP LOCKED) RETURNING, see services.reminders for why it never
-  hands a row out twice); commit;
+  (SELECT … FOR UPDATE SKIP LOCKED) RETURNING, see bot.appointments.service_reminders
+  for why it never hands a row out twice); commit;
 - `begin_attempt` marks the rows about to be handed to Telegram `attempting`; commit;
 - `mark_sent` / `mark_blocked` / `mark_failed` / `mark_unknown` record the outcome;
   `release` gives back rows this process claimed or armed but certainly did not send
@@ -20,10 +20,11 @@ certainly did not get it) and marks attempted ones `unknown` (she may have got i
 at most once, never twice on her phone. Staff see those as "unknown (may have
 arrived)", apart from the failed ones.
 
-Audiences (who it reaches) are described in services.broadcast_audiences. Staff see
+Audiences (who it reaches) are described in bot.broadcasts.service_audiences. Staff see
 one progress message per broadcast (`progress_chat_id/progress_message_id`), edited
-by the sender (see services.broadcast_status). An announcement about an activity (`activity_id`, optionally one
-`occurrence_start`) carries a button to see that date and sign up.
+by the sender (see bot.broadcasts.service_status). An announcement about an activity
+(`activity_id`, optionally one `occurrence_start`) carries a button to see that date
+and sign up.
 """
 
 from __future__ import annotations
@@ -46,11 +47,18 @@ from bot.broadcasts.service_audiences import (
 )
 from bot.db.models import Broadcast, BroadcastDelivery, BroadcastStatus, DeliveryStatus, User
 
+# With the outcome marks: bot.core.mass_send.DeliveryMarks (mypy reads a module through
+# its __all__).
 __all__ = [
     "AUDIENCE_KINDS",
     "AudienceError",
     "audience_query",
+    "mark_blocked",
+    "mark_failed",
+    "mark_sent",
+    "mark_unknown",
     "occurrence_of",
+    "release",
     "validate_audience",
 ]
 
@@ -242,7 +250,7 @@ async def claim_batch(
     if not candidates:
         return []
     # Re-checked on the latest row version by PostgreSQL; unindexable on purpose (as in
-    # services.reminders) so SQLite fetches the candidates by id.
+    # bot.appointments.service_reminders) so SQLite fetches the candidates by id.
     unindexable_status = table.c.status.concat(literal_column("''"))
     rows = await session.execute(
         update(table)

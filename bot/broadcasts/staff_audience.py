@@ -2,7 +2,7 @@
 
 Everyone · one or more communities · women who hear about some kinds of activity ·
 the women's network · women signed up to an activity (one date, or every date from now
-on). Choosing one shows the preview with its count (handlers.staff_broadcast_preview).
+on). Choosing one shows the preview with its count (bot.broadcasts.staff_preview).
 """
 
 from __future__ import annotations

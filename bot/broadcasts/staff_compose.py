@@ -1,6 +1,6 @@
 """Announcements from the staff group: compose, audience, preview, send or schedule.
 
-/anuncio starts a draft (services.staff_drafts: a restart loses nothing):
+/anuncio starts a draft (bot.core.drafts: a restart loses nothing):
 
     text ─▶ photo (optional) ─▶ audience ─▶ preview + count ─▶ send now │ schedule
 
@@ -9,10 +9,10 @@ choices are buttons `sb:<action>:<draft id>[:<arg>]`: `skip` no photo · `aud` t
 audience menu · `ak:<kind>` an audience kind · `c:<index>` / `cp:<page>` toggle / page
 communities · `t:<kind>` toggle a kind of activity · `ok` done choosing ·
 `ad:<activity>:<stamp>` a date · `ao:…` only that date · `aa:…` every date from now on
-(handlers.staff_broadcast_audience) · `send` · `sch` · `txt` change the text · `x`
-discard (handlers.staff_broadcast_preview). Also `sb:noop` (the preview's inert copies
+(bot.broadcasts.staff_audience) · `send` · `sch` · `txt` change the text · `x`
+discard (bot.broadcasts.staff_preview). Also `sb:noop` (the preview's inert copies
 of her buttons) and `sb:act:<activity>:<stamp>` (on an activity's card: start a draft
-about it). /anuncios and its buttons: handlers.staff_broadcast_list.
+about it). /anuncios and its buttons: bot.broadcasts.staff_list.
 
 Only staff act, only the author continues her draft (drafting.own_draft), and a
 finished or forged draft changes nothing. «Send now» discards the draft in the same

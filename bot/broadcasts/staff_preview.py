@@ -1,8 +1,8 @@
 """Announcements being composed, last steps: the preview with its count, then send now,
 schedule (a typed date), change the text, or discard.
 
-Shared by the compose flow (handlers.staff_broadcasts) and the audience picker
-(handlers.staff_broadcast_audience): the draft's steps, its data, auditing.
+Shared by the compose flow (bot.broadcasts.staff_compose) and the audience picker
+(bot.broadcasts.staff_audience): the draft's steps, its data, auditing.
 """
 
 from __future__ import annotations

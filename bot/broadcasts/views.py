@@ -1,6 +1,6 @@
 """An announcement as women see it, and what staff see while composing one.
 
-Staff buttons are `sb:<action>:<draft id>[:<arg>]` (see handlers.staff_broadcasts).
+Staff buttons are `sb:<action>:<draft id>[:<arg>]` (see bot.broadcasts.staff_compose).
 Women's buttons follow the shared contract: `ac:v:<activity id>:<stamp>` opens one
 date of an activity, `bc:stop` stops announcements.
 """

@@ -13,9 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from bot.cases import posts as staff_posts
-from bot.config import AidCategory
 from bot.core.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
 from bot.db.models import Case, CaseEntry, CaseOutcome, CaseStatus, EntryKind, User
+from bot.office import AidCategory
 
 # How many messages one report (or one addition) may gather before she presses Send.
 MAX_PARTS = 20

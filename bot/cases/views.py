@@ -11,11 +11,11 @@ from datetime import datetime
 
 from telegram import InlineKeyboardMarkup
 
-from bot.config import OfficeSettings
 from bot.core.i18n import Translator
 from bot.core.keyboards import button
 from bot.core.labels import AGE_GROUPS, OUTCOMES, STATUS_FOR_STAFF, label
 from bot.db.models import Case, CaseEntry, CaseStatus, EntryKind
+from bot.office import OfficeSettings
 
 MEDIA_ICONS = {
     "voice": "🎤",

@@ -2,7 +2,7 @@
 
 A process knows its own claim token; bot.core.liveness says which other tokens belong to
 processes that are gone (on SQLite: every other one, one process per database). Their
-rows in every claim table are released (services.delivery_claims): never-begun sends go
+rows in every claim table are released (bot.core.delivery_claims): never-begun sends go
 back to pending, begun ones become "unknown" (reminders: failed), never sent twice.
 """
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
+from bot.core.errors import InvalidInput
+
 
 class Clock(Protocol):
     def now(self) -> datetime:
@@ -31,3 +33,9 @@ class FrozenClock:
 
     def set(self, when: datetime) -> None:
         self._now = when
+
+
+def check_aware(value: datetime, name: str) -> None:
+    """Services compare times across time zones: a naive datetime is refused."""
+    if value.tzinfo is None:
+        raise InvalidInput(f"{name} must be an aware datetime")

@@ -48,7 +48,7 @@ def kinds_hint(t: Translator) -> str:
 def int_arg(parts: list[str], index: int) -> int | None:
     """A page or a position in a list (0 or more, bounded), or None when it is not one.
 
-    Record ids are read with `id_arg` (or handlers.authority.id_in, which also refuses)."""
+    Record ids are read with `id_arg` (or bot.core.authority.id_in, which also refuses)."""
     return parse_small_number(arg(parts, index))
 
 

@@ -31,6 +31,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from bot.config import Settings
 from bot.core.clock import Clock
 from bot.core.i18n import Catalogs, Translator
+from bot.core.message_options import message_options
 from bot.core.outbox import OutboxRecorder, OutboxSender
 from bot.db.models import User
 
@@ -146,9 +147,7 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], B
             chat_id,
             text,
             reply_markup=markup,
-            protect_content=sensitive or None,
-            disable_notification=sensitive or None,
-            reply_parameters=_reply_to(reply_to),
+            **message_options(sensitive=sensitive, reply_to=reply_to),
         )
 
     @contextmanager
@@ -204,11 +203,3 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], B
             )
             return None
         return await self.send(chat.id, text, markup, sensitive=sensitive)
-
-
-def _reply_to(message_id: int | None) -> Any:
-    if message_id is None:
-        return None
-    from telegram import ReplyParameters
-
-    return ReplyParameters(message_id=message_id, allow_sending_without_reply=True)

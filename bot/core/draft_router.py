@@ -16,7 +16,8 @@ from bot.core.authority import record_name, require_staff
 from bot.core.context import BotContext
 from bot.core.drafting import DraftStepHandler, is_author
 
-# Before staff_cases' replies (-1): a reply to a draft's question is never a case reply.
+# Before the staff replies to cases (bot.cases.staff_triage, -1): a reply to a draft's
+# question is never a case reply.
 DRAFT_REPLY_GROUP = -2
 
 DraftSteps = Mapping[str, Mapping[str, DraftStepHandler]]

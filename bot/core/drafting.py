@@ -1,4 +1,4 @@
-"""Helpers for the step-by-step flows staff use in the staff group (see services.staff_drafts).
+"""Helpers for the step-by-step flows staff use in the staff group (see bot.core.drafts).
 
 A text answer is a reply to the bot's question: the question is sent with ForceReply,
 which opens the reply box (only on the phone of the staff member who started the

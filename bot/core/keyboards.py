@@ -16,8 +16,8 @@ from telegram import (
     ReplyKeyboardMarkup,
 )
 
-from bot.config import AppointmentService, OfficeSettings
 from bot.core.i18n import Translator
+from bot.office import AppointmentService, OfficeSettings
 
 MAX_CALLBACK_BYTES = 64
 COMMUNITIES_PER_PAGE = 8

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import ForceReply, InlineKeyboardMarkup, Message, ReplyParameters
+from telegram import ForceReply, InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, Forbidden
 from telegram.ext import ExtBot
 from telegram.request import RequestData
@@ -20,6 +20,7 @@ from telegram.request._requestparameter import RequestParameter
 
 from bot.core import tracking, users
 from bot.core.clock import Clock
+from bot.core.message_options import message_options
 
 log = logging.getLogger(__name__)
 
@@ -58,10 +59,8 @@ class Notifier:
                 chat_id,
                 text,
                 reply_markup=markup,
-                protect_content=sensitive or None,
-                disable_notification=sensitive or None,
-                reply_parameters=_reply(reply_to),
                 allow_paid_broadcast=paid or None,
+                **message_options(sensitive=sensitive, reply_to=reply_to),
             )
         except (Forbidden, BadRequest) as exc:
             if _is_gone(exc):
@@ -98,10 +97,8 @@ class Notifier:
         """Send a photo, voice note, document... that Telegram already has, by file_id."""
         common: dict[str, Any] = {
             "allow_paid_broadcast": paid or None,
-            "protect_content": sensitive or None,
-            "disable_notification": sensitive or None,
-            "reply_parameters": _reply(reply_to),
             "reply_markup": markup,
+            **message_options(sensitive=sensitive, reply_to=reply_to),
         }
         if caption and media != "video_note":
             common["caption"] = caption[:1024]
@@ -160,12 +157,6 @@ class Notifier:
             return None
         await tracking.track(session, [(user_id, message.message_id)], self.clock.now())
         return message
-
-
-def _reply(message_id: int | None) -> ReplyParameters | None:
-    if message_id is None:
-        return None
-    return ReplyParameters(message_id=message_id, allow_sending_without_reply=True)
 
 
 def encode(params: Mapping[str, Any]) -> dict[str, str] | None:

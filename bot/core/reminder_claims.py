@@ -2,7 +2,7 @@
 
 Both tables have the same lifecycle columns (status, claimed_by, claimed_at,
 attempted_at, sent_at, attempts, due_at) and follow the same rules, explained in
-services.reminders: only the claiming process finishes its claim; a failure that
+bot.appointments.service_reminders: only the claiming process finishes its claim; a failure that
 certainly did not deliver is retried a few times; a claim whose process died is put
 back if its send never began and marked failed if it did (never sent twice): that is
 done at start-up and every half minute by `delivery_claims.release_dead_claims`, as
@@ -17,6 +17,8 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core import delivery_claims
+from bot.core.delivery_claims import DeadTokens
 from bot.db.models import ActivityReminder, Reminder, ReminderStatus
 
 ReminderTable = type[Reminder] | type[ActivityReminder]
@@ -84,3 +86,47 @@ async def mark_failed(
         reminder.attempted_at = None
     await session.flush()
     return reminder.status
+
+
+class ReminderClaims:
+    """The end of a claim for one reminder table: what each domain's reminder service
+    exposes as its own `mark_sent`, `mark_failed` and `release_dead_claims`."""
+
+    def __init__(self, table: ReminderTable) -> None:
+        self.table = table
+
+    async def mark_sent(
+        self, session: AsyncSession, reminder_id: int, token: str, now: datetime
+    ) -> bool:
+        """Telegram accepted it. False if the claim was not this process's any more."""
+        return await mark_sent(session, self.table, reminder_id, token, now)
+
+    async def mark_failed(
+        self,
+        session: AsyncSession,
+        reminder_id: int,
+        token: str,
+        now: datetime,
+        *,
+        permanent: bool = False,
+        retry_after: timedelta = RETRY_AFTER,
+        max_attempts: int = MAX_ATTEMPTS,
+    ) -> str | None:
+        """Retry later, or give up (see the module's `mark_failed`)."""
+        return await mark_failed(
+            session,
+            self.table,
+            reminder_id,
+            token,
+            now,
+            permanent=permanent,
+            retry_after=retry_after,
+            max_attempts=max_attempts,
+        )
+
+    async def release_dead_claims(
+        self, session: AsyncSession, dead_tokens: DeadTokens
+    ) -> tuple[int, int]:
+        """Claims of processes that are gone: (released to pending, marked failed)."""
+        released = await delivery_claims.release_reminders(session, self.table, dead_tokens)
+        return released.pending, released.unknown

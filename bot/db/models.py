@@ -463,7 +463,7 @@ class Reminder(Base):
     claimed_at: Mapped[datetime | None]
     # The claiming process's token (host:pid:random), so only it can finish the claim.
     claimed_by: Mapped[str | None] = mapped_column(String(64))
-    # Set just before the message is handed to Telegram (see services.reminders).
+    # Set just before the message is handed to Telegram (see bot.appointments.service_reminders).
     attempted_at: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]
     attempts: Mapped[int] = mapped_column(Integer, default=0)
@@ -493,7 +493,7 @@ class DeliveryStatus(enum.StrEnum):
 
 
 class Broadcast(Base):
-    """An announcement from the office to a segment of women (see services.broadcasts)."""
+    """An announcement from the office to a segment of women (see bot.broadcasts.service)."""
 
     __tablename__ = "broadcasts"
     __table_args__ = (Index("ix_broadcasts_status_send_at", "status", "send_at"),)
@@ -569,7 +569,7 @@ class SignupStatus(enum.StrEnum):
 
 
 class Activity(Base):
-    """A club, fair or training the office runs: one date, or a series (see services.activities).
+    """A club, fair or training the office runs: one date, or a series (see bot.activities.service).
 
     A series has `rrule` (RFC 5545, in the office's local time, its time of day taken from
     `starts_at`). A row with `series_id` overrides one occurrence of that series: the one
@@ -673,7 +673,8 @@ class StaffDraft(Base):
 
 
 class ActivityReminder(Base):
-    """A reminder of one date of an activity to a woman going (see services.activity_reminders).
+    """A reminder of one date of an activity to a woman going
+    (see bot.activities.service_reminders).
 
     Written by the sweep only once it is due, sent at most once. The unique constraint
     makes a second row for the same sign-up, slot ("day_before", "morning_of") and local

@@ -14,8 +14,8 @@ from sqlalchemy import func, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.activities import service as activities
-from bot.config import OfficeSettings, PlanLine
 from bot.db.models import Activity, AidDelivery, Case, Signup
+from bot.office import OfficeSettings, PlanLine
 
 
 @dataclass(frozen=True)

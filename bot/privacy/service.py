@@ -75,7 +75,7 @@ async def delete_personal_data(
     she is staff (`keep_audit_actor`: staff actions stay accountable). For each of her
     cases the staff chats' copies are queued for erasure (bot.cases.jobs).
 
-    The caller also erases the payload of the update that asked for this (services.inbox).
+    The caller also erases the payload of the update that asked for this (bot.core.inbox).
     """
     active = (
         await session.scalars(

@@ -12,8 +12,8 @@ import matplotlib.pyplot as plt
 from babel.dates import format_date
 from matplotlib.figure import Figure
 
-from bot.config import OfficeSettings
 from bot.core.i18n import Translator
+from bot.office import OfficeSettings
 from bot.reports.labels import key_label, no_emoji
 from bot.reports.service import ReportData
 

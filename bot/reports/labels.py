@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from bot.config import OfficeSettings
 from bot.core.i18n import N_, Translator
 from bot.core.labels import AGE_GROUPS, NETWORK_ROLES, OUTCOMES, activity_kind_label, label
+from bot.office import OfficeSettings
 from bot.people import identity
 
 ANSWER_BUCKETS = {

@@ -18,8 +18,8 @@ from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal, format_percent
 from fpdf import FPDF
 
-from bot.config import OfficeSettings
 from bot.core.i18n import Translator
+from bot.office import OfficeSettings
 from bot.reports import disclosure
 from bot.reports.labels import key_label, no_emoji
 from bot.reports.service import ReportData

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.config import OfficeSettings
 from bot.core.i18n import Catalogs, Translator
+from bot.office import OfficeSettings
 from bot.reports import service
 from bot.reports.period import Period
 

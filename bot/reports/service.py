@@ -18,7 +18,6 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, String, case, cast, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.config import OfficeSettings
 from bot.db.models import (
     Activity,
     AidDelivery,
@@ -30,6 +29,7 @@ from bot.db.models import (
     SignupStatus,
     User,
 )
+from bot.office import OfficeSettings
 from bot.plan import service as plan
 from bot.reports.period import Period
 

@@ -10,8 +10,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
-from bot.config import OfficeSettings
 from bot.core.i18n import Translator
+from bot.office import OfficeSettings
 from bot.reports.labels import key_label
 from bot.reports.service import ReportData
 

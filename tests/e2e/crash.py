@@ -14,10 +14,10 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from bot.config import EXAMPLE_OFFICE_FILE
 from bot.core import users
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.models import Case, OutboxMessage, OutboxStatus
+from bot.office import EXAMPLE_OFFICE_FILE
 from tests.conftest import STAFF_CHAT_ID
 from tests.e2e.harness import JsonDict, buttons
 from tests.fake_telegram import FakeTelegram

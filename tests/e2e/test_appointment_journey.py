@@ -10,8 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.appointments import service_reminders as reminders
-from bot.config import EXAMPLE_OFFICE_FILE, load_office_settings
 from bot.db.models import Appointment, User
+from bot.office import EXAMPLE_OFFICE_FILE, load_office_settings
 from tests.conftest import STAFF_CHAT_ID
 from tests.e2e.harness import OffsetClock, Person, buttons
 from tests.e2e.journeys import register

@@ -16,11 +16,11 @@ from bot.appointments import service as appointments
 from bot.appointments import service_reminders as reminders
 from bot.cases import posts as staff_posts
 from bot.cases.digest import build_digest
-from bot.config import EXAMPLE_OFFICE_FILE, load_office_settings
 from bot.core import users
 from bot.core.i18n import Catalogs
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.models import Appointment, AppointmentKind, AuditEvent, Reminder
+from bot.office import EXAMPLE_OFFICE_FILE, load_office_settings
 from tests.conftest import STAFF_CHAT_ID, make_settings
 from tests.e2e.conftest import OUTSIDER_ID, WOMAN_ID
 from tests.e2e.crash import spawn_bot

@@ -10,7 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-from bot.config import EXAMPLE_OFFICE_FILE
+from bot.office import EXAMPLE_OFFICE_FILE
 from tests.conftest import STAFF_CHAT_ID
 from tests.e2e.crash import ROOT, spawn_bot, stop
 from tests.fake_telegram import FakeTelegram

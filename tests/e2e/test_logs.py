@@ -21,7 +21,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from bot.config import EXAMPLE_OFFICE_FILE
+from bot.office import EXAMPLE_OFFICE_FILE
 from tests.conftest import STAFF_CHAT_ID
 from tests.e2e.harness import buttons
 from tests.fake_telegram import FakeTelegram

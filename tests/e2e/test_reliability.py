@@ -14,7 +14,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.app import BotRuntime
 from bot.cases import service as cases
 from bot.cases.service import Part
-from bot.config import EXAMPLE_OFFICE_FILE, load_office_settings
 from bot.core import users
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.models import (
@@ -25,6 +24,7 @@ from bot.db.models import (
     TrackedMessage,
     User,
 )
+from bot.office import EXAMPLE_OFFICE_FILE, load_office_settings
 from tests.conftest import STAFF_CHAT_ID, make_settings
 from tests.e2e.crash import spawn_bot
 from tests.e2e.harness import OffsetClock, Person, settle

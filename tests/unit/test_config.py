@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import EXAMPLE_OFFICE_FILE, ConfigError, load_office_settings, load_settings
+from bot.config import ConfigError, load_settings
+from bot.office import EXAMPLE_OFFICE_FILE, load_office_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 GOOD = {

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import (
+from bot.config import ConfigError
+from bot.office import (
     EXAMPLE_OFFICE_FILE,
-    ConfigError,
     SchedulingSettings,
     WeeklyHours,
     load_office_settings,

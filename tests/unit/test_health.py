@@ -11,9 +11,10 @@ from typing import Any
 import pytest
 
 from bot.__main__ import main
-from bot.config import EXAMPLE_OFFICE_FILE, ConfigError
+from bot.config import ConfigError
 from bot.core.heartbeat import HeartbeatKeeper, record, watchdog_seconds
 from bot.db.engine import create_engine, create_session_factory
+from bot.office import EXAMPLE_OFFICE_FILE
 
 
 @pytest.fixture

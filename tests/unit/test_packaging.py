@@ -85,11 +85,12 @@ def test_an_installed_bot_finds_its_files_inside_itself(wheel: Path, tmp_path: P
     for name in ("TELEGRAM_BOT_TOKEN", "DATABASE_URL", "OFFICE_SETTINGS_FILE"):
         env.pop(name, None)
     probe = (
-        "import bot, bot.config as c, bot.core.i18n as i; from zoneinfo import ZoneInfo\n"
-        "print(bot.__file__); print(i.LOCALES_DIR); print(c.EXAMPLE_OFFICE_FILE)\n"
+        "import bot, bot.config as c, bot.office as o, bot.core.i18n as i\n"
+        "from zoneinfo import ZoneInfo\n"
+        "print(bot.__file__); print(i.LOCALES_DIR); print(o.EXAMPLE_OFFICE_FILE)\n"
         "print(i.Catalogs(ZoneInfo('America/Guatemala')).get('es')('Start / main menu'))\n"
         "s = c.load_settings({'TELEGRAM_BOT_TOKEN': '1:a', 'STAFF_CHAT_ID': '-100',\n"
-        "    'OFFICE_SETTINGS_FILE': str(c.EXAMPLE_OFFICE_FILE)})\n"
+        "    'OFFICE_SETTINGS_FILE': str(o.EXAMPLE_OFFICE_FILE)})\n"
         "print(s.database_url); print(s.office.name)\n"
     )
     done = subprocess.run(

@@ -12,10 +12,10 @@ from bot.aid import service
 from bot.aid.service import Recipient
 from bot.cases import service as cases
 from bot.cases.service import Part
-from bot.config import EXAMPLE_OFFICE_FILE, load_office_settings
 from bot.core import users
 from bot.core.clock import FrozenClock
 from bot.db.models import AidDelivery, AuditEvent
+from bot.office import EXAMPLE_OFFICE_FILE, load_office_settings
 from bot.privacy import service as privacy
 
 OFFICE = load_office_settings(EXAMPLE_OFFICE_FILE)

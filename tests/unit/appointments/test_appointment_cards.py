@@ -6,9 +6,9 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.appointments import views as cards
-from bot.config import EXAMPLE_OFFICE_FILE, load_office_settings
 from bot.core.i18n import Catalogs
 from bot.db.models import Appointment, AppointmentKind, AppointmentStatus, Case
+from bot.office import EXAMPLE_OFFICE_FILE, load_office_settings
 
 TZ = ZoneInfo("America/Guatemala")
 OFFICE = load_office_settings(EXAMPLE_OFFICE_FILE)

@@ -15,11 +15,11 @@ from bot.appointments import service as appointments
 from bot.appointments import service_reminders as reminders
 from bot.appointments.availability import DayException, generate_slots
 from bot.appointments.service import SlotTaken
-from bot.config import AppointmentService, WeeklyHours
 from bot.core import users
 from bot.core.errors import AlreadyDone, InvalidInput, NotFound
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.models import Appointment, AppointmentKind, AppointmentStatus, ScheduleRule
+from bot.office import AppointmentService, WeeklyHours
 from bot.privacy import service as privacy
 
 GT = ZoneInfo("America/Guatemala")  # UTC-6 all year

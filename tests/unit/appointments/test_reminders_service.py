@@ -13,11 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.appointments import service as appointments
 from bot.appointments import service_reminders as reminders
-from bot.config import AppointmentService, WeeklyHours
 from bot.core import users
 from bot.core.liveness import new_token
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.models import Appointment, AppointmentKind, AppointmentStatus, Reminder
+from bot.office import AppointmentService, WeeklyHours
 from bot.privacy import service as privacy
 
 GT = ZoneInfo("America/Guatemala")

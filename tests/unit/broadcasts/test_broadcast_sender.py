@@ -12,10 +12,11 @@ import pytest
 from telegram.error import BadRequest, NetworkError, RetryAfter
 
 from bot.broadcasts.progress import PROGRESS_EVERY, ProgressReporter
-from bot.config import EXAMPLE_OFFICE_FILE, ConfigError, load_settings
+from bot.config import ConfigError, load_settings
 from bot.core.clock import FrozenClock
 from bot.core.i18n import Catalogs
 from bot.core.pacing import RateLimiter
+from bot.office import EXAMPLE_OFFICE_FILE
 
 BASE = {
     "TELEGRAM_BOT_TOKEN": "123456:TEST-token",

@@ -11,11 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.cases import posts as staff_posts
 from bot.cases import service as cases
 from bot.cases.service import Part
-from bot.config import EXAMPLE_OFFICE_FILE, load_office_settings
 from bot.core import users
 from bot.core.clock import FrozenClock
 from bot.core.errors import AlreadyDone, InvalidInput, NotFound
 from bot.db.models import CaseOutcome, CaseStatus, EntryKind, StaffPost
+from bot.office import EXAMPLE_OFFICE_FILE, load_office_settings
 
 OFFICE = load_office_settings(EXAMPLE_OFFICE_FILE)
 FOOD = OFFICE.category("food")

@@ -9,10 +9,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.cases import service as cases
 from bot.cases.service import Part
-from bot.config import EXAMPLE_OFFICE_FILE, load_office_settings
 from bot.core import audit, conversation, staff, tracking, users
 from bot.core.clock import FrozenClock
 from bot.db.models import AnonymousCount, Case, CaseEntry, User
+from bot.office import EXAMPLE_OFFICE_FILE, load_office_settings
 from bot.people import service_network as network
 from bot.privacy import service as privacy
 

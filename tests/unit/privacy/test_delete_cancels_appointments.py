@@ -11,9 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.appointments import service as appointments
 from bot.appointments import service_reminders as reminders
 from bot.cases import posts as staff_posts
-from bot.config import EXAMPLE_OFFICE_FILE, load_office_settings
 from bot.core import users
 from bot.db.models import AppointmentKind, AppointmentStatus, StaffPost
+from bot.office import EXAMPLE_OFFICE_FILE, load_office_settings
 from bot.privacy import service as privacy
 
 OFFICE = load_office_settings(EXAMPLE_OFFICE_FILE)

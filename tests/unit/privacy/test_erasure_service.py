@@ -10,7 +10,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.cases import posts as staff_posts
 from bot.cases import service as cases
 from bot.cases.service import Part
-from bot.config import EXAMPLE_OFFICE_FILE, load_office_settings
 from bot.core import audit, inbox, users
 from bot.core.clock import FrozenClock
 from bot.db.models import (
@@ -25,6 +24,7 @@ from bot.db.models import (
     Signup,
     StaffPost,
 )
+from bot.office import EXAMPLE_OFFICE_FILE, load_office_settings
 from bot.privacy import service as privacy
 
 OFFICE = load_office_settings(EXAMPLE_OFFICE_FILE)

@@ -11,8 +11,8 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.config import EXAMPLE_OFFICE_FILE, load_office_settings
 from bot.core.i18n import Catalogs
+from bot.office import EXAMPLE_OFFICE_FILE, load_office_settings
 from bot.reports import charts, disclosure, pdf, service, xlsx
 from bot.reports.period import month, parse_period
 from tests.unit.reports.seed import NOW, seed
