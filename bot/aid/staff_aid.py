@@ -25,8 +25,9 @@ from bot.core.drafting import staff_t
 from bot.core.errors import AlreadyDone, DomainError, InvalidInput, NotFound
 from bot.core.ids import parse_record_id
 from bot.core.keyboards import parse_cb
+from bot.db.models import DraftKind
 
-DRAFT_KIND = "aid"
+DRAFT_KIND = DraftKind.AID
 
 
 def _today(context: BotContext) -> date:

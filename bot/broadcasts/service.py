@@ -54,13 +54,13 @@ __all__ = [
     "validate_audience",
 ]
 
-PENDING = DeliveryStatus.PENDING.value
-CLAIMED = DeliveryStatus.CLAIMED.value
-ATTEMPTING = DeliveryStatus.ATTEMPTING.value
-SENT = DeliveryStatus.SENT.value
-BLOCKED = DeliveryStatus.BLOCKED.value
-FAILED = DeliveryStatus.FAILED.value
-UNKNOWN = DeliveryStatus.UNKNOWN.value
+PENDING = DeliveryStatus.PENDING
+CLAIMED = DeliveryStatus.CLAIMED
+ATTEMPTING = DeliveryStatus.ATTEMPTING
+SENT = DeliveryStatus.SENT
+BLOCKED = DeliveryStatus.BLOCKED
+FAILED = DeliveryStatus.FAILED
+UNKNOWN = DeliveryStatus.UNKNOWN
 _UNFINISHED = (PENDING, CLAIMED, ATTEMPTING)
 # Longest text Telegram accepts: a message, and a photo's caption (UTF-16 code units).
 MAX_TEXT = 4096

@@ -51,9 +51,9 @@ from bot.core.context import BotContext
 from bot.core.drafting import DraftStepHandler, own_draft, staff_t
 from bot.core.i18n import Translator
 from bot.core.keyboards import parse_cb
-from bot.db.models import StaffDraft
+from bot.db.models import DraftKind, StaffDraft
 
-DRAFT_KIND = "broadcast"
+DRAFT_KIND = DraftKind.BROADCAST
 
 # ── Text and photo ─────────────────────────────────────────────────────────────
 
