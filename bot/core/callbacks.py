@@ -1,0 +1,65 @@
+"""Callback data: who owns which prefix, and the typed codecs' shared rules.
+
+Callback data is `prefix:arg:arg`, at most 64 bytes (Telegram's limit). Each domain
+owns its prefixes; `PREFIXES` is the one table of them, so two domains can never
+claim the same one. A domain's codec is a frozen dataclass per button kind with
+`encode()` and a `decode()` that returns None for anything it cannot parse: the
+handler treats that as forged (bot.core.authority.refuse_forged).
+
+The wire format is kept as it is: buttons in messages already sent still work.
+Domains not yet on a typed codec build their data with bot.core.keyboards.cb.
+"""
+
+from __future__ import annotations
+
+from bot.core.keyboards import cb, parse_cb
+
+# prefix -> the domain that owns it
+PREFIXES: dict[str, str] = {
+    "x": "core",  # quick exit
+    "m": "people",
+    "off": "people",
+    "c": "people",
+    "r": "people",
+    "rc": "people",
+    "lang": "privacy",
+    "me": "privacy",
+    "id": "people",
+    "net": "people",
+    "nc": "people",
+    "n": "cases",
+    "mc": "cases",
+    "mca": "cases",
+    "rd": "cases",
+    "s": "cases",
+    "ap": "appointments",
+    "apr": "appointments",
+    "sa": "appointments",
+    "ac": "activities",
+    "sx": "activities",
+    "bc": "broadcasts",
+    "sb": "broadcasts",
+    "ad": "aid",
+}
+
+
+def pattern(prefix: str) -> str:
+    """The handler pattern for callback data with this prefix and at least one argument."""
+    if prefix not in PREFIXES:
+        raise KeyError(f"unregistered callback prefix: {prefix!r}")
+    return rf"^{prefix}:"
+
+
+def encode(prefix: str, *parts: object) -> str:
+    """`prefix:part:part`, refused (ValueError) when over 64 bytes or unregistered."""
+    if prefix not in PREFIXES:
+        raise KeyError(f"unregistered callback prefix: {prefix!r}")
+    return cb(prefix, *parts)
+
+
+def split(prefix: str, data: str | None) -> list[str] | None:
+    """The arguments after `prefix`, or None when the data is not this prefix's."""
+    parts = parse_cb(data)
+    if parts[0] != prefix or len(parts) < 2:
+        return None
+    return parts[1:]
