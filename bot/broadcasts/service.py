@@ -44,6 +44,7 @@ from bot.broadcasts.service_audiences import (
     occurrence_of,
     validate_audience,
 )
+from bot.core.errors import InvalidInput
 from bot.db.models import Broadcast, BroadcastDelivery, BroadcastStatus, DeliveryStatus, User
 
 __all__ = [
@@ -79,6 +80,10 @@ async def count_recipients(
     return int(await session.scalar(select(func.count()).select_from(subquery)) or 0)
 
 
+class TextDoesNotFit(InvalidInput, ValueError):
+    """The text is empty, or longer than a message (or a photo's caption) can be."""
+
+
 async def create(
     session: AsyncSession,
     *,
@@ -90,10 +95,10 @@ async def create(
     activity_id: int | None = None,
     occurrence_start: datetime | None = None,
 ) -> Broadcast:
-    """A draft; ValueError when the text is empty or longer than Telegram allows."""
+    """A draft; TextDoesNotFit when the text is empty or longer than Telegram allows."""
     limit = MAX_CAPTION if photo_file_id else MAX_TEXT
     if not text.strip() or telegram_length(text) > limit:
-        raise ValueError(f"the text must be 1-{limit} characters")
+        raise TextDoesNotFit(f"the text must be 1-{limit} characters")
     broadcast = Broadcast(
         text=text,
         photo_file_id=photo_file_id,
