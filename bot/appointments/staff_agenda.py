@@ -127,7 +127,7 @@ async def on_button(update: Update, context: BotContext) -> None:
     query, person = update.callback_query, update.effective_user
     assert query is not None and person is not None
     press = AgendaButton.decode(query.data)
-    appointment_id = press.appointment_id if press is not None else None
+    appointment_id = press.record_id if press is not None else None
     if not await require_staff(
         update,
         context,
@@ -139,7 +139,7 @@ async def on_button(update: Update, context: BotContext) -> None:
         await refuse_forged(update, context, "appointment_id")
         return
     t = staff_t(context)
-    appointment = await context.session.get(Appointment, press.appointment_id)
+    appointment = await context.session.get(Appointment, press.record_id)
     if appointment is None:
         await context.answer(t("This appointment does not exist."), alert=True)
         return

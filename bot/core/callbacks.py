@@ -12,6 +12,10 @@ Domains not yet on a typed codec build their data with bot.core.keyboards.cb.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import ClassVar, Self
+
+from bot.core.ids import parse_record_id
 from bot.core.keyboards import cb, parse_cb
 
 # prefix -> the domain that owns it
@@ -63,3 +67,33 @@ def split(prefix: str, data: str | None) -> list[str] | None:
     if parts[0] != prefix or len(parts) < 2:
         return None
     return parts[1:]
+
+
+@dataclass(frozen=True)
+class RecordButton:
+    """`<PREFIX>:<action>:<record id>[:<extra>]`: a button acting on one record.
+
+    A domain subclasses it with its PREFIX. `action` stays a plain string when decoded,
+    so an action this version does not know is answered "no longer active", not forged;
+    data without a valid record id decodes to None (forged).
+    """
+
+    PREFIX: ClassVar[str]
+
+    action: str
+    record_id: int
+    extra: str | None = None
+
+    def encode(self) -> str:
+        tail = () if self.extra is None else (self.extra,)
+        return encode(self.PREFIX, self.action, self.record_id, *tail)
+
+    @classmethod
+    def decode(cls, data: str | None) -> Self | None:
+        parts = split(cls.PREFIX, data)
+        if parts is None:
+            return None
+        record_id = parse_record_id(parts[1] if len(parts) > 1 else None)
+        if record_id is None:
+            return None
+        return cls(parts[0], record_id, parts[2] if len(parts) > 2 else None)
