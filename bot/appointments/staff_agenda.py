@@ -31,14 +31,14 @@ from bot.appointments import views as cards
 from bot.appointments.callbacks import AgendaAction, AgendaButton
 from bot.appointments.service import SlotTaken
 from bot.config import AppointmentService, OfficeValueError, WeeklyHours, parse_weekly_hours
-from bot.core import audit, callbacks
+from bot.core import audit, callbacks, users
 from bot.core.authority import record_name, refuse_forged, require_staff
 from bot.core.context import BotContext
-from bot.core.errors import AlreadyDone, InvalidInput
+from bot.core.errors import AlreadyDone, InvalidInput, NotFound
 from bot.core.i18n import Translator
 from bot.core.ids import parse_small_number
 from bot.core.keyboards import for_her
-from bot.db.models import Appointment, User
+from bot.db.models import Appointment
 
 log = logging.getLogger(__name__)
 TOMORROW_WORDS = {"manana", "mañana", "tomorrow"}
@@ -72,7 +72,7 @@ async def tell_her(context: BotContext, appointment: Appointment, make_text: Her
     if appointment.user_id is None:
         return False
     session = context.session
-    user = await session.get(User, appointment.user_id)
+    user = await users.get_user(session, appointment.user_id)
     if user is None or not user.active:
         return False
     her_t = context.bot_data.catalogs.get(user.locale)
@@ -139,8 +139,9 @@ async def on_button(update: Update, context: BotContext) -> None:
         await refuse_forged(update, context, "appointment_id")
         return
     t = staff_t(context)
-    appointment = await context.session.get(Appointment, press.record_id)
-    if appointment is None:
+    try:
+        appointment = await appointments.get_appointment(context.session, press.record_id)
+    except NotFound:
         await context.answer(t("This appointment does not exist."), alert=True)
         return
     handle = _ACTIONS.get(press.action)

@@ -114,6 +114,10 @@ async def create(
     return broadcast
 
 
+async def find(session: AsyncSession, broadcast_id: int) -> Broadcast | None:
+    return await session.get(Broadcast, broadcast_id)
+
+
 async def schedule(session: AsyncSession, broadcast_id: int, send_at: datetime) -> bool:
     """Schedule a draft (or move a scheduled one); the sender starts it at `send_at`."""
     result: Any = await session.execute(

@@ -36,7 +36,7 @@ from bot.cases.views import (
     pending_text,
     referral_keyboard,
 )
-from bot.core import audit, callbacks, staff
+from bot.core import audit, callbacks, staff, users
 from bot.core.authority import record_name, refuse, refuse_forged, require_staff
 from bot.core.context import BotContext
 from bot.core.errors import AlreadyDone, DomainError
@@ -271,7 +271,7 @@ async def close_case(
     await context.answer(context.t("{reference} closed.").format(reference=case.reference))
     await refresh_card(context, case)
     if case.user_id is not None:
-        user = await context.session.get(User, case.user_id)
+        user = await users.get_user(context.session, case.user_id)
         her_t = context.bot_data.catalogs.get(user.locale if user else None)
         await context.notifier.to_woman(
             context.session,
@@ -367,7 +367,7 @@ async def relay_reply(update: Update, context: BotContext, case: Case, message: 
     await context.session.flush()
     audit.record(context.session, actor_id=person.id, action="reply", case_id=case.id, now=now)
     assert case.user_id is not None
-    user = await context.session.get(User, case.user_id)
+    user = await users.get_user(context.session, case.user_id)
     # Staff are told whether it reached her, so it is sent now, not after the commit.
     with context.immediately():
         delivered = await _relay(context, case, entry, part, user)
