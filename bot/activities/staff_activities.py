@@ -20,7 +20,7 @@ from bot.activities import views_staff as cards
 from bot.activities.qr import poster_png
 from bot.activities.service import Occurrence
 from bot.activities.staff_card import activity_link, post_card, queue_cancelled, redraw_card
-from bot.core import audit
+from bot.core import audit, callbacks
 from bot.core.authority import id_in, record_name, refuse_forged, require_staff
 from bot.core.common import arg, int_arg
 from bot.core.context import BotContext
@@ -365,6 +365,6 @@ _DATE_ACTIONS = {
 
 
 def register(app: Application) -> None:
-    app.add_handler(CallbackQueryHandler(on_button, pattern=r"^sx:"))
+    app.add_handler(CallbackQueryHandler(on_button, pattern=callbacks.pattern("sx")))
     app.add_handler(CommandHandler("actividad", draft_flow.new_activity_command))
     app.add_handler(CommandHandler("actividades", list_command))

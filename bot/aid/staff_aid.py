@@ -17,6 +17,7 @@ from bot.aid import service, views
 from bot.aid.service import Recipient
 from bot.cases import service as cases
 from bot.config import AidItem
+from bot.core import callbacks
 from bot.core import drafts as staff_drafts
 from bot.core.authority import record_name, refuse_forged, require_staff
 from bot.core.common import arg, id_arg, int_arg
@@ -362,7 +363,7 @@ async def history_command(update: Update, context: BotContext) -> None:
 
 
 def register(app: Application) -> None:
-    app.add_handler(CallbackQueryHandler(on_aid_button, pattern=r"^ad:"))
+    app.add_handler(CallbackQueryHandler(on_aid_button, pattern=callbacks.pattern("ad")))
     app.add_handler(CommandHandler("entrega", deliver_command))
     app.add_handler(CommandHandler("entregas", history_command))
     app.add_handler(CommandHandler("corregir_entrega", correct_command))

@@ -7,7 +7,7 @@ from telegram.ext import CallbackQueryHandler
 
 from bot.cases import service as cases
 from bot.cases.composer import add_part, ask_for_content, describe_prompt, is_sensitive, parts_of
-from bot.core import conversation
+from bot.core import callbacks, conversation
 from bot.core.authority import id_in, record_name, refuse_forged
 from bot.core.common import StepHandler, arg, stale_button, state_data
 from bot.core.context import BotContext
@@ -216,6 +216,6 @@ STEPS: dict[str, StepHandler] = {Step.CASE_ADD: on_add_message}
 
 
 def register(app: Routes) -> None:
-    app.add_handler(CallbackQueryHandler(on_button, pattern=r"^mc(:|$)"))
-    app.add_handler(CallbackQueryHandler(on_compose_button, pattern=rf"^{SEND_PREFIX}:"))
-    app.add_handler(CallbackQueryHandler(read_reply, pattern=r"^rd:"))
+    app.add_handler(CallbackQueryHandler(on_button, pattern=callbacks.pattern("mc", bare=True)))
+    app.add_handler(CallbackQueryHandler(on_compose_button, pattern=callbacks.pattern(SEND_PREFIX)))
+    app.add_handler(CallbackQueryHandler(read_reply, pattern=callbacks.pattern("rd")))

@@ -47,11 +47,14 @@ PREFIXES: dict[str, str] = {
 }
 
 
-def pattern(prefix: str) -> str:
-    """The handler pattern for callback data with this prefix and at least one argument."""
+def pattern(prefix: str, *, bare: bool = False, only_bare: bool = False) -> str:
+    """The handler pattern for this prefix's callback data: `prefix:…`; with `bare`,
+    the prefix alone too; with `only_bare`, the prefix alone only."""
     if prefix not in PREFIXES:
         raise KeyError(f"unregistered callback prefix: {prefix!r}")
-    return rf"^{prefix}:"
+    if only_bare:
+        return rf"^{prefix}$"
+    return rf"^{prefix}(:|$)" if bare else rf"^{prefix}:"
 
 
 def encode(prefix: str, *parts: object) -> str:
