@@ -221,6 +221,22 @@ def add_staff_reply(
     return _add(session, entry)
 
 
+async def record_staff_reply(
+    session: AsyncSession,
+    case: Case,
+    staff_id: int,
+    now: datetime,
+    *,
+    text: str | None,
+    media: str = "text",
+    file_id: str | None = None,
+) -> CaseEntry:
+    """`add_staff_reply`, flushed: the entry has its id before it is relayed to her."""
+    entry = add_staff_reply(session, case, staff_id, now, text=text, media=media, file_id=file_id)
+    await session.flush()
+    return entry
+
+
 def add_note(
     session: AsyncSession, case: Case, staff_id: int, text: str, now: datetime
 ) -> CaseEntry:

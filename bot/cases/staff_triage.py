@@ -348,7 +348,7 @@ async def relay_reply(update: Update, context: BotContext, case: Case, message: 
         )
         return
     try:
-        entry = cases.add_staff_reply(
+        entry = await cases.record_staff_reply(
             context.session,
             case,
             person.id,
@@ -364,7 +364,6 @@ async def relay_reply(update: Update, context: BotContext, case: Case, message: 
             reply_to=message.message_id,
         )
         return
-    await context.session.flush()
     audit.record(context.session, actor_id=person.id, action="reply", case_id=case.id, now=now)
     assert case.user_id is not None
     user = await users.get_user(context.session, case.user_id)
