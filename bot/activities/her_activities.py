@@ -23,6 +23,7 @@ from bot.activities import views
 from bot.activities.promotions import tell_promoted
 from bot.activities.service import ALL_KINDS, Occurrence
 from bot.activities.service_her import Standing
+from bot.core import callbacks
 from bot.core.authority import id_in
 from bot.core.common import arg, int_arg, stale_button
 from bot.core.context import BotContext
@@ -291,4 +292,4 @@ async def on_date_button(
 
 def register(app: Routes) -> None:
     open_links(LINK_PREFIX, resolve_link)
-    app.add_handler(CallbackQueryHandler(on_button, pattern=r"^ac(:|$)"))
+    app.add_handler(CallbackQueryHandler(on_button, pattern=callbacks.pattern("ac", bare=True)))

@@ -297,6 +297,15 @@ async def _override(
     )
 
 
+async def find_activity(session: AsyncSession, activity_id: int) -> Activity | None:
+    """The activity row (a series, a one-off date or an override), or None."""
+    return await session.get(Activity, activity_id)
+
+
+async def find_signup(session: AsyncSession, signup_id: int) -> Signup | None:
+    return await session.get(Signup, signup_id)
+
+
 async def get_occurrence(
     session: AsyncSession, activity_id: int, occurrence_start: datetime, tz: ZoneInfo
 ) -> Occurrence:

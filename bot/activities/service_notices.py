@@ -23,13 +23,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import ActivityNotice, DeliveryStatus, NoticeKind, User
 
-PENDING = DeliveryStatus.PENDING.value
-CLAIMED = DeliveryStatus.CLAIMED.value
-ATTEMPTING = DeliveryStatus.ATTEMPTING.value
-SENT = DeliveryStatus.SENT.value
-BLOCKED = DeliveryStatus.BLOCKED.value
-FAILED = DeliveryStatus.FAILED.value
-UNKNOWN = DeliveryStatus.UNKNOWN.value
+PENDING = DeliveryStatus.PENDING
+CLAIMED = DeliveryStatus.CLAIMED
+ATTEMPTING = DeliveryStatus.ATTEMPTING
+SENT = DeliveryStatus.SENT
+BLOCKED = DeliveryStatus.BLOCKED
+FAILED = DeliveryStatus.FAILED
+UNKNOWN = DeliveryStatus.UNKNOWN
 
 
 async def _active(session: AsyncSession, user_ids: Iterable[int]) -> list[int]:

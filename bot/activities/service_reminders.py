@@ -43,6 +43,7 @@ from bot.db.models import (
     Activity,
     ActivityReminder,
     ActivityStatus,
+    ReminderSlot,
     ReminderStatus,
     Signup,
     SignupStatus,
@@ -50,17 +51,17 @@ from bot.db.models import (
 )
 from bot.db.upsert import insert_or_ignore
 
-DAY_BEFORE = "day_before"
-MORNING_OF = "morning_of"
+DAY_BEFORE = ReminderSlot.DAY_BEFORE
+MORNING_OF = ReminderSlot.MORNING_OF
 # How far ahead the sweep looks: a day-before reminder at 00:00 comes up to 48 h early.
 HORIZON = timedelta(days=2, hours=1)
 DEFAULT_CLAIM_LIMIT = 100
 
-PENDING = ReminderStatus.PENDING.value
-CLAIMED = ReminderStatus.CLAIMED.value
-SENT = ReminderStatus.SENT.value
-CANCELLED = ReminderStatus.CANCELLED.value
-FAILED = ReminderStatus.FAILED.value
+PENDING = ReminderStatus.PENDING
+CLAIMED = ReminderStatus.CLAIMED
+SENT = ReminderStatus.SENT
+CANCELLED = ReminderStatus.CANCELLED
+FAILED = ReminderStatus.FAILED
 _UNIQUE = ("signup_id", "slot", "occurrence_day")
 
 

@@ -20,14 +20,14 @@ from bot.activities import views_staff as cards
 from bot.activities.qr import poster_png
 from bot.activities.service import Occurrence
 from bot.activities.staff_card import activity_link, post_card, queue_cancelled, redraw_card
-from bot.core import audit
+from bot.core import audit, callbacks
 from bot.core.authority import id_in, record_name, refuse_forged, require_staff
 from bot.core.common import arg, int_arg
 from bot.core.context import BotContext
 from bot.core.drafting import DraftStepHandler, staff_t
 from bot.core.errors import DomainError, NotFound
 from bot.core.keyboards import parse_cb
-from bot.db.models import Activity, Signup
+from bot.db.models import Activity, ActivityStatus
 
 DRAFT_KIND = draft_flow.DRAFT_KIND
 DRAFT_STEPS: dict[str, DraftStepHandler] = dict(draft_flow.STEPS)
@@ -124,7 +124,7 @@ def _pressed_id(update: Update) -> int | None:
 
 
 async def _series(context: BotContext, activity_id: int) -> Activity:
-    series = await context.session.get(Activity, activity_id)
+    series = await activities.find_activity(context.session, activity_id)
     assert series is not None  # get_occurrence found it
     return series
 
@@ -269,8 +269,12 @@ async def _cancel(
 
 async def _send_qr(update: Update, context: BotContext, activity_id: int) -> None:
     t = staff_t(context)
-    activity = await context.session.get(Activity, activity_id)
-    if activity is None or activity.series_id is not None or activity.status != "scheduled":
+    activity = await activities.find_activity(context.session, activity_id)
+    if (
+        activity is None
+        or activity.series_id is not None
+        or activity.status != ActivityStatus.SCHEDULED
+    ):
         await context.answer(t("This activity no longer exists, or it was cancelled."), alert=True)
         return
     link = activity_link(context, activity.id)
@@ -323,7 +327,7 @@ async def _toggle_attended(update: Update, context: BotContext, signup_id: int, 
     t, now, session = staff_t(context), context.now(), context.session
     person = update.effective_user
     assert person is not None
-    signup = await session.get(Signup, signup_id)
+    signup = await activities.find_signup(session, signup_id)
     occurrence: Occurrence | None = None
     if signup is not None:
         try:
@@ -361,6 +365,6 @@ _DATE_ACTIONS = {
 
 
 def register(app: Application) -> None:
-    app.add_handler(CallbackQueryHandler(on_button, pattern=r"^sx:"))
+    app.add_handler(CallbackQueryHandler(on_button, pattern=callbacks.pattern("sx")))
     app.add_handler(CommandHandler("actividad", draft_flow.new_activity_command))
     app.add_handler(CommandHandler("actividades", list_command))

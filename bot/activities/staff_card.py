@@ -22,7 +22,6 @@ from bot.activities import views_staff as cards
 from bot.core.context import BotContext
 from bot.core.drafting import staff_t
 from bot.core.errors import NotFound
-from bot.db.models import Activity
 
 LATER_DATES_ON_CARD = 3
 
@@ -39,7 +38,7 @@ async def card_view(
     """The card of one date (NotFound when the activity or date is gone or cancelled)."""
     session, tz, t = context.session, context.settings.timezone, staff_t(context)
     occurrence = await activities.get_occurrence(session, activity_id, key, tz)
-    series = await session.get(Activity, activity_id)
+    series = await activities.find_activity(session, activity_id)
     assert series is not None
     going, waiting = await activities.counts(session, activity_id, occurrence.key)
     later: list[datetime] = []

@@ -33,9 +33,9 @@ from bot.core.drafting import DraftStepHandler, ask, own_draft, staff_t
 from bot.core.ids import parse_small_number
 from bot.core.labels import ACTIVITY_KINDS, activity_kind_label
 from bot.core.staff_input import parse_local_datetime
-from bot.db.models import StaffDraft
+from bot.db.models import DraftKind, StaffDraft
 
-DRAFT_KIND = "activity"
+DRAFT_KIND = DraftKind.ACTIVITY
 CREATE, EDIT = "create", "edit"
 ORDER = (
     "kind",

@@ -18,7 +18,7 @@ from bot.core import drafts as staff_drafts
 from bot.core.context import BotContext
 from bot.core.drafting import staff_t
 from bot.core.errors import DomainError, NotFound
-from bot.db.models import Activity, StaffDraft
+from bot.db.models import StaffDraft
 
 # Which wizard step asks for an edited field (codes from views_staff.EDIT_FIELDS),
 # and the draft's data key that step fills.
@@ -55,7 +55,7 @@ async def save_edit(update: Update, context: BotContext, draft: StaffDraft) -> N
         value = datetime.fromisoformat(str(value))
     changes: dict[str, Any] = {name: value}
     await staff_drafts.discard(session, draft)
-    series = await session.get(Activity, activity_id)
+    series = await activities.find_activity(session, activity_id)
     try:
         if series is None:
             raise NotFound(f"activity {activity_id}")

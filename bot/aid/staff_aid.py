@@ -16,6 +16,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.aid import service, views
 from bot.aid.service import Recipient
 from bot.cases import service as cases
+from bot.core import callbacks
 from bot.core import drafts as staff_drafts
 from bot.core.authority import record_name, refuse_forged, require_staff
 from bot.core.common import arg, id_arg, int_arg
@@ -25,9 +26,10 @@ from bot.core.errors import AlreadyDone, DomainError, InvalidInput, NotFound
 from bot.core.ids import parse_record_id
 from bot.core.keyboards import parse_cb
 from bot.core.staff_input import parse_past_date
+from bot.db.models import DraftKind
 from bot.office import AidItem
 
-DRAFT_KIND = "aid"
+DRAFT_KIND = DraftKind.AID
 
 
 def _today(context: BotContext) -> date:
@@ -377,7 +379,7 @@ async def history_command(update: Update, context: BotContext) -> None:
 
 
 def register(app: Application) -> None:
-    app.add_handler(CallbackQueryHandler(on_aid_button, pattern=r"^ad:"))
+    app.add_handler(CallbackQueryHandler(on_aid_button, pattern=callbacks.pattern("ad")))
     app.add_handler(CommandHandler("entrega", deliver_command))
     app.add_handler(CommandHandler("entregas", history_command))
     app.add_handler(CommandHandler("corregir_entrega", correct_command))

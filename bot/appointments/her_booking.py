@@ -21,7 +21,7 @@ from bot.appointments import service as appointments
 from bot.appointments.availability import Slot
 from bot.appointments.service import SlotTaken
 from bot.cases import posts as staff_posts
-from bot.core import conversation
+from bot.core import callbacks, conversation
 from bot.core.authority import record_name, refuse_forged
 from bot.core.common import arg, stale_button
 from bot.core.context import BotContext
@@ -561,5 +561,5 @@ async def on_reminder_button(update: Update, context: BotContext) -> None:
 
 
 def register(app: Routes) -> None:
-    app.add_handler(CallbackQueryHandler(on_button, pattern=r"^ap(:|$)"))
-    app.add_handler(CallbackQueryHandler(on_reminder_button, pattern=r"^apr:"))
+    app.add_handler(CallbackQueryHandler(on_button, pattern=callbacks.pattern("ap", bare=True)))
+    app.add_handler(CallbackQueryHandler(on_reminder_button, pattern=callbacks.pattern("apr")))

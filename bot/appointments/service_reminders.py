@@ -69,11 +69,11 @@ from bot.office import AppointmentService
 
 DEFAULT_CLAIM_LIMIT = 100
 
-PENDING = ReminderStatus.PENDING.value
-CLAIMED = ReminderStatus.CLAIMED.value
-SENT = ReminderStatus.SENT.value
-CANCELLED = ReminderStatus.CANCELLED.value
-FAILED = ReminderStatus.FAILED.value
+PENDING = ReminderStatus.PENDING
+CLAIMED = ReminderStatus.CLAIMED
+SENT = ReminderStatus.SENT
+CANCELLED = ReminderStatus.CANCELLED
+FAILED = ReminderStatus.FAILED
 _ACTIVE = [s.value for s in ACTIVE_APPOINTMENT_STATUSES]
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import date, datetime, time, timedelta
 
 from telegram import InlineKeyboardMarkup, Message, Update
@@ -28,15 +28,16 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.appointments import service as appointments
 from bot.appointments import views as cards
+from bot.appointments.callbacks import AgendaAction, AgendaButton
 from bot.appointments.service import SlotTaken
-from bot.core import audit
+from bot.core import audit, callbacks, users
 from bot.core.authority import record_name, refuse_forged, require_staff
-from bot.core.common import arg, id_arg, int_arg
 from bot.core.context import BotContext
-from bot.core.errors import AlreadyDone, InvalidInput
+from bot.core.errors import AlreadyDone, InvalidInput, NotFound
 from bot.core.i18n import Translator
-from bot.core.keyboards import for_her, parse_cb
-from bot.db.models import Appointment, User
+from bot.core.ids import parse_small_number
+from bot.core.keyboards import for_her
+from bot.db.models import Appointment
 from bot.office import AppointmentService, OfficeValueError, WeeklyHours, parse_weekly_hours
 
 log = logging.getLogger(__name__)
@@ -71,7 +72,7 @@ async def tell_her(context: BotContext, appointment: Appointment, make_text: Her
     if appointment.user_id is None:
         return False
     session = context.session
-    user = await session.get(User, appointment.user_id)
+    user = await users.get_user(session, appointment.user_id)
     if user is None or not user.active:
         return False
     her_t = context.bot_data.catalogs.get(user.locale)
@@ -125,9 +126,8 @@ async def _propose(context: BotContext, appointment: Appointment) -> None:
 async def on_button(update: Update, context: BotContext) -> None:
     query, person = update.callback_query, update.effective_user
     assert query is not None and person is not None
-    parts = parse_cb(query.data)
-    action, appointment_id = arg(parts, 1), id_arg(parts, 2)
-    session, settings = context.session, context.settings
+    press = AgendaButton.decode(query.data)
+    appointment_id = press.record_id if press is not None else None
     if not await require_staff(
         update,
         context,
@@ -135,103 +135,27 @@ async def on_button(update: Update, context: BotContext) -> None:
         record=record_name("appointment", appointment_id),
     ):
         return
-    if appointment_id is None:
+    if press is None:
         await refuse_forged(update, context, "appointment_id")
         return
-    t, now = staff_t(context), context.now()
-    appointment = await session.get(Appointment, appointment_id)
-    if appointment is None:
+    t = staff_t(context)
+    try:
+        appointment = await appointments.get_appointment(context.session, press.record_id)
+    except NotFound:
         await context.answer(t("This appointment does not exist."), alert=True)
         return
-    number = appointment.id
+    handle = _ACTIONS.get(press.action)
+    if handle is None:
+        await context.answer(t("This button is no longer active."), alert=True)
+        return
     try:
-        if action == "ok":
-            await appointments.confirm(session, number, now=now)
-            _audit(context, person.id, "confirm", appointment)
-            await refresh_card(context, appointment)
-            told = await tell_her(context, appointment, cards.confirmed_for_her)
-            await _done(context, t("Appointment #{number} confirmed.").format(number=number), told)
-        elif action == "mv":
-            if not appointment.is_active:
-                raise AlreadyDone("not active")
-            await _propose(context, appointment)
-        elif action == "to":
-            starts_at = cards.parse_slot_key(arg(parts, 3))
-            service = settings.office.service(appointment.service)
-            if starts_at is None or service is None:
-                await context.answer(t("This button is no longer active."), alert=True)
-                return
-            try:
-                await appointments.reschedule(
-                    session,
-                    number,
-                    service=service,
-                    starts_at=starts_at,
-                    now=now,
-                    tz=settings.timezone,
-                    by_staff=True,
-                    reminder_offsets_hours=settings.office.scheduling.reminder_offsets_hours,
-                )
-            except (SlotTaken, InvalidInput):
-                await context.answer(t("That time is no longer free. Choose another."), alert=True)
-                await _propose(context, appointment)
-                return
-            _audit(context, person.id, "move", appointment)
-            await refresh_card(context, appointment)
-            told = await tell_her(context, appointment, cards.moved_for_her)
-            await _done(
-                context,
-                t("Appointment #{number} moved to {when}.").format(
-                    number=number, when=t.stamp(starts_at)
-                ),
-                told,
-            )
-        elif action == "no":
-            if not appointment.is_active:
-                raise AlreadyDone("not active")
-            await context.answer()
-            await refresh_card(context, appointment, cards.reasons_keyboard(t, appointment))
-        elif action == "why":
-            index = int_arg(parts, 3)
-            if index is None or not 0 <= index < len(cards.CANCEL_REASONS):
-                await context.answer(t("This button is no longer active."), alert=True)
-                return
-            await appointments.cancel(session, number, now=now, reason=cards.CANCEL_REASONS[index])
-            _audit(context, person.id, "cancel", appointment)
-            await refresh_card(context, appointment)
-            told = await tell_her(context, appointment, cards.cancelled_for_her)
-            await _done(context, t("Appointment #{number} cancelled.").format(number=number), told)
-        elif action == "back":
-            await context.answer()
-            await refresh_card(context, appointment)
-        elif action in ("att", "ns"):
-            if action == "att":
-                await appointments.mark_attended(session, number, now=now)
-            else:
-                await appointments.mark_no_show(session, number, now=now)
-            _audit(context, person.id, "attended" if action == "att" else "no_show", appointment)
-            await context.answer(
-                (
-                    t("Appointment #{number}: attended.")
-                    if action == "att"
-                    else t("Appointment #{number}: she did not come.")
-                ).format(number=number)
-            )
-            await refresh_card(context, appointment)
-            if (
-                isinstance(query.message, Message)
-                and query.message.message_id != appointment.staff_card_message_id
-                and appointment.starts_at is not None
-            ):
-                await _redraw_agenda(
-                    context, query.message, appointment.starts_at.astimezone(settings.timezone)
-                )
-        else:
-            await context.answer(t("This button is no longer active."), alert=True)
+        await handle(update, context, appointment, press)
     except AlreadyDone:
         status = cards.APPOINTMENT_STATUS.get(appointment.status, appointment.status)
         await context.answer(
-            t("Appointment #{number} is already {status}.").format(number=number, status=t(status)),
+            t("Appointment #{number} is already {status}.").format(
+                number=appointment.id, status=t(status)
+            ),
             alert=True,
         )
         await refresh_card(context, appointment)
@@ -240,6 +164,143 @@ async def on_button(update: Update, context: BotContext) -> None:
             t("Not possible now: the appointment has not started yet, or its time has passed."),
             alert=True,
         )
+
+
+_Action = Callable[[Update, BotContext, Appointment, AgendaButton], Awaitable[None]]
+
+
+def _staff_id(update: Update) -> int:
+    assert update.effective_user is not None
+    return update.effective_user.id
+
+
+async def _confirm(
+    update: Update, context: BotContext, appointment: Appointment, press: AgendaButton
+) -> None:
+    t, number = staff_t(context), appointment.id
+    await appointments.confirm(context.session, number, now=context.now())
+    _audit(context, _staff_id(update), "confirm", appointment)
+    await refresh_card(context, appointment)
+    told = await tell_her(context, appointment, cards.confirmed_for_her)
+    await _done(context, t("Appointment #{number} confirmed.").format(number=number), told)
+
+
+async def _offer_times(
+    update: Update, context: BotContext, appointment: Appointment, press: AgendaButton
+) -> None:
+    if not appointment.is_active:
+        raise AlreadyDone("not active")
+    await _propose(context, appointment)
+
+
+async def _move_to(
+    update: Update, context: BotContext, appointment: Appointment, press: AgendaButton
+) -> None:
+    t, settings, number = staff_t(context), context.settings, appointment.id
+    starts_at = cards.parse_slot_key(press.extra)
+    service = settings.office.service(appointment.service)
+    if starts_at is None or service is None:
+        await context.answer(t("This button is no longer active."), alert=True)
+        return
+    try:
+        await appointments.reschedule(
+            context.session,
+            number,
+            service=service,
+            starts_at=starts_at,
+            now=context.now(),
+            tz=settings.timezone,
+            by_staff=True,
+            reminder_offsets_hours=settings.office.scheduling.reminder_offsets_hours,
+        )
+    except (SlotTaken, InvalidInput):
+        await context.answer(t("That time is no longer free. Choose another."), alert=True)
+        await _propose(context, appointment)
+        return
+    _audit(context, _staff_id(update), "move", appointment)
+    await refresh_card(context, appointment)
+    told = await tell_her(context, appointment, cards.moved_for_her)
+    await _done(
+        context,
+        t("Appointment #{number} moved to {when}.").format(number=number, when=t.stamp(starts_at)),
+        told,
+    )
+
+
+async def _ask_reason(
+    update: Update, context: BotContext, appointment: Appointment, press: AgendaButton
+) -> None:
+    if not appointment.is_active:
+        raise AlreadyDone("not active")
+    await context.answer()
+    await refresh_card(context, appointment, cards.reasons_keyboard(staff_t(context), appointment))
+
+
+async def _cancel(
+    update: Update, context: BotContext, appointment: Appointment, press: AgendaButton
+) -> None:
+    t, number = staff_t(context), appointment.id
+    index = parse_small_number(press.extra)
+    if index is None or not 0 <= index < len(cards.CANCEL_REASONS):
+        await context.answer(t("This button is no longer active."), alert=True)
+        return
+    await appointments.cancel(
+        context.session, number, now=context.now(), reason=cards.CANCEL_REASONS[index]
+    )
+    _audit(context, _staff_id(update), "cancel", appointment)
+    await refresh_card(context, appointment)
+    told = await tell_her(context, appointment, cards.cancelled_for_her)
+    await _done(context, t("Appointment #{number} cancelled.").format(number=number), told)
+
+
+async def _back(
+    update: Update, context: BotContext, appointment: Appointment, press: AgendaButton
+) -> None:
+    await context.answer()
+    await refresh_card(context, appointment)
+
+
+async def _mark_outcome(
+    update: Update, context: BotContext, appointment: Appointment, press: AgendaButton
+) -> None:
+    query = update.callback_query
+    assert query is not None
+    t, session, now, number = staff_t(context), context.session, context.now(), appointment.id
+    attended = press.action == AgendaAction.ATTENDED
+    if attended:
+        await appointments.mark_attended(session, number, now=now)
+    else:
+        await appointments.mark_no_show(session, number, now=now)
+    _audit(context, _staff_id(update), "attended" if attended else "no_show", appointment)
+    await context.answer(
+        (
+            t("Appointment #{number}: attended.")
+            if attended
+            else t("Appointment #{number}: she did not come.")
+        ).format(number=number)
+    )
+    await refresh_card(context, appointment)
+    if (
+        isinstance(query.message, Message)
+        and query.message.message_id != appointment.staff_card_message_id
+        and appointment.starts_at is not None
+    ):
+        await _redraw_agenda(
+            context, query.message, appointment.starts_at.astimezone(context.settings.timezone)
+        )
+
+
+# What each staff button on an appointment does, by its action (as broadcasts do).
+_ACTIONS: dict[str, _Action] = {
+    AgendaAction.CONFIRM: _confirm,
+    AgendaAction.PROPOSE: _offer_times,
+    AgendaAction.MOVE_TO: _move_to,
+    AgendaAction.CANCEL: _ask_reason,
+    AgendaAction.CANCEL_WHY: _cancel,
+    AgendaAction.BACK: _back,
+    AgendaAction.ATTENDED: _mark_outcome,
+    AgendaAction.NO_SHOW: _mark_outcome,
+}
 
 
 async def _done(context: BotContext, note: str, told: bool) -> None:
@@ -480,7 +541,7 @@ async def extra_command(update: Update, context: BotContext) -> None:
 
 
 def register(app: Application) -> None:
-    app.add_handler(CallbackQueryHandler(on_button, pattern=r"^sa:"))
+    app.add_handler(CallbackQueryHandler(on_button, pattern=callbacks.pattern(AgendaButton.PREFIX)))
     app.add_handler(CommandHandler("agenda", agenda_command))
     app.add_handler(CommandHandler("horario", hours_command))
     app.add_handler(CommandHandler("cerrado", closed_command))

@@ -17,8 +17,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.appointments import service as appointments
 from bot.appointments.availability import Slot
+from bot.appointments.callbacks import AgendaAction, AgendaButton
 from bot.core.i18n import N_, Translator
-from bot.core.keyboards import button
 from bot.db.models import Appointment, AppointmentKind, AppointmentStatus, Case, User
 from bot.office import AppointmentService, OfficeSettings
 
@@ -120,14 +120,22 @@ def card_text(
     return "\n".join(lines)
 
 
+def _agenda(
+    text: str, action: AgendaAction, appointment: Appointment, extra: str | None = None
+) -> InlineKeyboardButton:
+    """A staff button on this appointment (bot.appointments.callbacks.AgendaButton)."""
+    data = AgendaButton(action, appointment.id, extra).encode()
+    return InlineKeyboardButton(text, callback_data=data)
+
+
 def card_keyboard(t: Translator, appointment: Appointment) -> InlineKeyboardMarkup | None:
     if not appointment.is_active:
         return None
     first: list[InlineKeyboardButton] = []
     if appointment.status == AppointmentStatus.REQUESTED:
-        first.append(button(t("✅ Confirm"), "sa", "ok", appointment.id))
-    first.append(button(t("🕒 Propose another time"), "sa", "mv", appointment.id))
-    return InlineKeyboardMarkup([first, [button(t("✖️ Cancel"), "sa", "no", appointment.id)]])
+        first.append(_agenda(t("✅ Confirm"), AgendaAction.CONFIRM, appointment))
+    first.append(_agenda(t("🕒 Propose another time"), AgendaAction.PROPOSE, appointment))
+    return InlineKeyboardMarkup([first, [_agenda(t("✖️ Cancel"), AgendaAction.CANCEL, appointment)]])
 
 
 def slot_key(slot_start: datetime) -> str:
@@ -146,19 +154,19 @@ def slots_keyboard(
     t: Translator, appointment: Appointment, slots: Sequence[Slot]
 ) -> InlineKeyboardMarkup:
     rows = [
-        [button(t.stamp(s.starts_at), "sa", "to", appointment.id, slot_key(s.starts_at))]
+        [_agenda(t.stamp(s.starts_at), AgendaAction.MOVE_TO, appointment, slot_key(s.starts_at))]
         for s in slots[:PROPOSED_SLOTS]
     ]
-    rows.append([button(t("⬅️ Back"), "sa", "back", appointment.id)])
+    rows.append([_agenda(t("⬅️ Back"), AgendaAction.BACK, appointment)])
     return InlineKeyboardMarkup(rows)
 
 
 def reasons_keyboard(t: Translator, appointment: Appointment) -> InlineKeyboardMarkup:
     rows = [
-        [button(t(reason), "sa", "why", appointment.id, n)]
+        [_agenda(t(reason), AgendaAction.CANCEL_WHY, appointment, str(n))]
         for n, reason in enumerate(CANCEL_REASONS)
     ]
-    rows.append([button(t("⬅️ Back"), "sa", "back", appointment.id)])
+    rows.append([_agenda(t("⬅️ Back"), AgendaAction.BACK, appointment)])
     return InlineKeyboardMarkup(rows)
 
 
@@ -326,8 +334,8 @@ def agenda_keyboard(
         at = t.time(appointment.starts_at)
         rows.append(
             [
-                button(f"✅ {at} " + t("Attended"), "sa", "att", appointment.id),
-                button(f"🚫 {at} " + t("No-show"), "sa", "ns", appointment.id),
+                _agenda(f"✅ {at} " + t("Attended"), AgendaAction.ATTENDED, appointment),
+                _agenda(f"🚫 {at} " + t("No-show"), AgendaAction.NO_SHOW, appointment),
             ]
         )
     if not rows:

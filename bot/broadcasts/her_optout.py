@@ -6,6 +6,7 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.broadcasts import service as broadcasts
+from bot.core import callbacks
 from bot.core.common import arg, stale_button
 from bot.core.context import BotContext
 from bot.core.keyboards import button, for_her, parse_cb
@@ -53,5 +54,5 @@ async def on_button(update: Update, context: BotContext) -> None:
 
 
 def register(app: Routes) -> None:
-    app.add_handler(CallbackQueryHandler(on_button, pattern=r"^bc:"))
+    app.add_handler(CallbackQueryHandler(on_button, pattern=callbacks.pattern("bc")))
     app.add_handler(CommandHandler("baja", stop, filters=filters.ChatType.PRIVATE))

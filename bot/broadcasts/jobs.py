@@ -59,8 +59,8 @@ from bot.db.models import Broadcast, BroadcastStatus
 log = logging.getLogger(__name__)
 
 STOP_CALLBACK = "bc:stop"
-SENDING = BroadcastStatus.SENDING.value
-CANCELLED = BroadcastStatus.CANCELLED.value
+SENDING = BroadcastStatus.SENDING
+CANCELLED = BroadcastStatus.CANCELLED
 # Requests in flight at once, and how much time one chunk covers.
 MAX_IN_FLIGHT = 64
 CHUNK_SECONDS = 0.1

@@ -45,6 +45,7 @@ from bot.broadcasts.service_audiences import (
     occurrence_of,
     validate_audience,
 )
+from bot.core.errors import InvalidInput
 from bot.db.models import Broadcast, BroadcastDelivery, BroadcastStatus, DeliveryStatus, User
 
 # With the outcome marks: bot.core.mass_send.DeliveryMarks (mypy reads a module through
@@ -62,13 +63,13 @@ __all__ = [
     "validate_audience",
 ]
 
-PENDING = DeliveryStatus.PENDING.value
-CLAIMED = DeliveryStatus.CLAIMED.value
-ATTEMPTING = DeliveryStatus.ATTEMPTING.value
-SENT = DeliveryStatus.SENT.value
-BLOCKED = DeliveryStatus.BLOCKED.value
-FAILED = DeliveryStatus.FAILED.value
-UNKNOWN = DeliveryStatus.UNKNOWN.value
+PENDING = DeliveryStatus.PENDING
+CLAIMED = DeliveryStatus.CLAIMED
+ATTEMPTING = DeliveryStatus.ATTEMPTING
+SENT = DeliveryStatus.SENT
+BLOCKED = DeliveryStatus.BLOCKED
+FAILED = DeliveryStatus.FAILED
+UNKNOWN = DeliveryStatus.UNKNOWN
 _UNFINISHED = (PENDING, CLAIMED, ATTEMPTING)
 # Longest text Telegram accepts: a message, and a photo's caption (UTF-16 code units).
 MAX_TEXT = 4096
@@ -87,6 +88,10 @@ async def count_recipients(
     return int(await session.scalar(select(func.count()).select_from(subquery)) or 0)
 
 
+class TextDoesNotFit(InvalidInput, ValueError):
+    """The text is empty, or longer than a message (or a photo's caption) can be."""
+
+
 async def create(
     session: AsyncSession,
     *,
@@ -98,10 +103,10 @@ async def create(
     activity_id: int | None = None,
     occurrence_start: datetime | None = None,
 ) -> Broadcast:
-    """A draft; ValueError when the text is empty or longer than Telegram allows."""
+    """A draft; TextDoesNotFit when the text is empty or longer than Telegram allows."""
     limit = MAX_CAPTION if photo_file_id else MAX_TEXT
     if not text.strip() or telegram_length(text) > limit:
-        raise ValueError(f"the text must be 1-{limit} characters")
+        raise TextDoesNotFit(f"the text must be 1-{limit} characters")
     broadcast = Broadcast(
         text=text,
         photo_file_id=photo_file_id,
@@ -115,6 +120,10 @@ async def create(
     session.add(broadcast)
     await session.flush()
     return broadcast
+
+
+async def find(session: AsyncSession, broadcast_id: int) -> Broadcast | None:
+    return await session.get(Broadcast, broadcast_id)
 
 
 async def schedule(session: AsyncSession, broadcast_id: int, send_at: datetime) -> bool:

@@ -30,7 +30,7 @@ from bot.activities.service import ALL_KINDS
 from bot.db.models import ActivitySubscription, NetworkMember, Signup, SignupStatus, User
 
 AUDIENCE_KINDS = frozenset({"everyone", "communities", "network", "activity_type", "activity"})
-_SIGNED_UP = (SignupStatus.GOING.value, SignupStatus.WAITLIST.value)
+_SIGNED_UP = (SignupStatus.GOING, SignupStatus.WAITLIST)
 
 
 class AudienceError(ValueError):

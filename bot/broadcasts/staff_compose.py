@@ -44,6 +44,7 @@ from bot.broadcasts.staff_preview import (
     text_question,
     update_draft,
 )
+from bot.core import callbacks
 from bot.core import drafts as staff_drafts
 from bot.core.authority import record_name, require_staff
 from bot.core.common import arg, id_arg
@@ -51,9 +52,9 @@ from bot.core.context import BotContext
 from bot.core.drafting import DraftStepHandler, own_draft, staff_t
 from bot.core.i18n import Translator
 from bot.core.keyboards import parse_cb
-from bot.db.models import StaffDraft
+from bot.db.models import DraftKind, StaffDraft
 
-DRAFT_KIND = "broadcast"
+DRAFT_KIND = DraftKind.BROADCAST
 
 # ── Text and photo ─────────────────────────────────────────────────────────────
 
@@ -241,6 +242,6 @@ DRAFT_STEPS: dict[str, DraftStepHandler] = {TEXT: on_text, PHOTO: on_photo, WHEN
 
 
 def register(app: Application) -> None:
-    app.add_handler(CallbackQueryHandler(on_button, pattern=r"^sb:"))
+    app.add_handler(CallbackQueryHandler(on_button, pattern=callbacks.pattern(cards.PREFIX)))
     app.add_handler(CommandHandler("anuncio", compose_command))
     app.add_handler(CommandHandler("anuncios", list_command))

@@ -17,7 +17,6 @@ from bot.core.authority import id_in, require_staff
 from bot.core.common import arg
 from bot.core.context import BotContext
 from bot.core.drafting import staff_t
-from bot.db.models import Broadcast
 
 LIST_ACTIONS = frozenset({"ls", "cl", "cly"})
 
@@ -61,7 +60,7 @@ async def on_list_button(update: Update, context: BotContext, parts: list[str]) 
     broadcast_id = await id_in(update, context, parts, 2, "broadcast_id")
     if broadcast_id is None:
         return
-    broadcast = await context.session.get(Broadcast, broadcast_id)
+    broadcast = await broadcasts.find(context.session, broadcast_id)
     if broadcast is None or not cards.cancellable(broadcast):
         # A stale or forged button: say so, change nothing (not even the message).
         await context.answer(

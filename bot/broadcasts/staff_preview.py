@@ -118,7 +118,7 @@ async def _create(context: BotContext, update: Update, draft: StaffDraft) -> int
             activity_id=data.get("activity_id"),
             occurrence_start=_occurrence_start(data),
         )
-    except ValueError:
+    except broadcasts.TextDoesNotFit:
         return t("The text does not fit: change it first.")
     await staff_drafts.discard(context.session, draft)
     return broadcast.id

@@ -7,7 +7,7 @@ from telegram.ext import CallbackQueryHandler
 
 from bot.cases import service as cases
 from bot.cases.composer import add_part, ask_for_content, describe_prompt, parts_of
-from bot.core import conversation
+from bot.core import callbacks, conversation
 from bot.core.common import StepHandler, arg, stale_button, state_data
 from bot.core.context import BotContext
 from bot.core.errors import InvalidInput
@@ -188,4 +188,4 @@ STEPS: dict[str, StepHandler] = {
 
 
 def register(app: Routes) -> None:
-    app.add_handler(CallbackQueryHandler(on_button, pattern=r"^n:"))
+    app.add_handler(CallbackQueryHandler(on_button, pattern=callbacks.pattern("n")))

@@ -7,7 +7,7 @@ from telegram.ext import CallbackQueryHandler
 
 from bot.cases import service as cases
 from bot.cases.composer import add_part, ask_for_content, describe_prompt, is_sensitive, parts_of
-from bot.core import conversation
+from bot.core import callbacks, conversation
 from bot.core.authority import id_in, record_name, refuse_forged
 from bot.core.common import StepHandler, arg, stale_button, state_data
 from bot.core.context import BotContext
@@ -16,7 +16,7 @@ from bot.core.keyboards import button, composing, for_her, parse_cb
 from bot.core.labels import STATUS_FOR_HER, label
 from bot.core.routing import Routes
 from bot.core.steps import Step
-from bot.db.models import Case, CaseEntry, ConversationState, EntryKind, format_reference
+from bot.db.models import Case, ConversationState, EntryKind, format_reference
 from bot.people.her_welcome import ensure_registered, show_menu
 
 SEND_PREFIX = "mca"
@@ -181,14 +181,9 @@ async def read_reply(update: Update, context: BotContext) -> None:
     entry_id = await id_in(update, context, parts, 1, "entry_id")
     if entry_id is None:
         return
-    entry = await context.session.get(CaseEntry, entry_id)
-    case = await context.session.get(Case, entry.case_id) if entry is not None else None
-    if (
-        entry is None
-        or case is None
-        or case.user_id != user.id
-        or entry.kind != EntryKind.STAFF_REPLY
-    ):
+    try:
+        entry, case = await cases.staff_reply_of_user(context.session, user.id, entry_id)
+    except NotFound:
         await refuse_forged(update, context, "not_hers", record=record_name("entry", entry_id))
         return
     t = context.t
@@ -221,6 +216,6 @@ STEPS: dict[str, StepHandler] = {Step.CASE_ADD: on_add_message}
 
 
 def register(app: Routes) -> None:
-    app.add_handler(CallbackQueryHandler(on_button, pattern=r"^mc(:|$)"))
-    app.add_handler(CallbackQueryHandler(on_compose_button, pattern=rf"^{SEND_PREFIX}:"))
-    app.add_handler(CallbackQueryHandler(read_reply, pattern=r"^rd:"))
+    app.add_handler(CallbackQueryHandler(on_button, pattern=callbacks.pattern("mc", bare=True)))
+    app.add_handler(CallbackQueryHandler(on_compose_button, pattern=callbacks.pattern(SEND_PREFIX)))
+    app.add_handler(CallbackQueryHandler(read_reply, pattern=callbacks.pattern("rd")))

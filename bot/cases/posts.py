@@ -13,28 +13,27 @@ from datetime import datetime
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import StaffMessageLink, StaffPost
+from bot.db.models import LinkPurpose, StaffMessageLink, StaffPost, StaffPostKind
 
-NEW_CASE = "new_case"
-HER_MESSAGE = "her_message"
-NEW_APPOINTMENT = "new_appointment"
-APPOINTMENT_CHANGED = "appointment_changed"
-# She deleted her data: the case's card becomes a neutral line, copies of her words go.
-ERASED = "erased"
+NEW_CASE = StaffPostKind.NEW_CASE
+HER_MESSAGE = StaffPostKind.HER_MESSAGE
+NEW_APPOINTMENT = StaffPostKind.NEW_APPOINTMENT
+APPOINTMENT_CHANGED = StaffPostKind.APPOINTMENT_CHANGED
+ERASED = StaffPostKind.ERASED
 
 # Purposes of a linked staff message: what a staff reply to it means.
-CARD = "card"
-REPLY_PROMPT = "reply_prompt"
-NOTE_PROMPT = "note_prompt"
-HER_COPY = "her_message"
-DETAILS = "details"
+CARD = LinkPurpose.CARD
+REPLY_PROMPT = LinkPurpose.REPLY_PROMPT
+NOTE_PROMPT = LinkPurpose.NOTE_PROMPT
+HER_COPY = LinkPurpose.HER_COPY
+DETAILS = LinkPurpose.DETAILS
 RELAYING_PURPOSES = frozenset({CARD, REPLY_PROMPT, HER_COPY, DETAILS})
 
 
 def enqueue(
     session: AsyncSession,
     *,
-    kind: str,
+    kind: StaffPostKind,
     now: datetime,
     case_id: int | None = None,
     entry_id: int | None = None,
@@ -74,7 +73,7 @@ def link(
     chat_id: int,
     message_id: int,
     case_id: int,
-    purpose: str,
+    purpose: LinkPurpose,
     now: datetime,
 ) -> None:
     session.add(

@@ -121,6 +121,22 @@ async def case_of_user(session: AsyncSession, user_id: int, case_id: int) -> Cas
     return case
 
 
+async def staff_reply_of_user(
+    session: AsyncSession, user_id: int, entry_id: int
+) -> tuple[CaseEntry, Case]:
+    """A staff reply in one of her cases, with its case; anything else reads as missing."""
+    entry = await session.get(CaseEntry, entry_id)
+    case = await session.get(Case, entry.case_id) if entry is not None else None
+    if (
+        entry is None
+        or case is None
+        or case.user_id != user_id
+        or entry.kind != EntryKind.STAFF_REPLY
+    ):
+        raise NotFound(f"entry {entry_id} is not a reply to her")
+    return entry, case
+
+
 async def cases_of_user(session: AsyncSession, user_id: int, limit: int = 10) -> Sequence[Case]:
     return (
         await session.scalars(
@@ -203,6 +219,22 @@ def add_staff_reply(
         created_at=now,
     )
     return _add(session, entry)
+
+
+async def record_staff_reply(
+    session: AsyncSession,
+    case: Case,
+    staff_id: int,
+    now: datetime,
+    *,
+    text: str | None,
+    media: str = "text",
+    file_id: str | None = None,
+) -> CaseEntry:
+    """`add_staff_reply`, flushed: the entry has its id before it is relayed to her."""
+    entry = add_staff_reply(session, case, staff_id, now, text=text, media=media, file_id=file_id)
+    await session.flush()
+    return entry
 
 
 def add_note(

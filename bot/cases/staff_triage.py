@@ -25,6 +25,7 @@ from telegram.ext import (
 
 from bot.cases import posts as staff_posts
 from bot.cases import service as cases
+from bot.cases.callbacks import CaseButton
 from bot.cases.composer import media_part
 from bot.cases.views import (
     card_keyboard,
@@ -35,12 +36,12 @@ from bot.cases.views import (
     pending_text,
     referral_keyboard,
 )
-from bot.core import audit, staff
+from bot.core import audit, callbacks, staff, users
 from bot.core.authority import record_name, refuse, refuse_forged, require_staff
-from bot.core.common import arg, id_arg, int_arg
 from bot.core.context import BotContext
 from bot.core.errors import AlreadyDone, DomainError
-from bot.core.keyboards import for_her, parse_cb, read_message
+from bot.core.ids import parse_small_number
+from bot.core.keyboards import for_her, read_message
 from bot.core.notify import RecipientGone
 from bot.db.models import Case, CaseEntry, CaseOutcome, EntryKind, User
 
@@ -116,16 +117,17 @@ async def send_details_privately(context: BotContext, case: Case, staff_id: int)
 async def on_staff_button(update: Update, context: BotContext) -> None:
     query, person = update.callback_query, update.effective_user
     assert query is not None and person is not None
-    parts = parse_cb(query.data)
-    action, case_id = arg(parts, 1), id_arg(parts, 2)
+    press = CaseButton.decode(query.data)
+    case_id = press.record_id if press is not None else None
     if not await require_staff(
         update, context, "button", case_id=case_id, record=record_name("case", case_id)
     ):
         return
-    if case_id is None:
+    if press is None:
         await refuse_forged(update, context, "case_button")
         return
-    case = await cases.get_case(context.session, case_id)
+    action = press.action
+    case = await cases.get_case(context.session, press.record_id)
     if case is None:
         await context.answer(context.t("This case does not exist."), alert=True)
         return
@@ -157,8 +159,8 @@ async def on_staff_button(update: Update, context: BotContext) -> None:
             await refresh_card(context, case, close_keyboard(t, case))
         elif action == "back":
             await refresh_card(context, case)
-        elif action == "out" and arg(parts, 3) in {o.value for o in CaseOutcome}:
-            outcome = CaseOutcome(str(arg(parts, 3)))
+        elif action == "out" and press.extra in {o.value for o in CaseOutcome}:
+            outcome = CaseOutcome(str(press.extra))
             if outcome == CaseOutcome.REFERRED:
                 await refresh_card(
                     context, case, referral_keyboard(t, case, context.settings.office)
@@ -166,7 +168,7 @@ async def on_staff_button(update: Update, context: BotContext) -> None:
             else:
                 await close_case(update, context, case, outcome, None)
         elif action == "ref":
-            index = int_arg(parts, 3)
+            index = parse_small_number(press.extra)
             institutions = context.settings.office.referral_institutions
             if index is None or not 0 <= index < len(institutions):
                 await context.answer(t("This button is no longer active."), alert=True)
@@ -269,7 +271,7 @@ async def close_case(
     await context.answer(context.t("{reference} closed.").format(reference=case.reference))
     await refresh_card(context, case)
     if case.user_id is not None:
-        user = await context.session.get(User, case.user_id)
+        user = await users.get_user(context.session, case.user_id)
         her_t = context.bot_data.catalogs.get(user.locale if user else None)
         await context.notifier.to_woman(
             context.session,
@@ -346,7 +348,7 @@ async def relay_reply(update: Update, context: BotContext, case: Case, message: 
         )
         return
     try:
-        entry = cases.add_staff_reply(
+        entry = await cases.record_staff_reply(
             context.session,
             case,
             person.id,
@@ -362,10 +364,9 @@ async def relay_reply(update: Update, context: BotContext, case: Case, message: 
             reply_to=message.message_id,
         )
         return
-    await context.session.flush()
     audit.record(context.session, actor_id=person.id, action="reply", case_id=case.id, now=now)
     assert case.user_id is not None
-    user = await context.session.get(User, case.user_id)
+    user = await users.get_user(context.session, case.user_id)
     # Staff are told whether it reached her, so it is sent now, not after the commit.
     with context.immediately():
         delivered = await _relay(context, case, entry, part, user)
@@ -486,6 +487,8 @@ def register(app: Application) -> None:
         ),
         group=STAFF_REPLY_GROUP,
     )
-    app.add_handler(CallbackQueryHandler(on_staff_button, pattern=r"^s:"))
+    app.add_handler(
+        CallbackQueryHandler(on_staff_button, pattern=callbacks.pattern(CaseButton.PREFIX))
+    )
     app.add_handler(CommandHandler("pendientes", pending_command))
     app.add_handler(CommandHandler("caso", case_command))

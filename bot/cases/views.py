@@ -9,12 +9,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from telegram import InlineKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.cases.callbacks import CaseAction, CaseButton
 from bot.core.i18n import Translator
 from bot.core.keyboards import button
 from bot.core.labels import AGE_GROUPS, OUTCOMES, STATUS_FOR_STAFF, label
-from bot.db.models import Case, CaseEntry, CaseStatus, EntryKind
+from bot.db.models import Case, CaseEntry, CaseOutcome, CaseStatus, EntryKind
 from bot.office import OfficeSettings
 
 MEDIA_ICONS = {
@@ -108,44 +109,62 @@ def describe_entries(t: Translator, entries: Sequence[CaseEntry]) -> str:
     return "\n".join(parts)
 
 
+def _on_case(
+    text: str, action: CaseAction, case: Case, extra: str | None = None
+) -> InlineKeyboardButton:
+    """A staff button on this case (bot.cases.callbacks.CaseButton)."""
+    return InlineKeyboardButton(text, callback_data=CaseButton(action, case.id, extra).encode())
+
+
 def card_keyboard(t: Translator, case: Case) -> InlineKeyboardMarkup | None:
     if case.status == CaseStatus.CLOSED:
         return None
     rows = [
         [
-            button(t("🙋 Take it"), "s", "take", case.id),
-            button(t("💬 Reply"), "s", "reply", case.id),
+            _on_case(t("🙋 Take it"), CaseAction.TAKE, case),
+            _on_case(t("💬 Reply"), CaseAction.REPLY, case),
         ]
     ]
     rows.append(
         [
-            button(t("📝 Internal note"), "s", "note", case.id),
-            button(t("✅ Close"), "s", "close", case.id),
+            _on_case(t("📝 Internal note"), CaseAction.NOTE, case),
+            _on_case(t("✅ Close"), CaseAction.CLOSE, case),
         ]
     )
     rows.append([button(t("🎁 Deliver aid"), "ad", "c", case.id)])  # bot.aid.staff_aid
     if case.sensitive:
-        rows.insert(0, [button(t("👁️ See details (private)"), "s", "det", case.id)])
+        rows.insert(0, [_on_case(t("👁️ See details (private)"), CaseAction.DETAILS, case)])
     return InlineKeyboardMarkup(rows)
 
 
 def close_keyboard(t: Translator, case: Case) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
-            [button(t("✅ Attended"), "s", "out", case.id, "attended")],
-            [button(t("↪️ Referred to an institution"), "s", "out", case.id, "referred")],
-            [button(t("📵 Could not be reached"), "s", "out", case.id, "unreachable")],
-            [button(t("↩️ Back"), "s", "back", case.id)],
+            [_on_case(t("✅ Attended"), CaseAction.OUTCOME, case, CaseOutcome.ATTENDED)],
+            [
+                _on_case(
+                    t("↪️ Referred to an institution"),
+                    CaseAction.OUTCOME,
+                    case,
+                    CaseOutcome.REFERRED,
+                )
+            ],
+            [
+                _on_case(
+                    t("📵 Could not be reached"), CaseAction.OUTCOME, case, CaseOutcome.UNREACHABLE
+                )
+            ],
+            [_on_case(t("↩️ Back"), CaseAction.BACK, case)],
         ]
     )
 
 
 def referral_keyboard(t: Translator, case: Case, office: OfficeSettings) -> InlineKeyboardMarkup:
     rows = [
-        [button(name, "s", "ref", case.id, index)]
+        [_on_case(name, CaseAction.REFERRED_TO, case, str(index))]
         for index, name in enumerate(office.referral_institutions)
     ]
-    rows.append([button(t("↩️ Back"), "s", "back", case.id)])
+    rows.append([_on_case(t("↩️ Back"), CaseAction.BACK, case)])
     return InlineKeyboardMarkup(rows)
 
 

@@ -15,12 +15,13 @@ from bot.core import drafts as staff_drafts
 from bot.core.authority import record_name, require_staff
 from bot.core.context import BotContext
 from bot.core.drafting import DraftStepHandler, is_author
+from bot.db.models import DraftKind
 
 # Before the staff replies to cases (bot.cases.staff_triage, -1): a reply to a draft's
 # question is never a case reply.
 DRAFT_REPLY_GROUP = -2
 
-DraftSteps = Mapping[str, Mapping[str, DraftStepHandler]]
+DraftSteps = Mapping[DraftKind, Mapping[str, DraftStepHandler]]
 
 
 class DraftReplies:

@@ -17,7 +17,7 @@ from bot.core import drafts as staff_drafts
 from bot.core.authority import record_name, refuse, refuse_forged, require_staff
 from bot.core.context import BotContext
 from bot.core.i18n import Translator
-from bot.db.models import StaffDraft
+from bot.db.models import DraftKind, StaffDraft
 
 # (update, context, draft, the staff member's reply) -> None
 DraftStepHandler = Callable[[Update, BotContext, StaffDraft, Message], Awaitable[None]]
@@ -65,7 +65,7 @@ async def show_choices(
 
 
 async def own_draft(
-    update: Update, context: BotContext, draft_id: int | None, kind: str
+    update: Update, context: BotContext, draft_id: int | None, kind: DraftKind
 ) -> StaffDraft | None:
     """The draft a button names, if the person pressing it is staff now and its author.
 

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import StaffDraft
+from bot.db.models import DraftKind, StaffDraft
 
 # Drafts untouched for this long are forgotten by housekeeping.
 DRAFT_LIFETIME = timedelta(days=7)
@@ -23,7 +23,7 @@ DRAFT_LIFETIME = timedelta(days=7)
 async def start(
     session: AsyncSession,
     *,
-    kind: str,
+    kind: DraftKind,
     chat_id: int,
     author_id: int,
     now: datetime,
@@ -44,7 +44,9 @@ async def start(
     return draft
 
 
-async def get(session: AsyncSession, draft_id: int, kind: str | None = None) -> StaffDraft | None:
+async def get(
+    session: AsyncSession, draft_id: int, kind: DraftKind | None = None
+) -> StaffDraft | None:
     draft = await session.get(StaffDraft, draft_id)
     if draft is None or (kind is not None and draft.kind != kind):
         return None

@@ -14,7 +14,7 @@ from telegram import ReplyKeyboardRemove, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.config import SUPPORTED_LOCALES
-from bot.core import conversation, outbox_rows, tracking
+from bot.core import callbacks, conversation, outbox_rows, tracking
 from bot.core.context import BotContext
 from bot.core.i18n import N_
 from bot.core.keyboards import QUICK_EXIT
@@ -64,7 +64,9 @@ async def quick_exit(update: Update, context: BotContext) -> None:
 
 
 def register(app: Routes) -> None:
-    app.add_handler(CallbackQueryHandler(quick_exit, pattern=rf"^{QUICK_EXIT}$"))
+    app.add_handler(
+        CallbackQueryHandler(quick_exit, pattern=callbacks.pattern(QUICK_EXIT, only_bare=True))
+    )
     app.add_handler(
         CommandHandler(["salir", "exit", "x"], quick_exit, filters=filters.ChatType.PRIVATE)
     )

@@ -27,10 +27,10 @@ ReminderTable = type[Reminder] | type[ActivityReminder]
 RETRY_AFTER = timedelta(minutes=5)
 MAX_ATTEMPTS = 3
 
-PENDING = ReminderStatus.PENDING.value
-CLAIMED = ReminderStatus.CLAIMED.value
-SENT = ReminderStatus.SENT.value
-FAILED = ReminderStatus.FAILED.value
+PENDING = ReminderStatus.PENDING
+CLAIMED = ReminderStatus.CLAIMED
+SENT = ReminderStatus.SENT
+FAILED = ReminderStatus.FAILED
 
 
 def own_claim(table: ReminderTable, reminder_id: int, token: str) -> list[Any]:

@@ -64,6 +64,18 @@ class CaseOutcome(enum.StrEnum):
     UNREACHABLE = "unreachable"
 
 
+class MediaKind(enum.StrEnum):
+    """What a case entry carries besides (or instead of) text."""
+
+    TEXT = "text"
+    VOICE = "voice"
+    PHOTO = "photo"
+    DOCUMENT = "document"
+    AUDIO = "audio"
+    VIDEO = "video"
+    VIDEO_NOTE = "video_note"
+
+
 class EntryKind(enum.StrEnum):
     """What one line of a case's history is."""
 
@@ -132,9 +144,9 @@ class Case(Base):
     urgent: Mapped[bool] = mapped_column(Boolean, default=False)
     # For urgent cases: did she say she can talk safely now? None = not asked.
     safe_to_talk: Mapped[bool | None] = mapped_column(Boolean)
-    status: Mapped[str] = mapped_column(String(16), default=CaseStatus.OPEN)
+    status: Mapped[CaseStatus] = mapped_column(String(16), default=CaseStatus.OPEN)
     assignee_id: Mapped[int | None] = mapped_column(BigInteger)
-    outcome: Mapped[str | None] = mapped_column(String(16))
+    outcome: Mapped[CaseOutcome | None] = mapped_column(String(16))
     referred_to: Mapped[str | None] = mapped_column(String(128))
     staff_card_message_id: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime]
@@ -165,11 +177,10 @@ class CaseEntry(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(24))
+    kind: Mapped[EntryKind] = mapped_column(String(24))
     # Staff member for staff entries; None for hers.
     author_id: Mapped[int | None] = mapped_column(BigInteger)
-    # text | voice | photo | document | audio | video | video_note
-    media_kind: Mapped[str] = mapped_column(String(16), default="text")
+    media_kind: Mapped[MediaKind] = mapped_column(String(16), default=MediaKind.TEXT)
     text: Mapped[str | None] = mapped_column(Text)
     file_id: Mapped[str | None] = mapped_column(String(256))
     created_at: Mapped[datetime]
@@ -215,6 +226,27 @@ class AuditEvent(Base):
     detail: Mapped[str | None] = mapped_column(String(256))
 
 
+class StaffPostKind(enum.StrEnum):
+    """What a queued staff post is about."""
+
+    NEW_CASE = "new_case"
+    HER_MESSAGE = "her_message"
+    NEW_APPOINTMENT = "new_appointment"
+    APPOINTMENT_CHANGED = "appointment_changed"
+    # She deleted her data: the case's card becomes a neutral line, copies of her words go.
+    ERASED = "erased"
+
+
+class LinkPurpose(enum.StrEnum):
+    """What a linked staff message is, so what a staff reply to it means."""
+
+    CARD = "card"
+    REPLY_PROMPT = "reply_prompt"
+    NOTE_PROMPT = "note_prompt"
+    HER_COPY = "her_message"
+    DETAILS = "details"
+
+
 class StaffPost(Base):
     """A message waiting to be posted for staff, sent by a job within the group limit."""
 
@@ -222,7 +254,7 @@ class StaffPost(Base):
     __table_args__ = (Index("ix_staff_posts_pending", "sent_at", "id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    kind: Mapped[str] = mapped_column(String(24))
+    kind: Mapped[StaffPostKind] = mapped_column(String(24))
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
     entry_id: Mapped[int | None] = mapped_column(ForeignKey("case_entries.id", ondelete="CASCADE"))
     # Posts about appointments (a new booking, her change) point here instead of at a case.
@@ -244,8 +276,7 @@ class StaffMessageLink(Base):
     chat_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     message_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
-    # card | reply_prompt | note_prompt | her_message | details
-    purpose: Mapped[str] = mapped_column(String(16))
+    purpose: Mapped[LinkPurpose] = mapped_column(String(16))
     created_at: Mapped[datetime]
 
 
@@ -313,7 +344,7 @@ class OutboxMessage(Base):
     placeholder: Mapped[int | None]
     # Rows whose columns hold the placeholder: [[table, {pk: value}, column], ...].
     fixups: Mapped[str | None] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(12), default=OutboxStatus.PENDING)
+    status: Mapped[OutboxStatus] = mapped_column(String(12), default=OutboxStatus.PENDING)
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     # Set when Telegram asked to wait (429) or could not be reached: not before then.
     not_before: Mapped[datetime | None]
@@ -352,8 +383,10 @@ class AppointmentKind(enum.StrEnum):
     VISIT = "visit"  # she asked to be visited instead
 
 
-# The partial unique index below is written as SQL; keep it in step with the enums.
-_HOLDS_SLOT = "kind = 'slot' AND status IN ('requested', 'confirmed')"
+# The partial unique index below is SQL, written from the enums.
+_HOLDS_SLOT = "kind = '{}' AND status IN ({})".format(
+    AppointmentKind.SLOT.value, ", ".join(f"'{s.value}'" for s in ACTIVE_APPOINTMENT_STATUSES)
+)
 
 
 class Appointment(Base):
@@ -384,11 +417,13 @@ class Appointment(Base):
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
     service: Mapped[str] = mapped_column(String(32))
-    kind: Mapped[str] = mapped_column(String(16), default=AppointmentKind.SLOT)
+    kind: Mapped[AppointmentKind] = mapped_column(String(16), default=AppointmentKind.SLOT)
     # UTC; NULL for a callback or visit request that has no time yet.
     starts_at: Mapped[datetime | None]
     ends_at: Mapped[datetime | None]
-    status: Mapped[str] = mapped_column(String(16), default=AppointmentStatus.REQUESTED)
+    status: Mapped[AppointmentStatus] = mapped_column(
+        String(16), default=AppointmentStatus.REQUESTED
+    )
     staff_card_message_id: Mapped[int | None] = mapped_column(BigInteger)
     cancel_reason: Mapped[str | None] = mapped_column(String(256))
     created_at: Mapped[datetime]
@@ -459,7 +494,7 @@ class Reminder(Base):
     # When to send it; after a failed attempt, when to try again.
     due_at: Mapped[datetime]
     kind: Mapped[str] = mapped_column(String(8))  # "24h", "2h": hours before the start
-    status: Mapped[str] = mapped_column(String(12), default=ReminderStatus.PENDING)
+    status: Mapped[ReminderStatus] = mapped_column(String(12), default=ReminderStatus.PENDING)
     claimed_at: Mapped[datetime | None]
     # The claiming process's token (host:pid:random), so only it can finish the claim.
     claimed_by: Mapped[str | None] = mapped_column(String(64))
@@ -503,7 +538,7 @@ class Broadcast(Base):
     photo_file_id: Mapped[str | None] = mapped_column(String(256))
     # Who receives it, e.g. {"kind": "everyone"} or {"kind": "communities", "communities": [..]}.
     audience: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    status: Mapped[str] = mapped_column(String(12), default=BroadcastStatus.DRAFT)
+    status: Mapped[BroadcastStatus] = mapped_column(String(12), default=BroadcastStatus.DRAFT)
     send_at: Mapped[datetime | None]
     created_by: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime]
@@ -537,7 +572,7 @@ class BroadcastDelivery(Base):
     )
     # No foreign key: a woman who deletes her data leaves the row (its user_id orphaned).
     user_id: Mapped[int] = mapped_column(BigInteger)
-    status: Mapped[str] = mapped_column(String(12), default=DeliveryStatus.PENDING)
+    status: Mapped[DeliveryStatus] = mapped_column(String(12), default=DeliveryStatus.PENDING)
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     claimed_at: Mapped[datetime | None]
     attempted_at: Mapped[datetime | None]
@@ -593,7 +628,7 @@ class Activity(Base):
     photo_file_id: Mapped[str | None] = mapped_column(String(256))
     starts_at: Mapped[datetime]
     duration_minutes: Mapped[int] = mapped_column(Integer, default=60)
-    status: Mapped[str] = mapped_column(String(12), default=ActivityStatus.SCHEDULED)
+    status: Mapped[ActivityStatus] = mapped_column(String(12), default=ActivityStatus.SCHEDULED)
     rrule: Mapped[str | None] = mapped_column(String(512))
     series_id: Mapped[int | None] = mapped_column(
         ForeignKey("activities.id", ondelete="CASCADE", name="fk_activities_series_id"),
@@ -625,7 +660,7 @@ class Signup(Base):
     user_id: Mapped[int] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE", name="fk_signups_user_id"), index=True
     )
-    status: Mapped[str] = mapped_column(String(12), default=SignupStatus.GOING)
+    status: Mapped[SignupStatus] = mapped_column(String(12), default=SignupStatus.GOING)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     # Set by staff from the attendance list when she came.
@@ -648,6 +683,14 @@ class ActivitySubscription(Base):
 # ── Staff drafts ──────────────────────────────────────────────────────────────
 
 
+class DraftKind(enum.StrEnum):
+    """What a staff draft composes."""
+
+    ACTIVITY = "activity"
+    BROADCAST = "broadcast"
+    AID = "aid"
+
+
 class StaffDraft(Base):
     """Something a staff member is composing step by step in a staff chat (an activity,
     an announcement), kept in the database so a restart does not lose it.
@@ -659,7 +702,7 @@ class StaffDraft(Base):
     __table_args__ = (Index("ix_staff_drafts_prompt", "chat_id", "prompt_message_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    kind: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[DraftKind] = mapped_column(String(16))
     chat_id: Mapped[int] = mapped_column(BigInteger)
     author_id: Mapped[int] = mapped_column(BigInteger)
     step: Mapped[str] = mapped_column(String(32), default="")
@@ -670,6 +713,13 @@ class StaffDraft(Base):
 
 
 # ── Activity reminders ────────────────────────────────────────────────────────
+
+
+class ReminderSlot(enum.StrEnum):
+    """Which of an activity date's reminders a row is."""
+
+    DAY_BEFORE = "day_before"
+    MORNING_OF = "morning_of"
 
 
 class ActivityReminder(Base):
@@ -694,13 +744,13 @@ class ActivityReminder(Base):
         Integer,
         ForeignKey("signups.id", ondelete="CASCADE", name="fk_activity_reminders_signup_id"),
     )
-    slot: Mapped[str] = mapped_column(String(12))
+    slot: Mapped[ReminderSlot] = mapped_column(String(12))
     # The office-local day of the start it reminds of: a date moved to another day is
     # reminded again, a date moved within its day is not.
     occurrence_day: Mapped[date] = mapped_column(Date)
     # When to send it; after a failed attempt, when to try again.
     due_at: Mapped[datetime]
-    status: Mapped[str] = mapped_column(String(12), default=ReminderStatus.PENDING)
+    status: Mapped[ReminderStatus] = mapped_column(String(12), default=ReminderStatus.PENDING)
     claimed_at: Mapped[datetime | None]
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     # Set just before the message is handed to Telegram (never sent twice).
@@ -735,7 +785,7 @@ class ActivityNotice(Base):
         Integer,
         ForeignKey("activities.id", ondelete="CASCADE", name="fk_activity_notices_activity_id"),
     )
-    kind: Mapped[str] = mapped_column(String(12))
+    kind: Mapped[NoticeKind] = mapped_column(String(12))
     # What staff changed (title, when, place…; NULL for a cancellation).
     change: Mapped[str | None] = mapped_column(String(16))
     # Changed: the key of her date. Cancelled: the start of the cancelled date, NULL
@@ -743,7 +793,7 @@ class ActivityNotice(Base):
     occurrence_key: Mapped[datetime | None]
     # Cancelled: the title as it was (the notice names it).
     title: Mapped[str | None] = mapped_column(String(256))
-    status: Mapped[str] = mapped_column(String(12), default=DeliveryStatus.PENDING)
+    status: Mapped[DeliveryStatus] = mapped_column(String(12), default=DeliveryStatus.PENDING)
     created_at: Mapped[datetime]
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     claimed_at: Mapped[datetime | None]

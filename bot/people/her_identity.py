@@ -11,6 +11,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler
 
+from bot.core import callbacks
 from bot.core.common import arg, stale_button
 from bot.core.context import BotContext
 from bot.core.i18n import Translator
@@ -142,4 +143,4 @@ def data_lines(t: Translator, people: str | None, language: str | None, disabili
 
 
 def register(app: Routes) -> None:
-    app.add_handler(CallbackQueryHandler(on_button, pattern=r"^id:"))
+    app.add_handler(CallbackQueryHandler(on_button, pattern=callbacks.pattern("id")))

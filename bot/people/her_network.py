@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CallbackQueryHandler
 
-from bot.core import conversation
+from bot.core import callbacks, conversation
 from bot.core.common import StepHandler, arg, int_arg, plain_text, stale_button, state_data
 from bot.core.context import BotContext
 from bot.core.keyboards import button, for_her, paged_choices, parse_cb, yes_no
@@ -210,4 +210,5 @@ STEPS: dict[str, StepHandler] = {
 
 
 def register(app: Routes) -> None:
-    app.add_handler(CallbackQueryHandler(on_button, pattern=r"^(net(:|$)|nc:)"))
+    app.add_handler(CallbackQueryHandler(on_button, pattern=callbacks.pattern("net", bare=True)))
+    app.add_handler(CallbackQueryHandler(on_button, pattern=callbacks.pattern("nc")))

@@ -11,7 +11,7 @@ from telegram import Contact, ReplyKeyboardRemove, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.config import SUPPORTED_LOCALES
-from bot.core import conversation, users
+from bot.core import callbacks, conversation, users
 from bot.core.authority import audit_refusal
 from bot.core.common import Handler, StepHandler, arg, int_arg, plain_text, stale_button, state_data
 from bot.core.context import BotContext
@@ -416,7 +416,12 @@ def register(app: Routes) -> None:
     private = filters.ChatType.PRIVATE
     app.add_handler(CommandHandler("start", start, filters=private))
     app.add_handler(CommandHandler(["menu", "inicio"], menu, filters=private))
-    app.add_handler(CallbackQueryHandler(on_consent, pattern=r"^c:"))
-    app.add_handler(CallbackQueryHandler(on_registration_button, pattern=r"^(r|rc):"))
-    app.add_handler(CallbackQueryHandler(menu, pattern=r"^m$"))
-    app.add_handler(CallbackQueryHandler(office_contacts, pattern=r"^off$"))
+    app.add_handler(CallbackQueryHandler(on_consent, pattern=callbacks.pattern("c")))
+    for prefix in ("r", "rc"):
+        app.add_handler(
+            CallbackQueryHandler(on_registration_button, pattern=callbacks.pattern(prefix))
+        )
+    app.add_handler(CallbackQueryHandler(menu, pattern=callbacks.pattern("m", only_bare=True)))
+    app.add_handler(
+        CallbackQueryHandler(office_contacts, pattern=callbacks.pattern("off", only_bare=True))
+    )

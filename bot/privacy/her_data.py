@@ -9,7 +9,7 @@ from telegram.ext import CallbackQueryHandler, JobQueue
 
 from bot.activities.promotions import tell_promoted
 from bot.config import SUPPORTED_LOCALES
-from bot.core import inbox, staff
+from bot.core import callbacks, inbox, staff
 from bot.core.checkpoint import checkpoint_sqlite
 from bot.core.common import arg, stale_button
 from bot.core.context import BotContext
@@ -124,5 +124,5 @@ async def on_language(update: Update, context: BotContext) -> None:
 
 
 def register(app: Routes) -> None:
-    app.add_handler(CallbackQueryHandler(on_button, pattern=r"^me(:|$)"))
-    app.add_handler(CallbackQueryHandler(on_language, pattern=r"^lang:"))
+    app.add_handler(CallbackQueryHandler(on_button, pattern=callbacks.pattern("me", bare=True)))
+    app.add_handler(CallbackQueryHandler(on_language, pattern=callbacks.pattern("lang")))
