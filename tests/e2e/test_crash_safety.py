@@ -136,7 +136,8 @@ async def test_a_kill_after_a_burst_of_fifty_answers_loses_and_doubles_nothing(
         assert twice <= in_flight, (twice, in_flight)
         for woman in women:
             tap(fake, woman, "n:send")
-        await fake.wait_until_idle(timeout=30)
+        # Each woman is told her reference once her request is saved.
+        await wait_until(lambda: all(count_containing(fake, w, "OMM-") for w in women), 60)
     finally:
         stop(bot)
     cases = await cases_with_entries(database_url)
