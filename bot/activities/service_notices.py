@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import delete, func, literal_column, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.delivery_claims import DeliveryOutcomes
 from bot.db.models import ActivityNotice, DeliveryStatus, NoticeKind, User
 
 PENDING = DeliveryStatus.PENDING
@@ -131,87 +132,22 @@ async def claim_batch(
     return list(found.all())
 
 
-async def _set(
-    session: AsyncSession, ids: Sequence[int], token: str, statuses: Sequence[str], **values: Any
-) -> int:
-    if not ids:
-        return 0
-    result: Any = await session.execute(
-        update(ActivityNotice)
-        .where(
-            ActivityNotice.id.in_(list(ids)),
-            ActivityNotice.claimed_by == token,
-            ActivityNotice.status.in_(list(statuses)),
-        )
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
-    return int(result.rowcount or 0)
+# Recording outcomes: the lifecycle notices share with announcement deliveries.
+_OUTCOMES = DeliveryOutcomes(ActivityNotice)
+_set = _OUTCOMES.update_own
+mark_sent = _OUTCOMES.mark_sent
+mark_blocked = _OUTCOMES.mark_blocked
+mark_failed = _OUTCOMES.mark_failed
+mark_unknown = _OUTCOMES.mark_unknown
+release = _OUTCOMES.release
 
 
 async def begin_attempt(
     session: AsyncSession, ids: Sequence[int], token: str, now: datetime
 ) -> set[int]:
     """Arm these claimed notices (commit before sending); returns those still ours."""
-    await _set(session, ids, token, [CLAIMED], status=ATTEMPTING, attempted_at=now)
-    if not ids:
-        return set()
-    rows = await session.scalars(
-        select(ActivityNotice.id).where(
-            ActivityNotice.id.in_(list(ids)),
-            ActivityNotice.claimed_by == token,
-            ActivityNotice.status == ATTEMPTING,
-        )
-    )
-    return set(rows.all())
-
-
-async def mark_sent(session: AsyncSession, ids: Sequence[int], token: str, now: datetime) -> int:
-    return await _set(session, ids, token, [ATTEMPTING], status=SENT, sent_at=now)
-
-
-async def mark_blocked(session: AsyncSession, ids: Sequence[int], token: str, now: datetime) -> int:
-    """She blocked the bot: never retried, and she is marked inactive."""
-    if not ids:
-        return 0
-    users = select(ActivityNotice.user_id).where(
-        ActivityNotice.id.in_(list(ids)), ActivityNotice.claimed_by == token
-    )
-    await session.execute(
-        update(User)
-        .where(User.id.in_(users))
-        .values(active=False)
-        .execution_options(synchronize_session=False)
-    )
-    return await _set(session, ids, token, [CLAIMED, ATTEMPTING], status=BLOCKED, error="blocked")
-
-
-async def mark_failed(
-    session: AsyncSession, ids: Sequence[int], token: str, now: datetime, error: str
-) -> int:
-    """Refused or skipped (her date is gone, she left): certainly not delivered."""
-    return await _set(session, ids, token, [CLAIMED, ATTEMPTING], status=FAILED, error=error[:256])
-
-
-async def mark_unknown(
-    session: AsyncSession, ids: Sequence[int], token: str, now: datetime, error: str
-) -> int:
-    """The request left but no answer came: it may have arrived; never sent again."""
-    return await _set(session, ids, token, [ATTEMPTING], status=UNKNOWN, error=error[:256])
-
-
-async def release(session: AsyncSession, ids: Sequence[int], token: str) -> int:
-    """Give back notices this process certainly did not send (a 429, a stop)."""
-    return await _set(
-        session,
-        ids,
-        token,
-        [CLAIMED, ATTEMPTING],
-        status=PENDING,
-        claimed_by=None,
-        claimed_at=None,
-        attempted_at=None,
-    )
+    await _OUTCOMES.begin_attempt(session, ids, token, now)
+    return await _OUTCOMES.attempting_ids(session, ids, token)
 
 
 async def counts(session: AsyncSession) -> dict[str, int]:

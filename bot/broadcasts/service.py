@@ -45,6 +45,7 @@ from bot.broadcasts.service_audiences import (
     occurrence_of,
     validate_audience,
 )
+from bot.core.delivery_claims import DeliveryOutcomes
 from bot.core.errors import InvalidInput
 from bot.db.models import Broadcast, BroadcastDelivery, BroadcastStatus, DeliveryStatus, User
 
@@ -274,96 +275,17 @@ def _by_id(item: ClaimedDelivery) -> int:
     return item.id
 
 
-def _own(ids: Sequence[int], token: str, statuses: Sequence[str]) -> list[Any]:
-    return [
-        BroadcastDelivery.id.in_(list(ids)),
-        BroadcastDelivery.claimed_by == token,
-        BroadcastDelivery.status.in_(list(statuses)),
-    ]
-
-
-async def _set(
-    session: AsyncSession,
-    ids: Sequence[int],
-    token: str,
-    statuses: Sequence[str],
-    **values: Any,
-) -> int:
-    if not ids:
-        return 0
-    result: Any = await session.execute(
-        update(BroadcastDelivery)
-        .where(*_own(ids, token, statuses))
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
-    return int(result.rowcount or 0)
-
-
-async def begin_attempt(
-    session: AsyncSession, ids: Sequence[int], token: str, now: datetime
-) -> int:
-    """Record that these claimed deliveries are about to be sent; commit before sending.
-
-    Returns how many were still this process's claims (only those may be sent).
-    """
-    return await _set(session, ids, token, [CLAIMED], status=ATTEMPTING, attempted_at=now)
-
-
-async def attempting_ids(session: AsyncSession, ids: Sequence[int], token: str) -> set[int]:
-    """Which of `ids` this process has armed (after `begin_attempt`)."""
-    if not ids:
-        return set()
-    rows = await session.scalars(
-        select(BroadcastDelivery.id).where(*_own(ids, token, [ATTEMPTING]))
-    )
-    return set(rows.all())
-
-
-async def mark_sent(session: AsyncSession, ids: Sequence[int], token: str, now: datetime) -> int:
-    return await _set(session, ids, token, [ATTEMPTING], status=SENT, sent_at=now)
-
-
-async def mark_blocked(session: AsyncSession, ids: Sequence[int], token: str, now: datetime) -> int:
-    """She blocked the bot (or the chat is gone): never retried; she is marked inactive."""
-    if not ids:
-        return 0
-    users = select(BroadcastDelivery.user_id).where(*_own(ids, token, [CLAIMED, ATTEMPTING]))
-    await session.execute(
-        update(User)
-        .where(User.id.in_(users))
-        .values(active=False)
-        .execution_options(synchronize_session=False)
-    )
-    return await _set(session, ids, token, [CLAIMED, ATTEMPTING], status=BLOCKED, error="blocked")
-
-
-async def mark_failed(
-    session: AsyncSession, ids: Sequence[int], token: str, now: datetime, error: str
-) -> int:
-    """Refused or skipped: certainly not delivered, and never sent again."""
-    return await _set(session, ids, token, [CLAIMED, ATTEMPTING], status=FAILED, error=error[:256])
-
-
-async def mark_unknown(
-    session: AsyncSession, ids: Sequence[int], token: str, now: datetime, error: str
-) -> int:
-    """The request left but no answer came (a time-out): it may have arrived; never resent."""
-    return await _set(session, ids, token, [ATTEMPTING], status=UNKNOWN, error=error[:256])
-
-
-async def release(session: AsyncSession, ids: Sequence[int], token: str) -> int:
-    """Give back deliveries this process certainly did not send (a 429, a stop)."""
-    return await _set(
-        session,
-        ids,
-        token,
-        [CLAIMED, ATTEMPTING],
-        status=PENDING,
-        claimed_by=None,
-        claimed_at=None,
-        attempted_at=None,
-    )
+# Recording outcomes: the lifecycle deliveries share with activity notices.
+_OUTCOMES = DeliveryOutcomes(BroadcastDelivery)
+_own = _OUTCOMES.own
+_set = _OUTCOMES.update_own
+begin_attempt = _OUTCOMES.begin_attempt
+attempting_ids = _OUTCOMES.attempting_ids
+mark_sent = _OUTCOMES.mark_sent
+mark_blocked = _OUTCOMES.mark_blocked
+mark_failed = _OUTCOMES.mark_failed
+mark_unknown = _OUTCOMES.mark_unknown
+release = _OUTCOMES.release
 
 
 async def progress(session: AsyncSession, broadcast_id: int) -> dict[str, int]:

@@ -13,8 +13,9 @@ bot.core.liveness to say; here the rows of dead tokens are handed back:
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select, update
@@ -27,6 +28,7 @@ from bot.db.models import (
     DeliveryStatus,
     Reminder,
     ReminderStatus,
+    User,
 )
 
 DeliveryTable = type[BroadcastDelivery] | type[ActivityNotice]
@@ -36,6 +38,11 @@ DeadTokens = Callable[[AsyncSession, Iterable[str]], Awaitable[set[str]]]
 
 CLAIMED, ATTEMPTING = DeliveryStatus.CLAIMED.value, DeliveryStatus.ATTEMPTING.value
 PENDING, UNKNOWN = DeliveryStatus.PENDING.value, DeliveryStatus.UNKNOWN.value
+SENT, BLOCKED, FAILED = (
+    DeliveryStatus.SENT.value,
+    DeliveryStatus.BLOCKED.value,
+    DeliveryStatus.FAILED.value,
+)
 LOST_PROCESS = "outcome unknown: the sending process stopped"
 
 
@@ -108,3 +115,107 @@ async def release_dead_claims(session: AsyncSession, dead_tokens: DeadTokens) ->
         await release_reminders(session, Reminder, dead_tokens),
         await release_reminders(session, ActivityReminder, dead_tokens),
     ]
+
+
+class DeliveryOutcomes:
+    """What a sending process records about its claimed rows, for either table with the
+    DeliveryStatus lifecycle (announcement deliveries, activity notices).
+
+    Every change is limited to this process's own claims in the statuses it may leave,
+    so a claim released meanwhile (its process judged dead) is never overwritten.
+    """
+
+    def __init__(self, table: DeliveryTable) -> None:
+        self.table = table
+
+    def own(self, ids: Sequence[int], token: str, statuses: Sequence[str]) -> list[Any]:
+        return [
+            self.table.id.in_(list(ids)),
+            self.table.claimed_by == token,
+            self.table.status.in_(list(statuses)),
+        ]
+
+    async def update_own(
+        self,
+        session: AsyncSession,
+        ids: Sequence[int],
+        token: str,
+        statuses: Sequence[str],
+        **values: Any,
+    ) -> int:
+        if not ids:
+            return 0
+        result: Any = await session.execute(
+            update(self.table)
+            .where(*self.own(ids, token, statuses))
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+        return int(result.rowcount or 0)
+
+    async def begin_attempt(
+        self, session: AsyncSession, ids: Sequence[int], token: str, now: datetime
+    ) -> int:
+        """Record that these claimed rows are about to be sent; commit before sending.
+        Returns how many were still this process's claims (only those may be sent)."""
+        return await self.update_own(session, ids, token, [CLAIMED], status=ATTEMPTING, attempted_at=now)
+
+    async def attempting_ids(
+        self, session: AsyncSession, ids: Sequence[int], token: str
+    ) -> set[int]:
+        """Which of `ids` this process has armed (after `begin_attempt`)."""
+        if not ids:
+            return set()
+        rows = await session.scalars(
+            select(self.table.id).where(*self.own(ids, token, [ATTEMPTING]))
+        )
+        return set(rows.all())
+
+    async def mark_sent(
+        self, session: AsyncSession, ids: Sequence[int], token: str, now: datetime
+    ) -> int:
+        return await self.update_own(session, ids, token, [ATTEMPTING], status=SENT, sent_at=now)
+
+    async def mark_blocked(
+        self, session: AsyncSession, ids: Sequence[int], token: str, now: datetime
+    ) -> int:
+        """She blocked the bot (or the chat is gone): never retried; she is marked inactive."""
+        if not ids:
+            return 0
+        users = select(self.table.user_id).where(*self.own(ids, token, [CLAIMED, ATTEMPTING]))
+        await session.execute(
+            update(User)
+            .where(User.id.in_(users))
+            .values(active=False)
+            .execution_options(synchronize_session=False)
+        )
+        return await self.update_own(
+            session, ids, token, [CLAIMED, ATTEMPTING], status=BLOCKED, error="blocked"
+        )
+
+    async def mark_failed(
+        self, session: AsyncSession, ids: Sequence[int], token: str, now: datetime, error: str
+    ) -> int:
+        """Refused or skipped: certainly not delivered, and never sent again."""
+        return await self.update_own(
+            session, ids, token, [CLAIMED, ATTEMPTING], status=FAILED, error=error[:256]
+        )
+
+    async def mark_unknown(
+        self, session: AsyncSession, ids: Sequence[int], token: str, now: datetime, error: str
+    ) -> int:
+        """The request left but no answer came: it may have arrived; never sent again."""
+        return await self.update_own(session, ids, token, [ATTEMPTING], status=UNKNOWN, error=error[:256])
+
+    async def release(self, session: AsyncSession, ids: Sequence[int], token: str) -> int:
+        """Give back rows this process certainly did not send (a 429, a stop)."""
+        return await self.update_own(
+            session,
+            ids,
+            token,
+            [CLAIMED, ATTEMPTING],
+            status=PENDING,
+            claimed_by=None,
+            claimed_at=None,
+            attempted_at=None,
+        )
