@@ -134,7 +134,6 @@ async def claim_batch(
 
 # Recording outcomes: the lifecycle notices share with announcement deliveries.
 _OUTCOMES = DeliveryOutcomes(ActivityNotice)
-_set = _OUTCOMES.update_own
 mark_sent = _OUTCOMES.mark_sent
 mark_blocked = _OUTCOMES.mark_blocked
 mark_failed = _OUTCOMES.mark_failed

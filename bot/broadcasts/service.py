@@ -277,8 +277,6 @@ def _by_id(item: ClaimedDelivery) -> int:
 
 # Recording outcomes: the lifecycle deliveries share with activity notices.
 _OUTCOMES = DeliveryOutcomes(BroadcastDelivery)
-_own = _OUTCOMES.own
-_set = _OUTCOMES.update_own
 begin_attempt = _OUTCOMES.begin_attempt
 attempting_ids = _OUTCOMES.attempting_ids
 mark_sent = _OUTCOMES.mark_sent
