@@ -23,6 +23,7 @@ from bot.core.i18n import Catalogs
 from bot.core.liveness import ProcessLiveness
 from bot.core.notify import Notifier
 from bot.core.outbox import OutboxInterceptor, OutboxSender
+from bot.core.pacing import RateLimiter
 from bot.core.telegram_retry import RetryPolicy
 from bot.core.update_pipeline import UpdatePipeline
 from bot.db.engine import create_engine, create_session_factory
@@ -74,6 +75,7 @@ def build_application(
     data.notifier = Notifier(application.bot, clock)
     # One claim token per running bot: its claims are its own, and a dead one's are stale.
     data.outbox = OutboxSender(application.bot, data.session_factory, clock, liveness.token)
+    data.broadcast_pace = RateLimiter(settings.broadcast_messages_per_second)
     register_all(application)
     assert application.job_queue is not None, "install python-telegram-bot[job-queue]"
     register_jobs(

@@ -32,7 +32,7 @@ from bot.core import mass_send
 from bot.core.context import BotContext, BotData
 from bot.core.errors import NotFound
 from bot.core.mass_send import Outcomes
-from bot.core.pacing import RateLimiter, shared_limiter
+from bot.core.pacing import RateLimiter
 from bot.db.models import ActivityNotice, NoticeKind, User
 
 log = logging.getLogger(__name__)
@@ -60,7 +60,7 @@ def _token(context: BotContext) -> str:
 async def send_activity_notices(context: BotContext) -> None:
     """The job: send pending notices until none is left or the bot stops."""
     data, token = context.bot_data, _token(context)
-    limiter = shared_limiter(data)
+    limiter = data.broadcast_pace
     chunk = max(1, math.ceil(data.settings.broadcast_messages_per_second * CHUNK_SECONDS))
     while context.application.running:
         async with data.session_factory() as session, session.begin():

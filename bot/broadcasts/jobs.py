@@ -53,7 +53,7 @@ from bot.core.context import BotContext, BotData
 from bot.core.i18n import Translator
 from bot.core.mass_send import Outcomes
 from bot.core.notify import encode
-from bot.core.pacing import RateLimiter, shared_limiter
+from bot.core.pacing import RateLimiter
 from bot.db.models import Broadcast, BroadcastStatus
 
 log = logging.getLogger(__name__)
@@ -78,7 +78,7 @@ async def send_broadcasts(context: BotContext) -> None:
     data, token = context.bot_data, _token(context)
     async with data.session_factory() as session, session.begin():
         due = await broadcasts.due_broadcasts(session, data.clock.now())
-    limiter = shared_limiter(data)
+    limiter = data.broadcast_pace
     for broadcast_id in due:
         if not context.application.running:
             return

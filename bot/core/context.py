@@ -33,6 +33,7 @@ from bot.core.clock import Clock
 from bot.core.i18n import Catalogs, Translator
 from bot.core.message_options import message_options
 from bot.core.outbox import OutboxRecorder, OutboxSender
+from bot.core.pacing import RateLimiter
 from bot.db.models import User
 
 if TYPE_CHECKING:
@@ -50,6 +51,9 @@ class BotData:
     clock: Clock
     notifier: Notifier
     outbox: OutboxSender
+    # One pace for everything sent to many women (announcements, activity notices), kept
+    # across job runs (pauses carry over), so that together they stay within the rate.
+    broadcast_pace: RateLimiter
     bot_username: str = ""
 
 

@@ -23,8 +23,6 @@ import time
 from collections import deque
 from collections.abc import Callable
 
-from bot.core.context import BotData
-
 # The even pace, as a share of the configured rate; the window above makes it safe to
 # be this close to the limit.
 PACE_SHARE = 0.995
@@ -102,16 +100,3 @@ class RateLimiter:
 
     def _forget_old(self, now: float) -> None:
         self.chat_next = {chat: at for chat, at in self.chat_next.items() if at > now}
-
-
-_LIMITERS: dict[int, RateLimiter] = {}
-
-
-def shared_limiter(data: BotData) -> RateLimiter:
-    """One limiter per bot, kept across job runs (pauses and pacing carry over) and shared
-    by announcements and activity notices, so that together they stay within the rate."""
-    limiter = _LIMITERS.get(id(data))
-    if limiter is None:
-        limiter = RateLimiter(data.settings.broadcast_messages_per_second)
-        _LIMITERS[id(data)] = limiter
-    return limiter
