@@ -16,9 +16,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import delete, func, literal_column, select, update
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.delivery_claims import DeliveryOutcomes
@@ -94,33 +93,18 @@ async def queue_cancelled(
     return len(women)
 
 
+# Claiming and recording outcomes: the lifecycle deliveries and notices share.
+_OUTCOMES = DeliveryOutcomes(ActivityNotice)
+
+
 async def claim_batch(
     session: AsyncSession, now: datetime, token: str, limit: int
 ) -> list[ActivityNotice]:
     """Atomically take up to `limit` pending notices (oldest first); commit right after.
 
-    As bot.broadcasts.service.claim_batch (read why two statements): never twice, ≤ limit.
+    Never twice, never more than `limit` (core.delivery_claims: why two statements).
     """
-    table: Any = ActivityNotice.__table__
-    candidates = (
-        await session.scalars(
-            select(table.c.id)
-            .where(table.c.status == PENDING)
-            .order_by(table.c.id)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-        )
-    ).all()
-    if not candidates:
-        return []
-    unindexable_status = table.c.status.concat(literal_column("''"))
-    rows = await session.execute(
-        update(table)
-        .where(table.c.id.in_(list(candidates)), unindexable_status == PENDING)
-        .values(status=CLAIMED, claimed_by=token, claimed_at=now, attempted_at=None)
-        .returning(table.c.id)
-    )
-    ids = sorted(r[0] for r in rows.all())
+    ids = [row_id for row_id, _ in await _OUTCOMES.claim(session, now, token, limit)]
     if not ids:
         return []
     found = await session.scalars(
@@ -132,8 +116,6 @@ async def claim_batch(
     return list(found.all())
 
 
-# Recording outcomes: the lifecycle notices share with announcement deliveries.
-_OUTCOMES = DeliveryOutcomes(ActivityNotice)
 mark_sent = _OUTCOMES.mark_sent
 mark_blocked = _OUTCOMES.mark_blocked
 mark_failed = _OUTCOMES.mark_failed

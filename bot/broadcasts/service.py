@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, literal, literal_column, select, update
+from sqlalchemy import func, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -233,50 +233,24 @@ class ClaimedDelivery:
     user_id: int
 
 
+# Claiming and recording outcomes: the lifecycle deliveries and notices share.
+_OUTCOMES = DeliveryOutcomes(BroadcastDelivery)
+
+
 async def claim_batch(
     session: AsyncSession, broadcast_id: int, now: datetime, token: str, limit: int
 ) -> list[ClaimedDelivery]:
     """Atomically take up to `limit` pending deliveries of a broadcast (lowest id first).
 
-    Never returns a delivery another claimer got. The caller commits right after.
-
-    Two statements, not UPDATE … WHERE id IN (SELECT … LIMIT n FOR UPDATE SKIP LOCKED):
-    PostgreSQL may run that subquery as the inner side of a nested-loop semi-join and
-    rescan it for every row, each rescan skipping the rows the previous ones locked, so
-    the one statement claimed every pending row, not `limit` (a whole 10,000-woman
-    broadcast armed at once: after a kill, all of its unsent women were lost). The
-    SELECT locks the candidates until our commit, so other claimers skip them.
+    Never returns a delivery another claimer got (core.delivery_claims: why two
+    statements). The caller commits right after.
     """
-    table: Any = BroadcastDelivery.__table__
-    candidates = (
-        await session.scalars(
-            select(table.c.id)
-            .where(table.c.broadcast_id == broadcast_id, table.c.status == PENDING)
-            .order_by(table.c.id)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
-        )
-    ).all()
-    if not candidates:
-        return []
-    # Re-checked on the latest row version by PostgreSQL; unindexable on purpose (as in
-    # bot.appointments.service_reminders) so SQLite fetches the candidates by id.
-    unindexable_status = table.c.status.concat(literal_column("''"))
-    rows = await session.execute(
-        update(table)
-        .where(table.c.id.in_(list(candidates)), unindexable_status == PENDING)
-        .values(status=CLAIMED, claimed_by=token, claimed_at=now, attempted_at=None)
-        .returning(table.c.id, table.c.user_id)
+    claimed = await _OUTCOMES.claim(
+        session, now, token, limit, BroadcastDelivery.broadcast_id == broadcast_id
     )
-    return sorted((ClaimedDelivery(id=r[0], user_id=r[1]) for r in rows.all()), key=_by_id)
+    return [ClaimedDelivery(id=row_id, user_id=user_id) for row_id, user_id in claimed]
 
 
-def _by_id(item: ClaimedDelivery) -> int:
-    return item.id
-
-
-# Recording outcomes: the lifecycle deliveries share with activity notices.
-_OUTCOMES = DeliveryOutcomes(BroadcastDelivery)
 begin_attempt = _OUTCOMES.begin_attempt
 attempting_ids = _OUTCOMES.attempting_ids
 mark_sent = _OUTCOMES.mark_sent

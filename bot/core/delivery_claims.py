@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import literal_column, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import (
@@ -128,6 +128,42 @@ class DeliveryOutcomes:
     def __init__(self, table: DeliveryTable) -> None:
         self.table = table
 
+    async def claim(
+        self, session: AsyncSession, now: datetime, token: str, limit: int, *where: Any
+    ) -> list[tuple[int, int]]:
+        """Atomically take up to `limit` pending rows matching `where` (lowest id first);
+        returns (id, user_id) pairs, by id. The caller commits right after.
+
+        Two statements, not UPDATE … WHERE id IN (SELECT … LIMIT n FOR UPDATE SKIP LOCKED):
+        PostgreSQL may run that subquery as the inner side of a nested-loop semi-join and
+        rescan it for every row, each rescan skipping the rows the previous ones locked, so
+        the one statement claimed every pending row, not `limit` (a whole 10,000-woman
+        broadcast armed at once: after a kill, all of its unsent women were lost). The
+        SELECT locks the candidates until our commit, so other claimers skip them.
+        """
+        table: Any = self.table.__table__
+        candidates = (
+            await session.scalars(
+                select(table.c.id)
+                .where(table.c.status == PENDING, *where)
+                .order_by(table.c.id)
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+            )
+        ).all()
+        if not candidates:
+            return []
+        # Re-checked on the latest row version by PostgreSQL; unindexable on purpose (as in
+        # bot.appointments.service_reminders) so SQLite fetches the candidates by id.
+        unindexable_status = table.c.status.concat(literal_column("''"))
+        rows = await session.execute(
+            update(table)
+            .where(table.c.id.in_(list(candidates)), unindexable_status == PENDING)
+            .values(status=CLAIMED, claimed_by=token, claimed_at=now, attempted_at=None)
+            .returning(table.c.id, table.c.user_id)
+        )
+        return sorted((int(r[0]), int(r[1])) for r in rows.all())
+
     def own(self, ids: Sequence[int], token: str, statuses: Sequence[str]) -> list[Any]:
         return [
             self.table.id.in_(list(ids)),
@@ -158,7 +194,9 @@ class DeliveryOutcomes:
     ) -> int:
         """Record that these claimed rows are about to be sent; commit before sending.
         Returns how many were still this process's claims (only those may be sent)."""
-        return await self.update_own(session, ids, token, [CLAIMED], status=ATTEMPTING, attempted_at=now)
+        return await self.update_own(
+            session, ids, token, [CLAIMED], status=ATTEMPTING, attempted_at=now
+        )
 
     async def attempting_ids(
         self, session: AsyncSession, ids: Sequence[int], token: str
@@ -205,7 +243,9 @@ class DeliveryOutcomes:
         self, session: AsyncSession, ids: Sequence[int], token: str, now: datetime, error: str
     ) -> int:
         """The request left but no answer came: it may have arrived; never sent again."""
-        return await self.update_own(session, ids, token, [ATTEMPTING], status=UNKNOWN, error=error[:256])
+        return await self.update_own(
+            session, ids, token, [ATTEMPTING], status=UNKNOWN, error=error[:256]
+        )
 
     async def release(self, session: AsyncSession, ids: Sequence[int], token: str) -> int:
         """Give back rows this process certainly did not send (a 429, a stop)."""
