@@ -3,31 +3,31 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import gc
 import logging
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
-from telegram import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
-from telegram.error import TelegramError
 from telegram.ext import Application, ContextTypes
 
 from bot.appointments import service as appointments
 from bot.config import Settings, describe_database
 from bot.core.claims import release_dead_claims_now
 from bot.core.clock import Clock, SystemClock
+from bot.core.command_menus import set_command_menus
 from bot.core.context import BotContext, BotData
 from bot.core.http_client import AiohttpRequest, UpdatesRequest
 from bot.core.i18n import Catalogs
 from bot.core.liveness import ProcessLiveness
 from bot.core.notify import Notifier
+from bot.core.office_group import StaffGroup
 from bot.core.outbox import OutboxInterceptor, OutboxSender
 from bot.core.pacing import RateLimiter
 from bot.core.telegram_retry import RetryPolicy
 from bot.core.update_pipeline import UpdatePipeline
 from bot.db.engine import create_engine, create_session_factory
 from bot.jobs import register_jobs
+from bot.people import workspace
 from bot.routes import register_all
 
 log = logging.getLogger(__name__)
@@ -76,6 +76,8 @@ def build_application(
     # One claim token per running bot: its claims are its own, and a dead one's are stale.
     data.outbox = OutboxSender(application.bot, data.session_factory, clock, liveness.token)
     data.broadcast_pace = RateLimiter(settings.broadcast_messages_per_second)
+    # What .env says; BotRuntime.start adds what was linked from Telegram.
+    data.staff_group = StaffGroup(settings.staff_chat_id, settings.admin_user_ids)
     register_all(application)
     assert application.job_queue is not None, "install python-telegram-bot[job-queue]"
     register_jobs(
@@ -112,14 +114,20 @@ class BotRuntime:
         )
 
     async def start(self) -> None:
+        data, settings = self.application.bot_data, self.settings
         await self._seed_schedule()
+        await workspace.refresh(data)
+        if not data.staff_group.linked:
+            await workspace.announce_setup_code(data)
         # Our claim token is live before any job claims; the claims of processes that
         # are gone (a kill, a crash) are released now, not minutes later.
         await self.liveness.start()
         await release_dead_claims_now(self.application.bot_data.session_factory, self.liveness)
         await self.application.initialize()
         self.application.bot_data.bot_username = self.application.bot.username or ""
-        await self._set_commands()
+        await set_command_menus(
+            self.application.bot, data.catalogs, settings.default_locale, data.staff_group.chat_id
+        )
         await self.application.start()
         await self.pipeline.start()
         log.info("%s", self.summary())
@@ -135,7 +143,7 @@ class BotRuntime:
             f"omm-bot started: bot @{self.application.bot_data.bot_username or '?'}, "
             f"database {describe_database(settings.database_url)}, "
             f"office file {settings.office_file or '?'} ({settings.office.name}), "
-            f"staff group {settings.staff_chat_id}"
+            f"staff group {self.application.bot_data.staff_group.chat_id or 'not linked yet'}"
         )
 
     async def _seed_schedule(self) -> None:
@@ -167,34 +175,3 @@ class BotRuntime:
             await self.stop()
         if self.pipeline.fatal is not None:
             raise self.pipeline.fatal
-
-    async def _set_commands(self) -> None:
-        t = self.application.bot_data.catalogs.get(self.settings.default_locale)
-        bot = self.application.bot
-        with contextlib.suppress(TelegramError):
-            await bot.set_my_commands(
-                [
-                    BotCommand("start", t("Start / main menu")),
-                    BotCommand("salir", t("Quick exit: erase this chat")),
-                    BotCommand("baja", t("Stop receiving announcements")),
-                ],
-                scope=BotCommandScopeAllPrivateChats(),
-            )
-            await bot.set_my_commands(
-                [
-                    BotCommand("pendientes", t("Open cases, oldest first")),
-                    BotCommand("caso", t("A case's history: /caso OMM-000123")),
-                    BotCommand("agenda", t("Today's appointments (/agenda manana: tomorrow)")),
-                    BotCommand("horario", t("Weekly hours of each service")),
-                    BotCommand("cerrado", t("Close a day: /cerrado 2026-12-24")),
-                    BotCommand("extra", t("Extra hours: /extra 2026-12-19 14:00-16:00")),
-                    BotCommand("actividad", t("Create an activity step by step")),
-                    BotCommand("actividades", t("Upcoming activities: edit, cancel, attendance")),
-                    BotCommand("anuncio", t("Write an announcement to women")),
-                    BotCommand("anuncios", t("Scheduled and recent announcements")),
-                    BotCommand("entrega", t("Record an aid delivery")),
-                    BotCommand("plan", t("Progress of this year's plan")),
-                    BotCommand("informe", t("Report: /informe octubre, /informe T3, /informe 2026")),
-                ],
-                scope=BotCommandScopeChat(self.settings.staff_chat_id),
-            )

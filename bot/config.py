@@ -30,7 +30,8 @@ class Settings:
     bot_token: str
     api_url: str
     database_url: str
-    staff_chat_id: int
+    # None: linked from Telegram with /vincular (bot.people.service_workspace).
+    staff_chat_id: int | None
     admin_user_ids: frozenset[int]
     timezone: ZoneInfo
     default_locale: str
@@ -177,14 +178,10 @@ def load_settings(env: Mapping[str, str] | None = None, *, read_dotenv: bool = T
             "123456:ABC-...): copy it again from @BotFather."
         )
 
-    if not env.get("STAFF_CHAT_ID", "").strip():
-        raise ConfigError(
-            "STAFF_CHAT_ID is not set: add the bot to the staff group, send /chatid there and "
-            "put the number it answers (it starts with -100) in .env."
-        )
+    # Optional: without it, the staff group is linked from Telegram with /vincular.
     staff_raw = env.get("STAFF_CHAT_ID", "").strip()
     try:
-        staff_chat_id = int(staff_raw)
+        staff_chat_id = int(staff_raw) if staff_raw else None
     except ValueError:
         raise ConfigError(
             "STAFF_CHAT_ID must be the numeric id of the staff group (like -1001234), got "

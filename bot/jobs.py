@@ -18,6 +18,8 @@ from bot.core.checkpoint import checkpoint_sqlite
 from bot.core.claims import release_dead_claims
 from bot.core.housekeeping import housekeeping, send_waiting_answers
 from bot.core.liveness import ProcessLiveness
+from bot.people.jobs import REFRESH_EVERY as STAFF_GROUP_REFRESH_EVERY
+from bot.people.jobs import refresh_staff_group
 from bot.reports.jobs import EVERY as MONTHLY_REPORT_EVERY
 from bot.reports.jobs import post_monthly_report
 
@@ -125,5 +127,13 @@ def register_jobs(
         interval=timedelta(hours=1),
         first=timedelta(seconds=30),
         name="housekeeping",
+        job_kwargs=ONE_AT_A_TIME,
+    )
+    # A staff group linked (or followed to a supergroup) through another replica.
+    job_queue.run_repeating(
+        refresh_staff_group,
+        interval=STAFF_GROUP_REFRESH_EVERY,
+        first=STAFF_GROUP_REFRESH_EVERY,
+        name="staff-group",
         job_kwargs=ONE_AT_A_TIME,
     )

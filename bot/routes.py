@@ -22,7 +22,7 @@ from bot.core import conversation_router, draft_router, error_handler, gate, qui
 from bot.core.authority import refuse_forged
 from bot.core.context import BotContext
 from bot.core.routing import HerRoutes
-from bot.people import her_identity, her_network, her_welcome, staff_admin
+from bot.people import her_identity, her_network, her_welcome, staff_admin, staff_setup
 from bot.plan import staff_plan
 from bot.privacy import her_data
 from bot.reports import staff_reports
@@ -48,6 +48,8 @@ async def unknown_button(update: Update, context: BotContext) -> None:
 
 
 def register_all(app: Application) -> None:
+    # Before the gate: /vincular comes from a group that is not the staff group yet.
+    staff_setup.register(app)
     gate.register(app)
     draft_router.register(app, DRAFT_STEPS)
     staff_triage.register(app)

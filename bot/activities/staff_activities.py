@@ -284,7 +284,7 @@ async def _send_qr(update: Update, context: BotContext, activity_id: int) -> Non
     )
     await context.answer()
     await context.bot.send_document(
-        context.settings.staff_chat_id,
+        context.staff_chat_id,
         document=InputFile(io.BytesIO(png), filename=f"actividad-{activity.id}.png"),
         caption=f"{caption}\n{link}"[:1024],
     )
@@ -320,7 +320,7 @@ async def _show_attendance(
     if in_place:
         await context.show(update, text, markup)
     else:
-        await context.send(context.settings.staff_chat_id, text, markup)
+        await context.send(context.staff_chat_id, text, markup)
 
 
 async def _toggle_attended(update: Update, context: BotContext, signup_id: int, page: int) -> None:

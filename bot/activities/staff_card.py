@@ -59,7 +59,7 @@ async def card_view(
 
 async def post_card(context: BotContext, activity_id: int, key: datetime) -> Message:
     text, markup = await card_view(context, activity_id, key)
-    return await context.send(context.settings.staff_chat_id, text, markup)
+    return await context.send(context.staff_chat_id, text, markup)
 
 
 async def redraw_card(
@@ -74,12 +74,12 @@ async def redraw_card(
         with contextlib.suppress(BadRequest):
             await context.bot.edit_message_text(
                 text,
-                chat_id=context.settings.staff_chat_id,
+                chat_id=context.staff_chat_id,
                 message_id=message_id,
                 reply_markup=markup,
             )
             return
-    await context.send(context.settings.staff_chat_id, text, markup)
+    await context.send(context.staff_chat_id, text, markup)
 
 
 async def next_key(context: BotContext, activity_id: int) -> datetime | None:

@@ -166,7 +166,7 @@ async def new_activity_command(update: Update, context: BotContext) -> None:
     chat, person, message = update.effective_chat, update.effective_user, update.message
     assert chat is not None and person is not None and message is not None
     t = staff_t(context)
-    if chat.id != context.settings.staff_chat_id:
+    if chat.id != context.staff_chat_id:
         await context.send(chat.id, t("Please use /actividad in the staff group."))
         return
     draft = await staff_drafts.start(
@@ -203,7 +203,7 @@ async def start_edit(
     draft = await staff_drafts.start(
         context.session,
         kind=DRAFT_KIND,
-        chat_id=context.settings.staff_chat_id,
+        chat_id=context.staff_chat_id,
         author_id=person.id,
         now=context.now(),
         data={

@@ -61,7 +61,7 @@ async def refresh_card(
     with contextlib.suppress(BadRequest):
         await context.bot.edit_message_text(
             cards.card_text(t, appointment, context.settings.office, person),
-            chat_id=context.settings.staff_chat_id,
+            chat_id=context.staff_chat_id,
             message_id=appointment.staff_card_message_id,
             reply_markup=markup if markup is not None else cards.card_keyboard(t, appointment),
         )

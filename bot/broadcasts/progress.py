@@ -42,6 +42,9 @@ PROGRESS_EVERY = 5.0
 _POSTING, _EDITING = "broadcast-progress-post", "broadcast-progress-edit"
 
 
+# Telegram has no chat 0.
+NO_CHAT = 0
+
 class ProgressReporter:
     """Shows one broadcast's progress in the staff group; see the module docstring."""
 
@@ -59,7 +62,9 @@ class ProgressReporter:
         self.data = data
         self.broadcast_id = broadcast_id
         self.limiter = limiter
-        self.chat_id = chat_id if chat_id is not None else data.settings.staff_chat_id
+        group = chat_id if chat_id is not None else data.staff_group.chat_id
+        # No staff group linked yet: nobody to show progress to; requests are skipped.
+        self.chat_id: int = group if group is not None else NO_CHAT
         self.message_id = message_id
         self.started_at = started_at
         self.clock = clock
@@ -149,6 +154,8 @@ class ProgressReporter:
 
     async def _request(self, call: Callable[[], Awaitable[Any]]) -> Any:
         """One request to the staff group through the limiter; None when it failed."""
+        if self.chat_id == NO_CHAT:
+            return None
         await self.limiter.acquire(self.chat_id)
         try:
             return await call()

@@ -33,5 +33,8 @@ async def build_digest(data: BotData) -> str:
 
 async def post_daily_digest(context: BotContext) -> None:
     data = context.bot_data
+    chat_id = data.staff_group.chat_id
+    if chat_id is None:
+        return  # no staff group linked yet: nobody to tell
     text = await build_digest(data)
-    await data.notifier.send(data.settings.staff_chat_id, text)
+    await data.notifier.send(chat_id, text)

@@ -29,6 +29,8 @@ MAX_ATTEMPTS = 5
 
 async def deliver_staff_posts(context: BotContext) -> None:
     data = context.bot_data
+    if data.staff_group.chat_id is None:
+        return  # cases wait in the queue until a staff group is linked (/vincular)
     now = data.clock.now()
     async with data.session_factory() as session:
         budget = data.settings.staff_messages_per_minute - await staff_posts.group_messages_since(
@@ -45,6 +47,12 @@ async def deliver_staff_posts(context: BotContext) -> None:
         except RetryAfter:
             # Telegram wants us to slow down: the rest waits for the next sweep.
             return
+
+
+def _staff_group(data: BotData) -> int:
+    chat_id = data.staff_group.chat_id
+    assert chat_id is not None  # deliver_staff_posts waits until a group is linked
+    return chat_id
 
 
 async def _deliver(data: BotData, post_id: int) -> int:
@@ -78,7 +86,7 @@ async def _send(data: BotData, session: AsyncSession, post: StaffPost) -> int:
     settings, notifier = data.settings, data.notifier
     t = data.catalogs.get(settings.default_locale)
     now = data.clock.now()
-    group = settings.staff_chat_id
+    group = _staff_group(data)
     if post.kind in (staff_posts.NEW_APPOINTMENT, staff_posts.APPOINTMENT_CHANGED):
         return await _send_appointment(data, session, post)
     case = await cases.get_case(session, post.case_id) if post.case_id is not None else None
@@ -163,7 +171,7 @@ async def _erase(data: BotData, session: AsyncSession, post: StaffPost, referenc
             await _delete_or_neutralise(bot, chat_id, message_id, neutral)
         else:
             continue  # prompts name only the reference
-        if chat_id == data.settings.staff_chat_id:
+        if chat_id == data.staff_group.chat_id:
             used += 1
     await staff_posts.forget_links(session, post.case_id, _REMOVABLE)
     return used
@@ -192,7 +200,7 @@ async def _send_appointment(data: BotData, session: AsyncSession, post: StaffPos
     StaffMessageLink needs a case), or a line under the card when she changed it."""
     settings, notifier = data.settings, data.notifier
     t = data.catalogs.get(settings.default_locale)
-    group = settings.staff_chat_id
+    group = _staff_group(data)
     appointment = (
         await session.get(Appointment, post.appointment_id)
         if post.appointment_id is not None

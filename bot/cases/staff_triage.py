@@ -66,7 +66,7 @@ async def refresh_card(
     with contextlib.suppress(BadRequest):
         await context.bot.edit_message_text(
             card_text(context.t, case, context.settings.office, context.now(), names),
-            chat_id=context.settings.staff_chat_id,
+            chat_id=context.staff_chat_id,
             message_id=case.staff_card_message_id,
             reply_markup=markup if markup is not None else card_keyboard(context.t, case),
         )
@@ -132,7 +132,7 @@ async def on_staff_button(update: Update, context: BotContext) -> None:
         await context.answer(context.t("This case does not exist."), alert=True)
         return
     t, now = context.t, context.now()
-    may_see = staff.may_see_details(case, person.id, context.settings.admin_user_ids)
+    may_see = staff.may_see_details(case, person.id, context.admin_ids)
     try:
         if action == "take":
             cases.assign(context.session, case, person.id, now)
@@ -302,7 +302,7 @@ async def on_staff_reply(update: Update, context: BotContext) -> None:
     case = await cases.get_case(context.session, link.case_id)
     if case is None:
         raise ApplicationHandlerStop
-    if not staff.may_see_details(case, person.id, context.settings.admin_user_ids):
+    if not staff.may_see_details(case, person.id, context.admin_ids):
         await _refuse_sensitive(update, context, case)
         raise ApplicationHandlerStop
     if link.purpose == staff_posts.NOTE_PROMPT:
@@ -447,7 +447,7 @@ async def case_command(update: Update, context: BotContext) -> None:
     if case is None:
         await context.send(chat.id, t("Write the reference, like: /caso OMM-000123"))
         return
-    if not staff.may_see_details(case, person.id, context.settings.admin_user_ids):
+    if not staff.may_see_details(case, person.id, context.admin_ids):
         await _refuse_sensitive(update, context, case)
         return
     audit.record(
@@ -479,7 +479,7 @@ async def case_command(update: Update, context: BotContext) -> None:
 
 
 def register(app: Application) -> None:
-    staff_chat = filters.Chat(app.bot_data.settings.staff_chat_id)
+    staff_chat = app.bot_data.staff_group.chat_filter
     app.add_handler(
         MessageHandler(
             filters.REPLY & ~filters.COMMAND & (filters.ChatType.PRIVATE | staff_chat),

@@ -86,7 +86,7 @@ async def require_staff(
     refuse kindly, record it, and return False."""
     person = update.effective_user
     if person is not None and await staff.is_staff(
-        context.session, person.id, context.settings.admin_user_ids
+        context.session, person.id, context.admin_ids
     ):
         return True
     await refuse(update, context, what, record=record, case_id=case_id)

@@ -32,6 +32,7 @@ from bot.config import Settings
 from bot.core.clock import Clock
 from bot.core.i18n import Catalogs, Translator
 from bot.core.message_options import message_options
+from bot.core.office_group import StaffGroup
 from bot.core.outbox import OutboxRecorder, OutboxSender
 from bot.core.pacing import RateLimiter
 from bot.db.models import User
@@ -54,6 +55,8 @@ class BotData:
     # One pace for everything sent to many women (announcements, activity notices), kept
     # across job runs (pauses carry over), so that together they stay within the rate.
     broadcast_pace: RateLimiter
+    # The staff group and administrators in force (may change while running).
+    staff_group: StaffGroup
     bot_username: str = ""
 
 
@@ -118,8 +121,21 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], B
     def now(self) -> datetime:
         return self.bot_data.clock.now()
 
+    @property
+    def staff_chat_id(self) -> int:
+        """The staff group, for staff screens: they run only once a group is linked (their
+        handlers filter on it), so asking before is a programming error."""
+        chat_id = self.bot_data.staff_group.chat_id
+        if chat_id is None:
+            raise RuntimeError("no staff group is linked yet")
+        return chat_id
+
+    @property
+    def admin_ids(self) -> frozenset[int]:
+        return self.bot_data.staff_group.admin_ids
+
     def is_admin(self, user_id: int) -> bool:
-        return user_id in self.settings.admin_user_ids
+        return user_id in self.bot_data.staff_group.admin_ids
 
     async def answer(self, note: str | None = None, *, alert: bool = False) -> None:
         """Answer the pressed button now, with a short note (a pop-up when `alert`)."""

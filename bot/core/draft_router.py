@@ -52,7 +52,7 @@ class DraftReplies:
 
 
 def register(app: Application, steps: DraftSteps) -> None:
-    staff_chat = filters.Chat(app.bot_data.settings.staff_chat_id)
+    staff_chat = app.bot_data.staff_group.chat_filter
     app.add_handler(
         MessageHandler(
             filters.REPLY & ~filters.COMMAND & (staff_chat | filters.ChatType.PRIVATE),

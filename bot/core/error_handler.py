@@ -55,7 +55,8 @@ def _where(error: BaseException) -> str:
 async def _report_to_staff(
     context: BotContext, error: BaseException | None, update: object
 ) -> None:
-    if error is None:
+    group = context.bot_data.staff_group.chat_id
+    if error is None or group is None:
         return
     key = f"{type(error).__name__}@{_where(error)}"
     now = time.monotonic()
@@ -66,7 +67,7 @@ async def _report_to_staff(
     # The exception's own message may quote what she wrote, so only its type and place.
     text = f"⚠️ Error: {type(error).__name__} at {_where(error)} (update {update_id}). See the bot's log."
     with contextlib.suppress(TelegramError):
-        await context.bot.send_message(context.settings.staff_chat_id, text)
+        await context.bot.send_message(group, text)
 
 
 def register(app: Application) -> None:

@@ -31,7 +31,7 @@ async def gate(update: Update, context: BotContext) -> None:
         if update.message is not None:
             context.track(chat.id, update.message.message_id)
         return
-    if chat.id == context.settings.staff_chat_id:
+    if chat.id == context.bot_data.staff_group.chat_id:
         scope.locale = context.settings.default_locale
         return
     # Any other group: nothing happens here but a pointer to the private chat.

@@ -19,6 +19,7 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -211,6 +212,21 @@ class StaffMember(Base):
     display_name: Mapped[str] = mapped_column(String(128))
     added_by: Mapped[int | None] = mapped_column(BigInteger)
     added_at: Mapped[datetime]
+    # An administrator named from Telegram (the person who linked the staff group with
+    # /vincular), besides those in ADMIN_USER_IDS.
+    is_admin: Mapped[bool] = mapped_column(default=False, server_default=false())
+
+
+class WorkspaceSetting(Base):
+    """What the office set up from Telegram rather than in .env: the staff group's id
+    (after /vincular, or after Telegram moved the group to a supergroup), and the salt of
+    the one-time set-up code while no group is linked. Keys: bot.people.service_workspace."""
+
+    __tablename__ = "workspace_settings"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(128))
+    updated_at: Mapped[datetime]
 
 
 class AuditEvent(Base):

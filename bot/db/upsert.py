@@ -16,3 +16,16 @@ def insert_or_ignore(
     dialect = session.get_bind().dialect.name
     module: Any = postgresql if dialect == "postgresql" else sqlite
     return module.insert(model).on_conflict_do_nothing(index_elements=list(conflict_columns))
+
+
+def insert_or_update(
+    session: AsyncSession, model: type[Any], conflict_columns: Sequence[str], update: Sequence[str]
+) -> Any:
+    """An insert that, where `conflict_columns` already exist, overwrites `update` instead."""
+    dialect = session.get_bind().dialect.name
+    module: Any = postgresql if dialect == "postgresql" else sqlite
+    statement = module.insert(model)
+    return statement.on_conflict_do_update(
+        index_elements=list(conflict_columns),
+        set_={name: getattr(statement.excluded, name) for name in update},
+    )

@@ -1,4 +1,4 @@
-"""Setting up: /chatid to find the staff group's id; admins add and remove staff."""
+"""Admins add and remove staff (linking the group itself: bot.people.staff_setup)."""
 
 from __future__ import annotations
 
@@ -8,13 +8,6 @@ from telegram.ext import Application, CommandHandler
 from bot.core import audit, staff
 from bot.core.context import BotContext
 from bot.core.ids import parse_person_id
-
-
-async def chat_id_command(update: Update, context: BotContext) -> None:
-    """/chatid: the id to put in STAFF_CHAT_ID (useful while setting the bot up)."""
-    chat = update.effective_chat
-    assert chat is not None
-    await context.send(chat.id, context.t("This chat's id is {id}").format(id=chat.id))
 
 
 async def _admin_only(update: Update, context: BotContext, action: str) -> bool:
@@ -118,7 +111,6 @@ async def list_staff_command(update: Update, context: BotContext) -> None:
 
 
 def register(app: Application) -> None:
-    app.add_handler(CommandHandler("chatid", chat_id_command))
     app.add_handler(CommandHandler("alta_staff", add_staff_command))
     app.add_handler(CommandHandler("baja_staff", remove_staff_command))
     app.add_handler(CommandHandler("personal", list_staff_command))

@@ -70,7 +70,7 @@ async def on_button(update: Update, context: BotContext) -> None:
             yes_no(t, t("🗑️ Yes, delete everything"), ("me", "del", "y"), ("me",)),
         )
     elif action == "del" and confirm == "y":
-        is_staff = await staff.is_staff(context.session, user.id, context.settings.admin_user_ids)
+        is_staff = await staff.is_staff(context.session, user.id, context.admin_ids)
         promotions = await privacy.delete_personal_data(
             context.session, user.id, now=context.now(), keep_audit_actor=is_staff
         )

@@ -47,7 +47,8 @@ def due_period(now_local: datetime) -> Period | None:
 async def post_monthly_report(context: BotContext) -> None:
     data: BotData = context.bot_data
     settings = data.settings
-    if not (settings.monthly_report and settings.office.monthly_report):
+    chat_id = data.staff_group.chat_id
+    if not (settings.monthly_report and settings.office.monthly_report) or chat_id is None:
         return
     now = data.clock.now()
     period = due_period(now.astimezone(settings.timezone))
@@ -73,7 +74,6 @@ async def post_monthly_report(context: BotContext) -> None:
             now,
         )
         t = data.catalogs.get(settings.default_locale)
-        chat_id = settings.staff_chat_id
         await context.bot.send_message(chat_id, views.summary_text(t, files, monthly=True))
         await send_report(context.bot, chat_id, files)
         await session.commit()

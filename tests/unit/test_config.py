@@ -38,7 +38,6 @@ def test_defaults() -> None:
     [
         ({}, "TELEGRAM_BOT_TOKEN"),
         ({"TELEGRAM_BOT_TOKEN": "not-a-token", "STAFF_CHAT_ID": "-1"}, "TELEGRAM_BOT_TOKEN"),
-        ({"TELEGRAM_BOT_TOKEN": "1:a"}, "STAFF_CHAT_ID"),
         ({**GOOD, "STAFF_CHAT_ID": "staff"}, "STAFF_CHAT_ID"),
         ({**GOOD, "ADMIN_USER_IDS": "12, maria"}, "ADMIN_USER_IDS"),
         ({**GOOD, "TIMEZONE": "Mars/Olympus"}, "TIMEZONE"),
@@ -55,6 +54,15 @@ def test_bad_settings_name_the_variable(env: dict[str, str], mentions: str) -> N
     message = str(caught.value)
     assert mentions in message
     assert "\n" not in message
+
+
+def test_a_token_alone_is_enough_to_start() -> None:
+    """A new office has no staff group yet: it is linked later with /vincular."""
+    settings = load_settings(
+        {"TELEGRAM_BOT_TOKEN": "123:abc", "OFFICE_SETTINGS_FILE": str(EXAMPLE_OFFICE_FILE)}
+    )
+    assert settings.staff_chat_id is None
+    assert settings.admin_user_ids == frozenset()
 
 
 def test_incomplete_office_file_is_explained(tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ from bot.broadcasts.progress import PROGRESS_EVERY, ProgressReporter
 from bot.config import ConfigError, load_settings
 from bot.core.clock import FrozenClock
 from bot.core.i18n import Catalogs
+from bot.core.office_group import StaffGroup
 from bot.core.pacing import RateLimiter
 from bot.office import EXAMPLE_OFFICE_FILE
 
@@ -166,6 +167,7 @@ class CountingReporter(ProgressReporter):
 def reporter_for(clock: FakeClock, bot: FakeStaffBot) -> CountingReporter:
     data: Any = SimpleNamespace(
         settings=SimpleNamespace(staff_chat_id=-100, default_locale="es"),
+        staff_group=StaffGroup(-100, ()),
         catalogs=Catalogs(TZ, "es"),
         clock=FrozenClock(datetime(2026, 11, 23, 15, 0, tzinfo=UTC)),
         notifier=SimpleNamespace(bot=bot),

@@ -1,0 +1,62 @@
+"""The command menus Telegram shows next to the text box.
+
+Women's menu in private chats, in each language the bot speaks (Telegram picks the
+one matching her app's language, and the office's language otherwise); the staff
+menu in the staff group, in the office's language. Set at start-up, and again when a
+staff group is linked.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+from telegram import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
+from telegram.error import TelegramError
+
+from bot.config import SUPPORTED_LOCALES
+from bot.core.i18n import Catalogs, Translator
+
+
+def her_commands(t: Translator) -> list[BotCommand]:
+    return [
+        BotCommand("start", t("Start / main menu")),
+        BotCommand("salir", t("Quick exit: erase this chat")),
+        BotCommand("baja", t("Stop receiving announcements")),
+    ]
+
+
+def staff_commands(t: Translator) -> list[BotCommand]:
+    return [
+        BotCommand("pendientes", t("Open cases, oldest first")),
+        BotCommand("caso", t("A case's history: /caso OMM-000123")),
+        BotCommand("agenda", t("Today's appointments (/agenda manana: tomorrow)")),
+        BotCommand("horario", t("Weekly hours of each service")),
+        BotCommand("cerrado", t("Close a day: /cerrado 2026-12-24")),
+        BotCommand("extra", t("Extra hours: /extra 2026-12-19 14:00-16:00")),
+        BotCommand("actividad", t("Create an activity step by step")),
+        BotCommand("actividades", t("Upcoming activities: edit, cancel, attendance")),
+        BotCommand("anuncio", t("Write an announcement to women")),
+        BotCommand("anuncios", t("Scheduled and recent announcements")),
+        BotCommand("entrega", t("Record an aid delivery")),
+        BotCommand("plan", t("Progress of this year's plan")),
+        BotCommand("informe", t("Report: /informe octubre, /informe T3, /informe 2026")),
+    ]
+
+
+async def set_command_menus(
+    bot: Any, catalogs: Catalogs, office_locale: str, staff_chat_id: int | None
+) -> None:
+    # A menu Telegram refuses is not worth a failed start: the commands work without it.
+    with contextlib.suppress(TelegramError):
+        private = BotCommandScopeAllPrivateChats()
+        await bot.set_my_commands(her_commands(catalogs.get(office_locale)), scope=private)
+        for locale in SUPPORTED_LOCALES:
+            await bot.set_my_commands(
+                her_commands(catalogs.get(locale)), scope=private, language_code=locale
+            )
+        if staff_chat_id is not None:
+            await bot.set_my_commands(
+                staff_commands(catalogs.get(office_locale)),
+                scope=BotCommandScopeChat(staff_chat_id),
+            )
