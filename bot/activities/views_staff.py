@@ -75,6 +75,18 @@ def capacity_label(t: Translator, capacity: int | None) -> str:
     return t.plural("{n} place", "{n} places", capacity).format(n=capacity)
 
 
+def going_label(t: Translator, n: int) -> str:
+    return t.plural("{n} going", "{n} going", n).format(n=n)
+
+
+def waiting_label(t: Translator, n: int) -> str:
+    return t.plural("{n} waiting", "{n} waiting", n).format(n=n)
+
+
+def came_label(t: Translator, n: int) -> str:
+    return t.plural("{n} came", "{n} came", n).format(n=n)
+
+
 def short_when(t: Translator, moment: datetime) -> str:
     """ "mar, 1 dic 9:00"."""
     local = moment.astimezone(t.timezone)
@@ -242,13 +254,14 @@ def card_text(
     lines.append(f"📍 {details.place or '—'}")
     lines.append(f"🏘️ {community_label(t, details.community)}")
     if details.capacity is None:
-        lines.append(t("👥 No limit · {going} going").format(going=going))
+        counts = [t("No limit"), going_label(t, going)]
     else:
-        lines.append(
-            t("👥 {capacity} places · {going} going · {waiting} waiting").format(
-                capacity=details.capacity, going=going, waiting=waiting
-            )
-        )
+        counts = [
+            capacity_label(t, details.capacity),
+            going_label(t, going),
+            waiting_label(t, waiting),
+        ]
+    lines.append("👥 " + " · ".join(counts))
     if details.photo_file_id:
         lines.append(t("📷 With a photo"))
     if details.description:
@@ -342,10 +355,16 @@ def cancel_question(t: Translator, title: str, when: datetime, scope: str, told:
 
 def upcoming_text(t: Translator, dates: Sequence[Occurrence], days: int) -> str:
     if not dates:
-        return t("No activities in the next {days} days. Create one with /actividad.").format(
-            days=days
-        )
-    lines = [t("🗓️ Activities in the next {days} days:").format(days=days)]
+        return t.plural(
+            "No activities in the next {days} day. Create one with /actividad.",
+            "No activities in the next {days} days. Create one with /actividad.",
+            days,
+        ).format(days=days)
+    lines = [
+        t.plural(
+            "🗓️ Activities in the next {days} day:", "🗓️ Activities in the next {days} days:", days
+        ).format(days=days)
+    ]
     for occurrence in dates:
         details = occurrence.details
         emoji = ACTIVITY_KINDS.get(details.kind, ("✨", ""))[0]
@@ -354,7 +373,13 @@ def upcoming_text(t: Translator, dates: Sequence[Occurrence], days: int) -> str:
             f" · {community_label(t, details.community)}"
         )
     if len(dates) > LIST_BUTTONS:
-        lines.append(t("Only the first {n} have a button below.").format(n=LIST_BUTTONS))
+        lines.append(
+            t.plural(
+                "Only the first {n} has a button below.",
+                "Only the first {n} have a button below.",
+                LIST_BUTTONS,
+            ).format(n=LIST_BUTTONS)
+        )
     return "\n".join(lines)
 
 
@@ -387,8 +412,8 @@ def attendance_text(
     came = sum(1 for p in people if p.attended)
     lines = [
         t("📋 Attendance: «{title}», {when}").format(title=title, when=t.date_and_time(when)),
-        t("{going} going · {waiting} waiting · {came} came").format(
-            going=len(going), waiting=len(waiting), came=came
+        " · ".join(
+            [going_label(t, len(going)), waiting_label(t, len(waiting)), came_label(t, came)]
         ),
     ]
     if not people:

@@ -66,12 +66,16 @@ def _text_problem(t: Translator, text: str, with_photo: bool) -> str | None:
     if length <= limit:
         return None
     if with_photo:
-        return t(
-            "That text has {length} characters; with a photo it can have {limit}. Please shorten it."
+        return t.plural(
+            "That text has {length} character; with a photo it can have {limit}. Please shorten it.",
+            "That text has {length} characters; with a photo it can have {limit}. Please shorten it.",
+            length,
         ).format(length=length, limit=limit)
-    return t("That text has {length} characters; the limit is {limit}. Please shorten it.").format(
-        length=length, limit=limit
-    )
+    return t.plural(
+        "That text has {length} character; the limit is {limit}. Please shorten it.",
+        "That text has {length} characters; the limit is {limit}. Please shorten it.",
+        length,
+    ).format(length=length, limit=limit)
 
 
 async def on_text(update: Update, context: BotContext, draft: StaffDraft, message: Message) -> None:

@@ -154,6 +154,20 @@ def test_the_staff_card_says_what_when_where_and_who() -> None:
     assert all(len(str(d).encode()) <= MAX_CALLBACK_BYTES for d in datas)
 
 
+def test_counts_on_the_card_agree_with_their_number_in_spanish() -> None:
+    """ "1 lugar · 1 va", never "1 lugares" (ngettext, not one form for every number)."""
+    one = _series(capacity=1)
+    text = cards.card_text(
+        ES, Occurrence(one.id, one.starts_at, one), one, going=1, waiting=0, link="x"
+    )
+    assert "1 lugar · 1 va · 0 en espera" in text
+    many = _series(capacity=2)
+    text = cards.card_text(
+        ES, Occurrence(many.id, many.starts_at, many), many, going=2, waiting=3, link="x"
+    )
+    assert "2 lugares · 2 van · 3 en espera" in text
+
+
 def test_every_wizard_button_fits_in_callback_data() -> None:
     draft_id = 2_000_000_000
     start = local(date(2026, 12, 1))
