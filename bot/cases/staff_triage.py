@@ -53,7 +53,7 @@ async def _names(context: BotContext, case: Case) -> dict[int, str]:
     ids = {e.author_id for e in case.entries if e.author_id is not None}
     if case.assignee_id is not None:
         ids.add(case.assignee_id)
-    return await staff.display_names(context.session, ids)
+    return await context.staff_names(ids)
 
 
 async def refresh_card(
@@ -425,7 +425,7 @@ async def pending_command(update: Update, context: BotContext) -> None:
     assert update.effective_chat is not None and update.effective_user is not None
     open_cases = await cases.open_cases(context.session)
     ids = {c.assignee_id for c in open_cases if c.assignee_id is not None}
-    names = await staff.display_names(context.session, ids)
+    names = await context.staff_names(ids)
     audit.record(
         context.session, actor_id=update.effective_user.id, action="list_pending", now=context.now()
     )

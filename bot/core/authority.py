@@ -88,6 +88,8 @@ async def require_staff(
     if person is not None and await staff.is_staff(
         context.session, person.id, context.admin_ids
     ):
+        if context.is_admin(person.id):
+            context.bot_data.staff_group.admin_names[person.id] = person.full_name[:128]
         return True
     await refuse(update, context, what, record=record, case_id=case_id)
     return False

@@ -9,7 +9,7 @@ and no answer is sent for effects that were not saved.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Collection, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -29,6 +29,7 @@ from telegram import (
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.config import Settings
+from bot.core import staff
 from bot.core.clock import Clock
 from bot.core.i18n import Catalogs, Translator
 from bot.core.message_options import message_options
@@ -133,6 +134,13 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], B
     @property
     def admin_ids(self) -> frozenset[int]:
         return self.bot_data.staff_group.admin_ids
+
+    async def staff_names(self, user_ids: Collection[int]) -> dict[int, str]:
+        """Staff members' names as cards show them (administrators from .env included)."""
+        known = self.bot_data.staff_group.admin_names
+        names = {i: known[i] for i in user_ids if i in known}
+        names.update(await staff.display_names(self.session, user_ids))
+        return names
 
     def is_admin(self, user_id: int) -> bool:
         return user_id in self.bot_data.staff_group.admin_ids

@@ -19,6 +19,10 @@ class StaffGroup:
         self.chat_filter = filters.Chat(allow_empty=False)
         self.chat_id: int | None = None
         self.admin_ids: frozenset[int] = frozenset()
+        # Telegram names of administrators who have no staff_members row (those listed
+        # in ADMIN_USER_IDS): seen when they act, or asked of Telegram at start-up, so
+        # cards say "A cargo de: Lucía", not her user id.
+        self.admin_names: dict[int, str] = {}
         self.set(chat_id, admin_ids)
 
     def set(self, chat_id: int | None, admin_ids: Collection[int]) -> bool:
