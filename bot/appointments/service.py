@@ -598,6 +598,12 @@ async def open_contact_requests(session: AsyncSession, limit: int = 50) -> Seque
     ).all()
 
 
+def record_staff_card(appointment: Appointment, message_id: int) -> None:
+    """The appointment's card was posted to the staff group: it is redrawn there from now on
+    (a StaffMessageLink needs a case, so the appointment keeps the message id itself)."""
+    appointment.staff_card_message_id = message_id
+
+
 async def find_by_staff_card(session: AsyncSession, message_id: int) -> Appointment | None:
     return await session.scalar(
         select(Appointment).where(Appointment.staff_card_message_id == message_id).limit(1)
