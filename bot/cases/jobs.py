@@ -20,7 +20,7 @@ from bot.cases import posts as staff_posts
 from bot.cases import service as cases
 from bot.core.context import BotContext, BotData
 from bot.core.notify import RecipientGone
-from bot.db.models import CaseEntry, EntryKind, StaffPost, format_reference
+from bot.db.models import CaseEntry, StaffPost
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
@@ -93,17 +93,24 @@ async def _send(data: BotData, session: AsyncSession, post: StaffPost) -> int:
     await session.commit()
     if post.kind == staff_posts.NEW_CASE:
         card = await staff_card.post(data, session, t, case, now)
-        used = 1
-        if not case.sensitive:
-            for entry in case.entries:
-                if entry.kind == EntryKind.HER_MESSAGE and entry.file_id:
-                    await _copy_entry(data, session, group, entry, card.message_id, sensitive=False)
-                    used += 1
-        return used
+        if case.sensitive:
+            return 1
+        return 1 + await staff_card.copy_her_media(
+            data, session, t, group, case, reply_to=card.message_id, sensitive=False, now=now
+        )
     if entry is None:
         return 0
     if not case.sensitive:
-        await _copy_entry(data, session, group, entry, case.staff_card_message_id, sensitive=False)
+        await staff_card.copy_her_message(
+            data,
+            session,
+            t,
+            group,
+            entry,
+            reply_to=case.staff_card_message_id,
+            sensitive=False,
+            now=now,
+        )
         return 1
     await notifier.send(
         group,
@@ -114,7 +121,9 @@ async def _send(data: BotData, session: AsyncSession, post: StaffPost) -> int:
     )
     if case.assignee_id is not None:
         try:
-            await _copy_entry(data, session, case.assignee_id, entry, None, sensitive=True)
+            await staff_card.copy_her_message(
+                data, session, t, case.assignee_id, entry, reply_to=None, sensitive=True, now=now
+            )
         except RecipientGone:
             log.warning("assigned staff member has no private chat with the bot")
     return 1
@@ -173,39 +182,3 @@ async def _delete_or_neutralise(bot: Any, chat_id: int, message_id: int, neutral
             return  # not modified (already neutral), or gone
     with contextlib.suppress(BadRequest):
         await bot.edit_message_caption(chat_id=chat_id, message_id=message_id, caption=neutral)
-
-
-async def _copy_entry(
-    data: BotData,
-    session: AsyncSession,
-    chat_id: int,
-    entry: CaseEntry,
-    reply_to: int | None,
-    *,
-    sensitive: bool,
-) -> None:
-    t = data.catalogs.get(data.settings.default_locale)
-    reference = format_reference(entry.case_id)
-    header = t("📩 {reference} · from her:").format(reference=reference)
-    if entry.media_kind == "text" or not entry.file_id:
-        message = await data.notifier.send(
-            chat_id, f"{header}\n{entry.text or ''}"[:4096], sensitive=sensitive, reply_to=reply_to
-        )
-    else:
-        caption = f"{header}\n{entry.text or ''}".strip()
-        message = await data.notifier.send_media(
-            chat_id,
-            entry.media_kind,
-            entry.file_id,
-            caption,
-            sensitive=sensitive,
-            reply_to=reply_to,
-        )
-    staff_posts.link(
-        session,
-        chat_id=chat_id,
-        message_id=message.message_id,
-        case_id=entry.case_id,
-        purpose=staff_posts.HER_COPY,
-        now=data.clock.now(),
-    )

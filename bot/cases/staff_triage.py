@@ -40,7 +40,7 @@ from bot.core.errors import AlreadyDone, DomainError
 from bot.core.ids import parse_small_number
 from bot.core.keyboards import for_her, read_message
 from bot.core.notify import RecipientGone
-from bot.db.models import Case, CaseEntry, CaseOutcome, EntryKind, User
+from bot.db.models import Case, CaseEntry, CaseOutcome, User
 
 log = logging.getLogger(__name__)
 STAFF_REPLY_GROUP = -1
@@ -73,24 +73,17 @@ async def send_details_privately(context: BotContext, case: Case, staff_id: int)
         purpose=staff_posts.DETAILS,
         now=now,
     )
-    for entry in case.entries:
-        if entry.kind == EntryKind.HER_MESSAGE and entry.file_id:
-            sent = await context.notifier.send_media(
-                staff_id,
-                entry.media_kind,
-                entry.file_id,
-                entry.text,
-                sensitive=True,
-                reply_to=message.message_id,
-            )
-            staff_posts.link(
-                context.session,
-                chat_id=staff_id,
-                message_id=sent.message_id,
-                case_id=case.id,
-                purpose=staff_posts.HER_COPY,
-                now=now,
-            )
+    await staff_card.copy_her_media(
+        context.bot_data,
+        context.session,
+        t,
+        staff_id,
+        case,
+        reply_to=message.message_id,
+        sensitive=True,
+        now=now,
+        headed=False,
+    )
     audit.record(
         context.session, actor_id=staff_id, action="view_details", case_id=case.id, now=now
     )
