@@ -89,9 +89,7 @@ async def delete_personal_data(
         await appointments.cancel(
             session, appointment_id, now=now, reason=DATA_DELETED, user_id=user_id
         )
-        staff_posts.enqueue(
-            session, kind=staff_posts.APPOINTMENT_CHANGED, appointment_id=appointment_id, now=now
-        )
+        appointments.tell_staff(session, appointment_id, now, new=False)
     promotions = await activities.give_up_coming_signups(session, user_id, now)
     case_ids = (await session.scalars(select(Case.id).where(Case.user_id == user_id))).all()
     if case_ids:
