@@ -20,7 +20,7 @@ from typing import Any
 from telegram import Message, Update
 
 from bot.activities import rules
-from bot.activities import service as activities
+from bot.activities import service_series as activities
 from bot.activities import views_staff as cards
 from bot.activities.staff_card import next_key, post_card
 from bot.activities.staff_edit import EDIT_STEP, STEP_VALUE, save_edit

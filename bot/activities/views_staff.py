@@ -26,8 +26,9 @@ from babel.dates import format_skeleton
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.activities.rules import capitalised, describe_rule
-from bot.activities.service import Attendee, Occurrence
-from bot.activities.service import occurrence_stamp as stamp
+from bot.activities.service_series import Occurrence
+from bot.activities.service_series import occurrence_stamp as stamp
+from bot.activities.service_signups import Attendee
 from bot.core.i18n import N_, Translator
 from bot.core.keyboards import button
 from bot.core.labels import ACTIVITY_KINDS, activity_kind_label

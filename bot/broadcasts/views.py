@@ -13,8 +13,8 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.activities.service import Occurrence
-from bot.activities.service import occurrence_stamp as stamp
+from bot.activities.service_series import Occurrence
+from bot.activities.service_series import occurrence_stamp as stamp
 from bot.broadcasts.service import MAX_CAPTION, telegram_length
 from bot.core.i18n import Translator
 from bot.core.keyboards import COMMUNITIES_PER_PAGE, button, for_her
