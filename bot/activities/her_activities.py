@@ -17,12 +17,14 @@ from functools import partial
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.ext import CallbackQueryHandler
 
-from bot.activities import service as activities
 from bot.activities import service_her as her_activities
+from bot.activities import service_series as activities
+from bot.activities import service_signups as signups
+from bot.activities import service_subscriptions as activity_subscriptions
 from bot.activities import views
 from bot.activities.promotions import tell_promoted
-from bot.activities.service import ALL_KINDS, Occurrence
 from bot.activities.service_her import Standing
+from bot.activities.service_series import ALL_KINDS, Occurrence
 from bot.core import callbacks
 from bot.core.authority import id_in
 from bot.core.common import arg, int_arg, stale_button
@@ -112,7 +114,7 @@ async def show_mine(update: Update, context: BotContext) -> None:
 
 async def show_subscriptions(update: Update, context: BotContext) -> None:
     assert context.user is not None
-    chosen = await activities.subscriptions(context.session, context.user.id)
+    chosen = await activity_subscriptions.subscriptions(context.session, context.user.id)
     t = context.t
     await _show(
         update, context, views.subscriptions_text(t), views.subscriptions_keyboard(t, chosen)
@@ -121,9 +123,9 @@ async def show_subscriptions(update: Update, context: BotContext) -> None:
 
 async def toggle_subscription(update: Update, context: BotContext, kind: str) -> None:
     assert context.user is not None
-    chosen = set(await activities.subscriptions(context.session, context.user.id))
+    chosen = set(await activity_subscriptions.subscriptions(context.session, context.user.id))
     chosen ^= {kind}
-    await activities.set_subscriptions(context.session, context.user.id, chosen)
+    await activity_subscriptions.set_subscriptions(context.session, context.user.id, chosen)
     await show_subscriptions(update, context)
 
 
@@ -148,7 +150,7 @@ async def will_come(update: Update, context: BotContext, activity_id: int, key: 
     tz = context.settings.timezone
     try:
         occurrence = await activities.get_occurrence(context.session, activity_id, key, tz)
-        status = await activities.sign_up(
+        status = await signups.sign_up(
             context.session, activity_id, key, user.id, context.now(), tz=tz
         )
     except NotFound:
@@ -190,7 +192,7 @@ async def cannot_come(update: Update, context: BotContext, activity_id: int, key
     if mine is not None and not begun:
         # AlreadyDone/NotFound: she answered twice at once; she is not going either way.
         with suppress(AlreadyDone, NotFound):
-            promoted = await activities.cancel_signup(
+            promoted = await signups.cancel_signup(
                 context.session, activity_id, key, user.id, context.now()
             )
         text = t("Thank you for letting us know. Your place is free for someone else. 🌸")
@@ -198,7 +200,7 @@ async def cannot_come(update: Update, context: BotContext, activity_id: int, key
         text = t("Thank you for letting us know. 🌸")
     await _show(update, context, text, views.after_keyboard(t))
     if promoted is not None:
-        await tell_promoted(context, activities.Promotion(promoted, activity_id, key))
+        await tell_promoted(context, signups.Promotion(promoted, activity_id, key))
 
 
 # ── Deep links ─────────────────────────────────────────────────────────────────

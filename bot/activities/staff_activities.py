@@ -14,11 +14,12 @@ import io
 from telegram import InputFile, Message, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot.activities import service as activities
+from bot.activities import service_series as activities
+from bot.activities import service_signups as signups
 from bot.activities import staff_draft as draft_flow
 from bot.activities import views_staff as cards
 from bot.activities.qr import poster_png
-from bot.activities.service import Occurrence
+from bot.activities.service_series import Occurrence
 from bot.activities.staff_card import activity_link, post_card, queue_cancelled, redraw_card
 from bot.core import audit, callbacks
 from bot.core.authority import id_in, record_name, refuse_forged, require_staff
@@ -196,12 +197,8 @@ async def _cancel_menu(
 
 async def _recipients(context: BotContext, occurrence: Occurrence, scope: str) -> list[int]:
     if scope == cards.ONE:
-        return await activities.who_is_coming(
-            context.session, occurrence.activity_id, occurrence.key
-        )
-    return await activities.who_is_coming(
-        context.session, occurrence.activity_id, after=context.now()
-    )
+        return await signups.who_is_coming(context.session, occurrence.activity_id, occurrence.key)
+    return await signups.who_is_coming(context.session, occurrence.activity_id, after=context.now())
 
 
 async def _cancel_question(
@@ -313,7 +310,7 @@ async def _show_attendance(
     update: Update, context: BotContext, occurrence: Occurrence, page: int, *, in_place: bool
 ) -> None:
     t = staff_t(context)
-    people = await activities.attendance(context.session, occurrence.activity_id, occurrence.key)
+    people = await signups.attendance(context.session, occurrence.activity_id, occurrence.key)
     page = min(max(page, 0), cards.attendance_pages(people) - 1)
     text = cards.attendance_text(t, occurrence.details.title, occurrence.starts_at, people, page)
     markup = cards.attendance_keyboard(t, occurrence.activity_id, occurrence.key, people, page)
@@ -327,14 +324,14 @@ async def _toggle_attended(update: Update, context: BotContext, signup_id: int, 
     t, now, session = staff_t(context), context.now(), context.session
     person = update.effective_user
     assert person is not None
-    signup = await activities.find_signup(session, signup_id)
+    signup = await signups.find_signup(session, signup_id)
     occurrence: Occurrence | None = None
     if signup is not None:
         try:
             occurrence = await activities.get_occurrence(
                 session, signup.activity_id, signup.occurrence_start, context.settings.timezone
             )
-            await activities.mark_attended(session, signup.id, signup.attended_at is None, now)
+            await signups.mark_attended(session, signup.id, signup.attended_at is None, now)
         except NotFound:
             occurrence = None
     if signup is None or occurrence is None:

@@ -20,7 +20,7 @@ from typing import Any
 from telegram import Message, Update
 
 from bot.activities import rules
-from bot.activities import service as activities
+from bot.activities import service_series as activities
 from bot.activities import views_staff as cards
 from bot.activities.staff_card import next_key, post_card
 from bot.activities.staff_edit import EDIT_STEP, STEP_VALUE, save_edit
@@ -30,6 +30,7 @@ from bot.core.authority import require_staff
 from bot.core.common import arg, id_arg, plain_text
 from bot.core.context import BotContext
 from bot.core.drafting import DraftStepHandler, ask, own_draft, staff_t
+from bot.core.i18n import N_
 from bot.core.ids import parse_small_number
 from bot.core.labels import ACTIVITY_KINDS, activity_kind_label
 from bot.core.staff_input import parse_local_datetime
@@ -235,24 +236,33 @@ async def _accept(
     await _advance(update, context, draft, step)
 
 
-async def on_title(
-    update: Update, context: BotContext, draft: StaffDraft, message: Message
-) -> None:
-    text = plain_text(message, activities.MAX_TITLE_LENGTH)
-    if text is None:
-        note = staff_t(context)("The title must be text of up to {n} characters.").format(
-            n=activities.MAX_TITLE_LENGTH
-        )
-        await _prompt(context, draft, "title", note)
-        return
-    await _accept(update, context, draft, message, "title", text)
+def _line_of_text(step: str, max_length: int, problem: str) -> DraftStepHandler:
+    """A step answered with one line of text (the title, the place); `problem` (marked
+    with N_, `{n}` the length) is said when the reply is not one."""
+
+    async def on_line(
+        update: Update, context: BotContext, draft: StaffDraft, message: Message
+    ) -> None:
+        text = plain_text(message, max_length)
+        if text is None:
+            note = staff_t(context)(problem).format(n=max_length)
+            await _prompt(context, draft, step, note)
+            return
+        await _accept(update, context, draft, message, step, text)
+
+    return on_line
+
+
+def _skips(text: str | None) -> bool:
+    """The reply leaves an optional step empty ("-", "skip", "omitir"...)."""
+    return text is not None and text.lower() in SKIP_WORDS
 
 
 async def on_description(
     update: Update, context: BotContext, draft: StaffDraft, message: Message
 ) -> None:
     text = _text(message)
-    if text is not None and text.lower() in SKIP_WORDS:
+    if _skips(text):
         text = ""
     if text is None:
         note = staff_t(context)("Please reply with text, or press «Skip».")
@@ -283,19 +293,6 @@ async def on_starts_at(
     await _accept(update, context, draft, message, "starts_at", when.isoformat())
 
 
-async def on_place(
-    update: Update, context: BotContext, draft: StaffDraft, message: Message
-) -> None:
-    text = plain_text(message, activities.MAX_PLACE_LENGTH)
-    if text is None:
-        note = staff_t(context)("The place must be text of up to {n} characters.").format(
-            n=activities.MAX_PLACE_LENGTH
-        )
-        await _prompt(context, draft, "place", note)
-        return
-    await _accept(update, context, draft, message, "place", text)
-
-
 async def on_capacity(
     update: Update, context: BotContext, draft: StaffDraft, message: Message
 ) -> None:
@@ -315,8 +312,7 @@ async def on_photo(
     if message.photo:
         await _accept(update, context, draft, message, "photo", message.photo[-1].file_id)
         return
-    text = _text(message)
-    if text is not None and text.lower() in SKIP_WORDS:
+    if _skips(_text(message)):
         await _accept(update, context, draft, message, "photo", None)
         return
     note = staff_t(context)(
@@ -326,10 +322,18 @@ async def on_photo(
 
 
 STEPS: dict[str, DraftStepHandler] = {
-    "title": on_title,
+    "title": _line_of_text(
+        "title",
+        activities.MAX_TITLE_LENGTH,
+        N_("The title must be text of up to {n} characters."),
+    ),
     "description": on_description,
     "starts_at": on_starts_at,
-    "place": on_place,
+    "place": _line_of_text(
+        "place",
+        activities.MAX_PLACE_LENGTH,
+        N_("The place must be text of up to {n} characters."),
+    ),
     "capacity": on_capacity,
     "photo": on_photo,
 }

@@ -16,9 +16,9 @@ from datetime import datetime, timedelta
 from babel.dates import format_skeleton
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.activities.service import Occurrence
-from bot.activities.service import occurrence_stamp as stamp
 from bot.activities.service_her import HerDate, Standing
+from bot.activities.service_series import Occurrence
+from bot.activities.service_series import occurrence_stamp as stamp
 from bot.core.i18n import Translator
 from bot.core.keyboards import button, for_her
 from bot.core.labels import ACTIVITY_KINDS, activity_kind_label

@@ -10,8 +10,8 @@ from datetime import datetime
 
 from telegram import InlineKeyboardMarkup
 
-from bot.activities.service import Occurrence
-from bot.activities.service import occurrence_stamp as stamp
+from bot.activities.service_series import Occurrence
+from bot.activities.service_series import occurrence_stamp as stamp
 from bot.core.i18n import Translator
 from bot.core.keyboards import button, for_her
 

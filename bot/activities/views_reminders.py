@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from telegram import InlineKeyboardMarkup
 
-from bot.activities.service import occurrence_stamp
+from bot.activities.service_series import occurrence_stamp
 from bot.core.i18n import Translator
 from bot.core.keyboards import button, for_her
 

@@ -26,16 +26,17 @@ from babel.dates import format_skeleton
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.activities.rules import capitalised, describe_rule
-from bot.activities.service import Attendee, Occurrence
-from bot.activities.service import occurrence_stamp as stamp
+from bot.activities.service_series import Occurrence
+from bot.activities.service_series import occurrence_stamp as stamp
+from bot.activities.service_signups import Attendee
 from bot.core.i18n import N_, Translator
 from bot.core.keyboards import button
 from bot.core.labels import ACTIVITY_KINDS, activity_kind_label
+from bot.core.paging import paged_rows
 from bot.db.models import Activity
 
 DURATIONS = (60, 120, 180, 240, 480)
 CAPACITIES = (10, 20, 30, 50)
-COMMUNITIES_PER_PAGE = 8
 ATTENDEES_PER_PAGE = 20
 LIST_BUTTONS = 30
 DESCRIPTION_ON_CARD = 400
@@ -126,21 +127,16 @@ def community_keyboard(
     t: Translator, draft_id: int, communities: Sequence[str], page: int
 ) -> InlineKeyboardMarkup:
     """The whole municipality first, then the office's communities a page at a time."""
-    pages = max(1, -(-len(communities) // COMMUNITIES_PER_PAGE))
-    page = min(max(page, 0), pages - 1)
-    start = page * COMMUNITIES_PER_PAGE
     rows = [[button(t("🏘️ Whole municipality"), *_draft(draft_id, "com", "all"))]]
     rows.extend(
-        [button(name, *_draft(draft_id, "com", index))]
-        for index, name in enumerate(communities[start : start + COMMUNITIES_PER_PAGE], start)
+        paged_rows(
+            t,
+            communities,
+            page,
+            choice=lambda index, name: button(name, *_draft(draft_id, "com", index)),
+            turn=lambda label, to: button(label, *_draft(draft_id, "cpg", to)),
+        )
     )
-    nav = []
-    if page > 0:
-        nav.append(button(t("◀️ Previous"), *_draft(draft_id, "cpg", page - 1)))
-    if page < pages - 1:
-        nav.append(button(t("More ▶️"), *_draft(draft_id, "cpg", page + 1)))
-    if nav:
-        rows.append(nav)
     rows.append(discard_row(t, draft_id))
     return InlineKeyboardMarkup(rows)
 

@@ -52,6 +52,34 @@ def _error_text(context: BotContext, exc: DomainError) -> str:
     return t("That cannot be done.")
 
 
+async def _record(
+    context: BotContext,
+    item: AidItem,
+    recipient: Recipient,
+    delivered_on: date,
+    staff_id: int,
+    size: tuple[int, int | None],
+    note: str | None = None,
+) -> tuple[bool, str]:
+    """Record a handover of `size` (quantity, amount in cents); whether it was recorded,
+    and what to tell staff (the record, or why not)."""
+    try:
+        delivery = await service.record(
+            context.session,
+            item=item,
+            recipient=recipient,
+            delivered_on=delivered_on,
+            staff_id=staff_id,
+            now=context.now(),
+            quantity=size[0],
+            amount_cents=size[1],
+            note=note,
+        )
+    except DomainError as exc:
+        return False, _error_text(context, exc)
+    return True, views.recorded_text(staff_t(context), context.settings.office, delivery)
+
+
 async def on_aid_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     person, chat = update.effective_user, update.effective_chat
@@ -117,22 +145,14 @@ async def on_aid_button(update: Update, context: BotContext) -> None:
                 views.confirm_keyboard(t, ("ad", "F", case.id, index, size), ("ad", "x", case.id)),
             )
             return
-    try:
-        delivery = await service.record(
-            context.session,
-            item=item,
-            recipient=recipient,
-            delivered_on=today,
-            staff_id=person.id,
-            now=context.now(),
-            quantity=1 if item.money else size,
-            amount_cents=size if item.money else None,
-        )
-    except DomainError as exc:
-        await context.answer(_error_text(context, exc), alert=True)
+    recorded, text = await _record(
+        context, item, recipient, today, person.id, (1, size) if item.money else (size, None)
+    )
+    if not recorded:
+        await context.answer(text, alert=True)
         return
     await context.answer()
-    await context.show(update, views.recorded_text(t, office, delivery))
+    await context.show(update, text)
 
 
 def _parse_size(item: AidItem, text: str | None) -> tuple[int, int | None] | None:
@@ -215,22 +235,8 @@ async def deliver_command(update: Update, context: BotContext) -> None:
             views.confirm_keyboard(t, ("ad", "go", draft.id), ("ad", "no", draft.id)),
         )
         return
-    try:
-        delivery = await service.record(
-            context.session,
-            item=item,
-            recipient=recipient,
-            delivered_on=delivered_on,
-            staff_id=person.id,
-            now=context.now(),
-            quantity=size[0],
-            amount_cents=size[1],
-            note=note,
-        )
-    except DomainError as exc:
-        await context.send(chat.id, _error_text(context, exc))
-        return
-    await context.send(chat.id, views.recorded_text(t, office, delivery))
+    _, text = await _record(context, item, recipient, delivered_on, person.id, size, note)
+    await context.send(chat.id, text)
 
 
 def _draft_day(data: dict[str, object]) -> date | None:
@@ -264,27 +270,21 @@ async def _on_draft_button(
     if action == "no" or item is None:
         await context.show(update, t("Cancelled: nothing was recorded."))
         return
-    try:
-        delivery = await service.record(
-            context.session,
-            item=item,
-            recipient=Recipient(
-                user_id=data.get("user_id"),
-                case_id=data.get("case_id"),
-                name=data.get("name"),
-                community=data.get("community"),
-            ),
-            delivered_on=_draft_day(data) or _today(context),
-            staff_id=person.id,
-            now=context.now(),
-            quantity=int(data.get("quantity") or 1),
-            amount_cents=data.get("amount_cents"),
-            note=data.get("note"),
-        )
-    except DomainError as exc:
-        await context.show(update, _error_text(context, exc))
-        return
-    await context.show(update, views.recorded_text(t, office, delivery))
+    _, text = await _record(
+        context,
+        item,
+        Recipient(
+            user_id=data.get("user_id"),
+            case_id=data.get("case_id"),
+            name=data.get("name"),
+            community=data.get("community"),
+        ),
+        _draft_day(data) or _today(context),
+        person.id,
+        (int(data.get("quantity") or 1), data.get("amount_cents")),
+        data.get("note"),
+    )
+    await context.show(update, text)
 
 
 async def correct_command(update: Update, context: BotContext) -> None:

@@ -20,7 +20,6 @@ from telegram.ext import CallbackQueryHandler
 from bot.appointments import service as appointments
 from bot.appointments.availability import Slot
 from bot.appointments.service import SlotTaken
-from bot.cases import posts as staff_posts
 from bot.core import callbacks, conversation
 from bot.core.authority import record_name, refuse_forged
 from bot.core.common import arg, stale_button
@@ -236,7 +235,6 @@ async def book(update: Update, context: BotContext, flow: Flow, starts_at: datet
                 tz=settings.timezone,
                 reminder_offsets_hours=offsets,
             )
-            kind = staff_posts.NEW_APPOINTMENT
             text = t("✅ Your appointment is requested. The office will confirm it.")
         else:
             appointment = await appointments.reschedule(
@@ -249,7 +247,6 @@ async def book(update: Update, context: BotContext, flow: Flow, starts_at: datet
                 user_id=user.id,
                 reminder_offsets_hours=offsets,
             )
-            kind = staff_posts.APPOINTMENT_CHANGED
             text = t("✅ Your appointment was changed. The office will confirm the new time.")
     except SlotTaken:
         day = starts_at.astimezone(settings.timezone).date()
@@ -262,9 +259,7 @@ async def book(update: Update, context: BotContext, flow: Flow, starts_at: datet
     except (InvalidInput, NotFound):
         await stale_button(update, context)
         return
-    staff_posts.enqueue(
-        context.session, kind=kind, appointment_id=appointment.id, now=context.now()
-    )
+    appointments.tell_staff(context.session, appointment.id, context.now(), new=flow.moving is None)
     text += "\n\n" + _details(context, flow.service, starts_at)
     text += "\n\n" + t("We will remind you before. 🌸")
     await context.show(
@@ -305,12 +300,7 @@ async def request_contact(
     except AlreadyDone:
         await already_has_one(update, context, service)
         return
-    staff_posts.enqueue(
-        context.session,
-        kind=staff_posts.NEW_APPOINTMENT,
-        appointment_id=appointment.id,
-        now=context.now(),
-    )
+    appointments.tell_staff(context.session, appointment.id, context.now(), new=True)
     if kind == AppointmentKind.CALLBACK:
         text = t("✅ The office will call you about {service}.")
     else:
@@ -403,12 +393,7 @@ async def cancel(update: Update, context: BotContext, appointment: Appointment) 
     except (AlreadyDone, NotFound):
         await stale_button(update, context)
         return
-    staff_posts.enqueue(
-        context.session,
-        kind=staff_posts.APPOINTMENT_CHANGED,
-        appointment_id=appointment.id,
-        now=context.now(),
-    )
+    appointments.tell_staff(context.session, appointment.id, context.now(), new=False)
     await context.show(
         update,
         t("Your appointment was cancelled. If you need another one, you can ask again."),

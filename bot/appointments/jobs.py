@@ -50,7 +50,7 @@ async def _send_one(data: BotData, token: str, item: reminders.DueReminder) -> t
             return None
         her_t = data.catalogs.get(user.locale)
         service = settings.office.service(item.service)
-        sensitive = reminders.is_sensitive(item.service, settings.office.services)
+        sensitive = reminders.service_is_sensitive(item.service, settings.office.services)
         text = appointment_cards.reminder_for_her(
             her_t, item.starts_at, None if sensitive else service, data.clock.now()
         )

@@ -26,6 +26,7 @@ from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
+from bot.appointments import card as staff_card
 from bot.appointments import service as appointments
 from bot.appointments import views as cards
 from bot.appointments.callbacks import AgendaAction, AgendaButton
@@ -53,18 +54,9 @@ async def refresh_card(
     context: BotContext, appointment: Appointment, markup: InlineKeyboardMarkup | None = None
 ) -> None:
     """Re-draw the appointment's card in the staff group (status, time)."""
-    if appointment.staff_card_message_id is None:
-        return
-    t = staff_t(context)
-    people = await cards.load_people(context.session, [appointment])
-    person = people.get(appointment.user_id or 0, cards.Person(None, None))
-    with contextlib.suppress(BadRequest):
-        await context.bot.edit_message_text(
-            cards.card_text(t, appointment, context.settings.office, person),
-            chat_id=context.staff_chat_id,
-            message_id=appointment.staff_card_message_id,
-            reply_markup=markup if markup is not None else cards.card_keyboard(t, appointment),
-        )
+    await staff_card.redraw(
+        context.bot_data, context.session, staff_t(context), appointment, markup
+    )
 
 
 async def tell_her(context: BotContext, appointment: Appointment, make_text: HerText) -> bool:

@@ -11,8 +11,8 @@ from typing import Any
 
 from telegram import Update
 
-from bot.activities import service as activities
-from bot.activities.service import ALL_KINDS, Occurrence
+from bot.activities import service_series as activities
+from bot.activities.service_series import ALL_KINDS, Occurrence
 from bot.broadcasts import service as broadcasts
 from bot.broadcasts import views as cards
 from bot.broadcasts.staff_preview import (

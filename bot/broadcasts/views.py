@@ -13,12 +13,13 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.activities.service import Occurrence
-from bot.activities.service import occurrence_stamp as stamp
+from bot.activities.service_series import Occurrence
+from bot.activities.service_series import occurrence_stamp as stamp
 from bot.broadcasts.service import MAX_CAPTION, telegram_length
 from bot.core.i18n import Translator
-from bot.core.keyboards import COMMUNITIES_PER_PAGE, button, for_her
+from bot.core.keyboards import button, for_her
 from bot.core.labels import activity_kind_label
+from bot.core.paging import COMMUNITIES_PER_PAGE, paged_rows
 from bot.db.models import ActivityKind
 
 PREFIX = "sb"
@@ -134,20 +135,15 @@ def communities_keyboard(
     t: Translator, draft_id: int, communities: Sequence[str], chosen: Sequence[str], page: int
 ) -> InlineKeyboardMarkup:
     """Toggle buttons over the office's communities, a page at a time."""
-    pages = max(1, -(-len(communities) // COMMUNITIES_PER_PAGE))
-    page = min(max(page, 0), pages - 1)
-    first = page * COMMUNITIES_PER_PAGE
-    rows = [
-        [_sb(f"{'✅' if name in chosen else '▫️'} {name}", draft_id, "c", index)]
-        for index, name in enumerate(communities[first : first + COMMUNITIES_PER_PAGE], first)
-    ]
-    nav = []
-    if page > 0:
-        nav.append(_sb(t("◀️ Previous"), draft_id, "cp", page - 1))
-    if page < pages - 1:
-        nav.append(_sb(t("More ▶️"), draft_id, "cp", page + 1))
-    if nav:
-        rows.append(nav)
+    rows = paged_rows(
+        t,
+        communities,
+        page,
+        choice=lambda index, name: _sb(
+            f"{'✅' if name in chosen else '▫️'} {name}", draft_id, "c", index
+        ),
+        turn=lambda label, to: _sb(label, draft_id, "cp", to),
+    )
     rows.extend(_done_and_back(t, draft_id))
     return InlineKeyboardMarkup(rows)
 

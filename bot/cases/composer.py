@@ -40,7 +40,7 @@ def parts_of(state: ConversationState) -> list[Part]:
     return [Part.from_json(p) for p in (state.data or {}).get("parts", [])]
 
 
-async def is_sensitive(context: BotContext, state: ConversationState | None) -> bool:
+async def writing_is_sensitive(context: BotContext, state: ConversationState | None) -> bool:
     """Whether the report or addition being written concerns a sensitive case.
 
     Every answer while she writes about one is sent protected and silently: a message
@@ -61,7 +61,7 @@ async def add_part(
     message = update.message
     assert message is not None and context.user is not None and update.effective_chat is not None
     t = context.t
-    sensitive = await is_sensitive(context, state)
+    sensitive = await writing_is_sensitive(context, state)
     if message.text is not None and len(message.text) > MAX_TEXT_LENGTH:
         await unusable_input(
             update,

@@ -6,7 +6,13 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler
 
 from bot.cases import service as cases
-from bot.cases.composer import add_part, ask_for_content, describe_prompt, is_sensitive, parts_of
+from bot.cases.composer import (
+    add_part,
+    ask_for_content,
+    describe_prompt,
+    parts_of,
+    writing_is_sensitive,
+)
 from bot.core import callbacks, conversation
 from bot.core.authority import id_in, record_name, refuse_forged
 from bot.core.common import StepHandler, arg, stale_button, state_data
@@ -138,7 +144,7 @@ async def on_compose_button(update: Update, context: BotContext) -> None:
         return
     case_id = int(state_data(state)["case_id"])
     # Everything said about a sensitive case is protected and silent, on every path.
-    sensitive = await is_sensitive(context, state)
+    sensitive = await writing_is_sensitive(context, state)
     try:
         await cases.add_information(
             context.session,

@@ -61,6 +61,16 @@ class BotData:
     bot_username: str = ""
 
 
+async def staff_names(
+    data: BotData, session: AsyncSession, user_ids: Collection[int]
+) -> dict[int, str]:
+    """Staff members' names as cards show them (administrators from .env included)."""
+    known = data.staff_group.admin_names
+    names = {i: known[i] for i in user_ids if i in known}
+    names.update(await staff.display_names(session, user_ids))
+    return names
+
+
 @dataclass
 class UpdateScope:
     """What belongs to the one update being handled."""
@@ -126,10 +136,7 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], B
     def staff_chat_id(self) -> int:
         """The staff group, for staff screens: they run only once a group is linked (their
         handlers filter on it), so asking before is a programming error."""
-        chat_id = self.bot_data.staff_group.chat_id
-        if chat_id is None:
-            raise RuntimeError("no staff group is linked yet")
-        return chat_id
+        return self.bot_data.staff_group.linked_chat_id
 
     @property
     def admin_ids(self) -> frozenset[int]:
@@ -137,10 +144,7 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], B
 
     async def staff_names(self, user_ids: Collection[int]) -> dict[int, str]:
         """Staff members' names as cards show them (administrators from .env included)."""
-        known = self.bot_data.staff_group.admin_names
-        names = {i: known[i] for i in user_ids if i in known}
-        names.update(await staff.display_names(self.session, user_ids))
-        return names
+        return await staff_names(self.bot_data, self.session, user_ids)
 
     def is_admin(self, user_id: int) -> bool:
         return user_id in self.bot_data.staff_group.admin_ids

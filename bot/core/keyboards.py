@@ -17,10 +17,10 @@ from telegram import (
 )
 
 from bot.core.i18n import Translator
+from bot.core.paging import paged_rows
 from bot.office import AppointmentService, OfficeSettings
 
 MAX_CALLBACK_BYTES = 64
-COMMUNITIES_PER_PAGE = 8
 QUICK_EXIT = "x"
 
 
@@ -92,20 +92,13 @@ def paged_choices(
     extra_rows: Sequence[Sequence[InlineKeyboardButton]] = (),
 ) -> InlineKeyboardMarkup:
     """Options as buttons, a page at a time, with "other" to type one in."""
-    pages = max(1, -(-len(options) // COMMUNITIES_PER_PAGE))
-    page = min(max(page, 0), pages - 1)
-    start = page * COMMUNITIES_PER_PAGE
-    rows = [
-        [button(name, prefix, "pick", index)]
-        for index, name in enumerate(options[start : start + COMMUNITIES_PER_PAGE], start)
-    ]
-    nav = []
-    if page > 0:
-        nav.append(button(t("◀️ Previous"), prefix, "page", page - 1))
-    if page < pages - 1:
-        nav.append(button(t("More ▶️"), prefix, "page", page + 1))
-    if nav:
-        rows.append(nav)
+    rows = paged_rows(
+        t,
+        options,
+        page,
+        choice=lambda index, name: button(name, prefix, "pick", index),
+        turn=lambda label, to: button(label, prefix, "page", to),
+    )
     rows.append([button(t("✏️ Another one (type it)"), prefix, "other")])
     rows.extend(list(r) for r in extra_rows)
     return for_her(t, rows)

@@ -37,3 +37,11 @@ class StaffGroup:
     @property
     def linked(self) -> bool:
         return self.chat_id is not None
+
+    @property
+    def linked_chat_id(self) -> int:
+        """The staff group, for code that runs only once one is linked (staff screens,
+        whose handlers filter on it; the staff-post job, which waits for it)."""
+        if self.chat_id is None:
+            raise RuntimeError("no staff group is linked yet")
+        return self.chat_id

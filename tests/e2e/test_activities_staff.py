@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.activities import service as activities
+from bot.activities import service_series as activities
+from bot.activities import service_signups as signups
 from bot.app import BotRuntime
 from bot.core import users
 from bot.core.i18n import Catalogs
@@ -101,9 +102,9 @@ async def seed_series(
                 now=now,
             )
             dates = [o.key for o in await activities.next_dates(session, activity.id, now, TZ)]
-            await activities.sign_up(session, activity.id, dates[0], ANA, now, tz=TZ)
+            await signups.sign_up(session, activity.id, dates[0], ANA, now, tz=TZ)
             if len(dates) > 1:
-                await activities.sign_up(session, activity.id, dates[1], BEA, now, tz=TZ)
+                await signups.sign_up(session, activity.id, dates[1], BEA, now, tz=TZ)
             await session.commit()
             return activity.id, dates
     finally:

@@ -12,7 +12,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.activities import service as activities
+from bot.activities import service_series as activities
+from bot.activities import service_signups as signups
 from bot.app import BotRuntime
 from bot.core import users
 from bot.core.i18n import Catalogs
@@ -77,7 +78,7 @@ async def workshop_she_goes_to(runtime: BotRuntime, *user_ids: int) -> int:
             now=now,
         )
         for user_id in user_ids:
-            await activities.sign_up(session, activity.id, STARTS, user_id, now, tz=GT)
+            await signups.sign_up(session, activity.id, STARTS, user_id, now, tz=GT)
         await session.commit()
         return activity.id
 

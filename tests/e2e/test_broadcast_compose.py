@@ -13,7 +13,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.activities import service as activities
+from bot.activities import service_series as activities
+from bot.activities import service_signups as signups
+from bot.activities import service_subscriptions as activity_subscriptions
 from bot.app import BotRuntime
 from bot.core import users
 from bot.core.i18n import Catalogs
@@ -419,9 +421,9 @@ async def test_activity_audiences_reach_the_right_women(
             starts_at=now + timedelta(days=3),
             now=now,
         )
-        await activities.sign_up(session, fair.id, fair.starts_at, going, now, tz=TZ)
-        await activities.set_subscriptions(session, trainings_only, ["training"])
-        await activities.set_subscriptions(session, nothing, [])
+        await signups.sign_up(session, fair.id, fair.starts_at, going, now, tz=TZ)
+        await activity_subscriptions.set_subscriptions(session, trainings_only, ["training"])
+        await activity_subscriptions.set_subscriptions(session, nothing, [])
         await session.commit()
         fair_id, fair_start = fair.id, fair.starts_at
     await engine.dispose()

@@ -11,7 +11,8 @@ from dateutil.rrule import rrulestr
 from bot.activities import rules
 from bot.activities import views_notices as notices
 from bot.activities import views_staff as cards
-from bot.activities.service import Attendee, Occurrence, occurrence_stamp, parse_occurrence_stamp
+from bot.activities.service_series import Occurrence, occurrence_stamp, parse_occurrence_stamp
+from bot.activities.service_signups import Attendee
 from bot.core.i18n import Catalogs
 from bot.core.keyboards import MAX_CALLBACK_BYTES
 from bot.db.models import Activity
