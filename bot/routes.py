@@ -15,7 +15,7 @@ from telegram.ext import Application, CallbackQueryHandler
 
 from bot.activities import her_activities, staff_activities
 from bot.aid import staff_aid
-from bot.appointments import her_booking, staff_agenda
+from bot.appointments import her_booking, staff_agenda, staff_hours
 from bot.broadcasts import her_optout, staff_compose
 from bot.cases import her_report, her_requests, staff_triage
 from bot.core import conversation_router, draft_router, error_handler, gate, quick_exit
@@ -54,6 +54,7 @@ def register_all(app: Application) -> None:
     draft_router.register(app, DRAFT_STEPS)
     staff_triage.register(app)
     staff_agenda.register(app)
+    staff_hours.register(app)
     staff_admin.register(app)
     staff_activities.register(app)
     staff_compose.register(app)

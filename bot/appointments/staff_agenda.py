@@ -18,9 +18,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import re
-from collections.abc import Awaitable, Callable, Sequence
-from datetime import date, datetime, time, timedelta
+from collections.abc import Awaitable, Callable
+from datetime import date, datetime, timedelta
 
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
@@ -34,20 +33,17 @@ from bot.appointments.service import SlotTaken
 from bot.core import audit, callbacks, users
 from bot.core.authority import record_name, refuse_forged, require_staff
 from bot.core.context import BotContext
+from bot.core.drafting import staff_t
 from bot.core.errors import AlreadyDone, InvalidInput, NotFound
 from bot.core.i18n import Translator
 from bot.core.ids import parse_small_number
 from bot.core.keyboards import for_her
 from bot.db.models import Appointment
-from bot.office import AppointmentService, OfficeValueError, WeeklyHours, parse_weekly_hours
+from bot.office import AppointmentService
 
 log = logging.getLogger(__name__)
 TOMORROW_WORDS = {"manana", "mañana", "tomorrow"}
 HerText = Callable[[Translator, Appointment, AppointmentService | None], str]
-
-
-def staff_t(context: BotContext) -> Translator:
-    return context.bot_data.catalogs.get(context.settings.default_locale)
 
 
 async def refresh_card(
@@ -344,197 +340,6 @@ async def agenda_command(update: Update, context: BotContext) -> None:
 
 # ── /horario, /cerrado, /extra ────────────────────────────────────────────────
 
-_WINDOW = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)\s*-\s*([01]?\d|2[0-3]):([0-5]\d)$")
-_SPLIT_WINDOWS = re.compile(r"(?<=\d)\s*[,;]\s*")
-NO_HOURS = {"ninguno", "ninguna", "none", "-"}
-
-
-def parse_hours_list(spec: str) -> list[WeeklyHours]:
-    """ "lun 08:00-12:00, mié 13:00-16:00" → windows (OfficeValueError when malformed)."""
-    if spec.strip().lower() in NO_HOURS:
-        return []
-    windows: list[WeeklyHours] = []
-    for chunk in _SPLIT_WINDOWS.split(spec.strip()):
-        windows.extend(parse_weekly_hours(chunk))
-    return windows
-
-
-def parse_window(text: str) -> tuple[time, time] | None:
-    match = _WINDOW.match(text.strip())
-    if match is None:
-        return None
-    start = time(int(match.group(1)), int(match.group(2)))
-    end = time(int(match.group(3)), int(match.group(4)))
-    return (start, end) if start < end else None
-
-
-def _parse_date(text: str | None) -> date | None:
-    try:
-        return date.fromisoformat(text or "")
-    except ValueError:
-        return None
-
-
-def _hours_line(service: AppointmentService, windows: Sequence[WeeklyHours]) -> str:
-    hours = ", ".join(str(w) for w in windows) or "—"
-    return f"{service.emoji} {service.key}: {hours}"
-
-
-async def hours_command(update: Update, context: BotContext) -> None:
-    """/horario shows the weekly hours; /horario <service> <hours> replaces one service's."""
-    if not await require_staff(update, context, "hours"):
-        return
-    chat, person = update.effective_chat, update.effective_user
-    assert chat is not None and person is not None
-    t, office, session = staff_t(context), context.settings.office, context.session
-    args = context.args or []
-    example = t("Write it like: /horario {service} lun 08:00-12:00, mié 13:00-16:00").format(
-        service=office.services[0].key if office.services else "legal"
-    )
-    if not args:
-        lines = [t("🕒 Weekly hours:")]
-        for each in office.services:
-            lines.append(_hours_line(each, await appointments.weekly_hours(session, each.key)))
-        lines.append("")
-        lines.append(example)
-        await context.send(chat.id, "\n".join(lines))
-        return
-    service = office.service(args[0])
-    if service is None:
-        keys = ", ".join(s.key for s in office.services)
-        await context.send(
-            chat.id, t("Unknown service. Use one of: {keys}.").format(keys=keys) + " " + example
-        )
-        return
-    try:
-        windows = parse_hours_list(" ".join(args[1:]))
-        await appointments.set_weekly_hours(session, service.key, windows)
-    except (OfficeValueError, InvalidInput, ValueError):
-        await context.send(chat.id, t("I could not read those hours.") + " " + example)
-        return
-    audit.record(
-        session,
-        actor_id=person.id,
-        action="set_hours",
-        detail=f"{service.key}: {', '.join(str(w) for w in windows)}"[:250],
-        now=context.now(),
-    )
-    await context.send(
-        chat.id,
-        t("✅ New weekly hours (appointments already booked stay as they are):")
-        + "\n"
-        + _hours_line(service, windows),
-    )
-
-
-async def closed_command(update: Update, context: BotContext) -> None:
-    """/cerrado 2026-12-24 [service] [note]: no appointments that day."""
-    if not await require_staff(update, context, "closed"):
-        return
-    chat, person = update.effective_chat, update.effective_user
-    assert chat is not None and person is not None
-    t, settings, session = staff_t(context), context.settings, context.session
-    args = list(context.args or [])
-    example = t("Write it like: /cerrado 2026-12-24, or /cerrado 2026-12-24 legal Feria")
-    on_date = _parse_date(args[0] if args else None)
-    if on_date is None:
-        await context.send(chat.id, example)
-        return
-    rest = args[1:]
-    service_key = rest.pop(0) if rest and settings.office.service(rest[0]) else None
-    note = " ".join(rest)[: appointments.MAX_NOTE_LENGTH] or None
-    exception = await appointments.add_exception(
-        session,
-        on_date=on_date,
-        now=context.now(),
-        service_key=service_key,
-        closed=True,
-        note=note,
-        staff_id=person.id,
-    )
-    audit.record(
-        session,
-        actor_id=person.id,
-        action="close_day",
-        detail=f"{on_date.isoformat()} {service_key or '*'}",
-        now=context.now(),
-    )
-    affected = await appointments.appointments_on_closed_day(session, exception, settings.timezone)
-    lines = [
-        t("✅ Closed on {day} ({service}).").format(
-            day=on_date.isoformat(),
-            service=service_key or t("all services"),
-        )
-    ]
-    if affected:
-        people = await cards.load_people(session, affected)
-        lines.append(t("These appointments are already booked that day; move or cancel them:"))
-        for item in affected:
-            person_info = people.get(item.user_id) if item.user_id is not None else None
-            who = (person_info.name if person_info else None) or "—"
-            assert item.starts_at is not None
-            lines.append(
-                f"#{item.id} · {t.time(item.starts_at)} · "
-                f"{cards.service_for_staff(t, settings.office, item.service)} · {who}"
-            )
-    await context.send(chat.id, "\n".join(lines))
-    for item in affected:
-        if item.staff_card_message_id is not None:
-            await refresh_card(context, item)
-
-
-async def extra_command(update: Update, context: BotContext) -> None:
-    """/extra 2026-12-19 14:00-16:00 [service]: extra hours that day."""
-    if not await require_staff(update, context, "extra"):
-        return
-    chat, person = update.effective_chat, update.effective_user
-    assert chat is not None and person is not None
-    t, settings, session = staff_t(context), context.settings, context.session
-    args = list(context.args or [])
-    example = t(
-        "Write it like: /extra 2026-12-19 14:00-16:00, or /extra 2026-12-19 14:00-16:00 legal"
-    )
-    on_date = _parse_date(args[0] if args else None)
-    window = parse_window(args[1]) if len(args) > 1 else None
-    service_key = args[2] if len(args) > 2 else None
-    if (
-        on_date is None
-        or window is None
-        or (service_key is not None and settings.office.service(service_key) is None)
-    ):
-        await context.send(chat.id, example)
-        return
-    await appointments.add_exception(
-        session,
-        on_date=on_date,
-        now=context.now(),
-        service_key=service_key,
-        closed=False,
-        start=window[0],
-        end=window[1],
-        staff_id=person.id,
-    )
-    audit.record(
-        session,
-        actor_id=person.id,
-        action="extra_hours",
-        detail=f"{on_date.isoformat()} {args[1]} {service_key or '*'}",
-        now=context.now(),
-    )
-    await context.send(
-        chat.id,
-        t("✅ Extra hours on {day}, {start}-{end} ({service}).").format(
-            day=on_date.isoformat(),
-            start=f"{window[0]:%H:%M}",
-            end=f"{window[1]:%H:%M}",
-            service=service_key or t("all services"),
-        ),
-    )
-
-
 def register(app: Application) -> None:
     app.add_handler(CallbackQueryHandler(on_button, pattern=callbacks.pattern(AgendaButton.PREFIX)))
     app.add_handler(CommandHandler("agenda", agenda_command))
-    app.add_handler(CommandHandler("horario", hours_command))
-    app.add_handler(CommandHandler("cerrado", closed_command))
-    app.add_handler(CommandHandler("extra", extra_command))

@@ -276,18 +276,33 @@ async def test_hours_closed_day_and_extra_hours_from_the_group(
     e2e_clock: OffsetClock,
     db: AsyncSession,
 ) -> None:
+    # Services and days read as the office says them, in Spanish.
     shown = await admin_in_group.say("/horario")
-    assert shown is not None and "legal: mon 08:00-12:00" in shown["text"]
-    changed = await admin_in_group.say("/horario guidance lun 08:00-12:00, mié 13:00-16:00")
-    assert changed is not None and "mon 08:00-12:00, wed 13:00-16:00" in changed["text"]
-    bad = await admin_in_group.say("/horario guidance los lunes temprano")
+    assert shown is not None and "Asesoría legal: lun 08:00-12:00" in shown["text"]
+    assert "legal: mon" not in shown["text"]
+    changed = await admin_in_group.say("/horario orientacion lun 08:00-12:00, mié 13:00-16:00")
+    assert changed is not None
+    assert "Orientación general: lun 08:00-12:00, mié 13:00-16:00" in changed["text"]
+    # The label with its accents and capitals, and the old key, work too.
+    again = await admin_in_group.say("/horario Orientación General lun 08:00-12:00, mie 13:00-16:00")
+    assert again is not None and "✅" in again["text"]
+    by_key = await admin_in_group.say("/horario guidance lun 08:00-12:00, miércoles 13:00-16:00")
+    assert by_key is not None and "✅" in by_key["text"]
+    bad = await admin_in_group.say("/horario orientacion los lunes temprano")
     assert bad is not None and "/horario" in bad["text"]
+    unknown = await admin_in_group.say("/horario psicologa lun 08:00-12:00")
+    assert unknown is not None and "«psicologa»" in unknown["text"]
+    assert "Apoyo psicológico" in unknown["text"] and "psychological" not in unknown["text"]
     number, starts_at = await book(db_url, e2e_clock.now(), "social_aid", post=False)
     day = starts_at.astimezone(TZ).date().isoformat()
-    closed = await admin_in_group.say(f"/cerrado {day} social_aid Feria")
+    closed = await admin_in_group.say(f"/cerrado {day} trabajo social Feria")
     assert closed is not None and f"#{number}" in closed["text"]
+    assert "Trabajo social y ayudas" in closed["text"]
     extra = await admin_in_group.say(f"/extra {day} 14:00-16:00 legal")
-    assert extra is not None and "✅" in extra["text"]
+    assert extra is not None and "✅" in extra["text"] and "Asesoría legal" in extra["text"]
+    # A service it does not know is named, not answered with the example alone.
+    typo = await admin_in_group.say(f"/extra {day} 14:00-16:00 orientasion")
+    assert typo is not None and "«orientasion»" in typo["text"]
     wrong = await admin_in_group.say("/extra mañana")
     assert wrong is not None and "/extra 2026-12-19" in wrong["text"]
     await db.rollback()
