@@ -37,10 +37,11 @@ class Fault:
 class Hold:
     """The next ``times`` successful calls of ``method`` take effect (the message appears
     in the chat) but their answers wait for `Faults.release_held` (``times=None``: every
-    call until then)."""
+    call until then). Calls to ``except_chat_id`` are answered at once."""
 
     method: str
     times: int | None = 1
+    except_chat_id: int | None = None
 
 
 class Faults:
@@ -93,12 +94,14 @@ class Faults:
         """A 400 "Bad Request: <description>", e.g. "message can't be edited"."""
         self.fail_next(method, 400, "Bad Request: " + description, times=times)
 
-    def hold_answers(self, method: str, times: int | None = 1) -> None:
+    def hold_answers(
+        self, method: str, times: int | None = 1, *, except_chat_id: int | None = None
+    ) -> None:
         """See `Hold`."""
         name = self._method(method)
         if times is not None and times <= 0:
             return
-        self._holds.setdefault(name, deque()).append(Hold(name, times))
+        self._holds.setdefault(name, deque()).append(Hold(name, times, except_chat_id))
 
     def release_held(self) -> None:
         """Answer every held call, and hold no more."""
@@ -126,12 +129,14 @@ class Faults:
             queue[0] = dataclasses.replace(fault, times=fault.times - 1)
         return fault
 
-    async def maybe_hold(self, method: str) -> None:
+    async def maybe_hold(self, method: str, chat_id: object) -> None:
         """Hold this successful call's answer if a `Hold` for it is armed."""
         queue = self._holds.get(method)
         if not queue:
             return
         hold = queue[0]
+        if hold.except_chat_id is not None and chat_id == hold.except_chat_id:
+            return
         if hold.times is not None:
             if hold.times <= 1:
                 queue.popleft()

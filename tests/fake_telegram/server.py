@@ -253,7 +253,7 @@ class FakeTelegram(UserSide, Inspection):
         if method == "getUpdates":
             return await self._get_updates(p, request)
         result = self._routes.get(method, self._generic)(p, ctx)
-        await self.faults.maybe_hold(method)
+        await self.faults.maybe_hold(method, p.get("chat_id"))
         return result
 
     async def _get_updates(self, p: dict[str, Any], request: web.Request) -> list[JsonDict]:
