@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar
 
 from .chats import Chat, ChatStore, Message
 from .common import Activity, Call, JsonDict
@@ -18,6 +18,8 @@ from .files import FileStore
 from .markup import utf16_len
 from .spec import ApiSpec
 from .updates import UpdateQueue
+
+_T = TypeVar("_T")
 
 
 class UserSide:
@@ -350,11 +352,47 @@ class Inspection:
 
     # ------------------------------------------------------------------ waiting
 
-    def _timed_out(self, what: str, chat_id: int) -> AssertionError:
-        return AssertionError(
-            f"{what}.\nRecent messages:\n{self.dump_chat(chat_id)}\n"
-            f"Spec errors: {self.errors[-5:]}\nRejections: {self.rejections[-5:]}"
-        )
+    async def _wait(
+        self, find: Callable[[], _T | None], timeout: float, failure: Callable[[], str]
+    ) -> _T:
+        """Look with ``find`` at every activity until it finds something; after ``timeout``
+        seconds raise AssertionError(``failure()``)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            found = find()
+            if found is not None:
+                return found
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                raise AssertionError(failure())
+            await self.activity.wait(remaining)
+
+    async def _wait_in_chat(
+        self,
+        chat_id: int,
+        candidates: Callable[[Chat], Iterable[JsonDict]],
+        contains: str | None,
+        predicate: Callable[[JsonDict], bool] | None,
+        timeout: float,
+        what: str,
+    ) -> JsonDict:
+        """Wait for the first of ``candidates(chat)`` that matches ``contains``/``predicate``."""
+
+        def find() -> JsonDict | None:
+            chat = self.chats.chats.get(chat_id)
+            if chat is None:
+                return None
+            return next((r for r in candidates(chat) if _matches(r, contains, predicate)), None)
+
+        def failure() -> str:
+            return (
+                f"{what} matching contains={contains!r} predicate={predicate!r} within "
+                f"{timeout}s.\nRecent messages:\n{self.dump_chat(chat_id)}\n"
+                f"Spec errors: {self.errors[-5:]}\nRejections: {self.rejections[-5:]}"
+            )
+
+        return await self._wait(find, timeout, failure)
 
     async def wait_for_message(
         self,
@@ -372,27 +410,18 @@ class Inspection:
         Returns the message record; raises AssertionError with a dump of the chat on timeout.
         """
         chat = self.chats.chats.get(chat_id)
-        if after is None:
-            after = chat.last_user_action if chat else 0
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while True:
-            chat = self.chats.chats.get(chat_id)
-            if chat is not None:
-                for mid in range(after + 1, chat.next_id):
-                    rec = chat.messages.get(mid)
-                    if rec is None or rec["deleted"] or not rec["from_bot"]:
-                        continue
-                    if _matches(rec, contains, predicate):
-                        return rec
-            remaining = deadline - loop.time()
-            if remaining <= 0:
-                raise self._timed_out(
-                    f"no bot message in chat {chat_id} after message_id {after} matching "
-                    f"contains={contains!r} predicate={predicate!r} within {timeout}s",
-                    chat_id,
-                )
-            await self.activity.wait(remaining)
+        first = (chat.last_user_action if chat else 0) if after is None else after
+
+        def bot_messages_after(chat: Chat) -> Iterator[JsonDict]:
+            for mid in range(first + 1, chat.next_id):
+                rec = chat.messages.get(mid)
+                if rec is not None and not rec["deleted"] and rec["from_bot"]:
+                    yield rec
+
+        what = f"no bot message in chat {chat_id} after message_id {first}"
+        return await self._wait_in_chat(
+            chat_id, bot_messages_after, contains, predicate, timeout, what
+        )
 
     async def wait_for_edit(
         self,
@@ -407,29 +436,19 @@ class Inspection:
         ``contains``/``predicate``. Returns the message record."""
         chat = self.chats.chats.get(chat_id)
         baseline = chat.last_user_seq if chat else 0
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while True:
-            chat = self.chats.chats.get(chat_id)
-            if chat is not None:
-                if message_id is not None:
-                    one = chat.messages.get(message_id)
-                    candidates: Iterable[JsonDict] = [one] if one is not None else []
-                else:
-                    candidates = chat.messages.values()
-                for rec in candidates:
-                    if rec["edit_seq"] <= baseline or rec["deleted"]:
-                        continue
-                    if _matches(rec, contains, predicate):
-                        return rec
-            remaining = deadline - loop.time()
-            if remaining <= 0:
-                raise self._timed_out(
-                    f"no edit of message {message_id} in chat {chat_id} matching "
-                    f"contains={contains!r} predicate={predicate!r} within {timeout}s",
-                    chat_id,
-                )
-            await self.activity.wait(remaining)
+
+        def edited(chat: Chat) -> Iterator[JsonDict]:
+            if message_id is not None:
+                one = chat.messages.get(message_id)
+                candidates: Iterable[JsonDict] = [one] if one is not None else []
+            else:
+                candidates = chat.messages.values()
+            for rec in candidates:
+                if rec["edit_seq"] > baseline and not rec["deleted"]:
+                    yield rec
+
+        what = f"no edit of message {message_id} in chat {chat_id}"
+        return await self._wait_in_chat(chat_id, edited, contains, predicate, timeout, what)
 
     async def wait_for_call(
         self,
@@ -443,35 +462,30 @@ class Inspection:
 
         Calls already recorded count; pass ``since=len(fake.calls)`` to only accept new ones.
         """
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        idx = since
-        while True:
+        seen = since
+
+        def find() -> Call | None:
+            nonlocal seen
             calls = self.calls
-            for c in calls[idx:]:
+            for c in calls[seen:]:
                 if c.method == method and (predicate is None or predicate(c)):
                     return c
-            idx = len(calls)
-            remaining = deadline - loop.time()
-            if remaining <= 0:
-                recent = [f"{c.method}->{c.status}" for c in self.calls[-10:]]
-                raise AssertionError(
-                    f"no matching {method} call within {timeout}s; recent calls: {recent}"
-                )
-            await self.activity.wait(remaining)
+            seen = len(calls)
+            return None
+
+        def failure() -> str:
+            recent = [f"{c.method}->{c.status}" for c in self.calls[-10:]]
+            return f"no matching {method} call within {timeout}s; recent calls: {recent}"
+
+        return await self._wait(find, timeout, failure)
 
     async def wait_for_callback_answer(self, query_id: str, timeout: float = 5.0) -> dict[str, Any]:
         """Wait until the bot answers callback query ``query_id``; returns the call's params."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while query_id not in self.callback_answers:
-            remaining = deadline - loop.time()
-            if remaining <= 0:
-                raise AssertionError(
-                    f"callback query {query_id} was not answered within {timeout}s"
-                )
-            await self.activity.wait(remaining)
-        return self.callback_answers[query_id]
+        return await self._wait(
+            lambda: self.callback_answers.get(query_id),
+            timeout,
+            lambda: f"callback query {query_id} was not answered within {timeout}s",
+        )
 
     async def wait_until_idle(self, quiet: float = 0.3, timeout: float = 10) -> None:
         """Wait until no request arrived/finished for ``quiet`` seconds and every queued
