@@ -214,7 +214,7 @@ async def test_a_monthly_first_tuesday_club_is_created_step_by_step(
     document = sent["content"]["document"]
     assert document["file_name"] == f"actividad-{activity.id}.png"
     assert link in sent["caption"]
-    data = fake.files[document["file_id"]]["data"]
+    data = fake.files.by_id[document["file_id"]]["data"]
     assert data.startswith(PNG_SIGNATURE) and len(data) > 200
 
 

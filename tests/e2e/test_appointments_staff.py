@@ -383,7 +383,7 @@ async def test_kill_9_during_a_reminder_send_never_sends_it_twice(
     process = spawn_bot(fake, db_url, tmp_path)
     try:
         await fake.wait_for_call("getUpdates", timeout=30)  # migrated and seeded
-        fake.fail_next("sendMessage", 502, "Bad Gateway", times=1000)
+        fake.faults.outage("sendMessage")
         now = datetime.now(ZoneInfo("UTC"))
         number, _ = await book(db_url, now, "legal", post=False)
         engine = create_engine(db_url)
@@ -407,7 +407,7 @@ async def test_kill_9_during_a_reminder_send_never_sends_it_twice(
     assert later.status == "pending"
     begun_id = begun.id
 
-    fake._injections.clear()  # Telegram is back.
+    fake.faults.clear()  # Telegram is back.
     process = spawn_bot(fake, db_url, tmp_path)
     try:
         # The killed process's last long poll may still be answered now: wait for the

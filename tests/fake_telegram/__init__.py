@@ -16,8 +16,17 @@ Every call is validated against the official spec (``vendor/telegram-bot-api/api
 in the repository). Spec violations get Telegram's ``400 Bad Request`` and are recorded
 in ``fake.errors``; legitimate Telegram refusals (chat not found, message is not modified,
 blocked user, flood limits...) are answered like Telegram and recorded in ``fake.rejections``.
+
+Faults are armed by name on ``fake.faults`` (see `faults`)::
+
+    fake.faults.too_many_requests("sendMessage", retry_after=1, times=3)
+    fake.faults.outage("sendMessage")  # 502 Bad Gateway until fake.faults.clear()
+    fake.faults.hold_answers("sendMessage")  # a send in flight until fake.faults.release_held()
+
+and the flood limits changed on ``fake.limits`` (``fake.limits.group_per_minute = 20``).
 """
 
+from .faults import Fault, Faults
 from .markup import EntityParseError, parse_text, utf16_len
 from .server import Call, FakeTelegram
 from .spec import (
@@ -35,6 +44,8 @@ __all__ = [
     "Call",
     "EntityParseError",
     "FakeTelegram",
+    "Fault",
+    "Faults",
     "SpecViolation",
     "UploadedFile",
     "assert_object_complete",
