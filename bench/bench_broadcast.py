@@ -42,7 +42,7 @@ from bot.db.engine import create_engine, create_session_factory
 from bot.db.migrate import upgrade_database_async
 from bot.db.models import Broadcast, User
 from bot.office import EXAMPLE_OFFICE_FILE
-from tests.fake_telegram import FakeTelegram
+from bot.standin import FakeTelegram
 
 STAFF_CHAT_ID = -1009999
 FIRST_USER = 5_000_000

@@ -17,9 +17,9 @@ from bot.core import users
 from bot.core.i18n import Catalogs
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.models import Activity, AuditEvent, Signup, StaffDraft
+from bot.standin import FakeTelegram
 from tests.conftest import ADMIN_ID, STAFF_CHAT_ID, make_settings
 from tests.e2e.harness import JsonDict, OffsetClock, Person, buttons, settle
-from tests.fake_telegram import FakeTelegram
 
 TZ = ZoneInfo("America/Guatemala")
 ES = Catalogs(TZ, "es").get("es")

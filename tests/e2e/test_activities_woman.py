@@ -26,10 +26,10 @@ from bot.db.models import (
     SignupStatus,
     User,
 )
+from bot.standin import FakeTelegram
 from tests.e2e.conftest import WOMAN_ID
 from tests.e2e.harness import OffsetClock, Person, buttons
 from tests.e2e.journeys import register, register_from_link
-from tests.fake_telegram import FakeTelegram
 
 GT = ZoneInfo("America/Guatemala")
 ES = Catalogs(GT, "es").get("es")

@@ -19,11 +19,11 @@ from bot.core import users
 from bot.core.i18n import Catalogs
 from bot.core.keyboards import QUICK_EXIT
 from bot.db.models import ActivityKind, ActivityReminder, User
+from bot.standin import FakeTelegram
 from tests.conftest import make_settings
 from tests.e2e.conftest import WOMAN_ID
 from tests.e2e.harness import OffsetClock, Person, buttons
 from tests.e2e.journeys import register
-from tests.fake_telegram import FakeTelegram
 
 GT = ZoneInfo("America/Guatemala")
 ES = Catalogs(GT, "es").get("es")

@@ -21,11 +21,11 @@ from bot.core.i18n import Catalogs
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.models import Appointment, AppointmentKind, AuditEvent, Reminder
 from bot.office import EXAMPLE_OFFICE_FILE, load_office_settings
+from bot.standin import FakeTelegram
 from tests.conftest import STAFF_CHAT_ID, make_settings
 from tests.e2e.conftest import OUTSIDER_ID, WOMAN_ID
 from tests.e2e.crash import spawn_bot
 from tests.e2e.harness import OffsetClock, Person, buttons
-from tests.fake_telegram import FakeTelegram
 
 OFFICE = load_office_settings(EXAMPLE_OFFICE_FILE)
 TZ = ZoneInfo("America/Guatemala")

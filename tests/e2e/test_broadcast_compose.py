@@ -21,10 +21,10 @@ from bot.core import users
 from bot.core.i18n import Catalogs
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.models import AuditEvent, Broadcast, StaffDraft, User
+from bot.standin import FakeTelegram
 from tests.conftest import ADMIN_ID, STAFF_CHAT_ID, make_settings
 from tests.e2e.conftest import STAFF_ID
 from tests.e2e.harness import OffsetClock, Person, buttons, settle
-from tests.fake_telegram import FakeTelegram
 
 JsonDict = dict[str, Any]
 TZ = ZoneInfo("America/Guatemala")

@@ -10,6 +10,7 @@ import subprocess
 import time
 from pathlib import Path
 
+from bot.standin import FakeTelegram
 from tests.conftest import STAFF_CHAT_ID
 from tests.e2e.crash import spawn_bot
 from tests.e2e.harness import OffsetClock
@@ -22,7 +23,6 @@ from tests.e2e.test_broadcasts import (
     state,
     wait_done,
 )
-from tests.fake_telegram import FakeTelegram
 
 ROOT = Path(__file__).resolve().parents[2]
 FIRST = 810000

@@ -12,6 +12,7 @@ import asyncio
 from pathlib import Path
 
 from bot.app import BotRuntime
+from bot.standin import FakeTelegram
 from tests.conftest import make_settings
 from tests.e2e.crash import (
     cases_with_entries,
@@ -26,7 +27,6 @@ from tests.e2e.crash import (
     until_requests_stop,
     wait_until,
 )
-from tests.fake_telegram import FakeTelegram
 
 ANA = 100001
 RECEIVED_ONE = "Recibido (1 mensaje)"

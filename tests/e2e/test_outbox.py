@@ -8,10 +8,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import OutboxMessage, StaffDraft
+from bot.standin import FakeTelegram
 from tests.e2e.crash import wait_until
 from tests.e2e.harness import Person
 from tests.e2e.journeys import register
-from tests.fake_telegram import FakeTelegram
 
 ACK = re.compile(r"\((\d+) mensajes?\)")
 

@@ -25,11 +25,11 @@ from bot.db.models import (
     User,
 )
 from bot.office import EXAMPLE_OFFICE_FILE, load_office_settings
+from bot.standin import FakeTelegram
 from tests.conftest import STAFF_CHAT_ID, make_settings
 from tests.e2e.crash import spawn_bot
 from tests.e2e.harness import OffsetClock, Person, settle
 from tests.e2e.journeys import only_case, register, report
-from tests.fake_telegram import FakeTelegram
 
 ROOT = Path(__file__).resolve().parents[2]
 

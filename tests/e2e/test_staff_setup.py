@@ -14,11 +14,11 @@ from telegram import BotCommandScopeChat
 from bot.app import BotRuntime
 from bot.config import Settings
 from bot.db.models import AuditEvent, StaffMember
+from bot.standin import FakeTelegram
 from tests.conftest import make_settings
 from tests.e2e.conftest import OUTSIDER_ID, STAFF_ID
 from tests.e2e.harness import OffsetClock, Person
 from tests.e2e.journeys import only_case, register, report
-from tests.fake_telegram import FakeTelegram
 
 OFFICE_GROUP = -1002000000001
 OTHER_GROUP = -1002000000002

@@ -7,11 +7,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app import BotRuntime
 from bot.db.models import AuditEvent, CaseStatus, EntryKind, StaffMember
+from bot.standin import FakeTelegram
 from tests.conftest import ADMIN_ID, STAFF_CHAT_ID, make_settings
 from tests.e2e.conftest import OUTSIDER_ID, STAFF_ID, WOMAN_ID
 from tests.e2e.harness import OffsetClock, Person, buttons
 from tests.e2e.journeys import only_case, register, report
-from tests.fake_telegram import FakeTelegram
 
 SENSITIVE_WORDS = ("violencia", "violence", "golpe", "pega", "esposo", "riesgo")
 

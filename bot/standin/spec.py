@@ -21,6 +21,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from bot.data_files import shipped_path
+
 from .markup import EntityParseError, parse_text
 
 __all__ = [
@@ -35,10 +37,8 @@ __all__ = [
     "load_spec",
 ]
 
-# Vendored with its licence, so a clone anywhere finds it.
-DEFAULT_SPEC_PATH = (
-    Path(__file__).resolve().parents[2] / "vendor" / "telegram-bot-api" / "api.min.json"
-)
+# Vendored with its licence (vendor/telegram-bot-api/), shipped in the package too.
+DEFAULT_SPEC_PATH = shipped_path("vendor/telegram-bot-api/api.min.json")
 
 # Type expressions are small tuples, cheap to dispatch on:
 #   ("P", "Integer"|"Float"|"Boolean"|"String"|"InputFile")   primitive

@@ -1,4 +1,4 @@
-"""Tests for the fake Telegram Bot API server (tests/fake_telegram)."""
+"""Tests for the fake Telegram Bot API server (bot/standin)."""
 
 from __future__ import annotations
 
@@ -20,13 +20,13 @@ from telegram.ext import (
     ContextTypes,
 )
 
-from tests.fake_telegram import (
+from bot.standin import (
     FakeTelegram,
     assert_object_complete,
     load_spec,
     parse_text,
 )
-from tests.fake_telegram.markup import EntityParseError
+from bot.standin.markup import EntityParseError
 
 TOKEN = "123456789:AAFakeTokenForTests_abcdefghijklmno"
 BOT_ID = 123456789

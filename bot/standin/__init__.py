@@ -1,8 +1,13 @@
-"""A fake Telegram Bot API server for end-to-end tests and benchmarks.
+"""The Telegram stand-in: a Bot API server of our own, for the end-to-end tests, the
+benchmarks and the browser simulator (`python -m bot demo`). One stand-in serves all
+three, so what the simulator shows is what the tests check.
+
+No domain of the bot imports it (tests/unit/test_architecture.py keeps it so): the bot
+talks to it over HTTP exactly as it talks to Telegram.
 
 Usage::
 
-    from tests.fake_telegram import FakeTelegram
+    from bot.standin import FakeTelegram
 
     async with FakeTelegram() as fake:
         fake.add_user(1001, first_name="Ana")
