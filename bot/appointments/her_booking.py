@@ -186,7 +186,7 @@ def _details(context: BotContext, service: AppointmentService, starts_at: dateti
     lines = [
         f"📅 {t.date_and_time(starts_at)}",
         _name(context, service),
-        f"📍 {context.settings.office.address}",
+        f"📍 {context.settings.office.address(t.locale)}",
     ]
     bring = service.what_to_bring(t.locale)
     if bring:
@@ -535,7 +535,7 @@ async def on_reminder_button(update: Update, context: BotContext) -> None:
                 when=t.date_and_time(appointment.starts_at)
             )
             + "\n"
-            + f"📍 {context.settings.office.address}",
+            + f"📍 {context.settings.office.address(t.locale)}",
             for_her(t, [[button(t("🗓️ My appointments"), "ap", "my")]], menu=True),
             sensitive=service.sensitive,
         )

@@ -88,7 +88,7 @@ async def choose_category(update: Update, context: BotContext, key: str) -> None
     )
     t = context.t
     numbers = "\n".join(
-        f"🚨 {c.label}: {c.number}" for c in context.settings.office.emergency_contacts
+        f"🚨 {c.label(t.locale)}: {c.number}" for c in context.settings.office.emergency_contacts
     )
     await context.show(
         update,

@@ -87,11 +87,11 @@ def welcome_text(context: BotContext) -> str:
 
 def office_contacts_text(context: BotContext) -> str:
     t, office = context.t, context.settings.office
-    lines = [f"🏛️ {office.name}", f"📍 {office.address}", f"🕗 {office.hours(t.locale)}"]
+    lines = [f"🏛️ {office.name}", f"📍 {office.address(t.locale)}", f"🕗 {office.hours(t.locale)}"]
     if office.phone:
         lines.append(f"📞 {office.phone}")
     lines += ["", t("If you are in danger, call:")]
-    lines += [f"🚨 {c.label}: {c.number}" for c in office.emergency_contacts]
+    lines += [f"🚨 {c.label(t.locale)}: {c.number}" for c in office.emergency_contacts]
     return "\n".join(lines)
 
 
