@@ -16,6 +16,7 @@ from telegram import (
     ReplyKeyboardMarkup,
 )
 
+from bot.core.callbacks import Button
 from bot.core.i18n import Translator
 from bot.office import AppointmentService, OfficeSettings
 
@@ -36,6 +37,10 @@ def parse_cb(data: str | None) -> list[str]:
 
 
 def button(text: str, *parts: object) -> InlineKeyboardButton:
+    """A button with a typed `Button` (bot.core.callbacks) as its data; raw parts are
+    accepted only while domains move to their codecs."""
+    if len(parts) == 1 and isinstance(parts[0], Button):
+        return InlineKeyboardButton(text, callback_data=parts[0].encode())
     return InlineKeyboardButton(text, callback_data=cb(*parts))
 
 
@@ -179,9 +184,14 @@ def read_message(t: Translator, entry_id: int) -> InlineKeyboardMarkup:
 
 
 def yes_no(
-    t: Translator, yes: str, yes_data: Sequence[object], no_data: Sequence[object]
+    t: Translator, yes: str, yes_data: Button | Sequence[object], no_data: Button | Sequence[object]
 ) -> InlineKeyboardMarkup:
-    return for_her(t, [[button(yes, *yes_data)], [button(t("↩️ No, go back"), *no_data)]])
+    def parts(data: Button | Sequence[object]) -> Sequence[object]:
+        return (data,) if isinstance(data, Button) else data
+
+    return for_her(
+        t, [[button(yes, *parts(yes_data))], [button(t("↩️ No, go back"), *parts(no_data))]]
+    )
 
 
 def languages(link: str | None = None) -> list[list[InlineKeyboardButton]]:
