@@ -36,6 +36,7 @@ from bot.activities.callbacks import (
 from bot.activities.rules import capitalised, describe_rule
 from bot.activities.service import Attendee, Occurrence
 from bot.activities.service import occurrence_stamp as stamp
+from bot.broadcasts.callbacks import AnnounceActivity
 from bot.core.i18n import N_, Translator
 from bot.core.keyboards import button
 from bot.core.labels import ACTIVITY_KINDS, activity_kind_label
@@ -276,7 +277,7 @@ def card_keyboard(t: Translator, activity_id: int, key: datetime) -> InlineKeybo
                 button(t("✏️ Edit"), EditMenu(activity_id, stamp(key))),
                 button(t("✖️ Cancel"), CancelMenu(activity_id, stamp(key))),
             ],
-            [button(t("📣 Announce"), "sb", "act", activity_id, stamp(key))],
+            [button(t("📣 Announce"), AnnounceActivity(activity_id, stamp(key)))],
         ]
     )
 
