@@ -16,7 +16,7 @@ from telegram import (
     ReplyKeyboardMarkup,
 )
 
-from bot.core.callbacks import Button
+from bot.core.callbacks import Button, ChoiceAction, ChoiceButton
 from bot.core.i18n import Translator
 from bot.office import AppointmentService, OfficeSettings
 
@@ -93,7 +93,7 @@ def paged_choices(
     options: Sequence[str],
     page: int,
     *,
-    prefix: str,
+    choice: type[ChoiceButton],
     extra_rows: Sequence[Sequence[InlineKeyboardButton]] = (),
 ) -> InlineKeyboardMarkup:
     """Options as buttons, a page at a time, with "other" to type one in."""
@@ -101,17 +101,17 @@ def paged_choices(
     page = min(max(page, 0), pages - 1)
     start = page * COMMUNITIES_PER_PAGE
     rows = [
-        [button(name, prefix, "pick", index)]
+        [button(name, choice(ChoiceAction.PICK, index))]
         for index, name in enumerate(options[start : start + COMMUNITIES_PER_PAGE], start)
     ]
     nav = []
     if page > 0:
-        nav.append(button(t("◀️ Previous"), prefix, "page", page - 1))
+        nav.append(button(t("◀️ Previous"), choice(ChoiceAction.PAGE, page - 1)))
     if page < pages - 1:
-        nav.append(button(t("More ▶️"), prefix, "page", page + 1))
+        nav.append(button(t("More ▶️"), choice(ChoiceAction.PAGE, page + 1)))
     if nav:
         rows.append(nav)
-    rows.append([button(t("✏️ Another one (type it)"), prefix, "other")])
+    rows.append([button(t("✏️ Another one (type it)"), choice(ChoiceAction.OTHER))])
     rows.extend(list(r) for r in extra_rows)
     return for_her(t, rows)
 

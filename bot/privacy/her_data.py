@@ -16,6 +16,7 @@ from bot.core.keyboards import button, for_her, yes_no
 from bot.core.labels import AGE_GROUPS, NETWORK_ROLES, label
 from bot.core.routing import Routes
 from bot.people import her_identity
+from bot.people.callbacks import DeleteIdentity, EditIdentity
 from bot.people.her_welcome import ensure_registered, show_menu, show_welcome
 from bot.privacy import service as privacy
 from bot.privacy.callbacks import (
@@ -60,8 +61,8 @@ async def on_button(update: Update, context: BotContext) -> None:
         rows = [
             [button(t("🌐 Change language"), PickLanguage())],
             [
-                button(t("✏️ People, language, disability"), "id", "edit"),
-                button(t("✖️ Delete these answers"), "id", "del"),
+                button(t("✏️ People, language, disability"), EditIdentity()),
+                button(t("✖️ Delete these answers"), DeleteIdentity()),
             ],
             [button(t("🗑️ Delete my data"), DeleteMyData())],
         ]
