@@ -23,6 +23,7 @@ from bot.core.authority import refuse_forged
 from bot.core.context import BotContext
 from bot.core.routing import HerRoutes
 from bot.people import her_identity, her_network, her_welcome, staff_admin, staff_setup
+from bot.people.views import main_menu
 from bot.plan import staff_plan
 from bot.privacy import her_data
 from bot.reports import staff_reports
@@ -78,6 +79,7 @@ def register_all(app: Application) -> None:
         HER_STEPS,
         welcome=her_welcome.show_welcome,
         ensure_registered=her_welcome.ensure_registered,
+        menu=main_menu,
     )
     app.add_handler(CallbackQueryHandler(unknown_button))
     error_handler.register(app)

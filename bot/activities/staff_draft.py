@@ -22,12 +22,13 @@ from telegram import Message, Update
 from bot.activities import rules
 from bot.activities import service_series as activities
 from bot.activities import views_staff as cards
+from bot.activities.callbacks import DraftButton
 from bot.activities.staff_card import next_key, post_card
 from bot.activities.staff_edit import EDIT_STEP, STEP_VALUE, save_edit
 from bot.core import audit
 from bot.core import drafts as staff_drafts
 from bot.core.authority import require_staff
-from bot.core.common import arg, id_arg, plain_text
+from bot.core.common import plain_text
 from bot.core.context import BotContext
 from bot.core.drafting import DraftStepHandler, ask, own_draft, staff_t
 from bot.core.i18n import N_
@@ -339,15 +340,15 @@ STEPS: dict[str, DraftStepHandler] = {
 }
 
 
-# ── Buttons: sx:d:<draft id>:<action>[:<value>] ────────────────────────────────
+# ── Buttons: sx:d:<draft id>:<step>[:<value>] ──────────────────────────────────
 
 
-async def on_draft_button(update: Update, context: BotContext, parts: list[str]) -> None:
+async def on_draft_button(update: Update, context: BotContext, press: DraftButton) -> None:
     t = staff_t(context)
-    draft = await own_draft(update, context, id_arg(parts, 2), DRAFT_KIND)
+    draft = await own_draft(update, context, press.draft_id, DRAFT_KIND)
     if draft is None:
         return
-    action, value = arg(parts, 3), arg(parts, 4)
+    action, value = press.step.value, press.value
     if action == "no":
         await staff_drafts.discard(context.session, draft)
         await context.answer()

@@ -28,9 +28,9 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.appointments import card as staff_card
 from bot.appointments import service as appointments
 from bot.appointments import views as cards
-from bot.appointments.callbacks import AgendaAction, AgendaButton
+from bot.appointments.callbacks import AGENDA, AgendaAction, AgendaButton
 from bot.appointments.service import SlotTaken
-from bot.core import audit, callbacks, users
+from bot.core import audit, users
 from bot.core.authority import record_name, refuse_forged, require_staff
 from bot.core.context import BotContext
 from bot.core.drafting import staff_t
@@ -341,5 +341,5 @@ async def agenda_command(update: Update, context: BotContext) -> None:
 # ── /horario, /cerrado, /extra ────────────────────────────────────────────────
 
 def register(app: Application) -> None:
-    app.add_handler(CallbackQueryHandler(on_button, pattern=callbacks.pattern(AgendaButton.PREFIX)))
+    app.add_handler(CallbackQueryHandler(on_button, pattern=AGENDA.pattern()))
     app.add_handler(CommandHandler("agenda", agenda_command))

@@ -11,7 +11,8 @@ from datetime import datetime, timedelta
 
 from telegram import InlineKeyboardMarkup
 
-from bot.broadcasts.views import PREFIX, describe_audience
+from bot.broadcasts.callbacks import CancelBroadcast, ConfirmCancelBroadcast, ListBroadcasts
+from bot.broadcasts.views import describe_audience
 from bot.core.i18n import Translator
 from bot.core.keyboards import button
 from bot.db.models import Broadcast, BroadcastStatus
@@ -167,7 +168,7 @@ def cancellable(broadcast: Broadcast) -> bool:
 
 def list_keyboard(t: Translator, listed: Sequence[Broadcast]) -> InlineKeyboardMarkup | None:
     rows = [
-        [button(t("✖️ Cancel #{number}").format(number=b.id), PREFIX, "cl", b.id)]
+        [button(t("✖️ Cancel #{number}").format(number=b.id), CancelBroadcast(b.id))]
         for b in listed
         if cancellable(b)
     ]
@@ -183,7 +184,7 @@ def confirm_cancel_text(t: Translator, broadcast: Broadcast) -> str:
 def confirm_cancel_keyboard(t: Translator, broadcast_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
-            [button(t("✖️ Yes, cancel it"), PREFIX, "cly", broadcast_id)],
-            [button(t("↩️ No, go back"), PREFIX, "ls")],
+            [button(t("✖️ Yes, cancel it"), ConfirmCancelBroadcast(broadcast_id))],
+            [button(t("↩️ No, go back"), ListBroadcasts())],
         ]
     )

@@ -24,7 +24,7 @@ from telegram.ext import (
 from bot.cases import card as staff_card
 from bot.cases import posts as staff_posts
 from bot.cases import service as cases
-from bot.cases.callbacks import CaseButton
+from bot.cases.callbacks import CASES, CaseButton
 from bot.cases.composer import media_part
 from bot.cases.views import (
     close_keyboard,
@@ -33,12 +33,13 @@ from bot.cases.views import (
     pending_text,
     referral_keyboard,
 )
-from bot.core import audit, callbacks, staff, users
+from bot.cases.views_her import read_message
+from bot.core import audit, staff, users
 from bot.core.authority import record_name, refuse, refuse_forged, require_staff
 from bot.core.context import BotContext
 from bot.core.errors import AlreadyDone, DomainError
 from bot.core.ids import parse_small_number
-from bot.core.keyboards import for_her, read_message
+from bot.core.keyboards import for_her
 from bot.core.notify import RecipientGone
 from bot.db.models import Case, CaseEntry, CaseOutcome, User
 
@@ -468,7 +469,7 @@ def register(app: Application) -> None:
         group=STAFF_REPLY_GROUP,
     )
     app.add_handler(
-        CallbackQueryHandler(on_staff_button, pattern=callbacks.pattern(CaseButton.PREFIX))
+        CallbackQueryHandler(on_staff_button, pattern=CASES.pattern())
     )
     app.add_handler(CommandHandler("pendientes", pending_command))
     app.add_handler(CommandHandler("caso", case_command))

@@ -16,14 +16,16 @@ from bot.activities import service_series as activities
 from bot.activities import service_signups as signups
 from bot.app import BotRuntime
 from bot.core import users
+from bot.core.callbacks import QuickExit
 from bot.core.i18n import Catalogs
-from bot.core.keyboards import QUICK_EXIT
 from bot.db.models import ActivityKind, ActivityReminder, User
 from bot.standin import FakeTelegram
 from tests.conftest import make_settings
 from tests.e2e.conftest import WOMAN_ID
 from tests.e2e.harness import OffsetClock, Person, buttons
 from tests.e2e.journeys import register
+
+QUICK_EXIT = QuickExit().encode()
 
 GT = ZoneInfo("America/Guatemala")
 ES = Catalogs(GT, "es").get("es")

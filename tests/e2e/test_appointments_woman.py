@@ -13,9 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.app import BotRuntime
 from bot.appointments import service as appointments
 from bot.appointments import service_reminders as reminders
+from bot.appointments.views import appointment_reminder
 from bot.cases import posts as staff_posts
 from bot.core import users
-from bot.core.keyboards import appointment_reminder
 from bot.db.models import Appointment, AppointmentKind, AppointmentStatus, StaffPost
 from bot.office import EXAMPLE_OFFICE_FILE, load_office_settings
 from tests.e2e.conftest import WOMAN_ID
