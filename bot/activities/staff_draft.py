@@ -14,6 +14,7 @@ one date of a series or every date, and the women going are told.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -31,7 +32,7 @@ from bot.core.authority import require_staff
 from bot.core.common import plain_text
 from bot.core.context import BotContext
 from bot.core.drafting import DraftStepHandler, ask, own_draft, staff_t
-from bot.core.i18n import N_
+from bot.core.i18n import Translator
 from bot.core.ids import parse_small_number
 from bot.core.labels import ACTIVITY_KINDS, activity_kind_label
 from bot.core.staff_input import parse_local_datetime
@@ -84,7 +85,7 @@ def _current(context: BotContext, data: dict[str, Any]) -> str | None:
     if data.get("mode") != EDIT:
         return None
     current = data.get("current")
-    return staff_t(context)("Now: {value}").format(value=current) if current else None
+    return context.staff_t("Now: {value}").format(value=current) if current else None
 
 
 async def _prompt(
@@ -237,16 +238,18 @@ async def _accept(
     await _advance(update, context, draft, step)
 
 
-def _line_of_text(step: str, max_length: int, problem: str) -> DraftStepHandler:
-    """A step answered with one line of text (the title, the place); `problem` (marked
-    with N_, `{n}` the length) is said when the reply is not one."""
+def _line_of_text(
+    step: str, max_length: int, problem: Callable[[Translator, int], str]
+) -> DraftStepHandler:
+    """A step answered with one line of text (the title, the place); `problem(t, n)` is
+    said when the reply is not one (`n` the longest it may be)."""
 
     async def on_line(
         update: Update, context: BotContext, draft: StaffDraft, message: Message
     ) -> None:
         text = plain_text(message, max_length)
         if text is None:
-            note = staff_t(context)(problem).format(n=max_length)
+            note = problem(context.staff_t, max_length).format(n=max_length)
             await _prompt(context, draft, step, note)
             return
         await _accept(update, context, draft, message, step, text)
@@ -266,13 +269,15 @@ async def on_description(
     if _skips(text):
         text = ""
     if text is None:
-        note = staff_t(context)("Please reply with text, or press «Skip».")
+        note = context.staff_t("Please reply with text, or press «Skip».")
         await _prompt(context, draft, "description", note)
         return
     if len(text) > MAX_DESCRIPTION:
-        note = staff_t(context)("That is too long: up to {n} characters, please.").format(
-            n=MAX_DESCRIPTION
-        )
+        note = context.staff_t.plural(
+            "That is too long: up to {n} character, please.",
+            "That is too long: up to {n} characters, please.",
+            MAX_DESCRIPTION,
+        ).format(n=MAX_DESCRIPTION)
         await _prompt(context, draft, "description", note)
         return
     await _accept(update, context, draft, message, "description", text)
@@ -301,7 +306,7 @@ async def on_capacity(
     # isascii: "²" and other digits str.isdigit accepts are not numbers int() reads.
     number = int(text) if text.isascii() and text.isdigit() and len(text) < 7 else 0
     if not 1 <= number <= MAX_CAPACITY:
-        note = staff_t(context)("Please write a whole number from 1 to {n}.").format(n=MAX_CAPACITY)
+        note = context.staff_t("Please write a whole number from 1 to {n}.").format(n=MAX_CAPACITY)
         await _prompt(context, draft, "capacity", note)
         return
     await _accept(update, context, draft, message, "capacity", number)
@@ -316,7 +321,7 @@ async def on_photo(
     if _skips(_text(message)):
         await _accept(update, context, draft, message, "photo", None)
         return
-    note = staff_t(context)(
+    note = context.staff_t(
         "That is not a photo. Please send a picture as a photo (not as a file), or press «Skip»."
     )
     await _prompt(context, draft, "photo", note)
@@ -326,14 +331,22 @@ STEPS: dict[str, DraftStepHandler] = {
     "title": _line_of_text(
         "title",
         activities.MAX_TITLE_LENGTH,
-        N_("The title must be text of up to {n} characters."),
+        lambda t, n: t.plural(
+            "The title must be text of up to {n} character.",
+            "The title must be text of up to {n} characters.",
+            n,
+        ),
     ),
     "description": on_description,
     "starts_at": on_starts_at,
     "place": _line_of_text(
         "place",
         activities.MAX_PLACE_LENGTH,
-        N_("The place must be text of up to {n} characters."),
+        lambda t, n: t.plural(
+            "The place must be text of up to {n} character.",
+            "The place must be text of up to {n} characters.",
+            n,
+        ),
     ),
     "capacity": on_capacity,
     "photo": on_photo,

@@ -148,7 +148,7 @@ async def _done_picking(
     kind = picking.get("kind")
     key = {"communities": "communities", "activity_type": "types"}.get(str(kind))
     if key is None or not picking.get(key):
-        await context.answer(staff_t(context)("Choose at least one."), alert=True)
+        await context.answer(context.staff_t("Choose at least one."), alert=True)
         return
     await _choose(update, context, draft, {"kind": kind, key: list(picking[key])})
 

@@ -239,7 +239,7 @@ async def on_button(update: Update, context: BotContext) -> None:
     press = STAFF_BROADCASTS.decode(query.data)
     if isinstance(press, PreviewNoop):
         await context.answer(
-            staff_t(context)("This is only a preview: these buttons work for the women.")
+            context.staff_t("This is only a preview: these buttons work for the women.")
         )
         return
     if not await require_staff(update, context, "broadcast_button", record=_record(press)):

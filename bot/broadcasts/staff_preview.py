@@ -52,7 +52,7 @@ def record(context: BotContext, update: Update, action: str, detail: str) -> Non
 
 
 async def stale(context: BotContext) -> None:
-    await context.answer(staff_t(context)("This button is no longer active."), alert=True)
+    await context.answer(context.staff_t("This button is no longer active."), alert=True)
 
 
 def text_question(t: Translator) -> str:
@@ -156,7 +156,7 @@ def _when_question(t: Translator) -> str:
 
 async def ask_when(update: Update, context: BotContext, draft: StaffDraft, press: Schedule) -> None:
     if not draft_data(draft).get("audience"):
-        await context.answer(staff_t(context)("Choose the audience first."), alert=True)
+        await context.answer(context.staff_t("Choose the audience first."), alert=True)
         return
     await context.answer()
     await ask(context, draft, _when_question(staff_t(context)), step=WHEN, placeholder="25/12 9:00")
@@ -207,4 +207,4 @@ async def discard(
 ) -> None:
     await staff_drafts.discard(context.session, draft)
     record(context, update, "broadcast_discard", f"draft:{draft.id}")
-    await context.show(update, staff_t(context)("✖️ Announcement discarded. Nothing was sent."))
+    await context.show(update, context.staff_t("✖️ Announcement discarded. Nothing was sent."))

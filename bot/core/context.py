@@ -126,6 +126,11 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], B
         return self.bot_data.catalogs.get(self.scope.locale)
 
     @property
+    def staff_t(self) -> Translator:
+        """Staff texts: in the office's language, whoever's update this is."""
+        return self.bot_data.catalogs.get(self.settings.default_locale)
+
+    @property
     def notifier(self) -> Notifier:
         return self.bot_data.notifier
 

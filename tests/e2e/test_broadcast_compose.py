@@ -160,6 +160,8 @@ async def test_compose_to_communities_with_photo_send_now_and_summary(
     # Done with nothing chosen: refused, still picking.
     await admin.tap(f"sb:ok:{draft_id}")
     assert admin.callback_answer().get("show_alert") is True
+    # In the office's language (this text once escaped the extractor and showed English).
+    assert admin.callback_answer().get("text") == "Elija al menos una opción."
     await admin.tap(f"sb:c:{draft_id}:0")
     await admin.tap(f"sb:cp:{draft_id}:1")  # the second page of communities
     picker = await admin.tap(f"sb:c:{draft_id}:9")
@@ -174,6 +176,9 @@ async def test_compose_to_communities_with_photo_send_now_and_summary(
     assert card is not None and recipients_line(4) in card["text"]
     await admin.press_data(preview["message_id"], "sb:noop")
     assert admin.callback_answer().get("show_alert") is not True
+    assert admin.callback_answer().get("text") == (
+        "Esto es solo una vista previa: estos botones funcionan para las mujeres."
+    )
 
     await admin.tap(f"sb:send:{draft_id}")
     summary = await summary_of(fake, 1)
