@@ -84,7 +84,28 @@ def _audit(context: BotContext, person_id: int, action: str, appointment: Appoin
     )
 
 
-async def _propose(context: BotContext, appointment: Appointment) -> None:
+def _on_agenda(update: Update, appointment: Appointment) -> Message | None:
+    """The /agenda message the button was pressed on (None: on the appointment's card)."""
+    query = update.callback_query
+    message = query.message if query is not None else None
+    if isinstance(message, Message) and message.message_id != appointment.staff_card_message_id:
+        return message
+    return None
+
+
+async def _offer(
+    update: Update, context: BotContext, appointment: Appointment, markup: InlineKeyboardMarkup
+) -> None:
+    """Show a step's choices (times, reasons) where the button was pressed."""
+    agenda = _on_agenda(update, appointment)
+    if agenda is None:
+        await refresh_card(context, appointment, markup)
+        return
+    with contextlib.suppress(BadRequest):
+        await agenda.edit_reply_markup(reply_markup=markup)
+
+
+async def _propose(update: Update, context: BotContext, appointment: Appointment) -> None:
     t, settings = staff_t(context), context.settings
     service = settings.office.service(appointment.service)
     if service is None:
@@ -108,7 +129,7 @@ async def _propose(context: BotContext, appointment: Appointment) -> None:
         )
         return
     await context.answer()
-    await refresh_card(context, appointment, cards.slots_keyboard(t, appointment, slots))
+    await _offer(update, context, appointment, cards.slots_keyboard(t, appointment, slots))
 
 
 async def on_button(update: Update, context: BotContext) -> None:
@@ -136,8 +157,12 @@ async def on_button(update: Update, context: BotContext) -> None:
     if handle is None:
         await context.answer(t("This button is no longer active."), alert=True)
         return
+    agenda, shown = _on_agenda(update, appointment), appointment.starts_at
     try:
         await handle(update, context, appointment, press)
+        if agenda is not None and shown is not None and press.action not in _CHOOSING:
+            # Pressed on /agenda: the agenda shows the change (and loses the button).
+            await _redraw_agenda(context, agenda, shown.astimezone(context.settings.timezone))
     except AlreadyDone:
         status = cards.APPOINTMENT_STATUS.get(appointment.status, appointment.status)
         await context.answer(
@@ -178,7 +203,7 @@ async def _offer_times(
 ) -> None:
     if not appointment.is_active:
         raise AlreadyDone("not active")
-    await _propose(context, appointment)
+    await _propose(update, context, appointment)
 
 
 async def _move_to(
@@ -203,7 +228,7 @@ async def _move_to(
         )
     except (SlotTaken, InvalidInput):
         await context.answer(t("That time is no longer free. Choose another."), alert=True)
-        await _propose(context, appointment)
+        await _propose(update, context, appointment)
         return
     _audit(context, _staff_id(update), "move", appointment)
     await refresh_card(context, appointment)
@@ -221,7 +246,7 @@ async def _ask_reason(
     if not appointment.is_active:
         raise AlreadyDone("not active")
     await context.answer()
-    await refresh_card(context, appointment, cards.reasons_keyboard(staff_t(context), appointment))
+    await _offer(update, context, appointment, cards.reasons_keyboard(staff_t(context), appointment))
 
 
 async def _cancel(
@@ -268,15 +293,10 @@ async def _mark_outcome(
         ).format(number=number)
     )
     await refresh_card(context, appointment)
-    if (
-        isinstance(query.message, Message)
-        and query.message.message_id != appointment.staff_card_message_id
-        and appointment.starts_at is not None
-    ):
-        await _redraw_agenda(
-            context, query.message, appointment.starts_at.astimezone(context.settings.timezone)
-        )
 
+
+# Actions that show a step's choices rather than finish: the agenda keeps them on screen.
+_CHOOSING = frozenset({AgendaAction.PROPOSE, AgendaAction.CANCEL})
 
 # What each staff button on an appointment does, by its action (as broadcasts do).
 _ACTIONS: dict[str, _Action] = {

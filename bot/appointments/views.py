@@ -338,14 +338,23 @@ def agenda_text(
 def agenda_keyboard(
     t: Translator, appointments: Sequence[Appointment], now: datetime
 ) -> InlineKeyboardMarkup | None:
-    """Attended / no-show buttons for appointments that have started and were not cancelled."""
+    """The day's actions, so staff need not scroll back to each card: confirm, another
+    time or cancel for bookings still to confirm; attended / no-show once one started."""
     rows: list[list[InlineKeyboardButton]] = []
     for appointment in appointments:
-        if appointment.starts_at is None or appointment.starts_at > now:
-            continue
-        if appointment.status == AppointmentStatus.CANCELLED:
+        if appointment.starts_at is None or appointment.status == AppointmentStatus.CANCELLED:
             continue
         at = t.time(appointment.starts_at)
+        if appointment.starts_at > now:
+            if appointment.status == AppointmentStatus.REQUESTED:
+                rows.append(
+                    [
+                        _agenda(f"✅ {at} " + t("Confirm"), AgendaAction.CONFIRM, appointment),
+                        _agenda("🕒 " + t("Other time"), AgendaAction.PROPOSE, appointment),
+                        _agenda("✖️ " + t("Cancel"), AgendaAction.CANCEL, appointment),
+                    ]
+                )
+            continue
         rows.append(
             [
                 _agenda(f"✅ {at} " + t("Attended"), AgendaAction.ATTENDED, appointment),

@@ -269,6 +269,44 @@ async def test_agenda_lists_the_day_and_marks_attended_or_no_show(
     assert tomorrow is not None and ES("No appointments this day.") in tomorrow["text"]
 
 
+async def test_bookings_to_confirm_are_confirmed_or_moved_from_the_agenda(
+    fake: FakeTelegram,
+    admin_in_group: Person,
+    db_url: str,
+    e2e_clock: OffsetClock,
+    db: AsyncSession,
+) -> None:
+    """Staff act on the day's bookings from /agenda, without scrolling back to each card."""
+    number, starts_at = await book(db_url, e2e_clock.now(), "social_aid", post=False)
+    # The morning of her appointment, it still waits for confirmation.
+    local = starts_at.astimezone(TZ)
+    e2e_clock.advance(local.replace(hour=7, minute=0) - e2e_clock.now().astimezone(TZ))
+    agenda = await admin_in_group.say("/agenda")
+    assert agenda is not None and f"{local:%H:%M}" in agenda["text"]
+    assert [d for _, d in buttons(agenda)] == [
+        f"sa:ok:{number}",
+        f"sa:mv:{number}",
+        f"sa:no:{number}",
+    ]
+    assert f"✅ {local:%H:%M} Confirmar" in [label for label, _ in buttons(agenda)]
+
+    # Another time: the free times appear on the agenda itself; back restores it.
+    await admin_in_group.press_data(agenda["message_id"], f"sa:mv:{number}")
+    offered = admin_in_group._bot_message(agenda["message_id"])
+    assert any(d.startswith(f"sa:to:{number}:") for _, d in buttons(offered))
+    await admin_in_group.press_data(agenda["message_id"], f"sa:back:{number}")
+    assert f"sa:ok:{number}" in [d for _, d in buttons(admin_in_group._bot_message(agenda["message_id"]))]
+
+    # Confirm: she is told, and the agenda shows it confirmed, without the button.
+    await admin_in_group.press_data(agenda["message_id"], f"sa:ok:{number}")
+    await db.rollback()
+    appointment = await db.get(Appointment, number, populate_existing=True)
+    assert appointment is not None and appointment.status == "confirmed"
+    assert await fake.wait_for_message(WOMAN_ID, contains="confirmada")
+    redrawn = admin_in_group._bot_message(agenda["message_id"])
+    assert f"sa:ok:{number}" not in [d for _, d in buttons(redrawn)]
+
+
 async def test_hours_closed_day_and_extra_hours_from_the_group(
     fake: FakeTelegram,
     admin_in_group: Person,
