@@ -162,6 +162,16 @@ async def _dates_soon(
     return found
 
 
+def _going_to(occurrence: activities.Occurrence) -> list[Any]:
+    """The sign-ups (joined with their users) of women going to this date."""
+    return [
+        Signup.activity_id == occurrence.activity_id,
+        Signup.occurrence_start == occurrence.key,
+        Signup.status == SignupStatus.GOING,
+        User.active.is_(True),
+    ]
+
+
 async def write_due(
     session: AsyncSession,
     now: datetime,
@@ -196,12 +206,9 @@ async def write_due(
                 select(Signup.id)
                 .join(User, User.id == Signup.user_id)
                 .where(
-                    Signup.activity_id == occurrence.activity_id,
-                    Signup.occurrence_start == occurrence.key,
-                    Signup.status == SignupStatus.GOING,
+                    *_going_to(occurrence),
                     # She said she would come after this reminder's time: she knows.
                     Signup.updated_at <= due_at,
-                    User.active.is_(True),
                     ~already,
                 )
             )
@@ -251,12 +258,7 @@ async def next_due_at(
         going = await session.scalar(
             select(Signup.id)
             .join(User, User.id == Signup.user_id)
-            .where(
-                Signup.activity_id == occurrence.activity_id,
-                Signup.occurrence_start == occurrence.key,
-                Signup.status == SignupStatus.GOING,
-                User.active.is_(True),
-            )
+            .where(*_going_to(occurrence))
             .limit(1)
         )
         if going is not None:

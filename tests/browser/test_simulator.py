@@ -201,34 +201,43 @@ class Page:
             replying = driver.find_element(By.CSS_SELECTOR, f"#pane-{pane} .replying")
             if replying.is_displayed() and text in replying.text:
                 return True
-            found = [m for m in self.messages(pane) if text in m.text]
+            # Its own text, not a quote of it in a reply.
+            found = [
+                body
+                for m in self.messages(pane)
+                for body in m.find_elements(By.CSS_SELECTOR, ":scope > .text")
+                if text in body.text
+            ]
             if found:
-                found[-1].find_element(By.CSS_SELECTOR, ".text").click()
+                found[-1].click()
             return False
 
         self.until(pick, f"clicking the message with {text!r} did not start a reply")
 
-    def click_menu(self, pane: str, command: str) -> None:
-        def pick(driver: WebDriver) -> bool:
-            items = driver.find_elements(By.CSS_SELECTOR, f"#pane-{pane} .command-item")
-            chosen = [i for i in items if i.text.startswith(command + " ")]
-            if not chosen:
-                return False
-            chosen[0].click()
-            return True
+    def click_first(self, css: str, fits: Callable[[str], bool], what: str) -> None:
+        """Click the first element matching `css` whose text fits, once there is one."""
 
-        self.until(pick, f"no {command} in the command menu of the {pane} pane")
+        def pick(driver: WebDriver) -> bool:
+            chosen = [e for e in driver.find_elements(By.CSS_SELECTOR, css) if fits(e.text)]
+            if chosen:
+                chosen[0].click()
+            return bool(chosen)
+
+        self.until(pick, what)
+
+    def click_menu(self, pane: str, command: str) -> None:
+        self.click_first(
+            f"#pane-{pane} .command-item",
+            lambda text: text.startswith(command + " "),
+            f"no {command} in the command menu of the {pane} pane",
+        )
 
     def tap_keyboard(self, pane: str, label: str) -> None:
-        def tap(driver: WebDriver) -> bool:
-            keys = driver.find_elements(By.CSS_SELECTOR, f"#pane-{pane} .reply-btn")
-            chosen = [k for k in keys if label in k.text]
-            if not chosen:
-                return False
-            chosen[0].click()
-            return True
-
-        self.until(tap, f"no reply-keyboard key {label!r} in the {pane} pane")
+        self.click_first(
+            f"#pane-{pane} .reply-btn",
+            lambda text: label in text,
+            f"no reply-keyboard key {label!r} in the {pane} pane",
+        )
 
     def type(self, pane: str, text: str) -> None:
         field = self.driver.find_element(By.CSS_SELECTOR, f"#pane-{pane} .composer .text")
