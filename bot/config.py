@@ -318,7 +318,7 @@ def _webhook(env: Mapping[str, str], token: str) -> dict[str, Any]:
     listen = env.get("WEBHOOK_LISTEN", "").strip()
     if listen:
         host, _, raw_port = listen.rpartition(":")
-        if not host or not raw_port.isdigit() or not 0 < int(raw_port) < 65536:
+        if not host or not raw_port.isdigit() or not 0 <= int(raw_port) < 65536:
             raise ConfigError(
                 f"WEBHOOK_LISTEN must be host:port (like 0.0.0.0:8443), got {listen!r}: "
                 "fix it in your .env file."

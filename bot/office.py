@@ -480,12 +480,14 @@ def _parse_accountability(data: Mapping[str, Any]) -> dict[str, Any]:
     ):
         raise OfficeValueError(
             "language_communities must be a list of names up to 32 letters, like "
-            "[\"Tz'utujil\", \"K'iche'\"]"
+            '["Tz\'utujil", "K\'iche\'"]'
         )
     aid = data.get("aid", {})
     default_days = aid.get("repeat_days", 30)
     if isinstance(default_days, bool) or not isinstance(default_days, int) or default_days < 0:
-        raise OfficeValueError(f"repeat_days in [aid] must be a number of days, got {default_days!r}")
+        raise OfficeValueError(
+            f"repeat_days in [aid] must be a number of days, got {default_days!r}"
+        )
     plan: list[PlanLine] = []
     for raw in data.get("plan", []):
         key = str(raw.get("key", ""))
@@ -501,7 +503,9 @@ def _parse_accountability(data: Mapping[str, Any]) -> dict[str, Any]:
             )
         target = raw.get("target")
         if isinstance(target, bool) or not isinstance(target, int) or target <= 0:
-            raise OfficeValueError(f"target of the plan line {key!r} must be a whole number above 0")
+            raise OfficeValueError(
+                f"target of the plan line {key!r} must be a whole number above 0"
+            )
         plan.append(
             PlanLine(
                 key=key,
@@ -522,10 +526,14 @@ def _parse_accountability(data: Mapping[str, Any]) -> dict[str, Any]:
             )
         labels = raw.get("label")
         if not isinstance(labels, dict) or not labels.get("es"):
-            raise OfficeValueError(f'the aid item {key!r} needs label = {{ es = "...", en = "..." }}')
+            raise OfficeValueError(
+                f'the aid item {key!r} needs label = {{ es = "...", en = "..." }}'
+            )
         line = raw.get("plan_line")
         if line is not None and not any(p.key == line for p in plan):
-            raise OfficeValueError(f"the aid item {key!r} names a plan line {line!r} not in [[plan]]")
+            raise OfficeValueError(
+                f"the aid item {key!r} names a plan line {line!r} not in [[plan]]"
+            )
         days = raw.get("repeat_days", default_days)
         if isinstance(days, bool) or not isinstance(days, int) or days < 0:
             raise OfficeValueError(f"repeat_days of the aid item {key!r} must be a number of days")

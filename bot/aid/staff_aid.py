@@ -333,7 +333,9 @@ async def annul_command(update: Update, context: BotContext) -> None:
     args = list(context.args or [])
     delivery_id = parse_record_id(args[0].lstrip("#")) if args else None
     if delivery_id is None or len(args) < 2:
-        await context.send(chat.id, t("Write the delivery number and the reason: /anular_entrega 12 typed twice"))
+        await context.send(
+            chat.id, t("Write the delivery number and the reason: /anular_entrega 12 typed twice")
+        )
         return
     try:
         delivery = await service.annul(

@@ -105,25 +105,29 @@ def recorded_text(t: Translator, office: OfficeSettings, delivery: AidDelivery) 
     return t("✅ Delivery recorded: {line}").format(line=delivery_line(t, office, delivery))
 
 
-def confirm_keyboard(t: Translator, yes: tuple[object, ...], no: tuple[object, ...]) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [[button(t("✅ Record anyway"), *yes), button(t("✖️ Cancel"), *no)]]
-    )
+def confirm_keyboard(
+    t: Translator, yes: tuple[object, ...], no: tuple[object, ...]
+) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[button(t("✅ Record anyway"), *yes), button(t("✖️ Cancel"), *no)]])
 
 
 def command_help(t: Translator, office: OfficeSettings) -> str:
     items = "\n".join(
         f"• {item.key} — {item.emoji} {item.label(t.locale)}".rstrip() for item in office.aid_items
     )
-    return t(
-        "To record a delivery to someone who came to the office:\n"
-        "/entrega ITEM QUANTITY-OR-AMOUNT [DATE] NAME / COMMUNITY / NOTE\n"
-        "or for a case: /entrega ITEM QUANTITY-OR-AMOUNT [DATE] OMM-000123\n"
-        "DATE (ayer, 25/11) only if it was not today.\n"
-        "Example: /entrega food_bag 1 ayer Juana Pérez / Aldea Palestina\n"
-        "Correct: /corregir_entrega NUMBER QUANTITY-OR-AMOUNT · Annul: /anular_entrega NUMBER REASON\n"
-        "Items:"
-    ) + "\n" + items
+    return (
+        t(
+            "To record a delivery to someone who came to the office:\n"
+            "/entrega ITEM QUANTITY-OR-AMOUNT [DATE] NAME / COMMUNITY / NOTE\n"
+            "or for a case: /entrega ITEM QUANTITY-OR-AMOUNT [DATE] OMM-000123\n"
+            "DATE (ayer, 25/11) only if it was not today.\n"
+            "Example: /entrega food_bag 1 ayer Juana Pérez / Aldea Palestina\n"
+            "Correct: /corregir_entrega NUMBER QUANTITY-OR-AMOUNT · Annul: /anular_entrega NUMBER REASON\n"
+            "Items:"
+        )
+        + "\n"
+        + items
+    )
 
 
 def history_text(

@@ -340,6 +340,7 @@ async def agenda_command(update: Update, context: BotContext) -> None:
 
 # ── /horario, /cerrado, /extra ────────────────────────────────────────────────
 
+
 def register(app: Application) -> None:
     app.add_handler(CallbackQueryHandler(on_button, pattern=callbacks.pattern(AgendaButton.PREFIX)))
     app.add_handler(CommandHandler("agenda", agenda_command))

@@ -69,9 +69,7 @@ def _parse_date(text: str | None) -> date | None:
 def hours_text(t: Translator, windows: Sequence[WeeklyHours]) -> str:
     """ "lun 08:00-12:00, mié 13:00-16:00", day names in the office's language."""
     days = get_day_names("abbreviated", locale=t.locale)
-    return (
-        ", ".join(f"{days[w.weekday]} {w.start:%H:%M}-{w.end:%H:%M}" for w in windows) or "—"
-    )
+    return ", ".join(f"{days[w.weekday]} {w.start:%H:%M}-{w.end:%H:%M}" for w in windows) or "—"
 
 
 def _hours_line(t: Translator, service: AppointmentService, windows: Sequence[WeeklyHours]) -> str:
@@ -79,7 +77,9 @@ def _hours_line(t: Translator, service: AppointmentService, windows: Sequence[We
 
 
 def _day(t: Translator, on: date) -> str:
-    return format_date(on, "EEEE d 'de' MMMM" if t.locale == "es" else "EEEE, MMMM d", locale=t.locale)
+    return format_date(
+        on, "EEEE d 'de' MMMM" if t.locale == "es" else "EEEE, MMMM d", locale=t.locale
+    )
 
 
 def _unknown_service(t: Translator, office: OfficeSettings, typed: str) -> str:

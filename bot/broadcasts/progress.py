@@ -45,6 +45,7 @@ _POSTING, _EDITING = "broadcast-progress-post", "broadcast-progress-edit"
 # Telegram has no chat 0.
 NO_CHAT = 0
 
+
 class ProgressReporter:
     """Shows one broadcast's progress in the staff group; see the module docstring."""
 

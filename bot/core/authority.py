@@ -85,9 +85,7 @@ async def require_staff(
     """True when the person is staff now (asked of the database at every step); otherwise
     refuse kindly, record it, and return False."""
     person = update.effective_user
-    if person is not None and await staff.is_staff(
-        context.session, person.id, context.admin_ids
-    ):
+    if person is not None and await staff.is_staff(context.session, person.id, context.admin_ids):
         if context.is_admin(person.id):
             context.bot_data.staff_group.admin_names[person.id] = person.full_name[:128]
         return True

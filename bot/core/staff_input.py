@@ -62,7 +62,9 @@ def parse_local_datetime(text: str, tz: ZoneInfo, now: datetime) -> datetime | N
 
 
 _PAST_WORDS = {"hoy": 0, "today": 0, "ayer": 1, "yesterday": 1, "anteayer": 2}
-_DAY_ONLY = re.compile(r"^(?P<day>[0-3]?\d)[/\-.](?P<month>[01]?\d)(?:[/\-.](?P<year>\d{2}|\d{4}))?$")
+_DAY_ONLY = re.compile(
+    r"^(?P<day>[0-3]?\d)[/\-.](?P<month>[01]?\d)(?:[/\-.](?P<year>\d{2}|\d{4}))?$"
+)
 _ISO_DAY = re.compile(r"^(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})$")
 
 

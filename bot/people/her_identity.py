@@ -29,9 +29,18 @@ def people_keyboard(t: Translator) -> InlineKeyboardMarkup:
 
 def language_keyboard(t: Translator, communities: tuple[str, ...]) -> InlineKeyboardMarkup:
     rows = [[button(name, "id", "l", index)] for index, name in enumerate(communities)]
-    rows.append([button(t(identity.FIXED_LANGUAGES[identity.SPANISH]), "id", "l", identity.SPANISH)])
     rows.append(
-        [button(t(identity.FIXED_LANGUAGES[identity.OTHER_LANGUAGE]), "id", "l", identity.OTHER_LANGUAGE)]
+        [button(t(identity.FIXED_LANGUAGES[identity.SPANISH]), "id", "l", identity.SPANISH)]
+    )
+    rows.append(
+        [
+            button(
+                t(identity.FIXED_LANGUAGES[identity.OTHER_LANGUAGE]),
+                "id",
+                "l",
+                identity.OTHER_LANGUAGE,
+            )
+        ]
     )
     rows.append([button("🤐 " + t("I prefer not to say"), "id", "l", identity.UNDISCLOSED)])
     return for_her(t, rows)
@@ -66,7 +75,9 @@ async def ask_people(update: Update, context: BotContext, *, gentle: bool = Fals
     if gentle:
         text = t("One question we did not ask you before.") + "\n" + text
         rows = [list(r) for r in markup.inline_keyboard]
-        markup = InlineKeyboardMarkup([*rows[:-1], [button(t("⏭️ Not now"), "id", "skip")], rows[-1]])
+        markup = InlineKeyboardMarkup(
+            [*rows[:-1], [button(t("⏭️ Not now"), "id", "skip")], rows[-1]]
+        )
         chat = update.effective_chat
         assert chat is not None
         await context.send(chat.id, text, markup)
@@ -108,15 +119,19 @@ async def on_button(update: Update, context: BotContext) -> None:
         user.people = value
         user.identity_asked_at = user.identity_asked_at or context.now()
         await context.show(
-            update, t("Which language community do you belong to?"), language_keyboard(t, communities)
+            update,
+            t("Which language community do you belong to?"),
+            language_keyboard(t, communities),
         )
-    elif action == "l" and value is not None and (
-        value in identity.FIXED_LANGUAGES or (value.isdigit() and int(value) < len(communities))
+    elif (
+        action == "l"
+        and value is not None
+        and (
+            value in identity.FIXED_LANGUAGES or (value.isdigit() and int(value) < len(communities))
+        )
     ):
         user.language = communities[int(value)] if value.isdigit() else value
-        await context.show(
-            update, t("Do you live with a disability?"), disability_keyboard(t)
-        )
+        await context.show(update, t("Do you live with a disability?"), disability_keyboard(t))
     elif action == "d" and value in identity.DISABILITY:
         user.disability = value
         await _next(update, context)
@@ -133,7 +148,9 @@ async def on_button(update: Update, context: BotContext) -> None:
         await stale_button(update, context)
 
 
-def data_lines(t: Translator, people: str | None, language: str | None, disability: str | None) -> list[str]:
+def data_lines(
+    t: Translator, people: str | None, language: str | None, disability: str | None
+) -> list[str]:
     """Her answers as "my data" shows them."""
     return [
         t("People: {value}").format(value=identity.people_label(t, people)),

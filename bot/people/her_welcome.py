@@ -108,7 +108,9 @@ async def show_menu(update: Update, context: BotContext, *, text: str | None = N
 
     t = context.t
     await context.show(update, text or t("What do you need? Choose an option 👇"), main_menu(t))
-    await her_identity.maybe_ask(update, context)  # once, below the menu, to women registered before
+    await her_identity.maybe_ask(
+        update, context
+    )  # once, below the menu, to women registered before
 
 
 async def ensure_registered(update: Update, context: BotContext) -> bool:

@@ -129,9 +129,7 @@ async def link_group(
     if current_chat_id is not None:
         raise LinkRefused(ALREADY_LINKED)
     salt = (await _values(session)).get(SETUP_SALT_KEY)
-    if salt is None or not hmac.compare_digest(
-        normalize_code(typed_code), _code(bot_token, salt)
-    ):
+    if salt is None or not hmac.compare_digest(normalize_code(typed_code), _code(bot_token, salt)):
         raise LinkRefused(WRONG_CODE)
     await _put(session, STAFF_CHAT_KEY, str(chat_id), now)
     await session.execute(delete(WorkspaceSetting).where(WorkspaceSetting.key == SETUP_SALT_KEY))
@@ -140,7 +138,12 @@ async def link_group(
 
 
 async def follow_migration(
-    session: AsyncSession, *, old_chat_id: int, new_chat_id: int, env_chat_id: int | None, now: datetime
+    session: AsyncSession,
+    *,
+    old_chat_id: int,
+    new_chat_id: int,
+    env_chat_id: int | None,
+    now: datetime,
 ) -> None:
     """Telegram moved the staff group to a supergroup with a new id: use the new one."""
     await _put(session, STAFF_CHAT_KEY, str(new_chat_id), now)

@@ -70,7 +70,9 @@ async def link_command(update: Update, context: BotContext) -> None:
     # In force at once in this process (other replicas see it at their next refresh; a
     # failed commit is undone by that refresh too).
     context.bot_data.staff_group.set(chat.id, context.admin_ids | {person.id})
-    await set_command_menus(context.bot, context.bot_data.catalogs, context.settings.default_locale, chat.id)
+    await set_command_menus(
+        context.bot, context.bot_data.catalogs, context.settings.default_locale, chat.id
+    )
     log.info("staff group linked with /vincular")
     await context.send(
         chat.id,

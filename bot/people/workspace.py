@@ -66,4 +66,3 @@ async def announce_setup_code(data: BotData) -> None:
         flush=True,
     )
     log.info("no staff group linked yet: the set-up code is on the console")
-

@@ -19,9 +19,7 @@ def bar(share: float) -> str:
     return "▓" * filled + "░" * (BAR - filled)
 
 
-def plan_text(
-    t: Translator, lines: Sequence[LineProgress], until: date, elapsed: float
-) -> str:
+def plan_text(t: Translator, lines: Sequence[LineProgress], until: date, elapsed: float) -> str:
     if not lines:
         return t("The office file has no plan lines yet ([[plan]] in the office file).")
     out = [

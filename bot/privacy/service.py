@@ -153,5 +153,3 @@ async def _forget_deliveries(session: AsyncSession, user_id: int) -> None:
         .where(BroadcastDelivery.user_id == user_id)
         .execution_options(synchronize_session=False)
     )
-
-

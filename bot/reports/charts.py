@@ -73,7 +73,9 @@ def cases_by_month(t: Translator, office: OfficeSettings, data: ReportData) -> b
     return _png(figure)
 
 
-def _barh(t: Translator, title: str, labels: list[str], values: list[float], suffix: str = "") -> bytes:
+def _barh(
+    t: Translator, title: str, labels: list[str], values: list[float], suffix: str = ""
+) -> bytes:
     figure, axes = _figure()
     if not labels:
         _empty(axes, t)

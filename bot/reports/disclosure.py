@@ -49,7 +49,9 @@ def protect(rows: Sequence[str], columns: Sequence[str], counts: Sequence[Sequen
             if sum(1 for cell in line if cell in hidden) != 1:
                 continue
             candidates = [
-                cell for cell in line if cell not in hidden and cell != grand and full[cell[0]][cell[1]] > 0
+                cell
+                for cell in line
+                if cell not in hidden and cell != grand and full[cell[0]][cell[1]] > 0
             ]
             if not candidates:
                 continue
@@ -57,8 +59,7 @@ def protect(rows: Sequence[str], columns: Sequence[str], counts: Sequence[Sequen
             hidden[pick] = HIDDEN
             changed = True
     cells = [
-        [hidden.get((r, c), str(full[r][c])) for c in range(n_cols + 1)]
-        for r in range(n_rows + 1)
+        [hidden.get((r, c), str(full[r][c])) for c in range(n_cols + 1)] for r in range(n_rows + 1)
     ]
     return Grid(list(rows), list(columns), cells)
 

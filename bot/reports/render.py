@@ -39,7 +39,9 @@ def _draw(
 
     sheet = xlsx.build_xlsx(staff, office, data)
     images = charts.all_charts(staff, office, data)
-    council_images = images if council.locale == staff.locale else charts.all_charts(council, office, data)
+    council_images = (
+        images if council.locale == staff.locale else charts.all_charts(council, office, data)
+    )
     return sheet, images, pdf.build_pdf(council, office, data, council_images)
 
 

@@ -223,7 +223,9 @@ async def _first_answers(session: AsyncSession, start: datetime, end: datetime) 
         .group_by(bucket),
     )
     found = {str(key): int(n) for key, n in rows}
-    return [(key, found.get(key, 0)) for key, _ in ANSWER_BUCKETS] + [("none", found.get("none", 0))]
+    return [(key, found.get(key, 0)) for key, _ in ANSWER_BUCKETS] + [
+        ("none", found.get("none", 0))
+    ]
 
 
 async def _activities(

@@ -19,11 +19,9 @@ def help_text(t: Translator) -> str:
 
 def summary_text(t: Translator, files: ReportFiles, *, monthly: bool = False) -> str:
     data = files.summary
-    head = (
-        t("🗓️ Monthly report: {period}")
-        if monthly
-        else t("📈 Report: {period}")
-    ).format(period=files.period.label(t.locale))
+    head = (t("🗓️ Monthly report: {period}") if monthly else t("📈 Report: {period}")).format(
+        period=files.period.label(t.locale)
+    )
     deliveries = sum(n for _, n, _, _ in data.aid_by_item)
     return "\n".join(
         [

@@ -18,7 +18,9 @@ from bot.reports.service import ReportData
 BOLD = Font(bold=True)
 
 
-def _sheet(book: Workbook, title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> Worksheet:
+def _sheet(
+    book: Workbook, title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> Worksheet:
     sheet = book.create_sheet(title[:31])
     sheet.append(list(headers))
     for cell in sheet[1]:
@@ -48,7 +50,9 @@ def build_xlsx(t: Translator, office: OfficeSettings, data: ReportData) -> bytes
         ("referral", t("Cases by referral")),
     )
     for dimension, title in dimensions:
-        rows = [(key_label(t, office, dimension, k), n) for k, n in data.cases_by.get(dimension, [])]
+        rows = [
+            (key_label(t, office, dimension, k), n) for k, n in data.cases_by.get(dimension, [])
+        ]
         rows.append((t("Total"), sum(n for _, n in rows)))
         _sheet(book, title, [t("Value"), count], rows)
     _sheet(
@@ -66,7 +70,12 @@ def build_xlsx(t: Translator, office: OfficeSettings, data: ReportData) -> bytes
     _sheet(
         book,
         t("Aid by item"),
-        [t("Item"), t("Deliveries"), t("Quantity"), t("Amount ({currency})").format(currency=office.currency)],
+        [
+            t("Item"),
+            t("Deliveries"),
+            t("Quantity"),
+            t("Amount ({currency})").format(currency=office.currency),
+        ],
         [
             (key_label(t, office, "item", k), n, q, round(c / 100, 2))
             for k, n, q, c in data.aid_by_item
@@ -99,9 +108,23 @@ def build_xlsx(t: Translator, office: OfficeSettings, data: ReportData) -> bytes
     _sheet(
         book,
         t("Plan"),
-        [t("Programme"), t("Line"), t("Indicator"), t("Annual target"), t("Achieved"), t("Progress (%)")],
         [
-            (p.line.programme, p.line.label, p.line.indicator, p.line.target, p.done, round(100 * p.share, 1))
+            t("Programme"),
+            t("Line"),
+            t("Indicator"),
+            t("Annual target"),
+            t("Achieved"),
+            t("Progress (%)"),
+        ],
+        [
+            (
+                p.line.programme,
+                p.line.label,
+                p.line.indicator,
+                p.line.target,
+                p.done,
+                round(100 * p.share, 1),
+            )
             for p in data.plan
         ],
     )
@@ -123,14 +146,43 @@ def build_xlsx(t: Translator, office: OfficeSettings, data: ReportData) -> bytes
 def definitions(t: Translator) -> list[tuple[str, str]]:
     return [
         (t("Period"), t("From the first to the last day named, in the office's time zone.")),
-        (t("Case"), t("A request for help a woman sent through the bot, counted on the day it was opened.")),
-        (t("Time to first answer"), t("From the opening of a case to the first reply staff sent her.")),
-        (t("Delivery"), t("Aid handed over, as recorded by staff; annulled deliveries are not counted.")),
-        (t("Dates held"), t("Dates of activities (each date of a series) up to today, not cancelled.")),
-        (t("Registrations"), t("Places taken for the dates of the period (waiting list not counted).")),
+        (
+            t("Case"),
+            t("A request for help a woman sent through the bot, counted on the day it was opened."),
+        ),
+        (
+            t("Time to first answer"),
+            t("From the opening of a case to the first reply staff sent her."),
+        ),
+        (
+            t("Delivery"),
+            t("Aid handed over, as recorded by staff; annulled deliveries are not counted."),
+        ),
+        (
+            t("Dates held"),
+            t("Dates of activities (each date of a series) up to today, not cancelled."),
+        ),
+        (
+            t("Registrations"),
+            t("Places taken for the dates of the period (waiting list not counted)."),
+        ),
         (t("Attended"), t("Women staff marked as present.")),
-        (t("Women served"), t("Different women with a case, an aid delivery or an attendance in the period.")),
-        (t("Plan progress"), t("Counted from 1 January to the end of the period, against the annual target.")),
-        (t("Not recorded"), t("She was not asked, or erased her data (the record stays as an anonymous count).")),
-        (t("< 5"), t("Outside the office, counts from 1 to 4 are hidden so that no woman can be recognised.")),
+        (
+            t("Women served"),
+            t("Different women with a case, an aid delivery or an attendance in the period."),
+        ),
+        (
+            t("Plan progress"),
+            t("Counted from 1 January to the end of the period, against the annual target."),
+        ),
+        (
+            t("Not recorded"),
+            t("She was not asked, or erased her data (the record stays as an anonymous count)."),
+        ),
+        (
+            t("< 5"),
+            t(
+                "Outside the office, counts from 1 to 4 are hidden so that no woman can be recognised."
+            ),
+        ),
     ]

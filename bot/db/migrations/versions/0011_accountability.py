@@ -21,9 +21,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column("people", sa.String(length=16), nullable=True))
         batch.add_column(sa.Column("language", sa.String(length=32), nullable=True))
         batch.add_column(sa.Column("disability", sa.String(length=16), nullable=True))
-        batch.add_column(
-            sa.Column("identity_asked_at", sa.DateTime(timezone=True), nullable=True)
-        )
+        batch.add_column(sa.Column("identity_asked_at", sa.DateTime(timezone=True), nullable=True))
     op.create_table(
         "aid_deliveries",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
