@@ -23,6 +23,7 @@ from bot.core.notify import Notifier
 from bot.core.office_group import StaffGroup
 from bot.core.outbox import OutboxInterceptor, OutboxSender
 from bot.core.pacing import RateLimiter
+from bot.core.shared_pacing import SharedRateLimiter
 from bot.core.telegram_retry import RetryPolicy
 from bot.core.update_pipeline import UpdatePipeline
 from bot.core.webhook import WebhookIntake
@@ -76,7 +77,16 @@ def build_application(
     data.notifier = Notifier(application.bot, clock)
     # One claim token per running bot: its claims are its own, and a dead one's are stale.
     data.outbox = OutboxSender(application.bot, data.session_factory, clock, liveness.token)
-    data.broadcast_pace = RateLimiter(settings.broadcast_messages_per_second)
+    # Replicas on PostgreSQL share one budget there (bot.core.shared_pacing).
+    data.broadcast_pace = (
+        SharedRateLimiter(
+            data.session_factory,
+            settings.broadcast_messages_per_second,
+            group_per_minute=settings.staff_messages_per_minute,
+        )
+        if liveness.postgres
+        else RateLimiter(settings.broadcast_messages_per_second)
+    )
     # What .env says; BotRuntime.start adds what was linked from Telegram.
     data.staff_group = StaffGroup(settings.staff_chat_id, settings.admin_user_ids)
     register_all(application)

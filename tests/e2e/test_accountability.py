@@ -91,9 +91,7 @@ async def test_delivery_from_the_case_card_warns_of_a_repeat(
     assert latest.delivered_on == office_today - timedelta(days=1)
 
 
-async def test_plan_and_report_of_a_month(
-    admin_in_group: Person, fake: FakeTelegram
-) -> None:
+async def test_plan_and_report_of_a_month(admin_in_group: Person, fake: FakeTelegram) -> None:
     plan = await admin_in_group.say("/plan")
     assert plan is not None and "Entregas de alimentos: 0 / 150 entregas" in plan["text"]
     await admin_in_group.say("/informe octubre")
@@ -132,7 +130,9 @@ async def test_the_monthly_report_is_posted_once_across_a_restart(
         await asyncio.sleep(3)  # its sweep runs 1.5 s after the start
     finally:
         await second.stop()
-    monthly = [m for m in fake.bot_messages(STAFF_CHAT_ID) if "Informe mensual" in (m.get("text") or "")]
+    monthly = [
+        m for m in fake.bot_messages(STAFF_CHAT_ID) if "Informe mensual" in (m.get("text") or "")
+    ]
     assert len(monthly) == 1 and "noviembre 2026" in monthly[0]["text"]
     assert len(fake.calls_to("sendMediaGroup")) == 1
     await db.rollback()

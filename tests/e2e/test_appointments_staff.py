@@ -284,7 +284,9 @@ async def test_hours_closed_day_and_extra_hours_from_the_group(
     assert changed is not None
     assert "Orientación general: lun 08:00-12:00, mié 13:00-16:00" in changed["text"]
     # The label with its accents and capitals, and the old key, work too.
-    again = await admin_in_group.say("/horario Orientación General lun 08:00-12:00, mie 13:00-16:00")
+    again = await admin_in_group.say(
+        "/horario Orientación General lun 08:00-12:00, mie 13:00-16:00"
+    )
     assert again is not None and "✅" in again["text"]
     by_key = await admin_in_group.say("/horario guidance lun 08:00-12:00, miércoles 13:00-16:00")
     assert by_key is not None and "✅" in by_key["text"]

@@ -112,9 +112,7 @@ async def test_a_kill_after_a_burst_of_fifty_answers_loses_and_doubles_nothing(
         # Fifty women send a part at once; the bot is killed in the middle of answering.
         for woman in women:
             fake.user_sends_text(woman, f"Parte de {woman}")
-        await wait_until(
-            lambda: sum(count_containing(fake, w, RECEIVED_ONE) for w in women) >= 20
-        )
+        await wait_until(lambda: sum(count_containing(fake, w, RECEIVED_ONE) for w in women) >= 20)
         kill_9(bot)
     finally:
         stop(bot)

@@ -278,7 +278,6 @@ async def test_every_message_she_receives_offers_the_quick_exit(
         assert "x" in inline or "🚪 Salida rápida" in typed, message
 
 
-
 async def test_after_a_restart_the_case_list_names_an_admin_from_env(
     fake: FakeTelegram, db_url: str, e2e_clock: OffsetClock, db: AsyncSession
 ) -> None:

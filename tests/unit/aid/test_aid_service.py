@@ -34,12 +34,20 @@ async def test_repeat_warning_within_the_period_lists_her_earlier_deliveries(
     her = await users.give_consent(session, HER, "es", now)
     me = Recipient(user_id=her.id)
     first = await service.record(
-        session, item=FOOD, recipient=me, delivered_on=today - timedelta(days=12),
-        staff_id=STAFF, now=now,
+        session,
+        item=FOOD,
+        recipient=me,
+        delivered_on=today - timedelta(days=12),
+        staff_id=STAFF,
+        now=now,
     )
     await service.record(
-        session, item=FOOD, recipient=me, delivered_on=today - timedelta(days=40),
-        staff_id=STAFF, now=now,
+        session,
+        item=FOOD,
+        recipient=me,
+        delivered_on=today - timedelta(days=40),
+        staff_id=STAFF,
+        now=now,
     )
     earlier = await service.earlier_deliveries(session, FOOD, me, today)
     assert [d.id for d in earlier] == [first.id]
@@ -75,8 +83,13 @@ async def test_correct_and_annul_are_audited_never_deleted(
     assert service.parse_amount("-3") is None
     now = clock.now()
     delivery = await service.record(
-        session, item=MEDICINE, recipient=Recipient(name="Rosa"), delivered_on=now.date(),
-        staff_id=STAFF, now=now, amount_cents=15000,
+        session,
+        item=MEDICINE,
+        recipient=Recipient(name="Rosa"),
+        delivered_on=now.date(),
+        staff_id=STAFF,
+        now=now,
+        amount_cents=15000,
     )
     await service.correct(
         session, delivery.id, item=MEDICINE, staff_id=STAFF, now=now, amount_cents=12000
@@ -85,9 +98,7 @@ async def test_correct_and_annul_are_audited_never_deleted(
     await session.commit()
     row = await session.get(AidDelivery, delivery.id)
     assert row is not None and row.amount_cents == 12000 and row.annulled_at is not None
-    actions = (
-        await session.scalars(select(AuditEvent.action).order_by(AuditEvent.id))
-    ).all()
+    actions = (await session.scalars(select(AuditEvent.action).order_by(AuditEvent.id))).all()
     assert actions == ["aid_record", "aid_correct", "aid_annul"]
     details = (await session.scalars(select(AuditEvent.detail))).all()
     assert f"aid:{delivery.id} x1 15000 -> x1 12000" in details
@@ -104,8 +115,12 @@ async def test_erasure_keeps_an_anonymous_count(session: AsyncSession, clock: Fr
         session, user=her, category=category, parts=[Part("text", "maíz")], now=now
     )
     await service.record(
-        session, item=FOOD, recipient=Recipient(user_id=her.id, case_id=case.id,
-        community="Cantón Central"), delivered_on=now.date(), staff_id=STAFF, now=now,
+        session,
+        item=FOOD,
+        recipient=Recipient(user_id=her.id, case_id=case.id, community="Cantón Central"),
+        delivered_on=now.date(),
+        staff_id=STAFF,
+        now=now,
         note="for her mother",
     )
     await session.commit()

@@ -74,7 +74,12 @@ async def seed(session: AsyncSession) -> None:
         _case(103, "food", CENTRAL, OCT + timedelta(days=2)),
         _case(104, "food", CENTRAL, OCT + timedelta(days=3)),
         _case(
-            105, "food", CENTRAL, OCT + timedelta(days=4), status="closed", outcome="referred",
+            105,
+            "food",
+            CENTRAL,
+            OCT + timedelta(days=4),
+            status="closed",
+            outcome="referred",
             referred_to="Centro de Salud",
         ),
         _case(106, "violence", SMALL, OCT + timedelta(days=5)),
@@ -85,11 +90,19 @@ async def seed(session: AsyncSession) -> None:
     session.add_all(cases)
     await session.flush()
     # First answers: 30 minutes, 5 hours, 2 days; the others unanswered.
-    for case, after in zip(cases, (timedelta(minutes=30), timedelta(hours=5), timedelta(days=2)), strict=False):
+    for case, after in zip(
+        cases, (timedelta(minutes=30), timedelta(hours=5), timedelta(days=2)), strict=False
+    ):
         session.add(
-            CaseEntry(case_id=case.id, kind="staff_reply", author_id=900, text="hola",
-                      created_at=case.created_at + after)
+            CaseEntry(
+                case_id=case.id,
+                kind="staff_reply",
+                author_id=900,
+                text="hola",
+                created_at=case.created_at + after,
+            )
         )
+
     # Aid: 3 food bags (one of them 2 bags), 1 money for medicine Q150, 1 annulled.
     def aid(item: str, on: date, **extra: object) -> AidDelivery:
         return AidDelivery(
@@ -107,27 +120,50 @@ async def seed(session: AsyncSession) -> None:
         [
             aid("food_bag", date(2026, 10, 5), user_id=101, community=CENTRAL),
             aid("food_bag", date(2026, 10, 6), user_id=102, community=CENTRAL, quantity=2),
-            aid("food_bag", date(2026, 10, 7), recipient_name="Juana Pérez", community="Aldea Palestina"),
+            aid(
+                "food_bag",
+                date(2026, 10, 7),
+                recipient_name="Juana Pérez",
+                community="Aldea Palestina",
+            ),
             aid("medicine", date(2026, 10, 8), user_id=103, community=CENTRAL, amount_cents=15000),
             aid("food_bag", date(2026, 10, 9), user_id=104, community=CENTRAL, annulled_at=OCT),
         ]
     )
     training = Activity(
-        kind="training", title="Taller", starts_at=OCT + timedelta(days=1), created_at=OCT,
+        kind="training",
+        title="Taller",
+        starts_at=OCT + timedelta(days=1),
+        created_at=OCT,
         updated_at=OCT,
     )
     club = Activity(
-        kind="pregnant_club", title="Club", starts_at=datetime(2026, 10, 1, 15, tzinfo=UTC),
-        rrule="FREQ=WEEKLY;COUNT=10", created_at=OCT, updated_at=OCT,
+        kind="pregnant_club",
+        title="Club",
+        starts_at=datetime(2026, 10, 1, 15, tzinfo=UTC),
+        rrule="FREQ=WEEKLY;COUNT=10",
+        created_at=OCT,
+        updated_at=OCT,
     )
     session.add_all([training, club])
     await session.flush()
     session.add_all(
         [
-            Signup(activity_id=training.id, occurrence_start=training.starts_at, user_id=101,
-                   created_at=OCT, updated_at=OCT, attended_at=training.starts_at),
-            Signup(activity_id=training.id, occurrence_start=training.starts_at, user_id=105,
-                   created_at=OCT, updated_at=OCT),
+            Signup(
+                activity_id=training.id,
+                occurrence_start=training.starts_at,
+                user_id=101,
+                created_at=OCT,
+                updated_at=OCT,
+                attended_at=training.starts_at,
+            ),
+            Signup(
+                activity_id=training.id,
+                occurrence_start=training.starts_at,
+                user_id=105,
+                created_at=OCT,
+                updated_at=OCT,
+            ),
             NetworkMember(user_id=101, community=CENTRAL, role="leader", joined_at=OCT),
             NetworkMember(user_id=102, community=CENTRAL, role="member", joined_at=OCT),
         ]

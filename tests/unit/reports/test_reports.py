@@ -36,41 +36,71 @@ async def test_every_sheet_holds_the_exact_numbers(session: AsyncSession) -> Non
     t = CATALOGS.get("es")
     book = load_workbook(io.BytesIO(xlsx.build_xlsx(t, OFFICE, data)))
     assert sheet_rows(book, "Casos por categoría") == [
-        ("Alimentos", 5), ("Violencia o riesgo", 2), ("Asesoría legal", 1), ("Total", 8)
-    ]
-    assert sheet_rows(book, "Casos por comunidad") == [
-        ("Cantón Central", 6), ("Caserío Tzanjuyup", 2), ("Total", 8)
-    ]
-    assert sheet_rows(book, "Casos por grupo de edad") == [("18 a 29", 8), ("Total", 8)]
-    assert sheet_rows(book, "Casos por pueblo") == [("Maya", 7), ("Ladina / Mestiza", 1), ("Total", 8)]
-    assert sheet_rows(book, "Casos por idioma") == [
-        ("Tz'utujil", 6), ("K'iche'", 1), ("Español", 1), ("Total", 8)
-    ]
-    assert sheet_rows(book, "Casos por discapacidad") == [
-        ("Sin discapacidad", 6), ("Prefiere no decirlo", 1), ("Sí, vive con una discapacidad", 1),
+        ("Alimentos", 5),
+        ("Violencia o riesgo", 2),
+        ("Asesoría legal", 1),
         ("Total", 8),
     ]
-    assert sheet_rows(book, "Casos por resultado") == [("Sigue abierto", 7), ("Referido a otra institución", 1), ("Total", 8)]
+    assert sheet_rows(book, "Casos por comunidad") == [
+        ("Cantón Central", 6),
+        ("Caserío Tzanjuyup", 2),
+        ("Total", 8),
+    ]
+    assert sheet_rows(book, "Casos por grupo de edad") == [("18 a 29", 8), ("Total", 8)]
+    assert sheet_rows(book, "Casos por pueblo") == [
+        ("Maya", 7),
+        ("Ladina / Mestiza", 1),
+        ("Total", 8),
+    ]
+    assert sheet_rows(book, "Casos por idioma") == [
+        ("Tz'utujil", 6),
+        ("K'iche'", 1),
+        ("Español", 1),
+        ("Total", 8),
+    ]
+    assert sheet_rows(book, "Casos por discapacidad") == [
+        ("Sin discapacidad", 6),
+        ("Prefiere no decirlo", 1),
+        ("Sí, vive con una discapacidad", 1),
+        ("Total", 8),
+    ]
+    assert sheet_rows(book, "Casos por resultado") == [
+        ("Sigue abierto", 7),
+        ("Referido a otra institución", 1),
+        ("Total", 8),
+    ]
     assert sheet_rows(book, "Casos por referencia") == [("Centro de Salud", 1), ("Total", 1)]
     assert sheet_rows(book, "Primera respuesta") == [
-        ("Menos de 1 hora", 1), ("De 1 a 24 horas", 1), ("De 1 a 3 días", 1),
-        ("Más de 3 días", 0), ("Sin respuesta todavía", 5),
+        ("Menos de 1 hora", 1),
+        ("De 1 a 24 horas", 1),
+        ("De 1 a 3 días", 1),
+        ("Más de 3 días", 0),
+        ("Sin respuesta todavía", 5),
     ]
     assert sheet_rows(book, "Casos por mes") == [
-        ("2026-10", "Alimentos", 5), ("2026-10", "Asesoría legal", 1), ("2026-10", "Violencia o riesgo", 2)
+        ("2026-10", "Alimentos", 5),
+        ("2026-10", "Asesoría legal", 1),
+        ("2026-10", "Violencia o riesgo", 2),
     ]
     assert sheet_rows(book, "Ayudas por artículo") == [
-        ("Bolsa de alimentos", 3, 4, 0), ("Apoyo económico para medicina", 1, 1, 150)
+        ("Bolsa de alimentos", 3, 4, 0),
+        ("Apoyo económico para medicina", 1, 1, 150),
     ]
-    assert sheet_rows(book, "Ayudas por comunidad") == [("Cantón Central", 3), ("Aldea Palestina", 1)]
+    assert sheet_rows(book, "Ayudas por comunidad") == [
+        ("Cantón Central", 3),
+        ("Aldea Palestina", 1),
+    ]
     assert sheet_rows(book, "Ayudas por mes") == [
-        ("2026-10", "Bolsa de alimentos", 3), ("2026-10", "Apoyo económico para medicina", 1)
+        ("2026-10", "Bolsa de alimentos", 3),
+        ("2026-10", "Apoyo económico para medicina", 1),
     ]
     assert sheet_rows(book, "Actividades") == [
-        ("🤰 Club de embarazadas", 5, 0, 0), ("📚 Capacitación", 1, 2, 1)
+        ("🤰 Club de embarazadas", 5, 0, 0),
+        ("📚 Capacitación", 1, 2, 1),
     ]
     assert sheet_rows(book, "Red de mujeres") == [
-        ("Cantón Central", "Lideresa", 1), ("Cantón Central", "Integrante", 1)
+        ("Cantón Central", "Lideresa", 1),
+        ("Cantón Central", "Integrante", 1),
     ]
     plan = {r[1]: r[3:] for r in sheet_rows(book, "Plan")}
     assert plan["Sesiones del club de embarazadas"] == (12, 5, 41.7)
@@ -79,7 +109,9 @@ async def test_every_sheet_holds_the_exact_numbers(session: AsyncSession) -> Non
     assert plan["Apoyo a adultas mayores"] == (100, 1, 1.0)
     assert plan["Casos atendidos"] == (200, 9, 4.5)
     assert sheet_rows(book, "Sociolingüístico") == [
-        ("Ladina / Mestiza", "Español", 1), ("Maya", "K'iche'", 1), ("Maya", "Tz'utujil", 5)
+        ("Ladina / Mestiza", "Español", 1),
+        ("Maya", "K'iche'", 1),
+        ("Maya", "Tz'utujil", 5),
     ]
     assert len(sheet_rows(book, "Definiciones")) >= 10
     assert data.women_served == 7
@@ -133,6 +165,8 @@ def test_periods() -> None:
     today = date(2026, 11, 5)
     assert parse_period("octubre", today) == month(2026, 10)
     assert parse_period("2026-10", today) == month(2026, 10)
-    assert parse_period("T3", today) is not None and parse_period("T3", today).start == date(2026, 7, 1)  # type: ignore[union-attr]
+    assert parse_period("T3", today) is not None and parse_period("T3", today).start == date(
+        2026, 7, 1
+    )  # type: ignore[union-attr]
     assert parse_period("2026-01-15 2026-02-15", today) is not None
     assert parse_period("nunca", today) is None
