@@ -16,6 +16,7 @@ from bot.standin import FakeTelegram
 from tests.conftest import make_settings
 from tests.e2e.crash import cases_with_entries, registered_women, tap, texts
 from tests.e2e.harness import OffsetClock
+from tests.e2e.test_crash_safety import _start_report
 
 ANA = 100001
 RECEIVED = "Su número es OMM-000001"
@@ -52,12 +53,7 @@ async def replicas(fake: FakeTelegram, database_url: str) -> AsyncIterator[list[
 
 
 async def _report(fake: FakeTelegram, woman: int) -> None:
-    fake.user_sends_text(woman, "/start")
-    await fake.wait_until_idle()
-    tap(fake, woman, "n:new")
-    await fake.wait_until_idle()
-    tap(fake, woman, "n:cat:food")
-    await fake.wait_until_idle()
+    await _start_report(fake, woman)
     fake.user_sends_text(woman, "Necesito maíz y frijol")
     await fake.wait_until_idle()
     tap(fake, woman, "n:send")
