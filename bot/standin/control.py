@@ -75,6 +75,10 @@ class UserSide:
             for topic in self.forum.topics.get(chat_id, {}).values()
         ]
 
+    def delete_topic_by_hand(self, chat_id: int, thread_id: int) -> None:
+        """An administrator deletes a topic in the app: it goes with all its messages."""
+        self.forum.delete_by_hand(self.chats.chats[chat_id], thread_id)
+
     def topic_messages(self, chat_id: int, thread_id: int) -> list[JsonDict]:
         """The current messages of one topic (its creation message first)."""
         return [

@@ -227,12 +227,16 @@ class Forum:
 
     def delete_topic(self, p: dict[str, Any], ctx: Ctx) -> bool:
         chat = self._managed(p, "delete messages")
-        topic = self._topic(chat, int(p["message_thread_id"]))
+        self.delete_by_hand(chat, int(p["message_thread_id"]))
+        return True
+
+    def delete_by_hand(self, chat: Chat, thread_id: int) -> None:
+        """Delete a topic and all its messages (the method, or someone in the app)."""
+        topic = self._topic(chat, thread_id)
         topic.deleted = True
         for rec in chat.messages.values():
-            if thread_of_record(rec) == topic.message_thread_id:
+            if thread_of_record(rec) == thread_id:
                 rec["deleted"] = True
-        return True
 
 
 def thread_of_record(rec: JsonDict) -> int | None:

@@ -4,7 +4,7 @@ nothing reaches her by accident, urgent cases first; and a group moved to a supe
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from types import SimpleNamespace
 from typing import Any
@@ -28,18 +28,20 @@ from tests.e2e.test_appointments_staff import book
 JsonDict = dict[str, Any]
 
 
-@pytest.fixture
-async def runtime(
-    fake: FakeTelegram, db_url: str, e2e_clock: OffsetClock
-) -> AsyncIterator[BotRuntime]:
-    """The bot, with a staff group that has topics and lets the bot manage them."""
+@pytest.fixture(autouse=True)
+def staff_group_with_topics(fake: FakeTelegram) -> None:
+    """The staff group has topics and lets the bot manage them (autouse: before the bot
+    starts, so it sees them at start-up)."""
     fake.add_group(STAFF_CHAT_ID, "OMM equipo", is_forum=True, bot_can_manage_topics=True)
-    bot = BotRuntime(make_settings(db_url, fake.url), clock=e2e_clock)
-    await bot.start()
-    try:
-        yield bot
-    finally:
-        await bot.stop()
+
+
+async def eventually(check: Callable[[], Awaitable[bool]]) -> bool:
+    """The sweep saves its changes once its post is done: look again for a while."""
+    for _ in range(100):
+        if await check():
+            return True
+        await asyncio.sleep(0.05)
+    return False
 
 
 def topic_named(fake: FakeTelegram, start: str) -> JsonDict:
@@ -157,11 +159,11 @@ async def test_a_case_lives_in_its_own_topic(
     assert topic_named(fake, "OMM-000001")["deleted"] is True
     assert fake.topic_messages(STAFF_CHAT_ID, thread) == []
     assert not [m for m in fake.messages(STAFF_CHAT_ID) if "Somos cuatro" in (m["text"] or "")]
-    for _ in range(100):  # the sweep saves it once the topic is gone
-        if (await only_case(db)).staff_topic_id is None:
-            break
-        await asyncio.sleep(0.05)
-    assert (await only_case(db)).staff_topic_id is None
+
+    async def forgotten() -> bool:
+        return (await only_case(db)).staff_topic_id is None
+
+    assert await eventually(forgotten)
 
 
 async def test_a_sensitive_case_topic_shows_only_its_reference(
@@ -182,9 +184,7 @@ async def test_a_topic_deleted_by_hand_is_made_again(
     await report(ana, "food", "No tenemos comida")
     await fake.wait_for_message(STAFF_CHAT_ID, contains="OMM-000001", after=0)
     first = topic_named(fake, "OMM-000001")["message_thread_id"]
-    fake.forum.topics[STAFF_CHAT_ID][first].deleted = True  # someone deleted it in the app
-    for rec in fake.topic_messages(STAFF_CHAT_ID, first):
-        rec["deleted"] = True
+    fake.delete_topic_by_hand(STAFF_CHAT_ID, first)
 
     case = await only_case(db)
     await her_adds(ana, case.id, "Sigo esperando")
@@ -193,11 +193,11 @@ async def test_a_topic_deleted_by_hand_is_made_again(
     assert second != first and copy["message"]["message_thread_id"] == second
     # The new topic opens with her card again.
     assert "OMM-000001" in in_topic(fake, second)[1]
-    for _ in range(100):  # the sweep saves it once the post is done
-        if (await only_case(db)).staff_topic_id == second:
-            break
-        await asyncio.sleep(0.05)
-    assert (await only_case(db)).staff_topic_id == second
+
+    async def moved() -> bool:
+        return (await only_case(db)).staff_topic_id == second
+
+    assert await eventually(moved)
 
 
 async def test_fixed_topics_are_made_on_first_need_and_remembered(
@@ -242,7 +242,6 @@ async def test_fixed_topics_are_made_on_first_need_and_remembered(
 async def test_an_urgent_case_jumps_the_staff_queue(
     fake: FakeTelegram, db_url: str, e2e_clock: OffsetClock, db: AsyncSession
 ) -> None:
-    fake.add_group(STAFF_CHAT_ID, "OMM equipo", is_forum=True, bot_can_manage_topics=True)
     # A small office budget, so the queue fills: each new case's topic and card take two.
     settings = make_settings(db_url, fake.url, STAFF_MESSAGES_PER_MINUTE="4")
     runtime = BotRuntime(settings, clock=e2e_clock)
