@@ -12,6 +12,7 @@ from telegram.ext import Application, ContextTypes
 
 from bot.appointments import service as appointments
 from bot.config import Settings, describe_database
+from bot.core import forum_topics
 from bot.core.claims import release_dead_claims_now
 from bot.core.clock import Clock, SystemClock
 from bot.core.command_menus import set_command_menus
@@ -93,6 +94,12 @@ def build_application(
     )
     # What .env says; BotRuntime.start adds what was linked from Telegram.
     data.staff_group = StaffGroup(settings.staff_chat_id, settings.admin_user_ids)
+
+    async def forget_topic(chat_id: int, thread: int) -> None:
+        async with data.session_factory() as session, session.begin():
+            await forum_topics.forget_thread(session, chat_id, thread)
+
+    data.outbox.thread_gone = forget_topic
     register_all(application)
     assert application.job_queue is not None, "install python-telegram-bot[job-queue]"
     register_jobs(
@@ -135,7 +142,7 @@ class BotRuntime:
     async def start(self) -> None:
         data, settings = self.application.bot_data, self.settings
         await self._seed_schedule()
-        await workspace.refresh(data)
+        await workspace.refresh(data, ask_telegram=False)
         if not data.staff_group.linked:
             await workspace.announce_setup_code(data)
         # Our claim token is live before any job claims; the claims of processes that
@@ -145,6 +152,7 @@ class BotRuntime:
         await self.application.initialize()
         self.application.bot_data.bot_username = self.application.bot.username or ""
         await workspace.learn_admin_names(data)
+        await forum_topics.detect(data)
         await set_command_menus(
             self.application.bot, data.catalogs, settings.default_locale, data.staff_group.chat_id
         )

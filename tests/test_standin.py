@@ -619,3 +619,112 @@ async def test_wait_helpers_and_application_end_to_end(fake: FakeTelegram) -> No
     assert fake.confirmed_offset > 0
     assert fake.rejections == []
     fake.assert_no_errors()
+
+
+# ---------------------------------------------------------------------- forum topics
+
+FORUM = -1009876543210
+
+
+async def test_forum_topics_as_the_spec_defines_them(fake: FakeTelegram, bot: telegram.Bot) -> None:
+    fake.add_group(FORUM, "Oficina", is_forum=True, bot_can_manage_topics=True)
+    chat = await bot.get_chat(FORUM)
+    assert chat.is_forum is True
+    member = await bot.get_chat_member(FORUM, BOT_ID)
+    assert isinstance(member, telegram.ChatMemberAdministrator)
+    assert member.can_manage_topics is True
+
+    topic = await bot.create_forum_topic(FORUM, "OMM-000001 🍲 Centro")
+    thread = topic.message_thread_id
+    created = fake.messages(FORUM)[0]
+    assert created["message_id"] == thread
+    assert created["message"]["forum_topic_created"]["name"] == "OMM-000001 🍲 Centro"
+
+    # A send in the topic carries it and replies to its creation message.
+    sent = await bot.send_message(FORUM, "tarjeta", message_thread_id=thread)
+    assert sent.message_thread_id == thread and sent.is_topic_message
+    assert sent.reply_to_message is not None and sent.reply_to_message.message_id == thread
+    # A reply inherits the topic of the message it replies to.
+    reply = await bot.send_message(
+        FORUM, "respuesta", reply_parameters=ReplyParameters(message_id=sent.message_id)
+    )
+    assert reply.message_thread_id == thread and reply.is_topic_message
+    # Without a topic: the General topic (no thread).
+    general = await bot.send_message(FORUM, "general")
+    assert general.message_thread_id is None and not general.is_topic_message
+    # An unknown topic is refused.
+    with pytest.raises(BadRequest, match=r"(?i)message thread not found"):
+        await bot.send_message(FORUM, "x", message_thread_id=9999)
+
+    # A user writing in the topic: her message replies to the creation message; an
+    # explicit reply replies to that message, in the same topic.
+    plain = fake.user_sends_text(USER, "nota", chat_id=FORUM, thread_id=thread)
+    assert plain["message_thread_id"] == thread and plain["is_topic_message"] is True
+    assert plain["reply_to_message"]["message_id"] == thread
+    answer = fake.user_sends_text(
+        USER, "respuesta", chat_id=FORUM, reply_to_message_id=sent.message_id
+    )
+    assert answer["message_thread_id"] == thread
+    assert answer["reply_to_message"]["message_id"] == sent.message_id
+
+    # Edit, close (sends refused), reopen.
+    assert await bot.edit_forum_topic(FORUM, thread, name="OMM-000001 🔒")
+    with pytest.raises(BadRequest, match=r"(?i)topic_not_modified"):
+        await bot.edit_forum_topic(FORUM, thread, name="OMM-000001 🔒")
+    assert await bot.close_forum_topic(FORUM, thread)
+    with pytest.raises(BadRequest, match=r"(?i)topic_closed"):
+        await bot.send_message(FORUM, "x", message_thread_id=thread)
+    with pytest.raises(BadRequest, match=r"(?i)topic_closed"):
+        await bot.send_message(
+            FORUM, "x", reply_parameters=ReplyParameters(message_id=sent.message_id)
+        )
+    assert fake.topics(FORUM)[0]["closed"] is True
+    assert await bot.reopen_forum_topic(FORUM, thread)
+    await bot.send_message(FORUM, "otra vez", message_thread_id=thread)
+
+    # Delete: the topic and all its messages go.
+    in_topic = [r["message_id"] for r in fake.topic_messages(FORUM, thread)]
+    assert thread in in_topic and sent.message_id in in_topic
+    assert await bot.delete_forum_topic(FORUM, thread)
+    assert fake.topic_messages(FORUM, thread) == []
+    assert [r["message_id"] for r in fake.messages(FORUM)] == [general.message_id]
+    assert fake.topics(FORUM)[0]["deleted"] is True
+    with pytest.raises(BadRequest, match=r"(?i)message thread not found"):
+        await bot.send_message(FORUM, "x", message_thread_id=thread)
+    fake.assert_no_errors()
+
+
+async def test_topics_need_a_forum_and_the_right(fake: FakeTelegram, bot: telegram.Bot) -> None:
+    fake.add_group(GROUP, "Sin temas", bot_is_admin=True)
+    assert (await bot.get_chat(GROUP)).is_forum is not True
+    with pytest.raises(BadRequest, match=r"(?i)not a forum"):
+        await bot.create_forum_topic(GROUP, "x")
+    with pytest.raises(BadRequest, match=r"(?i)message thread not found"):
+        await bot.send_message(GROUP, "x", message_thread_id=5)
+    fake.add_group(FORUM, "Temas sin permiso", is_forum=True, bot_is_admin=True)
+    member = await bot.get_chat_member(FORUM, BOT_ID)
+    assert isinstance(member, telegram.ChatMemberAdministrator)
+    assert not member.can_manage_topics
+    with pytest.raises(BadRequest, match=r"(?i)not enough rights"):
+        await bot.create_forum_topic(FORUM, "x")
+
+
+async def test_group_upgraded_to_supergroup(fake: FakeTelegram, bot: telegram.Bot) -> None:
+    old, new = -4001, -1004001
+    fake.add_group(old, "Oficina", type="group")
+    await bot.send_message(old, "antes")
+    moved_to, moved_from = fake.migrate_to_supergroup(old, new, by_user_id=USER)
+    assert moved_to["migrate_to_chat_id"] == new and moved_to["chat"]["id"] == old
+    assert moved_from["migrate_from_chat_id"] == old and moved_from["chat"]["id"] == new
+    assert fake.chat(new)["type"] == "supergroup"
+    updates = await bot.get_updates()
+    moves = [
+        (u.message.migrate_to_chat_id, u.message.migrate_from_chat_id) for u in updates if u.message
+    ]
+    assert moves == [(new, None), (None, old)]
+    with pytest.raises(telegram.error.ChatMigrated) as moved:
+        await bot.send_message(old, "después")
+    assert moved.value.new_chat_id == new
+    sent = await bot.send_message(new, "después")
+    assert sent.chat.id == new
+    fake.assert_no_errors()

@@ -290,6 +290,7 @@ async def _send_qr(update: Update, context: BotContext, activity_id: int) -> Non
         context.staff_chat_id,
         document=InputFile(io.BytesIO(png), filename=f"actividad-{activity.id}.png"),
         caption=f"{caption}\n{link}"[:1024],
+        message_thread_id=context.scope.thread_in(context.staff_chat_id),
     )
 
 
@@ -355,7 +356,9 @@ async def _toggle_attended(update: Update, context: BotContext, signup_id: int, 
 
 
 # What each button on a date's card does, once the date is found.
-_DATE_ACTIONS: dict[type[CardButton], Callable[[Update, BotContext, Occurrence, Any], Awaitable[None]]] = {
+_DATE_ACTIONS: dict[
+    type[CardButton], Callable[[Update, BotContext, Occurrence, Any], Awaitable[None]]
+] = {
     OpenCard: _open_card,
     BackToCard: _back_to_card,
     Attendance: _attendance,

@@ -20,6 +20,7 @@ from bot.activities import service_notices as activity_notices
 from bot.activities import service_series as activities
 from bot.activities import service_signups as signups
 from bot.activities import views_staff as cards
+from bot.core import forum_topics
 from bot.core.context import BotContext
 from bot.core.drafting import staff_t
 from bot.core.errors import NotFound
@@ -59,8 +60,17 @@ async def card_view(
 
 
 async def post_card(context: BotContext, activity_id: int, key: datetime) -> Message:
+    """Post a card in the staff group (its activities topic, when the group has topics)."""
     text, markup = await card_view(context, activity_id, key)
-    return await context.send(context.staff_chat_id, text, markup)
+    return await context.send(
+        context.staff_chat_id, text, markup, thread=await _activities_topic(context)
+    )
+
+
+async def _activities_topic(context: BotContext) -> int | None:
+    return await forum_topics.fixed_thread(
+        context.bot_data, forum_topics.Fixed.ACTIVITIES, context.session
+    )
 
 
 async def redraw_card(
@@ -80,7 +90,7 @@ async def redraw_card(
                 reply_markup=markup,
             )
             return
-    await context.send(context.staff_chat_id, text, markup)
+    await context.send(context.staff_chat_id, text, markup, thread=await _activities_topic(context))
 
 
 async def next_key(context: BotContext, activity_id: int) -> datetime | None:

@@ -17,6 +17,7 @@ from telegram.error import BadRequest
 from bot.appointments import service as appointments
 from bot.appointments import views as cards
 from bot.cases import posts as staff_posts
+from bot.core import forum_topics
 from bot.core.context import BotData
 from bot.core.i18n import Translator
 from bot.db.models import Appointment, StaffPost
@@ -31,11 +32,17 @@ async def person_of(session: AsyncSession, appointment: Appointment) -> appointm
 async def post(
     data: BotData, t: Translator, appointment: Appointment, person: appointments.Person
 ) -> None:
-    """Post the appointment's card to the staff group and remember it."""
-    card = await data.notifier.send(
-        data.staff_group.linked_chat_id,
-        cards.card_text(t, appointment, data.settings.office, person),
-        cards.card_keyboard(t, appointment),
+    """Post the appointment's card to the staff group (its agenda topic, when the group
+    has topics) and remember it."""
+    card = await forum_topics.in_fixed(
+        data,
+        forum_topics.Fixed.AGENDA,
+        lambda thread: data.notifier.send(
+            data.staff_group.linked_chat_id,
+            cards.card_text(t, appointment, data.settings.office, person),
+            cards.card_keyboard(t, appointment),
+            thread=thread,
+        ),
     )
     appointments.record_staff_card(appointment, card.message_id)
 

@@ -27,6 +27,7 @@ from telegram.error import BadRequest, RetryAfter, TelegramError
 from bot.broadcasts import service as broadcasts
 from bot.broadcasts import service_status as broadcast_status
 from bot.broadcasts.views_status import progress_text, remaining, summary_text
+from bot.core import forum_topics
 from bot.core.context import BotData
 from bot.core.i18n import Translator
 from bot.core.notify import RecipientGone
@@ -44,6 +45,7 @@ _POSTING, _EDITING = "broadcast-progress-post", "broadcast-progress-edit"
 
 # Telegram has no chat 0.
 NO_CHAT = 0
+
 
 class ProgressReporter:
     """Shows one broadcast's progress in the staff group; see the module docstring."""
@@ -105,7 +107,7 @@ class ProgressReporter:
         took = self.data.clock.now() - self.started_at if self.started_at else None
         text = summary_text(self.t, self.broadcast_id, counts, took, cancelled=cancelled)
         if self.message_id is None:
-            await self._request(lambda: self.data.notifier.send(self.chat_id, text))
+            await self._request(lambda: self._send(text))
         else:
             await self._show(text)
 
@@ -128,7 +130,7 @@ class ProgressReporter:
 
     async def _post(self) -> None:
         text = self._progress(await self._counts())
-        message = await self._request(lambda: self.data.notifier.send(self.chat_id, text))
+        message = await self._request(lambda: self._send(text))
         if not isinstance(message, Message):
             return
         self.message_id, self.last_shown = message.message_id, text
@@ -136,6 +138,14 @@ class ProgressReporter:
             await broadcast_status.set_progress_message(
                 session, self.broadcast_id, self.chat_id, message.message_id
             )
+
+    async def _send(self, text: str) -> Message:
+        """A new message in the staff group (its announcements topic, if it has topics)."""
+        return await forum_topics.in_fixed(
+            self.data,
+            forum_topics.Fixed.ANNOUNCEMENTS,
+            lambda thread: self.data.notifier.send(self.chat_id, text, thread=thread),
+        )
 
     async def _edit_progress(self) -> None:
         await self._show(self._progress(await self._counts()))

@@ -107,6 +107,7 @@ class CaseAction(enum.StrEnum):
     BACK = "back"
     OUTCOME = "out"
     REFERRED_TO = "ref"
+    REOPEN = "reopen"
 
 
 @dataclass(frozen=True)

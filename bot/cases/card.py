@@ -11,7 +11,9 @@ staff reply to it answers her.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Awaitable, Callable
 from datetime import datetime
+from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardMarkup, Message
@@ -19,11 +21,14 @@ from telegram.error import BadRequest
 
 from bot.cases import posts as staff_posts
 from bot.cases import service as cases
+from bot.cases import topics
 from bot.cases.views import card_keyboard, card_text
 from bot.core.context import BotData
 from bot.core.context import staff_names as names_of_staff
 from bot.core.i18n import Translator
 from bot.db.models import Case, CaseEntry, EntryKind, format_reference
+
+T = TypeVar("T")
 
 
 async def staff_names(data: BotData, session: AsyncSession, case: Case) -> dict[int, str]:
@@ -37,13 +42,41 @@ async def staff_names(data: BotData, session: AsyncSession, case: Case) -> dict[
 async def post(
     data: BotData, session: AsyncSession, t: Translator, case: Case, now: datetime
 ) -> Message:
-    """Post a new case's card to the staff group and remember it."""
+    """Post a case's card to the staff group and remember it; when the group has topics,
+    the card opens the case's own topic and says what a message there means."""
     group = data.staff_group.linked_chat_id
-    card = await data.notifier.send(
-        group, card_text(t, case, data.settings.office, now, {}), card_keyboard(t, case)
-    )
+
+    async def send(thread: int | None) -> Message:
+        return await data.notifier.send(
+            group,
+            card_text(t, case, data.settings.office, now, {}, in_topic=thread is not None),
+            card_keyboard(t, case, reopen=thread is not None),
+            thread=thread,
+        )
+
+    if case.staff_topic_id is None:
+        await topics.open_topic(data, case)
+    card = await topics.in_topic(case, send, lambda: topics.open_topic(data, case))
     cases.record_staff_card(session, case, chat_id=group, message_id=card.message_id, now=now)
     return card
+
+
+async def in_case_topic(
+    data: BotData,
+    session: AsyncSession,
+    t: Translator,
+    case: Case,
+    now: datetime,
+    send: Callable[[int | None], Awaitable[T]],
+) -> T:
+    """`send(thread)` in the case's topic (None: the group has no topic for it); a topic
+    deleted by hand is made again, opened by a new card."""
+
+    async def anew() -> int | None:
+        await post(data, session, t, case, now)
+        return case.staff_topic_id
+
+    return await topics.in_topic(case, send, anew)
 
 
 async def redraw(
@@ -59,12 +92,13 @@ async def redraw(
     if case.staff_card_message_id is None:
         return
     names = await staff_names(data, session, case)
+    in_topic = case.staff_topic_id is not None
     with contextlib.suppress(BadRequest):
         await data.notifier.bot.edit_message_text(
-            card_text(t, case, data.settings.office, now, names),
+            card_text(t, case, data.settings.office, now, names, in_topic=in_topic),
             chat_id=data.staff_group.linked_chat_id,
             message_id=case.staff_card_message_id,
-            reply_markup=markup if markup is not None else card_keyboard(t, case),
+            reply_markup=markup if markup is not None else card_keyboard(t, case, reopen=in_topic),
         )
 
 
@@ -79,6 +113,7 @@ async def copy_her_message(
     sensitive: bool,
     now: datetime,
     headed: bool = True,
+    thread: int | None = None,
 ) -> None:
     """Copy one message of hers to a staff chat (a file by its file_id), under a header
     naming her case unless `headed` is off (under the case's details, which name it)."""
@@ -86,7 +121,7 @@ async def copy_her_message(
     if entry.media_kind == "text" or not entry.file_id:
         text = f"{header}\n{entry.text or ''}" if headed else entry.text or ""
         message = await data.notifier.send(
-            chat_id, text[:4096], sensitive=sensitive, reply_to=reply_to
+            chat_id, text[:4096], sensitive=sensitive, reply_to=reply_to, thread=thread
         )
     else:
         message = await data.notifier.send_media(
@@ -96,6 +131,7 @@ async def copy_her_message(
             f"{header}\n{entry.text or ''}".strip() if headed else entry.text,
             sensitive=sensitive,
             reply_to=reply_to,
+            thread=thread,
         )
     staff_posts.link(
         session,
@@ -118,6 +154,7 @@ async def copy_her_media(
     sensitive: bool,
     now: datetime,
     headed: bool = True,
+    thread: int | None = None,
 ) -> int:
     """Copy the photos, voice notes and files of her report to a staff chat; how many."""
     copied = 0
@@ -133,6 +170,7 @@ async def copy_her_media(
                 sensitive=sensitive,
                 now=now,
                 headed=headed,
+                thread=thread,
             )
             copied += 1
     return copied

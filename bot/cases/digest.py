@@ -1,6 +1,7 @@
 """The morning digest in the staff group: today's appointments and open cases older than 48 h.
 
-Posted directly (one message a day, well inside the group's limit). The text is
+Posted directly (one message a day, well inside the group's limit), in its own topic
+when the staff group has topics. The text is
 `bot.appointments.views.digest_text`, a pure function.
 """
 
@@ -12,6 +13,7 @@ from datetime import timedelta
 from bot.appointments import service as appointments
 from bot.appointments import views as appointment_cards
 from bot.cases import service as cases
+from bot.core import forum_topics
 from bot.core.context import BotContext, BotData
 
 log = logging.getLogger(__name__)
@@ -37,4 +39,8 @@ async def post_daily_digest(context: BotContext) -> None:
     if chat_id is None:
         return  # no staff group linked yet: nobody to tell
     text = await build_digest(data)
-    await data.notifier.send(chat_id, text)
+    await forum_topics.in_fixed(
+        data,
+        forum_topics.Fixed.DIGEST,
+        lambda thread: data.notifier.send(chat_id, text, thread=thread),
+    )

@@ -19,11 +19,13 @@ from bot.cases import card as staff_card
 from bot.cases import posts as staff_posts
 from bot.cases import service as cases
 from bot.core.context import BotContext, BotData
+from bot.core.forum_topics import thread_gone
 from bot.core.notify import RecipientGone
-from bot.db.models import CaseEntry, StaffPost
+from bot.db.models import Case, CaseEntry, StaffPost
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
+QUEUE_WAIT_WORTH_LOGGING = timedelta(seconds=30)
 
 
 async def deliver_staff_posts(context: BotContext) -> None:
@@ -37,7 +39,21 @@ async def deliver_staff_posts(context: BotContext) -> None:
         )
         posts = await staff_posts.pending(session, limit=max(budget, 0))
         post_ids = [p.id for p in posts]
+        oldest = min((p.created_at for p in posts), default=None)
+        left = await staff_posts.waiting(session) - len(post_ids)
         await session.commit()
+    # The queue's wait is for the log only: staff and women are never shown it.
+    if oldest is not None and now - oldest > QUEUE_WAIT_WORTH_LOGGING:
+        log.info(
+            "staff queue: a post waited %ds for the group's limit",
+            (now - oldest).total_seconds(),
+        )
+    if left > 0:
+        log.info(
+            "staff queue: %d posts wait for the group's limit of %d a minute",
+            left,
+            data.settings.staff_messages_per_minute,
+        )
     for post_id in post_ids:
         if budget <= 0:
             return
@@ -86,7 +102,7 @@ async def _send(data: BotData, session: AsyncSession, post: StaffPost) -> int:
     if case is None:
         return 0
     if post.kind == staff_posts.ERASED:
-        return await _erase(data, session, post, case.reference)
+        return await _erase(data, session, post, case)
     if case.user_id is None:
         # She deleted her data before this went out: there is nothing of hers to show.
         return 0
@@ -95,31 +111,55 @@ async def _send(data: BotData, session: AsyncSession, post: StaffPost) -> int:
     await session.commit()
     if post.kind == staff_posts.NEW_CASE:
         card = await staff_card.post(data, session, t, case, now)
+        # A new topic is one more message in the group (its "topic created" line).
+        used = 2 if case.staff_topic_id is not None else 1
         if case.sensitive:
-            return 1
-        return 1 + await staff_card.copy_her_media(
-            data, session, t, group, case, reply_to=card.message_id, sensitive=False, now=now
-        )
-    if entry is None:
-        return 0
-    if not case.sensitive:
-        await staff_card.copy_her_message(
+            return used
+        return used + await staff_card.copy_her_media(
             data,
             session,
             t,
             group,
-            entry,
-            reply_to=case.staff_card_message_id,
+            case,
+            reply_to=card.message_id,
             sensitive=False,
             now=now,
+            thread=case.staff_topic_id,
+        )
+    if entry is None:
+        return 0
+    if not case.sensitive:
+        await staff_card.in_case_topic(
+            data,
+            session,
+            t,
+            case,
+            now,
+            lambda thread: staff_card.copy_her_message(
+                data,
+                session,
+                t,
+                group,
+                entry,
+                reply_to=case.staff_card_message_id,
+                sensitive=False,
+                now=now,
+                thread=thread,
+            ),
         )
         return 1
-    await notifier.send(
-        group,
-        t("🔒 {reference}: she added information (only for the assigned person).").format(
-            reference=case.reference
+    notice = t("🔒 {reference}: she added information (only for the assigned person).").format(
+        reference=case.reference
+    )
+    await staff_card.in_case_topic(
+        data,
+        session,
+        t,
+        case,
+        now,
+        lambda thread: notifier.send(
+            group, notice, reply_to=case.staff_card_message_id, thread=thread
         ),
-        reply_to=case.staff_card_message_id,
     )
     if case.assignee_id is not None:
         try:
@@ -135,9 +175,10 @@ async def _send(data: BotData, session: AsyncSession, post: StaffPost) -> int:
 _REMOVABLE = (staff_posts.HER_COPY, staff_posts.DETAILS)
 
 
-async def _erase(data: BotData, session: AsyncSession, post: StaffPost, reference: str) -> int:
-    """She deleted her data: the card becomes one neutral line without buttons; copies of
-    her messages and the details sent to staff are deleted.
+async def _erase(data: BotData, session: AsyncSession, post: StaffPost, case: Case) -> int:
+    """She deleted her data: the case's topic is deleted with everything in it; without
+    a topic, the card becomes one neutral line without buttons; copies of her messages
+    and the details sent to staff are deleted.
 
     Telegram lets a bot delete its messages for 48 hours only; an older copy is edited
     to the neutral line instead (a photo or voice note keeps its media, its caption is
@@ -146,14 +187,19 @@ async def _erase(data: BotData, session: AsyncSession, post: StaffPost, referenc
     """
     assert post.case_id is not None
     t = data.catalogs.get(data.settings.default_locale)
-    neutral = t("🗑️ {reference} — deleted at her request").format(reference=reference)
+    neutral = t("🗑️ {reference} — deleted at her request").format(reference=case.reference)
     links = [
         (link.chat_id, link.message_id, link.purpose)
         for link in await staff_posts.links_of_case(session, post.case_id)
     ]
+    thread, group = case.staff_topic_id, data.staff_group.chat_id
     await session.commit()
     bot = data.notifier.bot
     used = 0
+    if thread is not None and group is not None and await _delete_topic(bot, group, thread):
+        case.staff_topic_id = None
+        links = [link for link in links if link[0] != group]
+        used += 1
     for chat_id, message_id, purpose in links:
         if purpose == staff_posts.CARD:
             with contextlib.suppress(BadRequest):
@@ -166,6 +212,22 @@ async def _erase(data: BotData, session: AsyncSession, post: StaffPost, referenc
             used += 1
     await staff_posts.forget_links(session, post.case_id, _REMOVABLE)
     return used
+
+
+async def _delete_topic(bot: Any, chat_id: int, thread: int) -> bool:
+    """Delete a case's topic and all its messages; False when Telegram refused (then
+    each message is deleted or neutralised as in a group without topics)."""
+    try:
+        await bot.delete_forum_topic(chat_id, thread)
+    except BadRequest as exc:
+        if thread_gone(exc):
+            return True  # deleted by hand already, with its messages
+        log.warning("could not delete an erased case's topic (%s)", exc)
+        return False
+    except TelegramError as exc:
+        log.warning("could not delete an erased case's topic (%s)", exc)
+        return False
+    return True
 
 
 async def _delete_or_neutralise(bot: Any, chat_id: int, message_id: int, neutral: str) -> None:

@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.db.models import LinkPurpose, StaffMessageLink, StaffPost, StaffPostKind
+from bot.db.models import Case, LinkPurpose, StaffMessageLink, StaffPost, StaffPostKind
 
 NEW_CASE = StaffPostKind.NEW_CASE
 HER_MESSAGE = StaffPostKind.HER_MESSAGE
@@ -51,11 +51,26 @@ def enqueue(
 
 
 async def pending(session: AsyncSession, limit: int) -> Sequence[StaffPost]:
+    """What waits to be posted, urgent cases first (a case of an urgent category goes
+    before everything else in the queue), then in the order it came."""
+    urgent = func.coalesce(Case.urgent, False)
     return (
         await session.scalars(
-            select(StaffPost).where(StaffPost.sent_at.is_(None)).order_by(StaffPost.id).limit(limit)
+            select(StaffPost)
+            .outerjoin(Case, Case.id == StaffPost.case_id)
+            .where(StaffPost.sent_at.is_(None))
+            .order_by(urgent.desc(), StaffPost.id)
+            .limit(limit)
         )
     ).all()
+
+
+async def waiting(session: AsyncSession) -> int:
+    """How many posts wait in the queue."""
+    count = await session.scalar(
+        select(func.count()).select_from(StaffPost).where(StaffPost.sent_at.is_(None))
+    )
+    return int(count or 0)
 
 
 async def group_messages_since(session: AsyncSession, since: datetime) -> int:

@@ -266,6 +266,31 @@ def add_note(
     )
 
 
+def reopen(session: AsyncSession, case: Case, staff_id: int, now: datetime) -> CaseEntry:
+    """Open a closed case again (its outcome is cleared; whoever had it keeps it)."""
+    if case.is_open:
+        raise AlreadyDone("case is open")
+    case.status = CaseStatus.IN_PROGRESS if case.assignee_id is not None else CaseStatus.OPEN
+    case.outcome = None
+    case.referred_to = None
+    case.closed_at = None
+    case.updated_at = now
+    return _add(
+        session,
+        CaseEntry(case=case, kind=EntryKind.REOPENED, author_id=staff_id, created_at=now),
+    )
+
+
+async def case_of_topic(session: AsyncSession, thread_id: int) -> Case | None:
+    """The case whose forum topic in the staff group this is."""
+    return await session.scalar(
+        select(Case)
+        .where(Case.staff_topic_id == thread_id)
+        .options(selectinload(Case.entries))
+        .limit(1)
+    )
+
+
 def close(
     session: AsyncSession,
     case: Case,

@@ -144,6 +144,8 @@ async def on_staff_button(update: Update, context: BotContext) -> None:
                 )
             else:
                 await close_case(update, context, case, outcome, None)
+        elif action == "reopen":
+            await reopen_case(context, case, person.id)
         elif action == "ref":
             index = parse_small_number(press.extra)
             institutions = context.settings.office.referral_institutions
@@ -158,6 +160,8 @@ async def on_staff_button(update: Update, context: BotContext) -> None:
             (
                 t("{reference} is already closed.")
                 if not case.is_open
+                else t("{reference} is already open.")
+                if action == "reopen"
                 else t("{reference} is already assigned to you.")
             ).format(reference=case.reference),
             alert=True,
@@ -215,6 +219,7 @@ async def prompt(
                 text.format(reference=case.reference),
                 ForceReply(input_field_placeholder=case.reference),
                 sensitive=case.sensitive,
+                thread=context.scope.thread_in(target),
             )
     except RecipientGone:
         await context.answer(_open_private_chat_hint(context), alert=True)
@@ -247,6 +252,7 @@ async def close_case(
     )
     await context.answer(context.t("{reference} closed.").format(reference=case.reference))
     await refresh_card(context, case)
+    await _topic_follows(context, case, closed=True)
     if case.user_id is not None:
         user = await users.get_user(context.session, case.user_id)
         her_t = context.bot_data.catalogs.get(user.locale if user else None)
@@ -261,10 +267,104 @@ async def close_case(
         )
 
 
+async def reopen_case(context: BotContext, case: Case, staff_id: int) -> None:
+    """Open a closed case again (from its card, in its topic): the topic reopens too."""
+    now = context.now()
+    cases.reopen(context.session, case, staff_id, now)
+    audit.record(context.session, actor_id=staff_id, action="reopen", case_id=case.id, now=now)
+    await context.answer(context.t("{reference} reopened.").format(reference=case.reference))
+    await _topic_follows(context, case, closed=False)
+    await refresh_card(context, case)
+
+
+async def _topic_follows(context: BotContext, case: Case, *, closed: bool) -> None:
+    """The case's topic closes with the case and reopens with it (sent after the commit,
+    in order with the card's redraw)."""
+    group = context.bot_data.staff_group
+    if case.staff_topic_id is None or group.chat_id is None or not group.topics:
+        return
+    if closed:
+        await context.bot.close_forum_topic(group.chat_id, case.staff_topic_id)
+    else:
+        await context.bot.reopen_forum_topic(group.chat_id, case.staff_topic_id)
+
+
+async def _case_of_topic(context: BotContext, message: Message) -> Case | None:
+    """The case whose topic `message` was written in (in the staff group, with topics)."""
+    group = context.bot_data.staff_group
+    if (
+        not group.topics
+        or message.chat.id != group.chat_id
+        or not message.is_topic_message
+        or message.message_thread_id is None
+    ):
+        return None
+    return await cases.case_of_topic(context.session, message.message_thread_id)
+
+
+async def on_case_topic_message(
+    update: Update, context: BotContext, case: Case, message: Message
+) -> None:
+    """A staff message in a case's topic. The rule (shown on the card that opens the
+    topic): it is an internal note, and reaches her only as an explicit reply to one of
+    her messages (📩) or to the «💬 Reply» prompt."""
+    person, chat = update.effective_user, update.effective_chat
+    assert person is not None and chat is not None
+    replied = message.reply_to_message
+    link = None
+    if (
+        replied is not None
+        and replied.message_id != message.message_thread_id  # the topic's own first line
+        and replied.from_user is not None
+        and replied.from_user.id == context.bot.id
+    ):
+        link = await staff_posts.find_link(context.session, chat.id, replied.message_id)
+    explicit = link is not None and link.case_id == case.id and link.purpose in _TOPIC_EXPLICIT
+    if explicit:
+        assert link is not None
+        if not await require_staff(
+            update, context, "reply", case_id=case.id, record=record_name("case", case.id)
+        ):
+            return
+        if not staff.may_see_details(case, person.id, context.admin_ids):
+            await _refuse_sensitive(update, context, case)
+        elif link.purpose == staff_posts.NOTE_PROMPT:
+            await save_note(update, context, case, message)
+        else:
+            await relay_reply(update, context, case, message)
+        return
+    # Anything else written here stays in the office: kept as a note when it has words.
+    text = (message.text or message.caption or "").strip()
+    if (
+        not text
+        or not await staff.is_staff(context.session, person.id, context.admin_ids)
+        or not staff.may_see_details(case, person.id, context.admin_ids)
+    ):
+        return
+    now = context.now()
+    cases.add_note(context.session, case, person.id, text[:4000], now)
+    audit.record(context.session, actor_id=person.id, action="note", case_id=case.id, now=now)
+    # A quiet sign it was kept (a reaction is not a message: the group's limit is spared).
+    await context.bot.set_message_reaction(chat.id, message.message_id, "✍")
+
+
+# In a case's topic, only these reach her (or, for the note prompt, make a note).
+_TOPIC_EXPLICIT = frozenset(
+    {staff_posts.HER_COPY, staff_posts.REPLY_PROMPT, staff_posts.NOTE_PROMPT}
+)
+
+
 async def on_staff_reply(update: Update, context: BotContext) -> None:
-    """A reply to a case's message in a staff chat: relay it to her, or keep it as a note."""
+    """A reply to a case's message in a staff chat: relay it to her, or keep it as a note.
+    In a case's own topic, the topic's rule decides (on_case_topic_message)."""
     message, person, chat = update.message, update.effective_user, update.effective_chat
-    if message is None or person is None or chat is None or message.reply_to_message is None:
+    if message is None or person is None or chat is None:
+        return
+    topic_case = await _case_of_topic(context, message)
+    if topic_case is not None:
+        await on_case_topic_message(update, context, topic_case, message)
+        raise ApplicationHandlerStop
+    if message.reply_to_message is None:
         return
     replied = message.reply_to_message
     if replied.from_user is None or replied.from_user.id != context.bot.id:
@@ -440,7 +540,9 @@ async def case_command(update: Update, context: BotContext) -> None:
     target = person.id if case.sensitive and chat.type != ChatType.PRIVATE else chat.id
     try:
         with context.immediately():  # a private chat she never opened gets a hint instead
-            message = await context.notifier.send(target, text, sensitive=case.sensitive)
+            message = await context.notifier.send(
+                target, text, sensitive=case.sensitive, thread=context.scope.thread_in(target)
+            )
     except RecipientGone:
         await context.send(chat.id, _open_private_chat_hint(context))
         return
@@ -463,13 +565,14 @@ def register(app: Application) -> None:
     staff_chat = app.bot_data.staff_group.chat_filter
     app.add_handler(
         MessageHandler(
-            filters.REPLY & ~filters.COMMAND & (filters.ChatType.PRIVATE | staff_chat),
+            (filters.REPLY | (filters.IS_TOPIC_MESSAGE & staff_chat))
+            & ~filters.COMMAND
+            & ~filters.StatusUpdate.ALL
+            & (filters.ChatType.PRIVATE | staff_chat),
             on_staff_reply,
         ),
         group=STAFF_REPLY_GROUP,
     )
-    app.add_handler(
-        CallbackQueryHandler(on_staff_button, pattern=CASES.pattern())
-    )
+    app.add_handler(CallbackQueryHandler(on_staff_button, pattern=CASES.pattern()))
     app.add_handler(CommandHandler("pendientes", pending_command))
     app.add_handler(CommandHandler("caso", case_command))

@@ -49,8 +49,11 @@ def card_text(
     office: OfficeSettings,
     now: datetime,
     names: Mapping[int, str],
+    *,
+    in_topic: bool = False,
 ) -> str:
-    """The case card for the staff group; never shows a sensitive case's details."""
+    """The case card for the staff group; never shows a sensitive case's details.
+    `in_topic`: it opens the case's own forum topic, and says what a message there means."""
     lines = [_header(t, case)]
     if case.sensitive:
         lines.append(t("🔒 Sensitive case: only the assigned person and admins see the details."))
@@ -89,7 +92,18 @@ def card_text(
         if description:
             lines.append("")
             lines.append(description)
+    if in_topic:
+        lines.append("")
+        lines.append(topic_rule(t))
     return "\n".join(lines)
+
+
+def topic_rule(t: Translator) -> str:
+    """What a staff message in a case's topic means (bot.cases.staff_triage.on_topic_message)."""
+    return t(
+        "🗒️ What you write in this topic is an internal note: she does not see it. "
+        "To answer her, reply to one of her messages (📩) or press «💬 Reply»."
+    )
 
 
 def describe_entries(t: Translator, entries: Sequence[CaseEntry]) -> str:
@@ -117,8 +131,13 @@ def _on_case(
     return InlineKeyboardButton(text, callback_data=CaseButton(action, case.id, extra).encode())
 
 
-def card_keyboard(t: Translator, case: Case) -> InlineKeyboardMarkup | None:
+def card_keyboard(
+    t: Translator, case: Case, *, reopen: bool = False
+) -> InlineKeyboardMarkup | None:
+    """The card's buttons; a closed case has none, or only «Reopen» (`reopen`: in its topic)."""
     if case.status == CaseStatus.CLOSED:
+        if reopen:
+            return InlineKeyboardMarkup([[_on_case(t("🔓 Reopen"), CaseAction.REOPEN, case)]])
         return None
     rows = [
         [
@@ -214,6 +233,8 @@ def history_text(
             what = "📝 " + (entry.text or "")
         elif entry.kind == EntryKind.ASSIGNED:
             what = t("🙋 took the case")
+        elif entry.kind == EntryKind.REOPENED:
+            what = t("🔓 reopened the case")
         else:
             what = "✅ " + t("closed the case")
         if entry.text is None and entry.kind == EntryKind.HER_MESSAGE and entry.file_id is None:

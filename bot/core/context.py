@@ -86,6 +86,15 @@ class UpdateScope:
     # the end unless a handler already did, with a note.
     answered: bool = False
     callback_query: CallbackQuery | None = None
+    # (chat id, topic) when the update came from a forum topic: answers sent to that
+    # chat stay in that topic (a staff command asked in the agenda topic is answered there).
+    topic: tuple[int, int] | None = None
+
+    def thread_in(self, chat_id: int) -> int | None:
+        """The topic an answer to `chat_id` goes to (None: the chat itself)."""
+        if self.topic is not None and self.topic[0] == chat_id:
+            return self.topic[1]
+        return None
 
 
 current_scope: ContextVar[UpdateScope | None] = ContextVar("current_scope", default=None)
@@ -178,13 +187,19 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], B
         *,
         sensitive: bool = False,
         reply_to: int | None = None,
+        thread: int | None = None,
     ) -> Message:
-        """Send a message; sensitive ones cannot be forwarded or saved and arrive silently."""
+        """Send a message; sensitive ones cannot be forwarded or saved and arrive silently.
+        In a forum, it goes to `thread`, or to the topic the update came from."""
         return await self.bot.send_message(
             chat_id,
             text,
             reply_markup=markup,
-            **message_options(sensitive=sensitive, reply_to=reply_to),
+            **message_options(
+                sensitive=sensitive,
+                reply_to=reply_to,
+                thread=thread if thread is not None else self.scope.thread_in(chat_id),
+            ),
         )
 
     @contextmanager

@@ -62,7 +62,7 @@ async def claim_unprocessed(session: AsyncSession, limit: int = 1000) -> list[tu
         row.attempts += 1
         if row.payload is None or row.attempts > MAX_ATTEMPTS:
             row.processed_at = row.received_at
-            row.payload = None
+            row.payload = row.chat_id = None
             continue
         result.append((row.update_id, row.payload))
     return result
@@ -70,10 +70,13 @@ async def claim_unprocessed(session: AsyncSession, limit: int = 1000) -> list[tu
 
 _TABLE: Any = InboxUpdate.__table__
 # Built once: every update runs it, and rebuilding a statement costs more than SQLite does.
+# A processed update keeps only its id (to deduplicate): the payload may hold personal
+# data, and the chat id (needed only to keep a waiting chat's updates in order) is her
+# Telegram id, which must not outlive "delete my data".
 _MARK_ONE = (
     update(_TABLE)
     .where(_TABLE.c.update_id == bindparam("b_update_id"))
-    .values(processed_at=bindparam("now"), payload=None)
+    .values(processed_at=bindparam("now"), payload=None, chat_id=None)
 )
 
 
@@ -87,7 +90,7 @@ async def mark_processed(session: AsyncSession, update_ids: Sequence[int], now: 
     await session.execute(
         update(InboxUpdate)
         .where(InboxUpdate.update_id.in_(list(update_ids)))
-        .values(processed_at=now, payload=None)
+        .values(processed_at=now, payload=None, chat_id=None)
     )
 
 

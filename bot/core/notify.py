@@ -49,6 +49,7 @@ class Notifier:
         sensitive: bool = False,
         reply_to: int | None = None,
         paid: bool = False,
+        thread: int | None = None,
     ) -> Message:
         """Send text; raises RecipientGone when the chat cannot receive it.
 
@@ -60,7 +61,7 @@ class Notifier:
                 text,
                 reply_markup=markup,
                 allow_paid_broadcast=paid or None,
-                **message_options(sensitive=sensitive, reply_to=reply_to),
+                **message_options(sensitive=sensitive, reply_to=reply_to, thread=thread),
             )
         except (Forbidden, BadRequest) as exc:
             if _is_gone(exc):
@@ -93,12 +94,13 @@ class Notifier:
         reply_to: int | None = None,
         markup: InlineKeyboardMarkup | None = None,
         paid: bool = False,
+        thread: int | None = None,
     ) -> Message:
         """Send a photo, voice note, document... that Telegram already has, by file_id."""
         common: dict[str, Any] = {
             "allow_paid_broadcast": paid or None,
             "reply_markup": markup,
-            **message_options(sensitive=sensitive, reply_to=reply_to),
+            **message_options(sensitive=sensitive, reply_to=reply_to, thread=thread),
         }
         if caption and media != "video_note":
             common["caption"] = caption[:1024]

@@ -23,6 +23,10 @@ class StaffGroup:
         # in ADMIN_USER_IDS): seen when they act, or asked of Telegram at start-up, so
         # cards say "A cargo de: Lucía", not her user id.
         self.admin_names: dict[int, str] = {}
+        # The group has topics and the bot may manage them: each case gets its own topic
+        # (bot.core.forum_topics). Asked of Telegram at start, after a link or a move to a
+        # supergroup, and at each refresh; off until then (the plain group works anyway).
+        self.topics = False
         self.set(chat_id, admin_ids)
 
     def set(self, chat_id: int | None, admin_ids: Collection[int]) -> bool:
@@ -31,6 +35,7 @@ class StaffGroup:
         if chat_id == self.chat_id:
             return False
         self.chat_id = chat_id
+        self.topics = False
         self.chat_filter.chat_ids = () if chat_id is None else (chat_id,)
         return True
 

@@ -80,6 +80,10 @@ DEFERRED_ENDPOINTS = frozenset(
         "pinChatMessage",
         "unpinChatMessage",
         "setMessageReaction",
+        # A case's topic closes, reopens or goes with its case's change, not before it.
+        "closeForumTopic",
+        "reopenForumTopic",
+        "deleteForumTopic",
         "answerCallbackQuery",
         "sendChatAction",
     }
@@ -279,6 +283,9 @@ class OutboxSender:
         self._sweeping = asyncio.Lock()
         self.sent = 0
         self.deferred = 0
+        # Called with (chat id, topic) when a send's forum topic was deleted by hand, so
+        # whatever pointed at it makes a new one next time (bot.core.forum_topics).
+        self.thread_gone: Callable[[int, int], Awaitable[None]] | None = None
 
     # ── writing ────────────────────────────────────────────────────────────────
 
@@ -387,6 +394,8 @@ class OutboxSender:
         except BadRequest as exc:
             if "not modified" in str(exc).lower():
                 return done
+            if "message_thread_id" in params and "thread not found" in str(exc).lower():
+                return await self._send_outside_topic(row, params, done, exc)
             return await self._send_fallback(row, done, exc)
         except NetworkError as exc:  # includes TimedOut: her answer may be sent again
             log.warning(
@@ -396,6 +405,25 @@ class OutboxSender:
             await self._defer_chat(row, NETWORK_RETRY)
             done.outcome = Outcome.DEFERRED
             return done
+        done.message_id = _message_id(result)
+        return done
+
+    async def _send_outside_topic(
+        self, row: Pending, params: dict[str, str], done: _Finished, error: BadRequest
+    ) -> _Finished:
+        """Its forum topic was deleted by hand: send it to the chat's General topic, and
+        let whatever pointed at the topic make a new one next time."""
+        thread = int(params.pop("message_thread_id"))
+        log.info("a staff topic was deleted; an answer goes to the General topic")
+        if self.thread_gone is not None:
+            try:
+                await self.thread_gone(row.chat_id, thread)
+            except Exception:
+                log.exception("could not forget a deleted topic")
+        try:
+            result = await self.bot._post(row.endpoint, params)
+        except TelegramError:
+            return await self._send_fallback(row, done, error)
         done.message_id = _message_id(result)
         return done
 

@@ -36,6 +36,7 @@ from telegram.ext import Application
 from bot.core import chat_lanes, inbox, tracking
 from bot.core.clock import Clock
 from bot.core.context import UpdateScope, current_scope
+from bot.core.forum_topics import topic_of
 from bot.core.outbox import (
     RECORDER_KEY,
     DeadTokens,
@@ -334,7 +335,12 @@ class UpdatePipeline:
         outbox = self.outbox
         recorder = OutboxRecorder(self.clock.now())
         session.sync_session.info[RECORDER_KEY] = recorder
-        scope = UpdateScope(session=session, callback_query=update.callback_query, outbox=recorder)
+        scope = UpdateScope(
+            session=session,
+            callback_query=update.callback_query,
+            outbox=recorder,
+            topic=topic_of(update),
+        )
         scope_token = current_scope.set(scope)
         recorder_token = current_recorder.set(recorder)
         try:

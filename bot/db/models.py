@@ -85,6 +85,7 @@ class EntryKind(enum.StrEnum):
     INTERNAL_NOTE = "internal_note"
     ASSIGNED = "assigned"
     CLOSED = "closed"
+    REOPENED = "reopened"
 
 
 class User(Base):
@@ -150,6 +151,8 @@ class Case(Base):
     outcome: Mapped[CaseOutcome | None] = mapped_column(String(16))
     referred_to: Mapped[str | None] = mapped_column(String(128))
     staff_card_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    # Its forum topic in the staff group (message_thread_id), when the group has topics.
+    staff_topic_id: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     closed_at: Mapped[datetime | None]

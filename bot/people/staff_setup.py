@@ -19,7 +19,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.core import audit
+from bot.core import audit, forum_topics
 from bot.core.command_menus import set_command_menus
 from bot.core.context import BotContext
 from bot.people import service_workspace
@@ -70,7 +70,10 @@ async def link_command(update: Update, context: BotContext) -> None:
     # In force at once in this process (other replicas see it at their next refresh; a
     # failed commit is undone by that refresh too).
     context.bot_data.staff_group.set(chat.id, context.admin_ids | {person.id})
-    await set_command_menus(context.bot, context.bot_data.catalogs, context.settings.default_locale, chat.id)
+    await forum_topics.detect(context.bot_data)
+    await set_command_menus(
+        context.bot, context.bot_data.catalogs, context.settings.default_locale, chat.id
+    )
     log.info("staff group linked with /vincular")
     await context.send(
         chat.id,
@@ -120,6 +123,7 @@ async def on_migration(update: Update, context: BotContext) -> None:
         now=context.now(),
     )
     context.bot_data.staff_group.set(new, context.admin_ids)
+    await forum_topics.detect(context.bot_data)
     log.info("the staff group became a supergroup: following it")
     raise ApplicationHandlerStop
 

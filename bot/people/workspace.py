@@ -10,15 +10,17 @@ import sys
 
 from telegram.error import TelegramError
 
-from bot.core import staff
+from bot.core import forum_topics, staff
 from bot.core.context import BotData
 from bot.people import service_workspace
 
 log = logging.getLogger(__name__)
 
 
-async def refresh(data: BotData) -> bool:
-    """Load the staff group and administrators in force; True when the group changed."""
+async def refresh(data: BotData, *, ask_telegram: bool = True) -> bool:
+    """Load the staff group and administrators in force; True when the group changed.
+    `ask_telegram`: also ask whether the group has topics the bot may manage (off only
+    before the bot has introduced itself to Telegram, at start-up)."""
     settings = data.settings
     async with data.session_factory() as session:
         workspace = await service_workspace.load(
@@ -32,6 +34,8 @@ async def refresh(data: BotData) -> bool:
             "(the bot follows the move meanwhile)",
             workspace.chat_id,
         )
+    if ask_telegram:
+        await forum_topics.detect(data)
     return changed
 
 
@@ -66,4 +70,3 @@ async def announce_setup_code(data: BotData) -> None:
         flush=True,
     )
     log.info("no staff group linked yet: the set-up code is on the console")
-

@@ -33,6 +33,7 @@ class Chat:
     bot_is_admin: bool = False
     username: str | None = None
     pinned: list[int] = field(default_factory=list)
+    migrated_to: int | None = None  # the supergroup this group became (forum.migrate)
 
 
 @dataclass(slots=True)
@@ -141,6 +142,12 @@ class ChatStore:
                     chat = None
         if chat is None:
             raise bad("chat not found")
+        if chat.migrated_to is not None:
+            raise ApiError(
+                400,
+                "Bad Request: group chat was upgraded to a supergroup chat",
+                migrate_to_chat_id=chat.migrated_to,
+            )
         return chat
 
     def check_blocked(self, chat: Chat) -> None:

@@ -48,12 +48,14 @@ class ApiError(Exception):
         description: str,
         retry_after: int | None = None,
         spec_violation: bool = False,
+        migrate_to_chat_id: int | None = None,
     ) -> None:
         super().__init__(description)
         self.status = status
         self.description = description
         self.retry_after = retry_after
         self.spec_violation = spec_violation
+        self.migrate_to_chat_id = migrate_to_chat_id
 
 
 def bad(description: str) -> ApiError:
@@ -70,6 +72,7 @@ class Ctx:
     text: tuple[str, list[JsonDict]] | None = None
     caption: tuple[str, list[JsonDict]] | None = None
     attachments: dict[str, UploadedFile] = field(default_factory=dict)
+    thread: int | None = None  # the forum topic a send goes to (forum.Forum)
 
 
 def short(value: Any, limit: int = 300) -> str:

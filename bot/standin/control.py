@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from .chats import Chat, ChatStore, Message
 from .common import Activity, Call, JsonDict
 from .files import FileStore
+from .forum import Forum, migrate
 from .markup import utf16_len
 from .spec import ApiSpec
 from .updates import UpdateQueue
@@ -29,6 +30,7 @@ class UserSide:
     chats: ChatStore
     files: FileStore
     updates: UpdateQueue
+    forum: Forum
 
     # ------------------------------------------------------------------ world setup
 
@@ -51,9 +53,59 @@ class UserSide:
         *,
         username: str | None = None,
         bot_is_admin: bool = False,
+        is_forum: bool = False,
+        bot_can_manage_topics: bool = False,
     ) -> JsonDict:
-        """Create a group/supergroup/channel the bot is a member of; returns the Chat."""
-        return self.chats.add_group(chat_id, title, type, username, bot_is_admin)
+        """Create a group/supergroup/channel the bot is a member of; returns the Chat.
+
+        ``is_forum``: a supergroup with topics enabled; ``bot_can_manage_topics``: the bot
+        is an administrator there with the "Manage topics" right."""
+        obj = self.chats.add_group(
+            chat_id, title, type, username, bot_is_admin or bot_can_manage_topics
+        )
+        if is_forum:
+            self.forum.enable(self.chats.chats[chat_id], bot_can_manage_topics)
+        return obj
+
+    def topics(self, chat_id: int) -> list[JsonDict]:
+        """The topics of a forum, in creation order: each ForumTopic with ``closed`` and
+        ``deleted`` (deleted ones included)."""
+        return [
+            {**topic.as_api(), "closed": topic.closed, "deleted": topic.deleted}
+            for topic in self.forum.topics.get(chat_id, {}).values()
+        ]
+
+    def delete_topic_by_hand(self, chat_id: int, thread_id: int) -> None:
+        """An administrator deletes a topic in the app: it goes with all its messages."""
+        self.forum.delete_by_hand(self.chats.chats[chat_id], thread_id)
+
+    def topic_messages(self, chat_id: int, thread_id: int) -> list[JsonDict]:
+        """The current messages of one topic (its creation message first)."""
+        return [
+            r
+            for r in self.chats.records(chat_id)
+            if not r["deleted"]
+            and r["message"].get("is_topic_message")
+            and r["message"].get("message_thread_id") == thread_id
+        ]
+
+    def migrate_to_supergroup(
+        self, old_id: int, new_id: int, by_user_id: int | None = None
+    ) -> tuple[JsonDict, JsonDict]:
+        """Telegram upgrades group ``old_id`` to supergroup ``new_id`` (someone turned on a
+        supergroup feature): both chats get their service message as an update, and calls
+        naming the old id are refused from now on. Returns the two messages."""
+        by = (
+            self.chats.users.get(by_user_id)
+            if by_user_id is not None
+            else next(iter(self.chats.users.values()), None)
+        )
+        if by is None:
+            raise AssertionError("add a user first: someone upgrades the group")
+        old, new = migrate(self.chats, old_id, new_id, by)
+        self.updates.push({"message": old})
+        self.updates.push({"message": new})
+        return old, new
 
     def chat(self, chat_id: int) -> JsonDict:
         """The API Chat object of a known chat."""
@@ -89,6 +141,7 @@ class UserSide:
         reply_to_message_id: int | None,
         kind: str,
         message: Message,
+        thread_id: int | None = None,
     ) -> JsonDict:
         chat, user = self._inbound_chat(user_id, chat_id)
         if reply_to_message_id is not None:
@@ -98,6 +151,9 @@ class UserSide:
                     f"message {reply_to_message_id} does not exist in chat {chat.id}"
                 )
             message.reply_to = rec
+        self.forum.place(
+            chat, self.forum.thread_of_inbound(chat, thread_id, message.reply_to), message
+        )
         rec = self.chats.create(chat, user, False, kind, message)
         self.chats.user_acted(chat, rec["message_id"])
         self.updates.push({"message": rec["message"]})
@@ -110,14 +166,16 @@ class UserSide:
         chat_id: int | None = None,
         reply_to_message_id: int | None = None,
         entities: list[JsonDict] | None = None,
+        *,
+        thread_id: int | None = None,
     ) -> JsonDict:
-        """The user sends a text message (a bot_command entity is added for "/cmd ...")."""
+        """The user sends a text message (a bot_command entity is added for "/cmd ...");
+        ``thread_id``: in that forum topic (a reply goes to its message's topic)."""
         if entities is None and text.startswith("/"):
             cmd = text.split(maxsplit=1)[0] if text.strip() else text
             entities = [{"type": "bot_command", "offset": 0, "length": utf16_len(cmd)}]
-        return self._inbound(
-            user_id, chat_id, reply_to_message_id, "text", Message(text=text, entities=entities)
-        )
+        message = Message(text=text, entities=entities)
+        return self._inbound(user_id, chat_id, reply_to_message_id, "text", message, thread_id)
 
     def user_sends_photo(
         self,
@@ -126,10 +184,12 @@ class UserSide:
         chat_id: int | None = None,
         reply_to_message_id: int | None = None,
         data: bytes = b"\xff\xd8\xff\xe0fake-jpeg",
+        *,
+        thread_id: int | None = None,
     ) -> JsonDict:
         content = self.files.photo_content(self.files.new("photo", data))
         message = Message(caption=caption, content=content)
-        return self._inbound(user_id, chat_id, reply_to_message_id, "photo", message)
+        return self._inbound(user_id, chat_id, reply_to_message_id, "photo", message, thread_id)
 
     def user_sends_voice(
         self,
@@ -139,6 +199,8 @@ class UserSide:
         reply_to_message_id: int | None = None,
         data: bytes = b"OggSfake-voice",
         caption: str | None = None,
+        *,
+        thread_id: int | None = None,
     ) -> JsonDict:
         f = self.files.new("voice", data)
         voice = {
@@ -149,7 +211,7 @@ class UserSide:
             "file_size": f["file_size"],
         }
         message = Message(caption=caption, content={"voice": voice})
-        return self._inbound(user_id, chat_id, reply_to_message_id, "voice", message)
+        return self._inbound(user_id, chat_id, reply_to_message_id, "voice", message, thread_id)
 
     def user_sends_sticker(
         self,
@@ -157,6 +219,8 @@ class UserSide:
         emoji: str = "🙂",
         chat_id: int | None = None,
         reply_to_message_id: int | None = None,
+        *,
+        thread_id: int | None = None,
     ) -> JsonDict:
         f = self.files.new("sticker", b"RIFFfake-webp")
         sticker = {
@@ -171,7 +235,7 @@ class UserSide:
             "file_size": f["file_size"],
         }
         message = Message(content={"sticker": sticker})
-        return self._inbound(user_id, chat_id, reply_to_message_id, "sticker", message)
+        return self._inbound(user_id, chat_id, reply_to_message_id, "sticker", message, thread_id)
 
     def user_sends_document(
         self,
@@ -182,6 +246,8 @@ class UserSide:
         chat_id: int | None = None,
         reply_to_message_id: int | None = None,
         data: bytes = b"%PDF-1.4 fake",
+        *,
+        thread_id: int | None = None,
     ) -> JsonDict:
         f = self.files.new("document", data, filename=file_name, mime=mime_type)
         doc = {
@@ -192,7 +258,7 @@ class UserSide:
             "file_size": f["file_size"],
         }
         message = Message(caption=caption, content={"document": doc})
-        return self._inbound(user_id, chat_id, reply_to_message_id, "document", message)
+        return self._inbound(user_id, chat_id, reply_to_message_id, "document", message, thread_id)
 
     def user_sends_contact(
         self,

@@ -4,12 +4,15 @@ the command menus, the chat menu button, getChat and getChatMember."""
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .chats import MEMBER_TYPES, ChatStore
 from .common import Ctx, Handler, JsonDict, bad
 from .spec import ApiSpec
 from .updates import UpdateQueue
+
+if TYPE_CHECKING:
+    from .forum import Forum
 
 
 def _commands_key(p: dict[str, Any]) -> tuple[str, str]:
@@ -25,6 +28,7 @@ class BotInfo:
         self.webhook: dict[str, Any] = {"url": ""}
         self.commands: dict[tuple[str, str], list[JsonDict]] = {}
         self.menu_buttons: dict[int | None, JsonDict] = {}
+        self.forum: Forum | None = None
 
     def routes(self) -> dict[str, Handler]:
         return {
@@ -131,4 +135,6 @@ class BotInfo:
         member = self._spec.example(MEMBER_TYPES[status], user=user)
         if status == "administrator" and user is ctx.bot:
             member["can_delete_messages"] = True
+            if self.forum is not None:
+                self.forum.member_rights(chat, member)
         return member

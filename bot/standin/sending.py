@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .chats import Chat, ChatStore, Message
 from .common import Ctx, Handler, JsonDict, bad
@@ -13,6 +13,9 @@ from .files import FileStore
 from .limits import Limits
 from .markup import parse_text
 from .spec import ApiSpec
+
+if TYPE_CHECKING:
+    from .forum import Forum
 
 _NOT_MESSAGE_SENDERS = frozenset(
     {
@@ -42,6 +45,7 @@ class Sending:
         self._chats = chats
         self._files = files
         self._limits = limits
+        self.forum: Forum | None = None  # forum topics (message_thread_id), when set
         # The methods that send, edit or delete a message: they count against the limits.
         self.message_methods = frozenset(
             m
@@ -80,7 +84,15 @@ class Sending:
         if ctx.method in self.message_methods:
             paid = p.get("allow_paid_broadcast") in (True, "true", "True")
             self._limits.admit(chat, paid=paid)
+        if self.forum is not None and ctx.method.startswith(("send", "copy", "forward")):
+            ctx.thread = self.forum.thread_of_send(chat, p)
         return chat
+
+    def _place(self, chat: Chat, ctx: Ctx, message: Message) -> Message:
+        """Put a new message in the topic its send names (see forum.Forum)."""
+        if self.forum is not None:
+            self.forum.place(chat, ctx.thread, message)
+        return message
 
     def _bot_message(
         self,
@@ -107,6 +119,7 @@ class Sending:
             protect_content=bool(p.get("protect_content", False)),
             disable_notification=bool(p.get("disable_notification", False)),
         )
+        self._place(chat, ctx, message)
         return self._chats.create(chat, ctx.bot, True, kind, message)["message"]
 
     def generic(self, p: dict[str, Any], ctx: Ctx) -> Any:
@@ -192,6 +205,7 @@ class Sending:
                 disable_notification=bool(p.get("disable_notification", False)),
                 extra={"media_group_id": group_id},
             )
+            self._place(chat, ctx, message)
             out.append(self._chats.create(chat, ctx.bot, True, kind, message)["message"])
         return out
 
@@ -235,6 +249,7 @@ class Sending:
             disable_notification=bool(p.get("disable_notification", False)),
             extra=extra,
         )
+        self._place(chat, ctx, message)
         return self._chats.create(chat, ctx.bot, True, src["kind"], message)
 
     def copy_message(self, p: dict[str, Any], ctx: Ctx) -> JsonDict:

@@ -28,6 +28,7 @@ from .control import Inspection, UserSide
 from .editing import Editing
 from .faults import Faults
 from .files import FileStore
+from .forum import Forum
 from .info import BotInfo
 from .limits import Limits
 from .sending import Sending
@@ -109,15 +110,19 @@ class FakeTelegram(UserSide, Inspection):
             overall_per_second, per_chat_per_second, group_per_minute, paid_per_second
         )
         self.faults = Faults(self.spec.resolve_method)
+        self.forum = Forum(self.spec, self.chats)
         self.info = BotInfo(self.spec, self.chats, self.updates)
         self.webhook = WebhookDelivery(self.updates, self.info, self.activity)
+        self.info.forum = self.forum
         sending = Sending(self.spec, self.chats, self.files, self.limits)
+        sending.forum = self.forum
         self._generic: Handler = sending.generic
         self._routes: dict[str, Handler] = {
             **self.info.routes(),
             "getFile": self.files.get_file,
             **sending.routes(),
             **Editing(self.chats, sending.target).routes(),
+            **self.forum.routes(),
         }
         self._bots: dict[str, JsonDict] = {}
         self._runner: web.AppRunner | None = None
@@ -274,6 +279,8 @@ class FakeTelegram(UserSide, Inspection):
         payload: JsonDict = {"ok": False, "error_code": exc.status, "description": exc.description}
         if exc.retry_after is not None:
             payload["parameters"] = {"retry_after": exc.retry_after}
+        if exc.migrate_to_chat_id is not None:
+            payload["parameters"] = {"migrate_to_chat_id": exc.migrate_to_chat_id}
         if exc.status == 429:
             self.too_many_requests += 1
         if exc.spec_violation:
