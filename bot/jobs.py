@@ -18,6 +18,7 @@ from bot.core.checkpoint import checkpoint_sqlite
 from bot.core.claims import release_dead_claims
 from bot.core.housekeeping import housekeeping, send_waiting_answers
 from bot.core.liveness import ProcessLiveness
+from bot.network.jobs_consultations import sweep_consultations
 from bot.people.jobs import REFRESH_EVERY as STAFF_GROUP_REFRESH_EVERY
 from bot.people.jobs import refresh_staff_group
 from bot.reports.jobs import EVERY as MONTHLY_REPORT_EVERY
@@ -89,6 +90,16 @@ def register_jobs(
         interval=sweep_interval,
         first=0.5,
         name="activity-notices",
+        data=token,
+        job_kwargs=ONE_AT_A_TIME,
+    )
+    # Consultations: close those due, refresh the staff cards, send the network's notices
+    # (questions, results, proposal news) within the broadcast rate.
+    job_queue.run_repeating(
+        sweep_consultations,
+        interval=sweep_interval,
+        first=0.6,
+        name="network-consultations",
         data=token,
         job_kwargs=ONE_AT_A_TIME,
     )

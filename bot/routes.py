@@ -22,6 +22,7 @@ from bot.core import conversation_router, draft_router, error_handler, gate, qui
 from bot.core.authority import refuse_forged
 from bot.core.context import BotContext
 from bot.core.routing import HerRoutes
+from bot.network import her_consultations, staff_consultations
 from bot.people import her_identity, her_network, her_welcome, staff_admin, staff_setup
 from bot.plan import staff_plan
 from bot.privacy import her_data
@@ -38,6 +39,7 @@ HER_STEPS = {
 DRAFT_STEPS = {
     staff_activities.DRAFT_KIND: staff_activities.DRAFT_STEPS,
     staff_compose.DRAFT_KIND: staff_compose.DRAFT_STEPS,
+    staff_consultations.DRAFT_KIND: staff_consultations.DRAFT_STEPS,
 }
 
 
@@ -60,6 +62,7 @@ def register_all(app: Application) -> None:
     staff_aid.register(app)
     staff_plan.register(app)
     staff_reports.register(app)
+    staff_consultations.register(app)
     her = HerRoutes(app)
     quick_exit.register(her)
     # Before her_welcome: `/start act_…` (from a poster's QR code) opens that activity.
@@ -68,6 +71,7 @@ def register_all(app: Application) -> None:
     her_report.register(her)
     her_requests.register(her)
     her_network.register(her)
+    her_consultations.register(her)
     her_data.register(her)
     her_identity.register(her)
     her_booking.register(her)

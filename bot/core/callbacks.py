@@ -44,6 +44,10 @@ PREFIXES: dict[str, str] = {
     "bc": "broadcasts",
     "sb": "broadcasts",
     "ad": "aid",
+    "cqd": "network",
+    "cqc": "network",
+    "cv": "network",
+    "cvl": "network",
 }
 
 

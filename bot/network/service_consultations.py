@@ -473,13 +473,21 @@ async def forget_person(session: AsyncSession, user_id: int) -> None:
 
 @dataclass(frozen=True)
 class ReportLine:
-    consultation: Consultation
-    results: Results
-    took_part: int
+    """A consultation as the office's reports show it."""
+
+    id: int
+    question: str
+    options: list[str]
+    own: list[int]  # answered by the women themselves, per option
+    on_behalf: list[int]  # entered by leaders for women without a phone
+    total: list[int]
+    closed: bool
+    anonymous: bool
+    closes_at: datetime
 
 
 async def for_report(session: AsyncSession, start: datetime, end: datetime) -> list[ReportLine]:
-    """Consultations open at some moment of the period, with their results."""
+    """Consultations open at some moment of [start, end), with their results."""
     rows = await session.scalars(
         select(Consultation)
         .where(Consultation.created_at < end, Consultation.closes_at >= start)
@@ -487,12 +495,18 @@ async def for_report(session: AsyncSession, start: datetime, end: datetime) -> l
     )
     lines = []
     for consultation in rows.all():
-        took_part = await session.scalar(
-            select(func.count())
-            .select_from(ConsultationVote)
-            .where(ConsultationVote.consultation_id == consultation.id)
-        )
+        found = await results(session, consultation)
         lines.append(
-            ReportLine(consultation, await results(session, consultation), int(took_part or 0))
+            ReportLine(
+                id=consultation.id,
+                question=consultation.question,
+                options=list(consultation.options),
+                own=found.own,
+                on_behalf=found.on_behalf,
+                total=found.total,
+                closed=consultation.status == CLOSED,
+                anonymous=consultation.anonymous,
+                closes_at=consultation.closes_at,
+            )
         )
     return lines

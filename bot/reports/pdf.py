@@ -191,6 +191,8 @@ def build_pdf(
         ],
     )
 
+    _consultations(pdf, t, data, number)
+
     # Charts
     for title, png in charts:
         pdf.add_page()
@@ -231,6 +233,25 @@ def build_pdf(
     )
     _note(pdf, _rule(t))
     return bytes(pdf.output())
+
+
+def _consultations(pdf: FPDF, t: Translator, data: ReportData, number: Any) -> None:
+    """The network's consultations of the period: each question and its results (small
+    counts hidden like every other table that leaves the office)."""
+    if not data.consultations:
+        return
+    _heading(pdf, t("Consultations to the women's network"))
+    total = t("Total")
+    for line in data.consultations:
+        status = t("closed") if line.closed else t("open")
+        _note(pdf, f"#{line.id} · {line.question} ({status})")
+        grid = disclosure.protect_list(line.options, line.total)
+        _table(
+            pdf,
+            [t("Answer"), t("Answers")],
+            [[name, cells[0]] for name, cells in zip([*grid.rows, total], grid.cells, strict=True)],
+        )
+    _note(pdf, t("Answers include those network leaders entered for women without a phone."))
 
 
 def _rule(t: Translator) -> str:

@@ -114,10 +114,36 @@ def build_xlsx(t: Translator, office: OfficeSettings, data: ReportData) -> bytes
             for p, lang, n in data.women_by_people_language
         ],
     )
+    _sheet(
+        book,
+        t("Consultations"),
+        [t("Consultation"), t("Question"), t("Answer"), t("Answered by the women"), t("On behalf"), t("Total"), t("Status")],
+        consultation_rows(t, data),
+    )
     _sheet(book, t("Definitions"), [t("Term"), t("Definition")], definitions(t))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def consultation_rows(t: Translator, data: ReportData) -> list[tuple[Any, ...]]:
+    """One row per answer of each consultation of the period."""
+    rows: list[tuple[Any, ...]] = []
+    for line in data.consultations:
+        status = t("closed") if line.closed else t("open")
+        for index, option in enumerate(line.options):
+            rows.append(
+                (
+                    line.id,
+                    line.question,
+                    option,
+                    line.own[index],
+                    line.on_behalf[index],
+                    line.total[index],
+                    status,
+                )
+            )
+    return rows
 
 
 def definitions(t: Translator) -> list[tuple[str, str]]:
@@ -131,6 +157,7 @@ def definitions(t: Translator) -> list[tuple[str, str]]:
         (t("Attended"), t("Women staff marked as present.")),
         (t("Women served"), t("Different women with a case, an aid delivery or an attendance in the period.")),
         (t("Plan progress"), t("Counted from 1 January to the end of the period, against the annual target.")),
+        (t("On behalf"), t("Answers a network leader entered for women without a phone she represents.")),
         (t("Not recorded"), t("She was not asked, or erased her data (the record stays as an anonymous count).")),
         (t("< 5"), t("Outside the office, counts from 1 to 4 are hidden so that no woman can be recognised.")),
     ]

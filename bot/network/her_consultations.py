@@ -1,0 +1,137 @@
+"""Her side of consultations: answer with a button, change it until it closes, see the
+open ones from the network screen; a leader also answers on behalf of women without a
+phone she represents (counted apart).
+
+Buttons: `cv:<action>:<consultation id>[:<answer>]` and `cvl` (the list), see
+bot.network.callbacks_participation. A button for a consultation she was not asked, an
+answer that does not exist, or data that does not decode is refused as forged; a
+closed consultation is said to be closed.
+"""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler
+
+from bot.core import callbacks
+from bot.core.authority import refuse_forged
+from bot.core.context import BotContext
+from bot.core.errors import InvalidInput, NotFound
+from bot.core.keyboards import for_her
+from bot.core.routing import Routes
+from bot.db.models import Consultation
+from bot.network import service_consultations as consultations
+from bot.network import views_consultations as views
+from bot.network.callbacks_participation import (
+    CONSULTATION_LIST,
+    VoteAction,
+    VoteButton,
+    small_number,
+)
+from bot.people.her_welcome import ensure_registered
+
+
+def _secret(context: BotContext) -> bytes:
+    return consultations.voter_key_secret(context.settings.bot_token)
+
+
+async def show_list(update: Update, context: BotContext) -> None:
+    if not await ensure_registered(update, context):
+        return
+    assert context.user is not None
+    t = context.t
+    found = await consultations.open_for(context.session, context.user.id, context.now())
+    await context.show(update, views.list_text(t, found), views.list_keyboard(t, found))
+
+
+async def _show_question(update: Update, context: BotContext, consultation: Consultation) -> None:
+    assert context.user is not None
+    t, user_id = context.t, context.user.id
+    chosen = await consultations.her_answer(
+        context.session, consultation.id, user_id, _secret(context)
+    )
+    leader = await consultations.is_leader(context.session, user_id)
+    await context.show(
+        update,
+        views.question_text(t, consultation, chosen),
+        views.question_keyboard(t, consultation, chosen, leader=leader),
+    )
+
+
+async def _closed(update: Update, context: BotContext) -> None:
+    t = context.t
+    await context.answer(views.closed_text(t), alert=True)
+    await context.show(update, views.closed_text(t), for_her(t, menu=True))
+
+
+async def on_vote(update: Update, context: BotContext) -> None:
+    if not await ensure_registered(update, context):
+        return
+    assert context.user is not None and update.callback_query is not None
+    button = VoteButton.decode(update.callback_query.data)
+    if button is None:
+        await refuse_forged(update, context, "consultation_vote")
+        return
+    t, user_id, now = context.t, context.user.id, context.now()
+    consultation = await consultations.find(context.session, button.record_id)
+    if consultation is None or not await consultations.was_asked(
+        context.session, consultation.id, user_id
+    ):
+        await refuse_forged(update, context, "consultation_vote")
+        return
+    if not consultations.is_open(consultation, now):
+        await _closed(update, context)
+        return
+    option = small_number(button.extra)
+    try:
+        if button.action == VoteAction.OPEN:
+            await _show_question(update, context, consultation)
+        elif button.action == VoteAction.ANSWER and option is not None:
+            answered = await consultations.answer(
+                context.session, consultation.id, user_id, option, secret=_secret(context), now=now
+            )
+            changed = answered.previous is not None and answered.previous != option
+            await context.answer(views.answered_note(t, consultation, option, changed))
+            await _show_question(update, context, consultation)
+        elif button.action == VoteAction.ON_BEHALF:
+            if not await consultations.is_leader(context.session, user_id):
+                await context.answer(
+                    t("Only the network's leaders can answer on behalf of other women."),
+                    alert=True,
+                )
+                return
+            await context.show(
+                update,
+                views.on_behalf_text(t, consultation),
+                views.on_behalf_keyboard(t, consultation),
+            )
+        elif button.action == VoteAction.ON_BEHALF_ANSWER and option is not None:
+            count = await consultations.answer_on_behalf(
+                context.session, consultation.id, user_id, option, now
+            )
+            await context.show(
+                update,
+                views.on_behalf_done(t, consultation.options[option], count)
+                + "\n\n"
+                + views.on_behalf_text(t, consultation),
+                views.on_behalf_keyboard(t, consultation),
+            )
+        else:
+            await refuse_forged(update, context, "consultation_vote")
+    except consultations.ConsultationClosed:
+        await _closed(update, context)
+    except consultations.NotALeader:
+        await context.answer(
+            t("Only the network's leaders can answer on behalf of other women."), alert=True
+        )
+    except (NotFound, InvalidInput, consultations.NotAsked):
+        await refuse_forged(update, context, "consultation_vote")
+
+
+def register(app: Routes) -> None:
+    app.add_handler(CallbackQueryHandler(on_vote, pattern=callbacks.pattern(VoteButton.PREFIX)))
+    app.add_handler(
+        CallbackQueryHandler(
+            show_list, pattern=callbacks.pattern(CONSULTATION_LIST, only_bare=True)
+        )
+    )

@@ -1,0 +1,380 @@
+"""Consultations from the staff group: /consulta writes one step by step, and its card
+shows the results by community as answers arrive.
+
+    question ─▶ answers (one per line) ─▶ closing date ─▶ anonymous? ─▶ audience ─▶ preview ─▶ send
+
+Typed answers are replies to the bot's question (a StaffDraft of kind "consultation",
+steps "question", "options", "closes": bot.core.draft_router); choices are buttons
+`cqd:<action>:<draft id>[:<extra>]` (bot.network.callbacks_participation). «Send» turns
+the preview into the consultation's card (`cqc:<action>:<id>`: close it now), which
+bot.network.jobs_consultations keeps up to date. Only staff act, only the author
+continues her draft, and a finished, stale or forged button changes nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from telegram import Message, Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+
+from bot.broadcasts.views import describe_audience
+from bot.core import audit, callbacks
+from bot.core import drafts as staff_drafts
+from bot.core.authority import record_name, refuse_forged, require_staff
+from bot.core.context import BotContext
+from bot.core.drafting import DraftStepHandler, ask, own_draft, show_choices, staff_t
+from bot.core.keyboards import COMMUNITIES_PER_PAGE
+from bot.core.staff_input import parse_local_datetime
+from bot.db.models import DraftKind, StaffDraft
+from bot.network import service_consultations as consultations
+from bot.network import views_consultations as views
+from bot.network.callbacks_participation import (
+    AudienceChoice,
+    CardAction,
+    ConsultationCardButton,
+    ConsultationDraftButton,
+    DraftAction,
+    small_number,
+)
+
+DRAFT_KIND = DraftKind.CONSULTATION
+QUESTION, OPTIONS, CLOSES, CHOOSING = "question", "options", "closes", "choosing"
+
+
+def _data(draft: StaffDraft) -> dict[str, Any]:
+    return dict(draft.data or {})
+
+
+def _record(context: BotContext, update: Update, action: str, detail: str) -> None:
+    person = update.effective_user
+    audit.record(
+        context.session,
+        actor_id=person.id if person else None,
+        action=action,
+        detail=detail,
+        now=context.now(),
+    )
+
+
+# ── Typed steps ───────────────────────────────────────────────────────────────
+
+
+async def _ask_question(
+    context: BotContext, draft: StaffDraft, hint: str, reply_to: int | None
+) -> None:
+    t = staff_t(context)
+    prompt = views.question_prompt(t).format(limit=consultations.MAX_QUESTION)
+    await ask(
+        context, draft, f"{hint}\n\n{prompt}" if hint else prompt, step=QUESTION, reply_to=reply_to
+    )
+
+
+async def _ask_options(
+    context: BotContext, draft: StaffDraft, hint: str, reply_to: int | None
+) -> None:
+    t = staff_t(context)
+    prompt = views.options_prompt(t).format(
+        min=consultations.MIN_OPTIONS, max=consultations.MAX_OPTIONS, limit=consultations.MAX_OPTION
+    )
+    await ask(
+        context, draft, f"{hint}\n\n{prompt}" if hint else prompt, step=OPTIONS, reply_to=reply_to
+    )
+
+
+async def _ask_closes(
+    context: BotContext, draft: StaffDraft, hint: str, reply_to: int | None
+) -> None:
+    prompt = views.closes_prompt(staff_t(context))
+    await ask(
+        context, draft, f"{hint}\n\n{prompt}" if hint else prompt, step=CLOSES, reply_to=reply_to
+    )
+
+
+async def on_question(
+    update: Update, context: BotContext, draft: StaffDraft, message: Message
+) -> None:
+    t = staff_t(context)
+    try:
+        question = consultations.check_question(message.text or "")
+    except consultations.BadQuestion:
+        hint = t("Please reply with the question as text, up to {limit} characters.").format(
+            limit=consultations.MAX_QUESTION
+        )
+        await _ask_question(context, draft, hint, message.message_id)
+        return
+    staff_drafts.update(draft, context.now(), question=question)
+    await _ask_options(context, draft, "", message.message_id)
+
+
+async def on_options(
+    update: Update, context: BotContext, draft: StaffDraft, message: Message
+) -> None:
+    t = staff_t(context)
+    try:
+        options = consultations.parse_options(message.text or "")
+    except consultations.BadOptions as problem:
+        hints = {
+            "count": t("A consultation needs from {min} to {max} answers, one per line."),
+            "long": t("Each answer can have up to {limit} characters (it is a button)."),
+            "repeated": t("Two answers are the same; please make each one different."),
+        }
+        hint = hints[problem.reason].format(
+            min=consultations.MIN_OPTIONS,
+            max=consultations.MAX_OPTIONS,
+            limit=consultations.MAX_OPTION,
+        )
+        await _ask_options(context, draft, hint, message.message_id)
+        return
+    staff_drafts.update(draft, context.now(), options=options)
+    await _ask_closes(context, draft, "", message.message_id)
+
+
+async def on_closes(
+    update: Update, context: BotContext, draft: StaffDraft, message: Message
+) -> None:
+    t, now = staff_t(context), context.now()
+    closes_at = parse_local_datetime(message.text or "", context.settings.timezone, now)
+    if closes_at is None or closes_at <= now:
+        hint = (
+            t("I could not read that date and time.")
+            if closes_at is None
+            else t("That moment has passed; the closing date must be in the future.")
+        )
+        await _ask_closes(context, draft, hint, message.message_id)
+        return
+    staff_drafts.update(draft, now, closes_at=closes_at.isoformat())
+    await context.send(
+        draft.chat_id, views.anonymous_text(t), views.anonymous_keyboard(t, draft.id)
+    )
+    staff_drafts.update(draft, now, step=CHOOSING)
+
+
+# ── Buttons ───────────────────────────────────────────────────────────────────
+
+
+async def _audience_menu(update: Update, context: BotContext, draft: StaffDraft) -> None:
+    t = staff_t(context)
+    await show_choices(
+        update,
+        context,
+        draft,
+        views.audience_text(t),
+        views.audience_keyboard(t, draft.id),
+        step=CHOOSING,
+    )
+
+
+async def _communities(
+    update: Update, context: BotContext, draft: StaffDraft, page: int = 0
+) -> None:
+    t, data = staff_t(context), _data(draft)
+    markup = views.communities_keyboard(
+        t, draft.id, context.settings.office.communities, data.get("chosen") or [], page
+    )
+    await show_choices(update, context, draft, views.communities_text(t), markup, step=CHOOSING)
+
+
+async def _preview(update: Update, context: BotContext, draft: StaffDraft) -> None:
+    t, data, now = staff_t(context), _data(draft), context.now()
+    audience = data["audience"]
+    count = await consultations.count_asked(context.session, audience, now)
+    text = views.preview_text(
+        t,
+        question=data["question"],
+        options=data["options"],
+        closes_at=_closes_at(data),
+        anonymous=bool(data.get("anonymous")),
+        audience_line=describe_audience(t, audience),
+        count=count,
+    )
+    await show_choices(
+        update, context, draft, text, views.preview_keyboard(t, draft.id, count), step=CHOOSING
+    )
+
+
+def _closes_at(data: dict[str, Any]) -> datetime:
+    return datetime.fromisoformat(data["closes_at"])
+
+
+def _complete(data: dict[str, Any]) -> bool:
+    return (
+        all(data.get(key) for key in ("question", "options", "closes_at")) and "anonymous" in data
+    )
+
+
+async def _on_draft_button(
+    update: Update, context: BotContext, button: ConsultationDraftButton
+) -> None:
+    draft = await own_draft(update, context, button.record_id, DRAFT_KIND)
+    if draft is None:
+        return
+    t, data, extra = staff_t(context), _data(draft), button.extra
+    communities = context.settings.office.communities
+    if button.action == DraftAction.DISCARD:
+        await staff_drafts.discard(context.session, draft)
+        await context.show(update, t("✖️ Consultation discarded."))
+        return
+    if not _complete(data) and button.action != DraftAction.ANONYMOUS:
+        await context.answer(t("This button is no longer active."), alert=True)
+        return
+    if button.action == DraftAction.ANONYMOUS and extra in ("y", "n") and data.get("closes_at"):
+        staff_drafts.update(draft, context.now(), anonymous=extra == "y")
+        await _audience_menu(update, context, draft)
+    elif button.action == DraftAction.AUDIENCE and extra == "menu":
+        await _audience_menu(update, context, draft)
+    elif button.action == DraftAction.AUDIENCE and extra == AudienceChoice.NETWORK:
+        staff_drafts.update(draft, context.now(), audience={"kind": "network"})
+        await _preview(update, context, draft)
+    elif button.action == DraftAction.AUDIENCE and extra in (
+        AudienceChoice.NETWORK_IN,
+        AudienceChoice.COMMUNITIES,
+    ):
+        staff_drafts.update(draft, context.now(), choosing=extra, chosen=[])
+        await _communities(update, context, draft)
+    elif button.action == DraftAction.COMMUNITY and data.get("choosing"):
+        index = small_number(extra)
+        if index is None or index >= len(communities):
+            await refuse_forged(update, context, "consultation_draft")
+            return
+        chosen = list(data.get("chosen") or [])
+        name = communities[index]
+        chosen = [c for c in chosen if c != name] if name in chosen else [*chosen, name]
+        staff_drafts.update(draft, context.now(), chosen=chosen)
+        await _communities(update, context, draft, index // COMMUNITIES_PER_PAGE)
+    elif button.action == DraftAction.PAGE and data.get("choosing"):
+        page = small_number(extra)
+        await _communities(update, context, draft, page or 0)
+    elif button.action == DraftAction.CHOSEN and data.get("choosing"):
+        chosen = list(data.get("chosen") or [])
+        if not chosen:
+            await context.answer(t("Choose at least one community."), alert=True)
+            return
+        kind = "network" if data["choosing"] == AudienceChoice.NETWORK_IN else "communities"
+        staff_drafts.update(draft, context.now(), audience={"kind": kind, "communities": chosen})
+        await _preview(update, context, draft)
+    elif button.action == DraftAction.SEND and data.get("audience"):
+        await _send(update, context, draft, data)
+    else:
+        await context.answer(t("This button is no longer active."), alert=True)
+
+
+async def _send(
+    update: Update, context: BotContext, draft: StaffDraft, data: dict[str, Any]
+) -> None:
+    t, now, person = staff_t(context), context.now(), update.effective_user
+    try:
+        consultation, asked = await consultations.create(
+            context.session,
+            question=data["question"],
+            options=data["options"],
+            audience=data["audience"],
+            anonymous=bool(data["anonymous"]),
+            closes_at=_closes_at(data),
+            created_by=person.id if person else None,
+            now=now,
+        )
+    except consultations.ClosesInThePast:
+        await _ask_closes(
+            context,
+            draft,
+            t("That moment has passed; the closing date must be in the future."),
+            None,
+        )
+        return
+    await staff_drafts.discard(context.session, draft)
+    _record(context, update, "consultation_sent", f"consultation:{consultation.id} asked:{asked}")
+    results = await consultations.results(context.session, consultation)
+    await context.answer(
+        t.plural("🗳 Sent to {count} woman.", "🗳 Sent to {count} women.", asked).format(count=asked)
+    )
+    # The preview becomes the consultation's card (its id is known now, before the edit
+    # is sent), which the sweep keeps up to date.
+    query = update.callback_query
+    assert query is not None and query.message is not None
+    await consultations.set_card(
+        context.session, consultation.id, query.message.chat.id, query.message.message_id, now
+    )
+    await context.show(
+        update, views.card_text(t, consultation, results), views.card_keyboard(t, consultation)
+    )
+
+
+async def _on_card_button(
+    update: Update, context: BotContext, button: ConsultationCardButton
+) -> None:
+    record = record_name("consultation", button.record_id)
+    if not await require_staff(update, context, "consultation_card", record=record):
+        return
+    t = staff_t(context)
+    consultation = await consultations.find(context.session, button.record_id)
+    if consultation is None:
+        await refuse_forged(update, context, "consultation_card")
+        return
+    if button.action == CardAction.CLOSE and consultation.status == consultations.OPEN:
+        await context.show(
+            update,
+            views.card_text(
+                t, consultation, await consultations.results(context.session, consultation)
+            )
+            + "\n\n"
+            + t(
+                "Close this consultation now? Answers become final and the results go to those who took part."
+            ),
+            views.confirm_close_keyboard(t, consultation.id),
+        )
+        return
+    if button.action == CardAction.CLOSE_NOW and consultation.status == consultations.OPEN:
+        await consultations.close(context.session, consultation.id, context.now())
+        _record(context, update, "consultation_closed", f"consultation:{consultation.id}")
+        await context.session.refresh(consultation)
+        await context.answer(t("🔒 Closed. The results will be sent to those who took part."))
+    elif button.action not in (CardAction.KEEP, CardAction.CLOSE, CardAction.CLOSE_NOW):
+        await context.answer(t("This button is no longer active."), alert=True)
+        return
+    results = await consultations.results(context.session, consultation)
+    await context.show(
+        update, views.card_text(t, consultation, results), views.card_keyboard(t, consultation)
+    )
+
+
+async def on_button(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    assert query is not None
+    draft_button = ConsultationDraftButton.decode(query.data)
+    if draft_button is not None:
+        await _on_draft_button(update, context, draft_button)
+        return
+    card_button = ConsultationCardButton.decode(query.data)
+    if card_button is not None:
+        await _on_card_button(update, context, card_button)
+        return
+    if await require_staff(update, context, "consultation_button"):
+        await refuse_forged(update, context, "consultation_button")
+
+
+async def consultation_command(update: Update, context: BotContext) -> None:
+    """/consulta: a new consultation, step by step."""
+    if not await require_staff(update, context, "consultation_compose"):
+        return
+    message, person, chat = update.message, update.effective_user, update.effective_chat
+    assert message is not None and person is not None and chat is not None
+    draft = await staff_drafts.start(
+        context.session, kind=DRAFT_KIND, chat_id=chat.id, author_id=person.id, now=context.now()
+    )
+    _record(context, update, "consultation_compose", f"draft:{draft.id}")
+    await _ask_question(context, draft, "", message.message_id)
+
+
+DRAFT_STEPS: dict[str, DraftStepHandler] = {
+    QUESTION: on_question,
+    OPTIONS: on_options,
+    CLOSES: on_closes,
+}
+
+
+def register(app: Application) -> None:
+    for prefix in (ConsultationDraftButton.PREFIX, ConsultationCardButton.PREFIX):
+        app.add_handler(CallbackQueryHandler(on_button, pattern=callbacks.pattern(prefix)))
+    app.add_handler(CommandHandler("consulta", consultation_command))
