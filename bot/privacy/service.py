@@ -35,6 +35,7 @@ from bot.db.models import (
 )
 from bot.network import service_consultations as consultations
 from bot.network import service_participation_notices as network_notices
+from bot.network import service_proposals as proposals
 
 # Why her appointments were cancelled when she deleted her data (staff see it).
 DATA_DELETED = "she deleted her data"
@@ -127,6 +128,8 @@ async def delete_personal_data(
     await activity_notices.forget(session, user_id)
     # Her answers to consultations (not anonymous ones) and her network notices.
     await consultations.forget_person(session, user_id)
+    # Her supports go; her proposals stay as anonymous counts (no id, no words).
+    await proposals.forget_person(session, user_id)
     await network_notices.forget(session, user_id)
     await session.execute(delete(User).where(User.id == user_id))
     await increment_count(session, "personal_data_deleted")
