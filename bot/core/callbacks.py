@@ -48,6 +48,10 @@ PREFIXES: dict[str, str] = {
     "cqc": "network",
     "cv": "network",
     "cvl": "network",
+    "pp": "network",
+    "ppn": "network",
+    "ppl": "network",
+    "sp": "network",
 }
 
 

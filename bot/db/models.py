@@ -706,6 +706,7 @@ class DraftKind(enum.StrEnum):
     BROADCAST = "broadcast"
     AID = "aid"
     CONSULTATION = "consultation"
+    PROPOSAL = "proposal"  # the reason a proposal was not included
 
 
 class StaffDraft(Base):

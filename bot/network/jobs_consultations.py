@@ -1,4 +1,4 @@
-"""The consultations' sweep: close those whose time came, keep the staff cards up to
+"""The network's sweep: close those whose time came, keep the staff cards up to
 date, and send the network's notices (questions, results, proposal news).
 
 - Closing (bot.network.service_consultations.close) queues the results for those who
@@ -35,6 +35,7 @@ from bot.db.models import Consultation, NetworkNotice, NetworkNoticeKind, User
 from bot.network import service_consultations as consultations
 from bot.network import service_participation_notices as notices
 from bot.network import views_consultations as views
+from bot.network import views_proposals as proposal_views
 
 log = logging.getLogger(__name__)
 
@@ -128,6 +129,18 @@ async def _render(
     ready, skipped = [], []
     for notice in claimed:
         user = await session.get(User, notice.user_id)
+        if notice.kind == NetworkNoticeKind.PROPOSAL.value and user is not None and user.active:
+            t = data.catalogs.get(user.locale)
+            assert notice.proposal_id is not None
+            ready.append(
+                _Rendered(
+                    notice.id,
+                    notice.user_id,
+                    proposal_views.notice_text(t),
+                    proposal_views.notice_keyboard(t, notice.proposal_id),
+                )
+            )
+            continue
         consultation = (
             await session.get(Consultation, notice.consultation_id)
             if notice.consultation_id is not None

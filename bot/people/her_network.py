@@ -14,6 +14,7 @@ from bot.core.routing import Routes
 from bot.core.steps import Step
 from bot.db.models import ConversationState
 from bot.network.views_consultations import list_button as consultations_button
+from bot.network.views_proposals import entry_button as proposals_button
 from bot.people import service_network as network
 from bot.people.her_welcome import ensure_registered
 
@@ -29,7 +30,11 @@ async def show_network(update: Update, context: BotContext) -> None:
             "🤝 The women's network brings together women of every community: meetings, "
             "trainings and news from the office.\n\nDo you want to join?"
         )
-        rows = [[button(t("✅ Join the network"), "net", "join")], [consultations_button(t)]]
+        rows = [
+            [button(t("✅ Join the network"), "net", "join")],
+            [consultations_button(t)],
+            [proposals_button(t)],
+        ]
         await context.show(update, text, for_her(t, rows, menu=True))
         return
     text = t(
@@ -39,7 +44,11 @@ async def show_network(update: Update, context: BotContext) -> None:
         role=label(t, NETWORK_ROLES, member.role),
         organization=member.organization or t("none"),
     )
-    rows = [[consultations_button(t)], [button(t("🚪 Leave the network"), "net", "leave")]]
+    rows = [
+        [consultations_button(t)],
+        [proposals_button(t)],
+        [button(t("🚪 Leave the network"), "net", "leave")],
+    ]
     await context.show(update, text, for_her(t, rows, menu=True))
 
 

@@ -11,6 +11,8 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.core.i18n import Translator
+from bot.network.views_proposals import kind_label as proposal_kind
+from bot.network.views_proposals import status_label as proposal_status
 from bot.office import OfficeSettings
 from bot.reports.labels import key_label
 from bot.reports.service import ReportData
@@ -119,6 +121,23 @@ def build_xlsx(t: Translator, office: OfficeSettings, data: ReportData) -> bytes
         t("Consultations"),
         [t("Consultation"), t("Question"), t("Answer"), t("Answered by the women"), t("On behalf"), t("Total"), t("Status")],
         consultation_rows(t, data),
+    )
+    _sheet(
+        book,
+        t("Proposals"),
+        [t("Proposal"), t("Title"), t("Community"), t("Kind"), t("Status"), t("Supports"), t("Reason")],
+        [
+            (
+                p.id,
+                p.title if p.title is not None else t("(erased at her request)"),
+                p.community,
+                proposal_kind(t, p.kind),
+                proposal_status(t, p.status),
+                p.supports,
+                p.reason or "",
+            )
+            for p in data.proposals
+        ],
     )
     _sheet(book, t("Definitions"), [t("Term"), t("Definition")], definitions(t))
     out = io.BytesIO()

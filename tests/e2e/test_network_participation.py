@@ -17,7 +17,7 @@ from bot.app import BotRuntime
 from bot.core import users
 from bot.core.i18n import Catalogs
 from bot.db.engine import create_engine, create_session_factory
-from bot.db.models import Consultation, ConsultationVote, NetworkMember
+from bot.db.models import Consultation, ConsultationVote, NetworkMember, Proposal
 from bot.reports.period import Period
 from bot.reports.render import make_report
 from tests.conftest import STAFF_CHAT_ID
@@ -241,3 +241,145 @@ async def test_a_consultation_answered_changed_closed_and_reported(
     assert {row[1] for row in rows} == {QUESTION} and {row[6] for row in rows} == {ES("closed")}
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(files.pdf)).pages)
     assert ES("Consultations to the women's network") in text and "Marzo" in text
+
+
+# ── Proposals ─────────────────────────────────────────────────────────────────
+
+TITLE = "Agua potable para la escuela"
+NEWS = "📬 There is news about a proposal you made or supported."
+
+
+def news_count(fake: FakeTelegram, user_id: int) -> int:
+    return sum(1 for m in fake.messages(user_id) if ES(NEWS) in (m.get("text") or ""))
+
+
+async def test_a_proposal_supported_and_moved_along_with_notices(
+    fake: FakeTelegram,
+    runtime: BotRuntime,
+    db_url: str,
+    e2e_clock: OffsetClock,
+    db: AsyncSession,
+    ana: Person,
+    admin_in_group: Person,
+) -> None:
+    await seed_network(fake, runtime, db_url, e2e_clock)
+    await ana.say("/start")
+    await ana.tap("net")
+    home = await ana.tap("ppl")
+    assert home is not None and ES("➕ Make a proposal") in [label for label, _ in buttons(home)]
+    await ana.tap("ppn:go")
+    # Bad input: a sticker, then a title far too long; each time a kind hint.
+    hint = await ana.send_sticker()
+    assert (
+        hint is not None
+        and ES("Please write the title as text, in one short message.") in hint["text"]
+    )
+    hint = await ana.say("x" * 200)
+    assert (
+        hint is not None
+        and ES("Please write the title as text, in one short message.") in hint["text"]
+    )
+    await ana.say(TITLE)
+    communities = await ana.say("Un tanque de agua para las niñas y niños de la escuela.")
+    assert communities is not None and ES("🏘️ Which community is it for?") in communities["text"]
+    await ana.tap("ppn:mine")
+    confirm = await ana.tap("ppn:k:social")
+    assert confirm is not None and TITLE in confirm["text"] and ES("🤝 Social") in confirm["text"]
+    sent = await ana.tap("ppn:send")
+    assert (
+        sent is not None
+        and ES(
+            "🎉 Thank you! Your proposal was received. Other women of your community can "
+            "support it, and we will tell you how it goes."
+        )
+        in sent["text"]
+    )
+    proposal_id = await look(db, select(func.max(Proposal.id)))
+
+    # Another woman of her community finds it and supports it, once.
+    leader = Person(fake, runtime, LEADER_ID)
+    await leader.say("/start")
+    await leader.tap("net")
+    await leader.tap("ppl")
+    listing = await leader.tap("ppl:c")
+    assert listing is not None and any(TITLE[:20] in label for label, _ in buttons(listing))
+    shown = await leader.tap(f"pp:v:{proposal_id}")
+    assert shown is not None and ES("👍 Support it") in [label for label, _ in buttons(shown)]
+    supported = await leader.tap(f"pp:s:{proposal_id}")
+    assert (
+        supported is not None
+        and ES.plural("👍 {count} woman supports it.", "👍 {count} women support it.", 1).format(
+            count=1
+        )
+        in supported["text"]
+    )
+    await leader.press_data(supported["message_id"], f"pp:s:{proposal_id}", check=False)
+    assert leader.callback_answer()["text"] == ES("You already support it.")
+    # Her own: no.
+    await ana.press_data(sent["message_id"], f"pp:s:{proposal_id}", check=False)
+    assert ana.callback_answer()["text"] == ES("This is your own proposal.")
+    # Forged: a proposal that does not exist.
+    await ana.press_data(sent["message_id"], "pp:v:99999", check=False)
+    assert ana.callback_answer()["text"] == ES("This button is no longer active. Use the menu 🏠.")
+
+    # Staff move it along; at each step both are told, with neutral words.
+    admin = admin_in_group
+    listed = await admin.say("/propuestas")
+    card = await admin.press(f"#{proposal_id}", listed)
+    assert card is not None and TITLE in card["text"]
+    for step, label in enumerate(
+        ("🏛️ Presented to the council", "📋 Included in the plan", "✅ Done"), start=1
+    ):
+        card = await admin.press(ES(label), card)
+        for woman in (WOMAN_ID, LEADER_ID):
+            await fake.wait_for_message(
+                woman,
+                predicate=lambda _m, w=woman, n=step: news_count(fake, w) >= n,
+                after=0,
+                timeout=10,
+            )
+    assert card is not None and ES("Status: {status}").format(status=ES("✅ Done")) in card["text"]
+    assert card.get("reply_markup") is None or not buttons(card)
+    news = ana.last_with_button(ES("👀 See it"))
+    assert TITLE not in (news.get("text") or "")
+    seen = await ana.press(ES("👀 See it"), news)
+    assert seen is not None and ES("Status: {status}").format(status=ES("✅ Done")) in seen["text"]
+
+
+async def test_a_proposal_not_included_with_a_reason(
+    fake: FakeTelegram,
+    runtime: BotRuntime,
+    db_url: str,
+    e2e_clock: OffsetClock,
+    db: AsyncSession,
+    ana: Person,
+    admin_in_group: Person,
+) -> None:
+    await seed_network(fake, runtime, db_url, e2e_clock)
+    await ana.say("/start")
+    await ana.tap("net")
+    await ana.tap("ppl")
+    await ana.tap("ppn:go")
+    await ana.say("Alumbrado en el camino")
+    await ana.say("Lámparas en el camino al mercado, para las mujeres que vuelven de noche.")
+    await ana.tap("ppn:mine")
+    await ana.tap("ppn:k:political")
+    await ana.tap("ppn:send")
+    proposal_id = await look(db, select(func.max(Proposal.id)))
+    admin = admin_in_group
+    listed = await admin.say("/propuestas")
+    card = await admin.press(f"#{proposal_id}", listed)
+    question = await admin.press(ES("❌ Not included…"), card)
+    assert question is not None and question["reply_markup"].get("force_reply") is True
+    again = await admin.say("   ", reply_to=question["message_id"])
+    assert (
+        again is not None
+        and ES("Please reply with the reason as text, up to {limit} characters.").format(limit=500)
+        in again["text"]
+    )
+    final = await admin.say("No hay presupuesto este año.", reply_to=again["message_id"])
+    assert final is not None and "No hay presupuesto este año." in final["text"]
+    await fake.wait_for_message(WOMAN_ID, contains=ES(NEWS), after=0, timeout=10)
+    seen = await ana.press(ES("👀 See it"), ana.last_with_button(ES("👀 See it")))
+    assert seen is not None
+    assert ES("Reason: {reason}").format(reason="No hay presupuesto este año.") in seen["text"]
