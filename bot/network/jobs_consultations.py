@@ -15,22 +15,16 @@ date, and send the network's notices (questions, results, proposal news).
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import math
-from collections.abc import Coroutine
-from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import InlineKeyboardMarkup
 from telegram.error import BadRequest, TelegramError
 
 from bot.core import mass_send
 from bot.core.context import BotContext, BotData
-from bot.core.mass_send import Outcomes
-from bot.core.pacing import RateLimiter
+from bot.core.mass_send import Rendered
 from bot.db.models import Consultation, NetworkNotice, NetworkNoticeKind, User
 from bot.network import service_consultations as consultations
 from bot.network import service_participation_notices as notices
@@ -42,14 +36,6 @@ log = logging.getLogger(__name__)
 CARD_EVERY = timedelta(seconds=5)
 CHUNK_SECONDS = 0.2
 MAX_IN_FLIGHT = 32
-
-
-@dataclass(frozen=True)
-class _Rendered:
-    notice_id: int
-    user_id: int
-    text: str
-    markup: InlineKeyboardMarkup
 
 
 def _token(context: BotContext) -> str:
@@ -113,18 +99,24 @@ async def _send_notices(context: BotContext, data: BotData, token: str) -> None:
                 session, skipped, token, data.clock.now(), "skipped: closed or she left"
             )
         async with data.session_factory() as session, session.begin():
-            await notices.begin_attempt(
-                session, [r.notice_id for r in ready], token, data.clock.now()
-            )
-            armed = await notices.attempting_ids(session, [r.notice_id for r in ready], token)
-        outcomes = await _send(data, [r for r in ready if r.notice_id in armed], limiter, context)
+            await notices.begin_attempt(session, [r.row_id for r in ready], token, data.clock.now())
+            armed = await notices.attempting_ids(session, [r.row_id for r in ready], token)
+        outcomes = await mass_send.send_rendered(
+            data.notifier,
+            [r for r in ready if r.row_id in armed],
+            limiter,
+            lambda: context.application.running,
+            paid=data.settings.broadcast_paid,
+            what="network notice",
+            max_in_flight=MAX_IN_FLIGHT,
+        )
         async with data.session_factory() as session, session.begin():
             await mass_send.record(session, notices, token, data.clock.now(), outcomes)
 
 
 async def _render(
     data: BotData, session: AsyncSession, claimed: list[NetworkNotice]
-) -> tuple[list[_Rendered], list[int]]:
+) -> tuple[list[Rendered], list[int]]:
     now = data.clock.now()
     ready, skipped = [], []
     for notice in claimed:
@@ -133,7 +125,7 @@ async def _render(
             t = data.catalogs.get(user.locale)
             assert notice.proposal_id is not None
             ready.append(
-                _Rendered(
+                Rendered(
                     notice.id,
                     notice.user_id,
                     proposal_views.notice_text(t),
@@ -165,47 +157,5 @@ async def _render(
         else:
             skipped.append(notice.id)
             continue
-        ready.append(_Rendered(notice.id, notice.user_id, text, markup))
+        ready.append(Rendered(notice.id, notice.user_id, text, markup))
     return ready, skipped
-
-
-async def _send(
-    data: BotData, ready: list[_Rendered], limiter: RateLimiter, context: BotContext
-) -> Outcomes:
-    outcomes = Outcomes()
-    in_flight = asyncio.Semaphore(MAX_IN_FLIGHT)
-    tasks: list[asyncio.Task[None]] = []
-    for index, item in enumerate(ready):
-        if not context.application.running:
-            outcomes.release.extend(r.notice_id for r in ready[index:])
-            break
-        await in_flight.acquire()
-        await limiter.acquire(item.user_id)
-        tasks.append(asyncio.create_task(_send_one(data, item, limiter, in_flight, outcomes)))
-    if tasks:
-        await asyncio.gather(*tasks)
-    return outcomes
-
-
-def _send_one(
-    data: BotData,
-    item: _Rendered,
-    limiter: RateLimiter,
-    in_flight: asyncio.Semaphore,
-    outcomes: Outcomes,
-) -> Coroutine[Any, Any, None]:
-    async def send() -> int:
-        message = await data.notifier.send(
-            item.user_id, item.text, item.markup, paid=data.settings.broadcast_paid
-        )
-        return message.message_id
-
-    return mass_send.deliver(
-        item.notice_id,
-        send,
-        limiter,
-        in_flight,
-        outcomes,
-        user_id=item.user_id,
-        what="network notice",
-    )

@@ -20,9 +20,9 @@ from telegram import Message, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.broadcasts.views import describe_audience
-from bot.core import audit, callbacks
+from bot.core import callbacks
 from bot.core import drafts as staff_drafts
-from bot.core.authority import record_name, refuse_forged, require_staff
+from bot.core.authority import record_action, record_name, refuse_forged, require_staff
 from bot.core.context import BotContext
 from bot.core.drafting import DraftStepHandler, ask, own_draft, show_choices, staff_t
 from bot.core.keyboards import COMMUNITIES_PER_PAGE
@@ -45,17 +45,6 @@ QUESTION, OPTIONS, CLOSES, CHOOSING = "question", "options", "closes", "choosing
 
 def _data(draft: StaffDraft) -> dict[str, Any]:
     return dict(draft.data or {})
-
-
-def _record(context: BotContext, update: Update, action: str, detail: str) -> None:
-    person = update.effective_user
-    audit.record(
-        context.session,
-        actor_id=person.id if person else None,
-        action=action,
-        detail=detail,
-        now=context.now(),
-    )
 
 
 # ── Typed steps ───────────────────────────────────────────────────────────────
@@ -284,7 +273,7 @@ async def _send(
         )
         return
     await staff_drafts.discard(context.session, draft)
-    _record(context, update, "consultation_sent", f"consultation:{consultation.id} asked:{asked}")
+    record_action(context, update, "consultation_sent", f"consultation:{consultation.id} asked:{asked}")
     results = await consultations.results(context.session, consultation)
     await context.answer(
         t.plural("🗳 Sent to {count} woman.", "🗳 Sent to {count} women.", asked).format(count=asked)
@@ -327,7 +316,7 @@ async def _on_card_button(
         return
     if button.action == CardAction.CLOSE_NOW and consultation.status == consultations.OPEN:
         await consultations.close(context.session, consultation.id, context.now())
-        _record(context, update, "consultation_closed", f"consultation:{consultation.id}")
+        record_action(context, update, "consultation_closed", f"consultation:{consultation.id}")
         await context.session.refresh(consultation)
         await context.answer(t("🔒 Closed. The results will be sent to those who took part."))
     elif button.action not in (CardAction.KEEP, CardAction.CLOSE, CardAction.CLOSE_NOW):
@@ -363,7 +352,7 @@ async def consultation_command(update: Update, context: BotContext) -> None:
     draft = await staff_drafts.start(
         context.session, kind=DRAFT_KIND, chat_id=chat.id, author_id=person.id, now=context.now()
     )
-    _record(context, update, "consultation_compose", f"draft:{draft.id}")
+    record_action(context, update, "consultation_compose", f"draft:{draft.id}")
     await _ask_question(context, draft, "", message.message_id)
 
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 from telegram import Message, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot.core import audit, callbacks
+from bot.core import callbacks
 from bot.core import drafts as staff_drafts
-from bot.core.authority import record_name, refuse_forged, require_staff
+from bot.core.authority import record_action, record_name, refuse_forged, require_staff
 from bot.core.context import BotContext
 from bot.core.drafting import DraftStepHandler, ask, staff_t
 from bot.core.errors import NotFound
@@ -23,17 +23,6 @@ from bot.network.callbacks_participation import StaffProposalAction, StaffPropos
 
 DRAFT_KIND = DraftKind.PROPOSAL
 REASON = "reason"
-
-
-def _record(context: BotContext, update: Update, action: str, detail: str) -> None:
-    person = update.effective_user
-    audit.record(
-        context.session,
-        actor_id=person.id if person else None,
-        action=action,
-        detail=detail,
-        now=context.now(),
-    )
 
 
 async def list_command(update: Update, context: BotContext) -> None:
@@ -86,7 +75,7 @@ async def on_button(update: Update, context: BotContext) -> None:
         except (proposals.WrongStep, proposals.BadText):
             await context.answer(t("This button is no longer active."), alert=True)
             return
-        _record(context, update, "proposal_moved", f"proposal:{proposal.id} {status.value}")
+        record_action(context, update, "proposal_moved", f"proposal:{proposal.id} {status.value}")
         await context.answer(t("Done: those who proposed and supported it will be told."))
         await _show_card(update, context, proposal.id)
     elif button.action == StaffProposalAction.NOT_INCLUDED and proposal.status in (
@@ -135,7 +124,7 @@ async def on_reason(
         await context.send(draft.chat_id, t("This proposal already moved on; nothing changed."))
         return
     await staff_drafts.discard(context.session, draft)
-    _record(context, update, "proposal_moved", f"proposal:{proposal_id} not_included")
+    record_action(context, update, "proposal_moved", f"proposal:{proposal_id} not_included")
     supports = await proposals.supports(context.session, proposal_id)
     await context.send(
         draft.chat_id, views.staff_card(t, proposal, supports), views.staff_keyboard(t, proposal)

@@ -249,6 +249,13 @@ TITLE = "Agua potable para la escuela"
 NEWS = "📬 There is news about a proposal you made or supported."
 
 
+async def staff_card(admin: Person, db: AsyncSession) -> JsonDict | None:
+    """/propuestas, then the newest proposal's card."""
+    proposal_id = await look(db, select(func.max(Proposal.id)))
+    listed = await admin.say("/propuestas")
+    return await admin.press(f"#{proposal_id}", listed)
+
+
 def news_count(fake: FakeTelegram, user_id: int) -> int:
     return sum(1 for m in fake.messages(user_id) if ES(NEWS) in (m.get("text") or ""))
 
@@ -324,8 +331,7 @@ async def test_a_proposal_supported_and_moved_along_with_notices(
 
     # Staff move it along; at each step both are told, with neutral words.
     admin = admin_in_group
-    listed = await admin.say("/propuestas")
-    card = await admin.press(f"#{proposal_id}", listed)
+    card = await staff_card(admin, db)
     assert card is not None and TITLE in card["text"]
     for step, label in enumerate(
         ("🏛️ Presented to the council", "📋 Included in the plan", "✅ Done"), start=1
@@ -365,10 +371,8 @@ async def test_a_proposal_not_included_with_a_reason(
     await ana.tap("ppn:mine")
     await ana.tap("ppn:k:political")
     await ana.tap("ppn:send")
-    proposal_id = await look(db, select(func.max(Proposal.id)))
+    card = await staff_card(admin_in_group, db)
     admin = admin_in_group
-    listed = await admin.say("/propuestas")
-    card = await admin.press(f"#{proposal_id}", listed)
     question = await admin.press(ES("❌ Not included…"), card)
     assert question is not None and question["reply_markup"].get("force_reply") is True
     again = await admin.say("   ", reply_to=question["message_id"])
