@@ -70,7 +70,11 @@ def build_application(
     data = application.bot_data
     data.settings = settings
     data.session_factory = create_session_factory(engine)
-    data.catalogs = Catalogs(settings.timezone, settings.default_locale)
+    data.catalogs = Catalogs(
+        settings.timezone,
+        settings.default_locale,
+        min_translated=settings.language_min_translated,
+    )
     data.clock = clock
     data.notifier = Notifier(application.bot, clock)
     # One claim token per running bot: its claims are its own, and a dead one's are stale.
@@ -125,6 +129,7 @@ class BotRuntime:
         await release_dead_claims_now(self.application.bot_data.session_factory, self.liveness)
         await self.application.initialize()
         self.application.bot_data.bot_username = self.application.bot.username or ""
+        await workspace.learn_admin_names(data)
         await set_command_menus(
             self.application.bot, data.catalogs, settings.default_locale, data.staff_group.chat_id
         )

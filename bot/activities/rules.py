@@ -3,7 +3,7 @@
 Staff never type a rule: from the first date they pick "every week on that weekday",
 "every 2 weeks", "every month on the same nth weekday" (a 5th weekday becomes the
 month's last one, so the series never skips a month) or "every month on the same day".
-The rule is RFC 5545 text that dateutil's `rrulestr` reads (bot.activities.service
+The rule is RFC 5545 text that dateutil's `rrulestr` reads (bot.activities.service_series
 expands it in the office's local time).
 """
 
@@ -111,11 +111,11 @@ def _nth_weekday(byday: str) -> tuple[int, int] | None:
 
 def weekday_name(t: Translator, index: int) -> str:
     """The weekday's full name in her language (0 = Monday): "martes", "Tuesday"."""
-    return str(get_day_names("wide", locale=t.locale)[index])
+    return str(get_day_names("wide", locale=t.babel_locale)[index])
 
 
 def _clock(t: Translator, local_start: datetime) -> str:
-    return format_time(local_start, "H:mm", locale=t.locale)
+    return format_time(local_start, "H:mm", locale=t.babel_locale)
 
 
 def describe_rule(t: Translator, rule: str | None, first_start: datetime) -> str:

@@ -3,7 +3,7 @@ open ones from the network screen; a leader also answers on behalf of women with
 phone she represents (counted apart).
 
 Buttons: `cv:<action>:<consultation id>[:<answer>]` and `cvl` (the list), see
-bot.network.callbacks_participation. A button for a consultation she was not asked, an
+bot.network.callbacks. A button for a consultation she was not asked, an
 answer that does not exist, or data that does not decode is refused as forged; a
 closed consultation is said to be closed.
 """
@@ -13,8 +13,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CallbackQueryHandler
 
-from bot.core import callbacks
-from bot.core.authority import refuse_forged
+from bot.core.authority import refuse_forged, refuse_undecoded
 from bot.core.context import BotContext
 from bot.core.errors import InvalidInput, NotFound
 from bot.core.keyboards import for_her
@@ -22,11 +21,13 @@ from bot.core.routing import Routes
 from bot.db.models import Consultation
 from bot.network import service_consultations as consultations
 from bot.network import views_consultations as views
-from bot.network.callbacks_participation import (
+from bot.network.callbacks import (
     CONSULTATION_LIST,
-    VoteAction,
-    VoteButton,
-    small_number,
+    VOTES,
+    AnswerButton,
+    AnswerOnBehalf,
+    OnBehalf,
+    OpenConsultation,
 )
 from bot.people.her_welcome import ensure_registered
 
@@ -68,12 +69,12 @@ async def on_vote(update: Update, context: BotContext) -> None:
     if not await ensure_registered(update, context):
         return
     assert context.user is not None and update.callback_query is not None
-    button = VoteButton.decode(update.callback_query.data)
-    if button is None:
-        await refuse_forged(update, context, "consultation_vote")
+    press = VOTES.decode(update.callback_query.data)
+    if press is None:
+        await refuse_undecoded(update, context, VOTES)
         return
     t, user_id, now = context.t, context.user.id, context.now()
-    consultation = await consultations.find(context.session, button.record_id)
+    consultation = await consultations.find(context.session, press.consultation_id)
     if consultation is None or not await consultations.was_asked(
         context.session, consultation.id, user_id
     ):
@@ -82,18 +83,22 @@ async def on_vote(update: Update, context: BotContext) -> None:
     if not consultations.is_open(consultation, now):
         await _closed(update, context)
         return
-    option = small_number(button.extra)
     try:
-        if button.action == VoteAction.OPEN:
+        if isinstance(press, OpenConsultation):
             await _show_question(update, context, consultation)
-        elif button.action == VoteAction.ANSWER and option is not None:
+        elif isinstance(press, AnswerButton):
             answered = await consultations.answer(
-                context.session, consultation.id, user_id, option, secret=_secret(context), now=now
+                context.session,
+                consultation.id,
+                user_id,
+                press.option,
+                secret=_secret(context),
+                now=now,
             )
-            changed = answered.previous is not None and answered.previous != option
-            await context.answer(views.answered_note(t, consultation, option, changed))
+            changed = answered.previous is not None and answered.previous != press.option
+            await context.answer(views.answered_note(t, consultation, press.option, changed))
             await _show_question(update, context, consultation)
-        elif button.action == VoteAction.ON_BEHALF:
+        elif isinstance(press, OnBehalf):
             if not await consultations.is_leader(context.session, user_id):
                 await context.answer(
                     t("Only the network's leaders can answer on behalf of other women."),
@@ -105,19 +110,17 @@ async def on_vote(update: Update, context: BotContext) -> None:
                 views.on_behalf_text(t, consultation),
                 views.on_behalf_keyboard(t, consultation),
             )
-        elif button.action == VoteAction.ON_BEHALF_ANSWER and option is not None:
+        elif isinstance(press, AnswerOnBehalf):
             count = await consultations.answer_on_behalf(
-                context.session, consultation.id, user_id, option, now
+                context.session, consultation.id, user_id, press.option, now
             )
             await context.show(
                 update,
-                views.on_behalf_done(t, consultation.options[option], count)
+                views.on_behalf_done(t, consultation.options[press.option], count)
                 + "\n\n"
                 + views.on_behalf_text(t, consultation),
                 views.on_behalf_keyboard(t, consultation),
             )
-        else:
-            await refuse_forged(update, context, "consultation_vote")
     except consultations.ConsultationClosed:
         await _closed(update, context)
     except consultations.NotALeader:
@@ -129,9 +132,5 @@ async def on_vote(update: Update, context: BotContext) -> None:
 
 
 def register(app: Routes) -> None:
-    app.add_handler(CallbackQueryHandler(on_vote, pattern=callbacks.pattern(VoteButton.PREFIX)))
-    app.add_handler(
-        CallbackQueryHandler(
-            show_list, pattern=callbacks.pattern(CONSULTATION_LIST, only_bare=True)
-        )
-    )
+    app.add_handler(CallbackQueryHandler(on_vote, pattern=VOTES.pattern()))
+    app.add_handler(CallbackQueryHandler(show_list, pattern=CONSULTATION_LIST.pattern()))

@@ -2,7 +2,7 @@
 community's and support them (once each, not her own), follow her own.
 
 Typed steps ("prop_title", "prop_text") go through the conversation router (STEPS);
-choices are buttons (bot.network.callbacks_participation): `ppl[:c|m]` the screens,
+choices are buttons (bot.network.callbacks): `ppl[:c|m]` the screens,
 `ppn:<action>[:<arg>]` the new proposal, `pp:<v|s>:<id>` a proposal. Anything that does
 not decode, or names a proposal that is gone, is refused as forged.
 """
@@ -12,8 +12,8 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CallbackQueryHandler
 
-from bot.core import callbacks, conversation
-from bot.core.authority import refuse_forged
+from bot.core import conversation
+from bot.core.authority import refuse_forged, refuse_undecoded
 from bot.core.common import StepHandler, plain_text, stale_button, state_data
 from bot.core.context import BotContext
 from bot.core.keyboards import for_her
@@ -21,14 +21,19 @@ from bot.core.routing import Routes
 from bot.db.models import ConversationState
 from bot.network import service_proposals as proposals
 from bot.network import views_proposals as views
-from bot.network.callbacks_participation import (
+from bot.network.callbacks import (
+    HER_PROPOSALS,
+    NEW_PROPOSAL,
     PROPOSALS,
-    NewAction,
-    ProposalAction,
-    ProposalButton,
-    ProposalDraftButton,
+    ProposalCommunity,
+    ProposalCommunityPage,
+    ProposalForMyCommunity,
+    ProposalKindChoice,
     ProposalList,
-    small_number,
+    ProposalsHome,
+    SendProposal,
+    StartProposal,
+    SupportProposal,
 )
 from bot.people.her_welcome import ensure_registered
 
@@ -40,37 +45,40 @@ async def show_home(update: Update, context: BotContext) -> None:
         return
     assert context.user is not None and update.callback_query is not None
     t, user = context.t, context.user
-    which = callbacks.split(PROPOSALS, update.callback_query.data)
-    if which is None:
+    press = PROPOSALS.decode(update.callback_query.data)
+    if press is None:
+        await refuse_undecoded(update, context, PROPOSALS)
+    elif isinstance(press, ProposalsHome):
         await conversation.clear_state(context.session, user.id)
         await context.show(update, views.home_text(t), views.home_keyboard(t))
-    elif which == [ProposalList.COMMUNITY] and user.community:
+    elif press.which == ProposalList.COMMUNITY and user.community:
         found = await proposals.of_community(context.session, user.community)
         await context.show(
             update, views.list_text(t, found, mine=False), views.list_keyboard(t, found)
         )
-    elif which == [ProposalList.COMMUNITY]:
+    elif press.which == ProposalList.COMMUNITY:
         await context.show(update, views.list_text(t, [], mine=False), views.list_keyboard(t, []))
-    elif which == [ProposalList.MINE]:
+    else:
         found = await proposals.mine(context.session, user.id)
         await context.show(
             update, views.list_text(t, found, mine=True), views.list_keyboard(t, found)
         )
-    else:
-        await refuse_forged(update, context, "proposal_button")
 
 
 async def on_proposal(update: Update, context: BotContext) -> None:
     if not await ensure_registered(update, context):
         return
     assert context.user is not None and update.callback_query is not None
-    button = ProposalButton.decode(update.callback_query.data)
-    proposal = await proposals.find(context.session, button.record_id) if button else None
-    if button is None or proposal is None or proposal.title is None:
+    press = HER_PROPOSALS.decode(update.callback_query.data)
+    if press is None:
+        await refuse_undecoded(update, context, HER_PROPOSALS)
+        return
+    proposal = await proposals.find(context.session, press.proposal_id)
+    if proposal is None or proposal.title is None:
         await refuse_forged(update, context, "proposal_button")
         return
     t, user_id = context.t, context.user.id
-    if button.action == ProposalAction.SUPPORT:
+    if isinstance(press, SupportProposal):
         try:
             added = await proposals.support(context.session, proposal.id, user_id, context.now())
         except proposals.OwnProposal:
@@ -82,9 +90,6 @@ async def on_proposal(update: Update, context: BotContext) -> None:
         await context.answer(
             t("👍 Thank you for your support!") if added else t("You already support it.")
         )
-    elif button.action != ProposalAction.VIEW:
-        await stale_button(update, context)
-        return
     supports = await proposals.supports(context.session, proposal.id)
     can_support = (
         proposal.user_id != user_id
@@ -111,11 +116,11 @@ async def on_new(update: Update, context: BotContext) -> None:
         return
     assert context.user is not None and update.callback_query is not None
     t, user = context.t, context.user
-    button = ProposalDraftButton.decode(update.callback_query.data)
-    if button is None:
-        await refuse_forged(update, context, "proposal_new")
+    press = NEW_PROPOSAL.decode(update.callback_query.data)
+    if press is None:
+        await refuse_undecoded(update, context, NEW_PROPOSAL)
         return
-    if button.action == NewAction.START:
+    if isinstance(press, StartProposal):
         await _ask_title(update, context)
         return
     state = await conversation.get_state(context.session, user.id)
@@ -124,26 +129,25 @@ async def on_new(update: Update, context: BotContext) -> None:
         await stale_button(update, context)
         return
     communities = context.settings.office.communities
-    index = small_number(button.arg)
-    if button.action == NewAction.MY_COMMUNITY and user.community:
+    if isinstance(press, ProposalForMyCommunity) and user.community:
         await _ask_kind(update, context, {**data, "community": user.community})
-    elif button.action == NewAction.COMMUNITY and index is not None and index < len(communities):
-        await _ask_kind(update, context, {**data, "community": communities[index]})
-    elif button.action == NewAction.PAGE and index is not None:
+    elif isinstance(press, ProposalCommunity) and press.index < len(communities):
+        await _ask_kind(update, context, {**data, "community": communities[press.index]})
+    elif isinstance(press, ProposalCommunityPage):
         await context.show(
             update,
             views.community_question(t),
-            views.community_keyboard(t, communities, index, user.community),
+            views.community_keyboard(t, communities, press.page, user.community),
         )
     elif (
-        button.action == NewAction.KIND
+        isinstance(press, ProposalKindChoice)
         and data.get("community")
-        and button.arg in {k.value for k in proposals.KINDS}
+        and press.kind in proposals.KINDS
     ):
-        data = {**data, "kind": button.arg}
+        data = {**data, "kind": press.kind.value}
         await conversation.set_state(context.session, user.id, CHOICES, data, context.now())
         await context.show(update, views.confirm_text(t, data), views.confirm_keyboard(t))
-    elif button.action == NewAction.SEND and data.get("kind"):
+    elif isinstance(press, SendProposal) and data.get("kind"):
         await proposals.submit(
             context.session,
             user_id=user.id,
@@ -220,12 +224,6 @@ STEPS: dict[str, StepHandler] = {
 
 
 def register(app: Routes) -> None:
-    app.add_handler(
-        CallbackQueryHandler(show_home, pattern=callbacks.pattern(PROPOSALS, bare=True))
-    )
-    app.add_handler(
-        CallbackQueryHandler(on_new, pattern=callbacks.pattern(ProposalDraftButton.PREFIX))
-    )
-    app.add_handler(
-        CallbackQueryHandler(on_proposal, pattern=callbacks.pattern(ProposalButton.PREFIX))
-    )
+    app.add_handler(CallbackQueryHandler(show_home, pattern=PROPOSALS.pattern()))
+    app.add_handler(CallbackQueryHandler(on_new, pattern=NEW_PROPOSAL.pattern()))
+    app.add_handler(CallbackQueryHandler(on_proposal, pattern=HER_PROPOSALS.pattern()))

@@ -5,7 +5,7 @@ shows the results by community as answers arrive.
 
 Typed answers are replies to the bot's question (a StaffDraft of kind "consultation",
 steps "question", "options", "closes": bot.core.draft_router); choices are buttons
-`cqd:<action>:<draft id>[:<extra>]` (bot.network.callbacks_participation). «Send» turns
+`cqd:<action>:<draft id>[:<value>]` (bot.network.callbacks). «Send» turns
 the preview into the consultation's card (`cqc:<action>:<id>`: close it now), which
 bot.network.jobs_consultations keeps up to date. Only staff act, only the author
 continues her draft, and a finished, stale or forged button changes nothing.
@@ -20,23 +20,35 @@ from telegram import Message, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.broadcasts.views import describe_audience
-from bot.core import callbacks
 from bot.core import drafts as staff_drafts
-from bot.core.authority import record_action, record_name, refuse_forged, require_staff
+from bot.core.authority import (
+    record_action,
+    record_name,
+    refuse_forged,
+    refuse_undecoded,
+    require_staff,
+)
 from bot.core.context import BotContext
 from bot.core.drafting import DraftStepHandler, ask, own_draft, show_choices, staff_t
-from bot.core.keyboards import COMMUNITIES_PER_PAGE
+from bot.core.paging import COMMUNITIES_PER_PAGE
 from bot.core.staff_input import parse_local_datetime
 from bot.db.models import DraftKind, StaffDraft
 from bot.network import service_consultations as consultations
 from bot.network import views_consultations as views
-from bot.network.callbacks_participation import (
+from bot.network.callbacks import (
+    CONSULTATION_CARDS,
+    CONSULTATION_DRAFTS,
+    AnonymousChoice,
     AudienceChoice,
-    CardAction,
-    ConsultationCardButton,
-    ConsultationDraftButton,
-    DraftAction,
-    small_number,
+    ChooseAudience,
+    CloseConsultation,
+    CommunityPage,
+    ConfirmClose,
+    DiscardConsultation,
+    DoneChoosing,
+    OnConsultationDraft,
+    SendConsultation,
+    ToggleCommunity,
 )
 
 DRAFT_KIND = DraftKind.CONSULTATION
@@ -193,49 +205,42 @@ def _complete(data: dict[str, Any]) -> bool:
     )
 
 
-async def _on_draft_button(
-    update: Update, context: BotContext, button: ConsultationDraftButton
-) -> None:
-    draft = await own_draft(update, context, button.record_id, DRAFT_KIND)
+async def _on_draft_button(update: Update, context: BotContext, press: OnConsultationDraft) -> None:
+    draft = await own_draft(update, context, press.draft_id, DRAFT_KIND)
     if draft is None:
         return
-    t, data, extra = staff_t(context), _data(draft), button.extra
+    t, data = staff_t(context), _data(draft)
     communities = context.settings.office.communities
-    if button.action == DraftAction.DISCARD:
+    if isinstance(press, DiscardConsultation):
         await staff_drafts.discard(context.session, draft)
         await context.show(update, t("✖️ Consultation discarded."))
         return
-    if not _complete(data) and button.action != DraftAction.ANONYMOUS:
+    if not _complete(data) and not isinstance(press, AnonymousChoice):
         await context.answer(t("This button is no longer active."), alert=True)
         return
-    if button.action == DraftAction.ANONYMOUS and extra in ("y", "n") and data.get("closes_at"):
-        staff_drafts.update(draft, context.now(), anonymous=extra == "y")
+    if isinstance(press, AnonymousChoice) and data.get("closes_at"):
+        staff_drafts.update(draft, context.now(), anonymous=press.anonymous)
         await _audience_menu(update, context, draft)
-    elif button.action == DraftAction.AUDIENCE and extra == "menu":
+    elif isinstance(press, ChooseAudience) and press.choice == AudienceChoice.MENU:
         await _audience_menu(update, context, draft)
-    elif button.action == DraftAction.AUDIENCE and extra == AudienceChoice.NETWORK:
+    elif isinstance(press, ChooseAudience) and press.choice == AudienceChoice.NETWORK:
         staff_drafts.update(draft, context.now(), audience={"kind": "network"})
         await _preview(update, context, draft)
-    elif button.action == DraftAction.AUDIENCE and extra in (
-        AudienceChoice.NETWORK_IN,
-        AudienceChoice.COMMUNITIES,
-    ):
-        staff_drafts.update(draft, context.now(), choosing=extra, chosen=[])
+    elif isinstance(press, ChooseAudience):
+        staff_drafts.update(draft, context.now(), choosing=press.choice.value, chosen=[])
         await _communities(update, context, draft)
-    elif button.action == DraftAction.COMMUNITY and data.get("choosing"):
-        index = small_number(extra)
-        if index is None or index >= len(communities):
+    elif isinstance(press, ToggleCommunity) and data.get("choosing"):
+        if press.index >= len(communities):
             await refuse_forged(update, context, "consultation_draft")
             return
         chosen = list(data.get("chosen") or [])
-        name = communities[index]
+        name = communities[press.index]
         chosen = [c for c in chosen if c != name] if name in chosen else [*chosen, name]
         staff_drafts.update(draft, context.now(), chosen=chosen)
-        await _communities(update, context, draft, index // COMMUNITIES_PER_PAGE)
-    elif button.action == DraftAction.PAGE and data.get("choosing"):
-        page = small_number(extra)
-        await _communities(update, context, draft, page or 0)
-    elif button.action == DraftAction.CHOSEN and data.get("choosing"):
+        await _communities(update, context, draft, press.index // COMMUNITIES_PER_PAGE)
+    elif isinstance(press, CommunityPage) and data.get("choosing"):
+        await _communities(update, context, draft, press.page)
+    elif isinstance(press, DoneChoosing) and data.get("choosing"):
         chosen = list(data.get("chosen") or [])
         if not chosen:
             await context.answer(t("Choose at least one community."), alert=True)
@@ -243,7 +248,7 @@ async def _on_draft_button(
         kind = "network" if data["choosing"] == AudienceChoice.NETWORK_IN else "communities"
         staff_drafts.update(draft, context.now(), audience={"kind": kind, "communities": chosen})
         await _preview(update, context, draft)
-    elif button.action == DraftAction.SEND and data.get("audience"):
+    elif isinstance(press, SendConsultation) and data.get("audience"):
         await _send(update, context, draft, data)
     else:
         await context.answer(t("This button is no longer active."), alert=True)
@@ -273,7 +278,9 @@ async def _send(
         )
         return
     await staff_drafts.discard(context.session, draft)
-    record_action(context, update, "consultation_sent", f"consultation:{consultation.id} asked:{asked}")
+    record_action(
+        context, update, "consultation_sent", f"consultation:{consultation.id} asked:{asked}"
+    )
     results = await consultations.results(context.session, consultation)
     await context.answer(
         t.plural("🗳 Sent to {count} woman.", "🗳 Sent to {count} women.", asked).format(count=asked)
@@ -290,18 +297,22 @@ async def _send(
     )
 
 
-async def _on_card_button(
-    update: Update, context: BotContext, button: ConsultationCardButton
-) -> None:
-    record = record_name("consultation", button.record_id)
+async def on_card_button(update: Update, context: BotContext) -> None:
+    """`cqc:…`: close a consultation now (asked first), or keep it open."""
+    assert update.callback_query is not None
+    press = CONSULTATION_CARDS.decode(update.callback_query.data)
+    record = record_name("consultation", press.consultation_id if press else None)
     if not await require_staff(update, context, "consultation_card", record=record):
         return
+    if press is None:
+        await refuse_undecoded(update, context, CONSULTATION_CARDS)
+        return
     t = staff_t(context)
-    consultation = await consultations.find(context.session, button.record_id)
+    consultation = await consultations.find(context.session, press.consultation_id)
     if consultation is None:
         await refuse_forged(update, context, "consultation_card")
         return
-    if button.action == CardAction.CLOSE and consultation.status == consultations.OPEN:
+    if isinstance(press, CloseConsultation) and consultation.status == consultations.OPEN:
         await context.show(
             update,
             views.card_text(
@@ -314,33 +325,25 @@ async def _on_card_button(
             views.confirm_close_keyboard(t, consultation.id),
         )
         return
-    if button.action == CardAction.CLOSE_NOW and consultation.status == consultations.OPEN:
+    if isinstance(press, ConfirmClose) and consultation.status == consultations.OPEN:
         await consultations.close(context.session, consultation.id, context.now())
         record_action(context, update, "consultation_closed", f"consultation:{consultation.id}")
         await context.session.refresh(consultation)
         await context.answer(t("🔒 Closed. The results will be sent to those who took part."))
-    elif button.action not in (CardAction.KEEP, CardAction.CLOSE, CardAction.CLOSE_NOW):
-        await context.answer(t("This button is no longer active."), alert=True)
-        return
     results = await consultations.results(context.session, consultation)
     await context.show(
         update, views.card_text(t, consultation, results), views.card_keyboard(t, consultation)
     )
 
 
-async def on_button(update: Update, context: BotContext) -> None:
-    query = update.callback_query
-    assert query is not None
-    draft_button = ConsultationDraftButton.decode(query.data)
-    if draft_button is not None:
-        await _on_draft_button(update, context, draft_button)
-        return
-    card_button = ConsultationCardButton.decode(query.data)
-    if card_button is not None:
-        await _on_card_button(update, context, card_button)
-        return
-    if await require_staff(update, context, "consultation_button"):
-        await refuse_forged(update, context, "consultation_button")
+async def on_draft_button(update: Update, context: BotContext) -> None:
+    """`cqd:…`: a step of the wizard; only its author continues it."""
+    assert update.callback_query is not None
+    press = CONSULTATION_DRAFTS.decode(update.callback_query.data)
+    if press is not None:
+        await _on_draft_button(update, context, press)
+    elif await require_staff(update, context, "consultation_button"):
+        await refuse_undecoded(update, context, CONSULTATION_DRAFTS)
 
 
 async def consultation_command(update: Update, context: BotContext) -> None:
@@ -364,6 +367,6 @@ DRAFT_STEPS: dict[str, DraftStepHandler] = {
 
 
 def register(app: Application) -> None:
-    for prefix in (ConsultationDraftButton.PREFIX, ConsultationCardButton.PREFIX):
-        app.add_handler(CallbackQueryHandler(on_button, pattern=callbacks.pattern(prefix)))
+    app.add_handler(CallbackQueryHandler(on_draft_button, pattern=CONSULTATION_DRAFTS.pattern()))
+    app.add_handler(CallbackQueryHandler(on_card_button, pattern=CONSULTATION_CARDS.pattern()))
     app.add_handler(CommandHandler("consulta", consultation_command))

@@ -10,16 +10,26 @@ from __future__ import annotations
 from telegram import Message, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot.core import callbacks
 from bot.core import drafts as staff_drafts
-from bot.core.authority import record_action, record_name, refuse_forged, require_staff
+from bot.core.authority import (
+    record_action,
+    record_name,
+    refuse_forged,
+    refuse_undecoded,
+    require_staff,
+)
 from bot.core.context import BotContext
 from bot.core.drafting import DraftStepHandler, ask, staff_t
 from bot.core.errors import NotFound
 from bot.db.models import DraftKind, ProposalStatus, StaffDraft
 from bot.network import service_proposals as proposals
 from bot.network import views_proposals as views
-from bot.network.callbacks_participation import StaffProposalAction, StaffProposalButton
+from bot.network.callbacks import (
+    STAFF_PROPOSALS,
+    MoveProposal,
+    NotIncluded,
+    StaffViewProposal,
+)
 
 DRAFT_KIND = DraftKind.PROPOSAL
 REASON = "reason"
@@ -51,19 +61,22 @@ async def _show_card(update: Update, context: BotContext, proposal_id: int) -> N
 
 async def on_button(update: Update, context: BotContext) -> None:
     assert update.callback_query is not None
-    button = StaffProposalButton.decode(update.callback_query.data)
-    record = record_name("proposal", button.record_id if button else None)
+    press = STAFF_PROPOSALS.decode(update.callback_query.data)
+    record = record_name("proposal", press.proposal_id if press else None)
     if not await require_staff(update, context, "proposal_button", record=record):
         return
-    proposal = await proposals.find(context.session, button.record_id) if button else None
-    if button is None or proposal is None:
+    if press is None:
+        await refuse_undecoded(update, context, STAFF_PROPOSALS)
+        return
+    proposal = await proposals.find(context.session, press.proposal_id)
+    if proposal is None:
         await refuse_forged(update, context, "proposal_button")
         return
     t, person = staff_t(context), update.effective_user
-    if button.action == StaffProposalAction.VIEW:
+    if isinstance(press, StaffViewProposal):
         await _show_card(update, context, proposal.id)
-    elif button.action == StaffProposalAction.MOVE and button.extra in set(ProposalStatus):
-        status = ProposalStatus(button.extra or "")
+    elif isinstance(press, MoveProposal):
+        status = ProposalStatus(press.status)
         try:
             await proposals.move(
                 context.session,
@@ -78,7 +91,7 @@ async def on_button(update: Update, context: BotContext) -> None:
         record_action(context, update, "proposal_moved", f"proposal:{proposal.id} {status.value}")
         await context.answer(t("Done: those who proposed and supported it will be told."))
         await _show_card(update, context, proposal.id)
-    elif button.action == StaffProposalAction.NOT_INCLUDED and proposal.status in (
+    elif isinstance(press, NotIncluded) and proposal.status in (
         ProposalStatus.RECEIVED,
         ProposalStatus.PRESENTED,
     ):
@@ -135,7 +148,5 @@ DRAFT_STEPS: dict[str, DraftStepHandler] = {REASON: on_reason}
 
 
 def register(app: Application) -> None:
-    app.add_handler(
-        CallbackQueryHandler(on_button, pattern=callbacks.pattern(StaffProposalButton.PREFIX))
-    )
+    app.add_handler(CallbackQueryHandler(on_button, pattern=STAFF_PROPOSALS.pattern()))
     app.add_handler(CommandHandler("propuestas", list_command))

@@ -10,28 +10,31 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.broadcasts.views import communities_text, describe_audience
 from bot.core.i18n import Translator
-from bot.core.keyboards import COMMUNITIES_PER_PAGE, button, for_her
+from bot.core.keyboards import button, for_her
+from bot.core.paging import paged_rows
 from bot.db.models import Consultation, ConsultationStatus
-from bot.network.callbacks_participation import (
-    CONSULTATION_LIST,
+from bot.network.callbacks import (
+    AnonymousChoice,
+    AnswerButton,
+    AnswerOnBehalf,
     AudienceChoice,
-    CardAction,
-    ConsultationCardButton,
-    ConsultationDraftButton,
-    DraftAction,
-    VoteAction,
-    VoteButton,
+    ChooseAudience,
+    CloseConsultation,
+    CommunityPage,
+    ConfirmClose,
+    ConsultationList,
+    DiscardConsultation,
+    DoneChoosing,
+    KeepOpen,
+    OnBehalf,
+    OpenConsultation,
+    SendConsultation,
+    ToggleCommunity,
 )
 from bot.network.service_consultations import NO_COMMUNITY, Results
+from bot.people.callbacks import ShowNetwork
 
 __all__ = ["communities_text", "describe_audience"]
-
-
-def _vote(
-    text: str, consultation_id: int, action: VoteAction, extra: int | None = None
-) -> InlineKeyboardButton:
-    data = VoteButton(action, consultation_id, None if extra is None else str(extra))
-    return InlineKeyboardButton(text, callback_data=data.encode())
 
 
 # ── Her side ──────────────────────────────────────────────────────────────────
@@ -57,24 +60,16 @@ def question_keyboard(
 ) -> InlineKeyboardMarkup:
     rows = [
         [
-            _vote(
+            button(
                 f"{'✅ ' if index == chosen else ''}{option}",
-                consultation.id,
-                VoteAction.ANSWER,
-                index,
+                AnswerButton(consultation.id, index),
             )
         ]
         for index, option in enumerate(consultation.options)
     ]
     if leader:
         rows.append(
-            [
-                _vote(
-                    t("➕ On behalf of a woman without a phone"),
-                    consultation.id,
-                    VoteAction.ON_BEHALF,
-                )
-            ]
+            [button(t("➕ On behalf of a woman without a phone"), OnBehalf(consultation.id))]
         )
     return for_her(t, rows, menu=True)
 
@@ -101,10 +96,10 @@ def on_behalf_text(t: Translator, consultation: Consultation) -> str:
 
 def on_behalf_keyboard(t: Translator, consultation: Consultation) -> InlineKeyboardMarkup:
     rows = [
-        [_vote(option, consultation.id, VoteAction.ON_BEHALF_ANSWER, index)]
+        [button(option, AnswerOnBehalf(consultation.id, index))]
         for index, option in enumerate(consultation.options)
     ]
-    rows.append([_vote(t("◀️ Back"), consultation.id, VoteAction.OPEN)])
+    rows.append([button(t("◀️ Back"), OpenConsultation(consultation.id))])
     return for_her(t, rows, menu=True)
 
 
@@ -129,13 +124,13 @@ def list_text(t: Translator, consultations: Sequence[Consultation]) -> str:
 
 
 def list_keyboard(t: Translator, consultations: Sequence[Consultation]) -> InlineKeyboardMarkup:
-    rows = [[_vote(f"🗳 {c.question[:40]}", c.id, VoteAction.OPEN)] for c in consultations[:10]]
-    rows.append([button(t("◀️ Back"), "net")])
+    rows = [[button(f"🗳 {c.question[:40]}", OpenConsultation(c.id))] for c in consultations[:10]]
+    rows.append([button(t("◀️ Back"), ShowNetwork())])
     return for_her(t, rows, menu=True)
 
 
 def list_button(t: Translator) -> InlineKeyboardButton:
-    return button(t("🗳 Consultations"), CONSULTATION_LIST)
+    return button(t("🗳 Consultations"), ConsultationList())
 
 
 def results_for_her(t: Translator, consultation: Consultation, results: Results) -> str:
@@ -187,34 +182,25 @@ def card_text(t: Translator, consultation: Consultation, results: Results) -> st
     return "\n".join(lines)
 
 
-def _card(text: str, consultation_id: int, action: CardAction) -> InlineKeyboardButton:
-    return InlineKeyboardButton(
-        text, callback_data=ConsultationCardButton(action, consultation_id).encode()
-    )
-
-
 def card_keyboard(t: Translator, consultation: Consultation) -> InlineKeyboardMarkup | None:
     if consultation.status == ConsultationStatus.CLOSED:
         return None
-    return InlineKeyboardMarkup([[_card(t("🔒 Close now"), consultation.id, CardAction.CLOSE)]])
+    return InlineKeyboardMarkup([[button(t("🔒 Close now"), CloseConsultation(consultation.id))]])
 
 
 def confirm_close_keyboard(t: Translator, consultation_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [
-                _card(t("✅ Yes, close it"), consultation_id, CardAction.CLOSE_NOW),
-                _card(t("◀️ Back"), consultation_id, CardAction.KEEP),
+                button(t("✅ Yes, close it"), ConfirmClose(consultation_id)),
+                button(t("◀️ Back"), KeepOpen(consultation_id)),
             ]
         ]
     )
 
 
-def _draft(
-    text: str, draft_id: int, action: DraftAction, extra: object = None
-) -> InlineKeyboardButton:
-    data = ConsultationDraftButton(action, draft_id, None if extra is None else str(extra))
-    return InlineKeyboardButton(text, callback_data=data.encode())
+def _cancel_row(t: Translator, draft_id: int) -> list[InlineKeyboardButton]:
+    return [button(t("✖️ Cancel"), DiscardConsultation(draft_id))]
 
 
 def question_prompt(t: Translator) -> str:
@@ -248,10 +234,10 @@ def anonymous_keyboard(t: Translator, draft_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [
-                _draft(t("🔒 Yes, anonymous"), draft_id, DraftAction.ANONYMOUS, "y"),
-                _draft(t("👤 No"), draft_id, DraftAction.ANONYMOUS, "n"),
+                button(t("🔒 Yes, anonymous"), AnonymousChoice(draft_id, "y")),
+                button(t("👤 No"), AnonymousChoice(draft_id, "n")),
             ],
-            [_draft(t("✖️ Cancel"), draft_id, DraftAction.DISCARD)],
+            _cancel_row(t, draft_id),
         ]
     )
 
@@ -266,34 +252,26 @@ def audience_keyboard(t: Translator, draft_id: int) -> InlineKeyboardMarkup:
         (AudienceChoice.NETWORK_IN, t("🤝 Network women of some communities")),
         (AudienceChoice.COMMUNITIES, t("🏘️ Every woman of some communities")),
     )
-    rows = [[_draft(label, draft_id, DraftAction.AUDIENCE, key)] for key, label in choices]
-    rows.append([_draft(t("✖️ Cancel"), draft_id, DraftAction.DISCARD)])
+    rows = [[button(label, ChooseAudience(draft_id, key))] for key, label in choices]
+    rows.append(_cancel_row(t, draft_id))
     return InlineKeyboardMarkup(rows)
 
 
 def communities_keyboard(
     t: Translator, draft_id: int, communities: Sequence[str], chosen: Sequence[str], page: int
 ) -> InlineKeyboardMarkup:
-    pages = max(1, -(-len(communities) // COMMUNITIES_PER_PAGE))
-    page = min(max(page, 0), pages - 1)
-    first = page * COMMUNITIES_PER_PAGE
-    rows = [
-        [
-            _draft(
-                f"{'✅' if name in chosen else '▫️'} {name}", draft_id, DraftAction.COMMUNITY, index
-            )
-        ]
-        for index, name in enumerate(communities[first : first + COMMUNITIES_PER_PAGE], first)
-    ]
-    nav = []
-    if page > 0:
-        nav.append(_draft(t("◀️ Previous"), draft_id, DraftAction.PAGE, page - 1))
-    if page < pages - 1:
-        nav.append(_draft(t("More ▶️"), draft_id, DraftAction.PAGE, page + 1))
-    if nav:
-        rows.append(nav)
-    rows.append([_draft(t("✅ Done"), draft_id, DraftAction.CHOSEN)])
-    rows.append([_draft(t("✖️ Cancel"), draft_id, DraftAction.DISCARD)])
+    """Toggle buttons over the office's communities, a page at a time."""
+    rows = paged_rows(
+        t,
+        communities,
+        page,
+        choice=lambda index, name: button(
+            f"{'✅' if name in chosen else '▫️'} {name}", ToggleCommunity(draft_id, index)
+        ),
+        turn=lambda label, to: button(label, CommunityPage(draft_id, to)),
+    )
+    rows.append([button(t("✅ Done"), DoneChoosing(draft_id))])
+    rows.append(_cancel_row(t, draft_id))
     return InlineKeyboardMarkup(rows)
 
 
@@ -326,9 +304,9 @@ def preview_text(
 def preview_keyboard(t: Translator, draft_id: int, count: int) -> InlineKeyboardMarkup:
     rows = []
     if count:
-        rows.append([_draft(t("📣 Send now"), draft_id, DraftAction.SEND)])
-    rows.append([_draft(t("👥 Change audience"), draft_id, DraftAction.AUDIENCE, "menu")])
-    rows.append([_draft(t("✖️ Cancel"), draft_id, DraftAction.DISCARD)])
+        rows.append([button(t("📣 Send now"), SendConsultation(draft_id))])
+    rows.append([button(t("👥 Change audience"), ChooseAudience(draft_id, AudienceChoice.MENU))])
+    rows.append(_cancel_row(t, draft_id))
     return InlineKeyboardMarkup(rows)
 
 

@@ -7,17 +7,24 @@ from collections.abc import Sequence
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.core.i18n import N_, Translator
-from bot.core.keyboards import COMMUNITIES_PER_PAGE, button, for_her
+from bot.core.keyboards import button, for_her
+from bot.core.paging import paged_rows
 from bot.db.models import Proposal, ProposalKind, ProposalStatus
-from bot.network.callbacks_participation import (
-    PROPOSALS,
-    NewAction,
-    ProposalAction,
-    ProposalButton,
-    ProposalDraftButton,
+from bot.network.callbacks import (
+    MoveProposal,
+    NotIncluded,
+    ProposalCommunity,
+    ProposalCommunityPage,
+    ProposalForMyCommunity,
+    ProposalKindChoice,
     ProposalList,
-    StaffProposalAction,
-    StaffProposalButton,
+    ProposalsHome,
+    ProposalsListed,
+    SendProposal,
+    StaffViewProposal,
+    StartProposal,
+    SupportProposal,
+    ViewProposal,
 )
 from bot.network.service_proposals import NEXT, Listed
 
@@ -44,20 +51,11 @@ def status_label(t: Translator, status: str) -> str:
     return t(STATUS_LABELS[ProposalStatus(status)]) if status in set(ProposalStatus) else status
 
 
-def _new(text: str, action: NewAction, arg: object = None) -> InlineKeyboardButton:
-    data = ProposalDraftButton(action, None if arg is None else str(arg))
-    return InlineKeyboardButton(text, callback_data=data.encode())
-
-
-def _her(text: str, proposal_id: int, action: ProposalAction) -> InlineKeyboardButton:
-    return InlineKeyboardButton(text, callback_data=ProposalButton(action, proposal_id).encode())
-
-
 # ── Her side ──────────────────────────────────────────────────────────────────
 
 
 def entry_button(t: Translator) -> InlineKeyboardButton:
-    return button(t("💡 Proposals for the municipality"), PROPOSALS)
+    return button(t("💡 Proposals for the municipality"), ProposalsHome())
 
 
 def home_text(t: Translator) -> str:
@@ -72,9 +70,9 @@ def home_keyboard(t: Translator) -> InlineKeyboardMarkup:
     return for_her(
         t,
         [
-            [_new(t("➕ Make a proposal"), NewAction.START)],
-            [button(t("🏘️ Proposals of my community"), PROPOSALS, ProposalList.COMMUNITY)],
-            [button(t("📋 My proposals"), PROPOSALS, ProposalList.MINE)],
+            [button(t("➕ Make a proposal"), StartProposal())],
+            [button(t("🏘️ Proposals of my community"), ProposalsListed(ProposalList.COMMUNITY))],
+            [button(t("📋 My proposals"), ProposalsListed(ProposalList.MINE))],
         ],
         menu=True,
     )
@@ -93,15 +91,14 @@ def list_text(t: Translator, found: Sequence[Listed], mine: bool) -> str:
 def list_keyboard(t: Translator, found: Sequence[Listed]) -> InlineKeyboardMarkup:
     rows = [
         [
-            _her(
+            button(
                 f"💡 {(item.proposal.title or '')[:40]} ({item.supports})",
-                item.proposal.id,
-                ProposalAction.VIEW,
+                ViewProposal(item.proposal.id),
             )
         ]
         for item in found
     ]
-    rows.append([button(t("◀️ Back"), PROPOSALS)])
+    rows.append([button(t("◀️ Back"), ProposalsHome())])
     return for_her(t, rows, menu=True)
 
 
@@ -120,25 +117,18 @@ def community_question(t: Translator) -> str:
 def community_keyboard(
     t: Translator, communities: Sequence[str], page: int, mine: str | None
 ) -> InlineKeyboardMarkup:
-    pages = max(1, -(-len(communities) // COMMUNITIES_PER_PAGE))
-    page = min(max(page, 0), pages - 1)
-    first = page * COMMUNITIES_PER_PAGE
     rows = []
     if mine:
         rows.append(
-            [_new(t("📍 My community: {name}").format(name=mine[:30]), NewAction.MY_COMMUNITY)]
+            [button(t("📍 My community: {name}").format(name=mine[:30]), ProposalForMyCommunity())]
         )
-    rows += [
-        [_new(name, NewAction.COMMUNITY, index)]
-        for index, name in enumerate(communities[first : first + COMMUNITIES_PER_PAGE], first)
-    ]
-    nav = []
-    if page > 0:
-        nav.append(_new(t("◀️ Previous"), NewAction.PAGE, page - 1))
-    if page < pages - 1:
-        nav.append(_new(t("More ▶️"), NewAction.PAGE, page + 1))
-    if nav:
-        rows.append(nav)
+    rows += paged_rows(
+        t,
+        communities,
+        page,
+        choice=lambda index, name: button(name, ProposalCommunity(index)),
+        turn=lambda label, to: button(label, ProposalCommunityPage(to)),
+    )
     return for_her(t, rows, menu=True)
 
 
@@ -147,7 +137,7 @@ def kind_question(t: Translator) -> str:
 
 
 def kind_keyboard(t: Translator) -> InlineKeyboardMarkup:
-    rows = [[_new(t(label), NewAction.KIND, kind.value)] for kind, label in KIND_LABELS.items()]
+    rows = [[button(t(label), ProposalKindChoice(kind))] for kind, label in KIND_LABELS.items()]
     return for_her(t, rows, menu=True)
 
 
@@ -166,7 +156,7 @@ def confirm_text(t: Translator, data: dict[str, object]) -> str:
 
 
 def confirm_keyboard(t: Translator) -> InlineKeyboardMarkup:
-    return for_her(t, [[_new(t("📨 Send the proposal"), NewAction.SEND)]], menu=True)
+    return for_her(t, [[button(t("📨 Send the proposal"), SendProposal())]], menu=True)
 
 
 def sent_text(t: Translator) -> str:
@@ -198,8 +188,8 @@ def proposal_text(t: Translator, proposal: Proposal, supports: int) -> str:
 def proposal_keyboard(t: Translator, proposal: Proposal, can_support: bool) -> InlineKeyboardMarkup:
     rows = []
     if can_support:
-        rows.append([_her(t("👍 Support it"), proposal.id, ProposalAction.SUPPORT)])
-    rows.append([button(t("◀️ Back"), PROPOSALS)])
+        rows.append([button(t("👍 Support it"), SupportProposal(proposal.id))])
+    rows.append([button(t("◀️ Back"), ProposalsHome())])
     return for_her(t, rows, menu=True)
 
 
@@ -209,18 +199,10 @@ def notice_text(t: Translator) -> str:
 
 
 def notice_keyboard(t: Translator, proposal_id: int) -> InlineKeyboardMarkup:
-    return for_her(t, [[_her(t("👀 See it"), proposal_id, ProposalAction.VIEW)]], menu=True)
+    return for_her(t, [[button(t("👀 See it"), ViewProposal(proposal_id))]], menu=True)
 
 
 # ── Staff side ────────────────────────────────────────────────────────────────
-
-
-def _staff(
-    text: str, proposal_id: int, action: StaffProposalAction, extra: str | None = None
-) -> InlineKeyboardButton:
-    return InlineKeyboardButton(
-        text, callback_data=StaffProposalButton(action, proposal_id, extra).encode()
-    )
 
 
 def staff_list_text(t: Translator, found: Sequence[Listed]) -> str:
@@ -233,10 +215,9 @@ def staff_list_keyboard(t: Translator, found: Sequence[Listed]) -> InlineKeyboar
     return InlineKeyboardMarkup(
         [
             [
-                _staff(
+                button(
                     f"#{item.proposal.id} {(item.proposal.title or '')[:30]} · {item.proposal.community[:20]}",
-                    item.proposal.id,
-                    StaffProposalAction.VIEW,
+                    StaffViewProposal(item.proposal.id),
                 )
             ]
             for item in found
@@ -267,17 +248,9 @@ def staff_keyboard(t: Translator, proposal: Proposal) -> InlineKeyboardMarkup | 
     rows = []
     for status in NEXT[ProposalStatus(proposal.status)]:
         if status == ProposalStatus.NOT_INCLUDED:
-            rows.append(
-                [_staff(t("❌ Not included…"), proposal.id, StaffProposalAction.NOT_INCLUDED)]
-            )
+            rows.append([button(t("❌ Not included…"), NotIncluded(proposal.id))])
         else:
-            rows.append(
-                [
-                    _staff(
-                        t(MOVE_LABELS[status]), proposal.id, StaffProposalAction.MOVE, status.value
-                    )
-                ]
-            )
+            rows.append([button(t(MOVE_LABELS[status]), MoveProposal(proposal.id, status.value))])
     return InlineKeyboardMarkup(rows) if rows else None
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CallbackQueryHandler
 
-from bot.core import callbacks, conversation
-from bot.core.common import StepHandler, arg, int_arg, plain_text, stale_button, state_data
+from bot.core import conversation
+from bot.core.callbacks import ChoiceAction
+from bot.core.common import StepHandler, plain_text, stale_button, state_data
 from bot.core.context import BotContext
-from bot.core.keyboards import button, for_her, paged_choices, parse_cb, yes_no
+from bot.core.keyboards import button, for_her, paged_choices, yes_no
 from bot.core.labels import NETWORK_ROLES, label
 from bot.core.routing import Routes
 from bot.core.steps import Step
@@ -16,6 +17,17 @@ from bot.db.models import ConversationState
 from bot.network.views_consultations import list_button as consultations_button
 from bot.network.views_proposals import entry_button as proposals_button
 from bot.people import service_network as network
+from bot.people.callbacks import (
+    NETWORK,
+    NETWORK_COMMUNITY,
+    JoinNetwork,
+    LeaveNetwork,
+    MyCommunity,
+    NetworkCommunity,
+    NetworkRole,
+    NoOrganization,
+    ShowNetwork,
+)
 from bot.people.her_welcome import ensure_registered
 
 MAX_ORGANIZATION_LENGTH = 128
@@ -31,7 +43,7 @@ async def show_network(update: Update, context: BotContext) -> None:
             "trainings and news from the office.\n\nDo you want to join?"
         )
         rows = [
-            [button(t("✅ Join the network"), "net", "join")],
+            [button(t("✅ Join the network"), JoinNetwork())],
             [consultations_button(t)],
             [proposals_button(t)],
         ]
@@ -47,7 +59,7 @@ async def show_network(update: Update, context: BotContext) -> None:
     rows = [
         [consultations_button(t)],
         [proposals_button(t)],
-        [button(t("🚪 Leave the network"), "net", "leave")],
+        [button(t("🚪 Leave the network"), LeaveNetwork())],
     ]
     await context.show(update, text, for_her(t, rows, menu=True))
 
@@ -66,15 +78,16 @@ async def ask_community(
             [
                 button(
                     t("📍 My community: {name}").format(name=context.user.community[:30]),
-                    "nc",
-                    "mine",
+                    MyCommunity(),
                 )
             ]
         )
     await context.show(
         update,
         t("Which community do you represent in the network?"),
-        paged_choices(t, context.settings.office.communities, page, prefix="nc", extra_rows=extra),
+        paged_choices(
+            t, context.settings.office.communities, page, choice=NetworkCommunity, extra_rows=extra
+        ),
     )
 
 
@@ -84,7 +97,7 @@ async def ask_role(update: Update, context: BotContext, data: dict[str, object])
     await conversation.set_state(
         context.session, context.user.id, Step.NET_ROLE, data, context.now()
     )
-    rows = [[button(t(name), "net", "role", key)] for key, name in NETWORK_ROLES.items()]
+    rows = [[button(t(name), NetworkRole(key))] for key, name in NETWORK_ROLES.items()]
     await context.show(update, t("What is your role?"), for_her(t, rows))
 
 
@@ -94,49 +107,47 @@ async def on_button(update: Update, context: BotContext) -> None:
     user = context.user
     assert user is not None
     t = context.t
-    parts = parse_cb(update.callback_query.data if update.callback_query else None)
+    data_ = update.callback_query.data if update.callback_query else None
+    press = NETWORK.decode(data_) or NETWORK_COMMUNITY.decode(data_)
     state = await conversation.get_state(context.session, user.id)
     step, data = (state.step if state else None), state_data(state)
-    kind, action = parts[0], arg(parts, 1)
-    if kind == "net" and action is None:
+    if isinstance(press, ShowNetwork):
         await conversation.clear_state(context.session, user.id)
         await show_network(update, context)
-    elif kind == "net" and action == "join":
+    elif isinstance(press, JoinNetwork):
         await conversation.set_state(context.session, user.id, Step.NET_ORG, {}, context.now())
         await context.show(
             update,
             t(
                 "Do you belong to an organization or group? Type its name, or tap «No organization»."
             ),
-            for_her(t, [[button(t("No organization"), "net", "org", "none")]]),
+            for_her(t, [[button(t("No organization"), NoOrganization())]]),
         )
-    elif kind == "net" and action == "org" and step == Step.NET_ORG:
+    elif isinstance(press, NoOrganization) and step == Step.NET_ORG:
         await ask_community(update, context, {"organization": None})
-    elif kind == "nc" and step in (Step.NET_COMMUNITY, Step.NET_COMMUNITY_OTHER):
-        await on_community(update, context, parts, data)
-    elif (
-        kind == "net"
-        and action == "role"
-        and step == Step.NET_ROLE
-        and arg(parts, 2) in NETWORK_ROLES
+    elif isinstance(press, NetworkCommunity | MyCommunity) and step in (
+        Step.NET_COMMUNITY,
+        Step.NET_COMMUNITY_OTHER,
     ):
+        await on_community(update, context, press, data)
+    elif isinstance(press, NetworkRole) and step == Step.NET_ROLE:
         await network.join(
             context.session,
             user.id,
             organization=data.get("organization"),
             community=str(data.get("community") or user.community or ""),
-            role=str(arg(parts, 2)),
+            role=press.role,
             now=context.now(),
         )
         await conversation.clear_state(context.session, user.id)
         await context.show(update, t("🎉 Welcome to the women's network!"), for_her(t, menu=True))
-    elif kind == "net" and action == "leave" and arg(parts, 2) is None:
+    elif isinstance(press, LeaveNetwork) and press.confirmed is None:
         await context.show(
             update,
             t("Do you want to leave the women's network?"),
-            yes_no(t, t("Yes, leave the network"), ("net", "leave", "y"), ("net",)),
+            yes_no(t, t("Yes, leave the network"), LeaveNetwork("y"), ShowNetwork()),
         )
-    elif kind == "net" and action == "leave" and arg(parts, 2) == "y":
+    elif isinstance(press, LeaveNetwork):
         await network.leave(context.session, user.id)
         await context.show(
             update,
@@ -148,18 +159,25 @@ async def on_button(update: Update, context: BotContext) -> None:
 
 
 async def on_community(
-    update: Update, context: BotContext, parts: list[str], data: dict[str, object]
+    update: Update,
+    context: BotContext,
+    press: NetworkCommunity | MyCommunity,
+    data: dict[str, object],
 ) -> None:
     assert context.user is not None
     communities = context.settings.office.communities
-    action, index = arg(parts, 1), int_arg(parts, 2)
-    if action == "mine" and context.user.community:
-        await ask_role(update, context, {**data, "community": context.user.community})
-    elif action == "pick" and index is not None and 0 <= index < len(communities):
+    if isinstance(press, MyCommunity):
+        if context.user.community:
+            await ask_role(update, context, {**data, "community": context.user.community})
+        else:
+            await stale_button(update, context)
+        return
+    index = press.number
+    if press.action == ChoiceAction.PICK and index is not None and 0 <= index < len(communities):
         await ask_role(update, context, {**data, "community": communities[index]})
-    elif action == "page" and index is not None:
+    elif press.action == ChoiceAction.PAGE and index is not None:
         await ask_community(update, context, data, page=index)
-    elif action == "other":
+    elif press.action == ChoiceAction.OTHER:
         await conversation.set_state(
             context.session, context.user.id, Step.NET_COMMUNITY_OTHER, data, context.now()
         )
@@ -182,7 +200,7 @@ async def on_organization_typed(
             t(
                 "Please type the organization's name in one short message, or tap «No organization»."
             ),
-            for_her(t, [[button(t("No organization"), "net", "org", "none")]]),
+            for_her(t, [[button(t("No organization"), NoOrganization())]]),
         )
         return
     await ask_community(update, context, {"organization": name})
@@ -218,5 +236,5 @@ STEPS: dict[str, StepHandler] = {
 
 
 def register(app: Routes) -> None:
-    app.add_handler(CallbackQueryHandler(on_button, pattern=callbacks.pattern("net", bare=True)))
-    app.add_handler(CallbackQueryHandler(on_button, pattern=callbacks.pattern("nc")))
+    app.add_handler(CallbackQueryHandler(on_button, pattern=NETWORK.pattern()))
+    app.add_handler(CallbackQueryHandler(on_button, pattern=NETWORK_COMMUNITY.pattern()))

@@ -23,7 +23,7 @@ from bot.reports.render import make_report
 from tests.conftest import STAFF_CHAT_ID
 from tests.e2e.conftest import WOMAN_ID
 from tests.e2e.harness import OffsetClock, Person, buttons
-from tests.fake_telegram import FakeTelegram
+from bot.standin import FakeTelegram
 
 JsonDict = dict[str, Any]
 TZ = ZoneInfo("America/Guatemala")

@@ -49,9 +49,10 @@ def ids(message: Message) -> list[str]:
 
 
 def strings(message: Message) -> list[str]:
+    """Its translated forms (a form not translated yet is left out)."""
     if isinstance(message.string, str):
-        return [message.string]
-    return list(message.string or ())
+        return [message.string] if message.string else []
+    return [form for form in message.string or () if form]
 
 
 def entries(catalog: Catalog) -> dict[str, Message]:
@@ -96,6 +97,11 @@ def quote_problems(catalog: Catalog) -> list[str]:
 TEMPLATE_IDS = sorted(entries(load(TEMPLATE)))
 
 
+# Complete, always: the office's language and English. Other languages (K'iche',
+# Q'eqchi'…) fill in over time and must only be consistent with the template.
+COMPLETE = ("es", "en")
+
+
 @pytest.fixture(scope="module", params=SUPPORTED_LOCALES)
 def locale(request: pytest.FixtureRequest) -> str:
     return request.param
@@ -106,6 +112,11 @@ def catalog(locale: str) -> Catalog:
     return load(po_path(locale), locale)
 
 
+@pytest.fixture(scope="module", params=COMPLETE)
+def complete_catalog(request: pytest.FixtureRequest) -> Catalog:
+    return load(po_path(request.param), request.param)
+
+
 def test_template_is_not_empty() -> None:
     assert len(TEMPLATE_IDS) > 50
 
@@ -113,15 +124,22 @@ def test_template_is_not_empty() -> None:
 def test_header(catalog: Catalog, locale: str) -> None:
     assert str(catalog.locale) == locale
     assert not catalog.fuzzy
-    assert catalog.num_plurals == 2
-    assert catalog.plural_expr == "(n != 1)"
     header = dict(catalog.mime_headers)
     assert header["Language"] == locale
-    assert header["Plural-Forms"] == "nplurals=2; plural=(n != 1);"
     assert "utf-8" in header["Content-Type"].lower()
+    if locale in COMPLETE:
+        assert catalog.num_plurals == 2
+        assert catalog.plural_expr == "(n != 1)"
+        assert header["Plural-Forms"] == "nplurals=2; plural=(n != 1);"
 
 
-def test_every_template_message_is_translated(catalog: Catalog) -> None:
+def test_every_language_holds_every_template_entry(catalog: Catalog) -> None:
+    missing = sorted(set(TEMPLATE_IDS) - set(entries(catalog)))
+    assert not missing, f"not in the catalog (run locales/update.sh): {missing}"
+
+
+def test_every_template_message_is_translated(complete_catalog: Catalog) -> None:
+    catalog = complete_catalog
     template = entries(load(TEMPLATE))
     translated = entries(catalog)
     missing = [msgid for msgid in template if msgid not in translated]
@@ -216,8 +234,8 @@ def test_catalog_compiles(catalog: Catalog) -> None:
     buffer.seek(0)
     translations = gettext.GNUTranslations(buffer)
     for message in catalog:
-        if not message.id:
-            continue
+        if not message.id or not strings(message):
+            continue  # not translated yet: the bot shows Spanish (Catalogs' fallback)
         if isinstance(message.id, str):
             assert translations.gettext(message.id) == message.string
         else:
@@ -247,3 +265,26 @@ def test_dates_are_localised() -> None:
     english = catalogs.get("en").date_and_time(when)
     assert "martes" in spanish and "diciembre" in spanish and "10:00" in spanish
     assert "Tuesday" in english and "December" in english and "10:00" in english
+
+
+# Placeholders that hold a count. A word right after one ("{n} places") agrees with the
+# number, so the message must be a plural one (ngettext): "1 lugares" is what slipped.
+COUNT_BEFORE_WORD = re.compile(
+    r"\{(n|count|days|hours|minutes|length|sent|left|going|waiting|came|capacity|blocked"
+    r"|failed|places|women|total)\}\s+[^\W\d_]",
+    re.UNICODE,
+)
+
+
+def test_a_number_before_a_word_goes_through_ngettext() -> None:
+    singular_only = [
+        key(m)
+        for m in load(TEMPLATE)
+        if m.id and isinstance(m.id, str) and COUNT_BEFORE_WORD.search(m.id)
+    ]
+    assert singular_only == [], "use t.plural(...) for these:\n" + "\n".join(singular_only)
+
+
+def test_the_number_check_catches_a_singular_count() -> None:
+    assert COUNT_BEFORE_WORD.search("👥 {capacity} places · {going} going")
+    assert not COUNT_BEFORE_WORD.search("✅ Sent: {count}")
