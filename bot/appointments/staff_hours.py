@@ -189,7 +189,7 @@ async def closed_command(update: Update, context: BotContext) -> None:
         )
     ]
     if affected:
-        people = await cards.load_people(session, affected)
+        people = await appointments.people_behind(session, affected)
         lines.append(t("These appointments are already booked that day; move or cancel them:"))
         for item in affected:
             person_info = people.get(item.user_id) if item.user_id is not None else None
