@@ -4,17 +4,20 @@ bot.core.callbacks).
 Consultations, staff side: the wizard `cqd:<action>:<draft id>[:<value>]` — `anon:<y|n>`
 anonymous or not · `aud:<choice|menu>` the audience (or its menu again) · `c:<index>` /
 `cp:<page>` toggle / page communities · `ok` done choosing · `send` · `x` discard; the
-card `cqc:<action>:<consultation id>` — `close` asks, `closey` closes, `keep` keeps it open.
+card `cqc:<action>:<consultation id>` — `v` shows it (from /consultas, as a new message) ·
+`close` asks · `closey` closes · `keep` keeps it open; `cqc:l:<page>` a page of /consultas.
 
 Consultations, her side: `cv:<action>:<consultation id>[:<answer>]` — `o` the question
 (her answer marked) · `a:<answer>` her answer · `b` a leader answers on behalf of a woman
-without a phone · `ba:<answer>` that answer; `cvl` her list of open consultations.
+without a phone · `ba:<answer>` that answer · `bu` undo her last one; `cvl` her list of
+open consultations.
 
-Proposals, her side: `ppl` the screen, `ppl:<c|m>` her community's or hers;
+Proposals, her side: `ppl` the screen, `ppl:<c|m>[:<page>]` her community's or hers;
 `ppn:<action>[:<value>]` a new proposal — `go` · `mine` her community · `c:<index>` /
 `pg:<page>` a community / a page of them · `k:<kind>` · `send`; `pp:<v|s>:<proposal id>`
 see or support one. Staff side: `sp:<action>:<proposal id>[:<status>]` — `v` its card ·
-`m:<status>` move it along · `n` not included (asks the reason).
+`m:<status>` move it along · `n` not included (asks the reason); `sp:l:<page>` a page of
+/propuestas.
 """
 
 from __future__ import annotations
@@ -101,6 +104,18 @@ class OnConsultationCard(Button, prefix="cqc"):
 
 
 @dataclass(frozen=True)
+class ShowCard(OnConsultationCard, action="v"):
+    """From /consultas: the card as a new message, kept up to date from then on."""
+
+
+@dataclass(frozen=True)
+class ConsultationsPage(Button, prefix="cqc", action="l"):
+    """A page of /consultas."""
+
+    page: Number
+
+
+@dataclass(frozen=True)
 class CloseConsultation(OnConsultationCard, action="close"):
     """Asks to confirm."""
 
@@ -115,7 +130,7 @@ class KeepOpen(OnConsultationCard, action="keep"):
     pass
 
 
-CardButton = CloseConsultation | ConfirmClose | KeepOpen
+CardButton = ShowCard | ConsultationsPage | CloseConsultation | ConfirmClose | KeepOpen
 
 # ── Consultations: her side ─────────────────────────────────────────────────────
 
@@ -145,7 +160,12 @@ class AnswerOnBehalf(OnConsultation, action="ba"):
     option: Number
 
 
-VoteButton = OpenConsultation | AnswerButton | OnBehalf | AnswerOnBehalf
+@dataclass(frozen=True)
+class UndoOnBehalf(OnConsultation, action="bu"):
+    """A leader takes back the last answer she entered on behalf of a woman."""
+
+
+VoteButton = OpenConsultation | AnswerButton | OnBehalf | AnswerOnBehalf | UndoOnBehalf
 
 
 @dataclass(frozen=True)
@@ -168,9 +188,10 @@ class ProposalsHome(Button, prefix="ppl"):
 
 @dataclass(frozen=True)
 class ProposalsListed(Button, prefix="ppl"):
-    """Her community's proposals, or hers."""
+    """Her community's proposals, or hers (a page of them)."""
 
     which: ProposalList
+    page: Number | None = None
 
 
 @dataclass(frozen=True)
@@ -254,14 +275,31 @@ class NotIncluded(OnStaffProposal, action="n"):
     """Asks the reason, as a reply."""
 
 
-StaffProposalButton = StaffViewProposal | MoveProposal | NotIncluded
+@dataclass(frozen=True)
+class StaffProposalsPage(Button, prefix="sp", action="l"):
+    """A page of /propuestas."""
+
+    page: Number
+
+
+StaffProposalButton = StaffViewProposal | MoveProposal | NotIncluded | StaffProposalsPage
 
 CONSULTATION_DRAFTS = Codec[OnConsultationDraft](*DRAFT_BUTTONS, what="consultation_button")
 CONSULTATION_CARDS = Codec[CardButton](
-    CloseConsultation, ConfirmClose, KeepOpen, what="consultation_card"
+    ShowCard,
+    ConsultationsPage,
+    CloseConsultation,
+    ConfirmClose,
+    KeepOpen,
+    what="consultation_card",
 )
 VOTES = Codec[VoteButton](
-    OpenConsultation, AnswerButton, OnBehalf, AnswerOnBehalf, what="consultation_vote"
+    OpenConsultation,
+    AnswerButton,
+    OnBehalf,
+    AnswerOnBehalf,
+    UndoOnBehalf,
+    what="consultation_vote",
 )
 CONSULTATION_LIST = Codec(ConsultationList)
 PROPOSALS = Codec[ProposalsHome | ProposalsListed](
@@ -280,5 +318,5 @@ HER_PROPOSALS = Codec[ViewProposal | SupportProposal](
     ViewProposal, SupportProposal, what="proposal_button"
 )
 STAFF_PROPOSALS = Codec[StaffProposalButton](
-    StaffViewProposal, MoveProposal, NotIncluded, what="proposal_button"
+    StaffViewProposal, MoveProposal, NotIncluded, StaffProposalsPage, what="proposal_button"
 )

@@ -28,6 +28,7 @@ from bot.network.callbacks import (
     AnswerOnBehalf,
     OnBehalf,
     OpenConsultation,
+    UndoOnBehalf,
 )
 from bot.people.her_welcome import ensure_registered
 
@@ -105,10 +106,13 @@ async def on_vote(update: Update, context: BotContext) -> None:
                     alert=True,
                 )
                 return
+            entered = await consultations.entered_on_behalf(
+                context.session, consultation.id, user_id
+            )
             await context.show(
                 update,
                 views.on_behalf_text(t, consultation),
-                views.on_behalf_keyboard(t, consultation),
+                views.on_behalf_keyboard(t, consultation, entered),
             )
         elif isinstance(press, AnswerOnBehalf):
             count = await consultations.answer_on_behalf(
@@ -119,8 +123,10 @@ async def on_vote(update: Update, context: BotContext) -> None:
                 views.on_behalf_done(t, consultation.options[press.option], count)
                 + "\n\n"
                 + views.on_behalf_text(t, consultation),
-                views.on_behalf_keyboard(t, consultation),
+                views.on_behalf_keyboard(t, consultation, count),
             )
+        elif isinstance(press, UndoOnBehalf):
+            await _undo_on_behalf(update, context, consultation)
     except consultations.ConsultationClosed:
         await _closed(update, context)
     except consultations.NotALeader:
@@ -129,6 +135,25 @@ async def on_vote(update: Update, context: BotContext) -> None:
         )
     except (NotFound, InvalidInput, consultations.NotAsked):
         await refuse_forged(update, context, "consultation_vote")
+
+
+async def _undo_on_behalf(update: Update, context: BotContext, consultation: Consultation) -> None:
+    """Her last answer on behalf of a woman taken back (a press on the wrong answer)."""
+    assert context.user is not None
+    t = context.t
+    undone = await consultations.undo_on_behalf(
+        context.session, consultation.id, context.user.id, context.now()
+    )
+    if undone is None:
+        await context.answer(views.nothing_to_undo(t), alert=True)
+        return
+    await context.show(
+        update,
+        views.on_behalf_undone(t, consultation.options[undone.option], undone.entered)
+        + "\n\n"
+        + views.on_behalf_text(t, consultation),
+        views.on_behalf_keyboard(t, consultation, undone.entered),
+    )
 
 
 def register(app: Routes) -> None:

@@ -51,17 +51,18 @@ async def show_home(update: Update, context: BotContext) -> None:
     elif isinstance(press, ProposalsHome):
         await conversation.clear_state(context.session, user.id)
         await context.show(update, views.home_text(t), views.home_keyboard(t))
-    elif press.which == ProposalList.COMMUNITY and user.community:
-        found = await proposals.of_community(context.session, user.community)
-        await context.show(
-            update, views.list_text(t, found, mine=False), views.list_keyboard(t, found)
-        )
-    elif press.which == ProposalList.COMMUNITY:
-        await context.show(update, views.list_text(t, [], mine=False), views.list_keyboard(t, []))
     else:
-        found = await proposals.mine(context.session, user.id)
+        mine = press.which == ProposalList.MINE
+        if mine:
+            found = await proposals.mine(context.session, user.id)
+        elif user.community:
+            found = await proposals.of_community(context.session, user.community)
+        else:
+            found = []
         await context.show(
-            update, views.list_text(t, found, mine=True), views.list_keyboard(t, found)
+            update,
+            views.list_text(t, found, mine=mine),
+            views.list_keyboard(t, found, press.which, press.page or 0),
         )
 
 

@@ -288,17 +288,53 @@ async def answer_on_behalf(
     )
     consultation.card_dirty = True
     await session.flush()
-    return int(
-        await session.scalar(
-            select(func.count())
-            .select_from(ConsultationProxyAnswer)
-            .where(
-                ConsultationProxyAnswer.consultation_id == consultation_id,
-                ConsultationProxyAnswer.entered_by == leader_id,
-            )
-        )
-        or 0
+    return await entered_on_behalf(session, consultation_id, leader_id)
+
+
+def _entered_by(consultation_id: int, leader_id: int) -> Any:
+    return (
+        ConsultationProxyAnswer.consultation_id == consultation_id,
+        ConsultationProxyAnswer.entered_by == leader_id,
     )
+
+
+async def entered_on_behalf(session: AsyncSession, consultation_id: int, leader_id: int) -> int:
+    """How many answers she has entered on behalf of others in this consultation."""
+    count = await session.scalar(
+        select(func.count())
+        .select_from(ConsultationProxyAnswer)
+        .where(*_entered_by(consultation_id, leader_id))
+    )
+    return int(count or 0)
+
+
+@dataclass(frozen=True)
+class Undone:
+    option: int  # the answer taken back
+    entered: int  # how many she has entered on behalf now
+
+
+async def undo_on_behalf(
+    session: AsyncSession, consultation_id: int, leader_id: int, now: datetime
+) -> Undone | None:
+    """Take back the last answer a leader entered on behalf of a woman (a mistaken press),
+    while the consultation is open; None when she has entered none."""
+    consultation = await _get(session, consultation_id)
+    if not is_open(consultation, now):
+        raise ConsultationClosed(f"consultation {consultation_id} is closed")
+    last = await session.scalar(
+        select(ConsultationProxyAnswer)
+        .where(*_entered_by(consultation_id, leader_id))
+        .order_by(ConsultationProxyAnswer.id.desc())
+        .limit(1)
+    )
+    if last is None:
+        return None
+    option = last.option
+    await session.delete(last)
+    consultation.card_dirty = True
+    await session.flush()
+    return Undone(option, await entered_on_behalf(session, consultation_id, leader_id))
 
 
 @dataclass
@@ -371,8 +407,9 @@ async def open_for(session: AsyncSession, user_id: int, now: datetime) -> list[C
     return list(rows.all())
 
 
-async def recent(session: AsyncSession, limit: int = 10) -> list[Consultation]:
-    rows = await session.scalars(select(Consultation).order_by(Consultation.id.desc()).limit(limit))
+async def recent(session: AsyncSession) -> list[Consultation]:
+    """Every consultation, newest first (/consultas pages them)."""
+    rows = await session.scalars(select(Consultation).order_by(Consultation.id.desc()))
     return list(rows.all())
 
 
@@ -424,12 +461,13 @@ async def close_due(session: AsyncSession, now: datetime) -> list[int]:
 async def set_card(
     session: AsyncSession, consultation_id: int, chat_id: int, message_id: int, now: datetime
 ) -> None:
-    await session.execute(
-        update(Consultation)
-        .where(Consultation.id == consultation_id)
-        .values(card_chat_id=chat_id, card_message_id=message_id, card_shown_at=now)
-        .execution_options(synchronize_session=False)
-    )
+    """Where the live card is. Set on the row itself (not a bulk update): a card just sent
+    has a placeholder id, which bot.core.outbox replaces in the rows holding it."""
+    consultation = await _get(session, consultation_id)
+    consultation.card_chat_id = chat_id
+    consultation.card_message_id = message_id
+    consultation.card_shown_at = now
+    await session.flush()
 
 
 async def cards_due(session: AsyncSession, now: datetime, every: timedelta) -> list[Consultation]:

@@ -141,7 +141,8 @@ class Listed:
     supports: int
 
 
-async def _listed(session: AsyncSession, *where: Any, limit: int) -> list[Listed]:
+async def _listed(session: AsyncSession, *where: Any) -> list[Listed]:
+    """Newest first, every one (the screens show them a page at a time)."""
     count = (
         select(func.count())
         .select_from(ProposalSupport)
@@ -152,22 +153,21 @@ async def _listed(session: AsyncSession, *where: Any, limit: int) -> list[Listed
         select(Proposal, count)
         .where(Proposal.title.is_not(None), *where)
         .order_by(Proposal.id.desc())
-        .limit(limit)
     )
     return [Listed(p, int(n or 0)) for p, n in rows.all()]
 
 
-async def of_community(session: AsyncSession, community: str, limit: int = 10) -> list[Listed]:
-    return await _listed(session, Proposal.community == community, limit=limit)
+async def of_community(session: AsyncSession, community: str) -> list[Listed]:
+    return await _listed(session, Proposal.community == community)
 
 
-async def mine(session: AsyncSession, user_id: int, limit: int = 10) -> list[Listed]:
-    return await _listed(session, Proposal.user_id == user_id, limit=limit)
+async def mine(session: AsyncSession, user_id: int) -> list[Listed]:
+    return await _listed(session, Proposal.user_id == user_id)
 
 
-async def for_staff(session: AsyncSession, limit: int = 15) -> list[Listed]:
-    """The most recent proposals still on their way, for /propuestas."""
-    return await _listed(session, Proposal.status.not_in([s.value for s in FINISHED]), limit=limit)
+async def for_staff(session: AsyncSession) -> list[Listed]:
+    """The proposals still on their way, newest first, for /propuestas."""
+    return await _listed(session, Proposal.status.not_in([s.value for s in FINISHED]))
 
 
 async def move(

@@ -32,7 +32,7 @@ from bot.core.context import BotContext
 from bot.core.drafting import DraftStepHandler, ask, own_draft, show_choices, staff_t
 from bot.core.paging import COMMUNITIES_PER_PAGE
 from bot.core.staff_input import parse_local_datetime
-from bot.db.models import DraftKind, StaffDraft
+from bot.db.models import Consultation, DraftKind, StaffDraft
 from bot.network import service_consultations as consultations
 from bot.network import views_consultations as views
 from bot.network.callbacks import (
@@ -44,10 +44,12 @@ from bot.network.callbacks import (
     CloseConsultation,
     CommunityPage,
     ConfirmClose,
+    ConsultationsPage,
     DiscardConsultation,
     DoneChoosing,
     OnConsultationDraft,
     SendConsultation,
+    ShowCard,
     ToggleCommunity,
 )
 
@@ -297,20 +299,60 @@ async def _send(
     )
 
 
+async def list_command(update: Update, context: BotContext) -> None:
+    """/consultas: every consultation, newest first; each one's card a press away."""
+    if not await require_staff(update, context, "consultation_list"):
+        return
+    await _list_page(update, context, 0)
+
+
+async def _list_page(update: Update, context: BotContext, page: int) -> None:
+    """A page of the list: a new message after the command, in place for a page button."""
+    t = staff_t(context)
+    found = await consultations.recent(context.session)
+    await context.show(
+        update, views.staff_list_text(t, found), views.staff_list_keyboard(t, found, page)
+    )
+
+
+async def _show_card(update: Update, context: BotContext, consultation: Consultation) -> None:
+    """The card as a new message below, which the sweep keeps up to date from now on
+    (the one shown before stays as it was last drawn)."""
+    assert update.effective_chat is not None
+    t = staff_t(context)
+    results = await consultations.results(context.session, consultation)
+    await context.answer()
+    sent = await context.send(
+        update.effective_chat.id,
+        views.card_text(t, consultation, results),
+        views.card_keyboard(t, consultation),
+    )
+    await consultations.set_card(
+        context.session, consultation.id, sent.chat.id, sent.message_id, context.now()
+    )
+
+
 async def on_card_button(update: Update, context: BotContext) -> None:
-    """`cqc:…`: close a consultation now (asked first), or keep it open."""
+    """`cqc:…`: a card from /consultas, or close a consultation now (asked first)."""
     assert update.callback_query is not None
     press = CONSULTATION_CARDS.decode(update.callback_query.data)
-    record = record_name("consultation", press.consultation_id if press else None)
+    about = press.consultation_id if press and not isinstance(press, ConsultationsPage) else None
+    record = record_name("consultation", about)
     if not await require_staff(update, context, "consultation_card", record=record):
         return
     if press is None:
         await refuse_undecoded(update, context, CONSULTATION_CARDS)
         return
+    if isinstance(press, ConsultationsPage):
+        await _list_page(update, context, press.page)
+        return
     t = staff_t(context)
     consultation = await consultations.find(context.session, press.consultation_id)
     if consultation is None:
         await refuse_forged(update, context, "consultation_card")
+        return
+    if isinstance(press, ShowCard):
+        await _show_card(update, context, consultation)
         return
     if isinstance(press, CloseConsultation) and consultation.status == consultations.OPEN:
         await context.show(
@@ -370,3 +412,4 @@ def register(app: Application) -> None:
     app.add_handler(CallbackQueryHandler(on_draft_button, pattern=CONSULTATION_DRAFTS.pattern()))
     app.add_handler(CallbackQueryHandler(on_card_button, pattern=CONSULTATION_CARDS.pattern()))
     app.add_handler(CommandHandler("consulta", consultation_command))
+    app.add_handler(CommandHandler("consultas", list_command))

@@ -28,6 +28,7 @@ from bot.network.callbacks import (
     STAFF_PROPOSALS,
     MoveProposal,
     NotIncluded,
+    StaffProposalsPage,
     StaffViewProposal,
 )
 
@@ -39,13 +40,15 @@ async def list_command(update: Update, context: BotContext) -> None:
     """/propuestas: the proposals on their way."""
     if not await require_staff(update, context, "proposal_list"):
         return
-    assert update.effective_chat is not None
+    await _list_page(update, context, 0)
+
+
+async def _list_page(update: Update, context: BotContext, page: int) -> None:
+    """A page of the list: a new message after the command, in place for a page button."""
     t = staff_t(context)
     found = await proposals.for_staff(context.session)
-    await context.send(
-        update.effective_chat.id,
-        views.staff_list_text(t, found),
-        views.staff_list_keyboard(t, found),
+    await context.show(
+        update, views.staff_list_text(t, found), views.staff_list_keyboard(t, found, page)
     )
 
 
@@ -62,11 +65,15 @@ async def _show_card(update: Update, context: BotContext, proposal_id: int) -> N
 async def on_button(update: Update, context: BotContext) -> None:
     assert update.callback_query is not None
     press = STAFF_PROPOSALS.decode(update.callback_query.data)
-    record = record_name("proposal", press.proposal_id if press else None)
+    about = press.proposal_id if press and not isinstance(press, StaffProposalsPage) else None
+    record = record_name("proposal", about)
     if not await require_staff(update, context, "proposal_button", record=record):
         return
     if press is None:
         await refuse_undecoded(update, context, STAFF_PROPOSALS)
+        return
+    if isinstance(press, StaffProposalsPage):
+        await _list_page(update, context, press.page)
         return
     proposal = await proposals.find(context.session, press.proposal_id)
     if proposal is None:

@@ -23,13 +23,16 @@ from bot.network.callbacks import (
     CommunityPage,
     ConfirmClose,
     ConsultationList,
+    ConsultationsPage,
     DiscardConsultation,
     DoneChoosing,
     KeepOpen,
     OnBehalf,
     OpenConsultation,
     SendConsultation,
+    ShowCard,
     ToggleCommunity,
+    UndoOnBehalf,
 )
 from bot.network.service_consultations import NO_COMMUNITY, Results
 from bot.people.callbacks import ShowNetwork
@@ -94,11 +97,17 @@ def on_behalf_text(t: Translator, consultation: Consultation) -> str:
     )
 
 
-def on_behalf_keyboard(t: Translator, consultation: Consultation) -> InlineKeyboardMarkup:
+def on_behalf_keyboard(
+    t: Translator, consultation: Consultation, entered: int = 0
+) -> InlineKeyboardMarkup:
+    """Her answers for a woman without a phone; once she has entered some, the last one
+    can be taken back (a press on the wrong answer)."""
     rows = [
         [button(option, AnswerOnBehalf(consultation.id, index))]
         for index, option in enumerate(consultation.options)
     ]
+    if entered:
+        rows.append([button(t("↩️ Undo the last one"), UndoOnBehalf(consultation.id))])
     rows.append([button(t("◀️ Back"), OpenConsultation(consultation.id))])
     return for_her(t, rows, menu=True)
 
@@ -111,6 +120,20 @@ def on_behalf_done(t: Translator, answer: str, count: int) -> str:
         "a phone in this consultation.",
         count,
     ).format(answer=answer, count=count)
+
+
+def on_behalf_undone(t: Translator, answer: str, count: int) -> str:
+    return t.plural(
+        "↩️ Taken back: one «{answer}». You have entered {count} answer on behalf of women "
+        "without a phone in this consultation.",
+        "↩️ Taken back: one «{answer}». You have entered {count} answers on behalf of women "
+        "without a phone in this consultation.",
+        count,
+    ).format(answer=answer, count=count)
+
+
+def nothing_to_undo(t: Translator) -> str:
+    return t("There is no answer of yours on behalf of others to take back.")
 
 
 def closed_text(t: Translator) -> str:
@@ -180,6 +203,30 @@ def card_text(t: Translator, consultation: Consultation, results: Results) -> st
         ),
     ]
     return "\n".join(lines)
+
+
+def staff_list_text(t: Translator, found: Sequence[Consultation]) -> str:
+    if not found:
+        return t("🗳 There are no consultations yet. Write one with /consulta.")
+    return t("🗳 Consultations (newest first): choose one to see its card.")
+
+
+def staff_list_keyboard(
+    t: Translator, found: Sequence[Consultation], page: int
+) -> InlineKeyboardMarkup | None:
+    """A button per consultation (its card, as a new message), a page at a time."""
+    labels = [
+        f"{'🔒' if c.status == ConsultationStatus.CLOSED else '🗳'} #{c.id} {c.question[:40]}"
+        for c in found
+    ]
+    rows = paged_rows(
+        t,
+        labels,
+        page,
+        choice=lambda index, label: button(label, ShowCard(found[index].id)),
+        turn=lambda label, to: button(label, ConsultationsPage(to)),
+    )
+    return InlineKeyboardMarkup(rows) if rows else None
 
 
 def card_keyboard(t: Translator, consultation: Consultation) -> InlineKeyboardMarkup | None:

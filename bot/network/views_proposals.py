@@ -21,6 +21,7 @@ from bot.network.callbacks import (
     ProposalsHome,
     ProposalsListed,
     SendProposal,
+    StaffProposalsPage,
     StaffViewProposal,
     StartProposal,
     SupportProposal,
@@ -88,16 +89,17 @@ def list_text(t: Translator, found: Sequence[Listed], mine: bool) -> str:
     return t("💡 Choose a proposal to see it.")
 
 
-def list_keyboard(t: Translator, found: Sequence[Listed]) -> InlineKeyboardMarkup:
-    rows = [
-        [
-            button(
-                f"💡 {(item.proposal.title or '')[:40]} ({item.supports})",
-                ViewProposal(item.proposal.id),
-            )
-        ]
-        for item in found
-    ]
+def list_keyboard(
+    t: Translator, found: Sequence[Listed], which: ProposalList, page: int = 0
+) -> InlineKeyboardMarkup:
+    """A button per proposal, a page at a time, then back to the proposals screen."""
+    rows = paged_rows(
+        t,
+        [f"💡 {(item.proposal.title or '')[:40]} ({item.supports})" for item in found],
+        page,
+        choice=lambda index, label: button(label, ViewProposal(found[index].proposal.id)),
+        turn=lambda label, to: button(label, ProposalsListed(which, to)),
+    )
     rows.append([button(t("◀️ Back"), ProposalsHome())])
     return for_her(t, rows, menu=True)
 
@@ -211,17 +213,19 @@ def staff_list_text(t: Translator, found: Sequence[Listed]) -> str:
     return t("💡 Proposals on their way (newest first): choose one to move it.")
 
 
-def staff_list_keyboard(t: Translator, found: Sequence[Listed]) -> InlineKeyboardMarkup:
+def staff_list_keyboard(t: Translator, found: Sequence[Listed], page: int) -> InlineKeyboardMarkup:
+    """A button per proposal (its card), a page at a time."""
     return InlineKeyboardMarkup(
-        [
+        paged_rows(
+            t,
             [
-                button(
-                    f"#{item.proposal.id} {(item.proposal.title or '')[:30]} · {item.proposal.community[:20]}",
-                    StaffViewProposal(item.proposal.id),
-                )
-            ]
-            for item in found
-        ]
+                f"#{item.proposal.id} {(item.proposal.title or '')[:30]} · {item.proposal.community[:20]}"
+                for item in found
+            ],
+            page,
+            choice=lambda index, label: button(label, StaffViewProposal(found[index].proposal.id)),
+            turn=lambda label, to: button(label, StaffProposalsPage(to)),
+        )
     )
 
 

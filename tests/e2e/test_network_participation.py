@@ -20,10 +20,10 @@ from bot.db.engine import create_engine, create_session_factory
 from bot.db.models import Consultation, ConsultationVote, NetworkMember, Proposal
 from bot.reports.period import Period
 from bot.reports.render import make_report
+from bot.standin import FakeTelegram
 from tests.conftest import STAFF_CHAT_ID
 from tests.e2e.conftest import WOMAN_ID
 from tests.e2e.harness import OffsetClock, Person, buttons
-from bot.standin import FakeTelegram
 
 JsonDict = dict[str, Any]
 TZ = ZoneInfo("America/Guatemala")
@@ -160,6 +160,20 @@ async def test_a_consultation_answered_changed_closed_and_reported(
         ).format(answer="Marzo", count=1)
         in counted["text"]
     )
+    # A press on the wrong answer is taken back.
+    wrong = await leader.press("Abril", counted)
+    undone = await leader.press(ES("↩️ Undo the last one"), wrong)
+    assert undone is not None
+    assert (
+        ES.plural(
+            "↩️ Taken back: one «{answer}». You have entered {count} answer on behalf of women "
+            "without a phone in this consultation.",
+            "↩️ Taken back: one «{answer}». You have entered {count} answers on behalf of women "
+            "without a phone in this consultation.",
+            1,
+        ).format(answer="Abril", count=1)
+        in undone["text"]
+    )
     # A member without the role cannot.
     other = Person(fake, runtime, OTHER_ID)
     await other.press_data(
@@ -186,6 +200,17 @@ async def test_a_consultation_answered_changed_closed_and_reported(
         timeout=10,
     )
     assert "Marzo: 0 · Abril: 1 · Mayo: 1" in live["text"]
+
+    # /consultas lists it; its card comes as a new message, kept up to date from then on.
+    listed_for_staff = await admin.say("/consultas")
+    assert listed_for_staff is not None
+    assert ES("🗳 Consultations (newest first): choose one to see its card.") in (
+        listed_for_staff["text"]
+    )
+    card = await admin.press(f"#{consultation_id}", listed_for_staff)
+    assert card is not None and card["message_id"] > listed_for_staff["message_id"]
+    assert "Marzo: 0 · Abril: 1 · Mayo: 1" in card["text"]
+    assert await look(db, select(Consultation.card_message_id)) == card["message_id"]
 
     # From the network screen she finds it again.
     await ana.tap("m")

@@ -150,6 +150,8 @@ SAMPLES: dict[str, Button] = {
     "cqd:ok:4": network.DoneChoosing(4),
     "cqd:send:4": network.SendConsultation(4),
     "cqd:x:4": network.DiscardConsultation(4),
+    "cqc:v:9": network.ShowCard(9),
+    "cqc:l:1": network.ConsultationsPage(1),
     "cqc:close:9": network.CloseConsultation(9),
     "cqc:closey:9": network.ConfirmClose(9),
     "cqc:keep:9": network.KeepOpen(9),
@@ -157,10 +159,12 @@ SAMPLES: dict[str, Button] = {
     "cv:a:9:2": network.AnswerButton(9, 2),
     "cv:b:9": network.OnBehalf(9),
     "cv:ba:9:0": network.AnswerOnBehalf(9, 0),
+    "cv:bu:9": network.UndoOnBehalf(9),
     "cvl": network.ConsultationList(),
     "ppl": network.ProposalsHome(),
     "ppl:c": network.ProposalsListed(network.ProposalList.COMMUNITY),
     "ppl:m": network.ProposalsListed(network.ProposalList.MINE),
+    "ppl:c:2": network.ProposalsListed(network.ProposalList.COMMUNITY, 2),
     "ppn:go": network.StartProposal(),
     "ppn:mine": network.ProposalForMyCommunity(),
     "ppn:c:3": network.ProposalCommunity(3),
@@ -172,6 +176,7 @@ SAMPLES: dict[str, Button] = {
     "sp:v:11": network.StaffViewProposal(11),
     "sp:m:11:presented": network.MoveProposal(11, "presented"),
     "sp:n:11": network.NotIncluded(11),
+    "sp:l:1": network.StaffProposalsPage(1),
 }
 
 

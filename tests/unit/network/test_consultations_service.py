@@ -145,6 +145,31 @@ async def test_leaders_answer_on_behalf_counted_apart(session: AsyncSession) -> 
     assert (found.own, found.on_behalf, found.total) == ([1, 0, 0], [0, 2, 0], [1, 2, 0])
 
 
+async def test_a_leader_takes_back_her_last_answer_on_behalf(session: AsyncSession) -> None:
+    await member(session, 1, "Xecotz", role="leader")
+    await member(session, 2, "Pachitur", role="leader")
+    cid = await new(session)
+    await consultations.answer_on_behalf(session, cid, 1, 0, NOW)
+    await consultations.answer_on_behalf(session, cid, 1, 2, NOW)
+    await consultations.answer_on_behalf(session, cid, 2, 1, NOW)
+    # Her own last one goes, not another leader's.
+    assert await consultations.undo_on_behalf(session, cid, 1, NOW) == consultations.Undone(2, 1)
+    assert await consultations.entered_on_behalf(session, cid, 2) == 1
+    assert await consultations.undo_on_behalf(session, cid, 1, NOW) == consultations.Undone(0, 0)
+    assert await consultations.undo_on_behalf(session, cid, 1, NOW) is None
+    consultation = await consultations.find(session, cid)
+    assert consultation is not None and consultation.card_dirty
+    found = await consultations.results(session, consultation)
+    assert found.on_behalf == [0, 1, 0]
+    with pytest.raises(consultations.ConsultationClosed):
+        await consultations.undo_on_behalf(session, cid, 2, NOW + timedelta(days=4))
+
+
+async def test_staff_list_every_consultation_newest_first(session: AsyncSession) -> None:
+    first, second = await new(session), await new(session)
+    assert [c.id for c in await consultations.recent(session)] == [second, first]
+
+
 async def test_closing_erases_anonymous_keys_and_queues_results(session: AsyncSession) -> None:
     await member(session, 1, "Xecotz")
     await member(session, 2, "Pachitur")
