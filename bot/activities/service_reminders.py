@@ -162,6 +162,16 @@ async def _dates_soon(
     return found
 
 
+def _going_to(occurrence: activities.Occurrence) -> list[Any]:
+    """The sign-ups (joined with their users) of women going to this date."""
+    return [
+        Signup.activity_id == occurrence.activity_id,
+        Signup.occurrence_start == occurrence.key,
+        Signup.status == SignupStatus.GOING,
+        User.active.is_(True),
+    ]
+
+
 async def write_due(
     session: AsyncSession,
     now: datetime,
@@ -196,12 +206,9 @@ async def write_due(
                 select(Signup.id)
                 .join(User, User.id == Signup.user_id)
                 .where(
-                    Signup.activity_id == occurrence.activity_id,
-                    Signup.occurrence_start == occurrence.key,
-                    Signup.status == SignupStatus.GOING,
+                    *_going_to(occurrence),
                     # She said she would come after this reminder's time: she knows.
                     Signup.updated_at <= due_at,
-                    User.active.is_(True),
                     ~already,
                 )
             )
@@ -224,6 +231,39 @@ async def write_due(
         insert_or_ignore(session, ActivityReminder, _UNIQUE).values(rows)
     )
     return max(int(result.rowcount or 0), 0)
+
+
+async def next_due_at(
+    session: AsyncSession,
+    now: datetime,
+    tz: ZoneInfo,
+    *,
+    day_before: time | None,
+    morning_of: time | None,
+    within: timedelta = timedelta(days=62),
+) -> datetime | None:
+    """When the next activity reminder is due (after `now`, for a date within `within`
+    that someone is going to): the demo's clock control jumps there. None when none is."""
+    found: list[datetime] = []
+    for occurrence in await _dates_soon(session, now, now + within, tz):
+        slots = [
+            due
+            for _, due in due_slots(
+                occurrence.starts_at, tz, day_before=day_before, morning_of=morning_of
+            )
+            if now < due < occurrence.starts_at
+        ]
+        if not slots or (found and min(slots) >= min(found)):
+            continue
+        going = await session.scalar(
+            select(Signup.id)
+            .join(User, User.id == Signup.user_id)
+            .where(*_going_to(occurrence))
+            .limit(1)
+        )
+        if going is not None:
+            found.append(min(slots))
+    return min(found) if found else None
 
 
 # ── Claiming ──────────────────────────────────────────────────────────────────
