@@ -22,6 +22,7 @@ from bot.core import conversation_router, draft_router, error_handler, gate, qui
 from bot.core.authority import refuse_forged
 from bot.core.context import BotContext
 from bot.core.routing import HerRoutes
+from bot.network import her_consultations, her_proposals, staff_consultations, staff_proposals
 from bot.people import her_identity, her_network, her_welcome, staff_admin, staff_setup
 from bot.people.views import main_menu
 from bot.plan import staff_plan
@@ -34,11 +35,14 @@ HER_STEPS = {
     **her_report.STEPS,
     **her_requests.STEPS,
     **her_network.STEPS,
+    **her_proposals.STEPS,
 }
 # The steps of staff's drafts, by the draft's kind (draft_router).
 DRAFT_STEPS = {
     staff_activities.DRAFT_KIND: staff_activities.DRAFT_STEPS,
     staff_compose.DRAFT_KIND: staff_compose.DRAFT_STEPS,
+    staff_consultations.DRAFT_KIND: staff_consultations.DRAFT_STEPS,
+    staff_proposals.DRAFT_KIND: staff_proposals.DRAFT_STEPS,
 }
 
 
@@ -62,6 +66,8 @@ def register_all(app: Application) -> None:
     staff_aid.register(app)
     staff_plan.register(app)
     staff_reports.register(app)
+    staff_consultations.register(app)
+    staff_proposals.register(app)
     her = HerRoutes(app)
     quick_exit.register(her)
     # Before her_welcome: `/start act_…` (from a poster's QR code) opens that activity.
@@ -70,6 +76,8 @@ def register_all(app: Application) -> None:
     her_report.register(her)
     her_requests.register(her)
     her_network.register(her)
+    her_consultations.register(her)
+    her_proposals.register(her)
     her_data.register(her)
     her_identity.register(her)
     her_booking.register(her)

@@ -13,17 +13,12 @@ claimed ones pending.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import math
-from collections.abc import Coroutine
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
-from telegram import InlineKeyboardMarkup
 
 from bot.activities import service_notices as notices
 from bot.activities import service_series as activities
@@ -31,8 +26,7 @@ from bot.activities import views_notices as texts
 from bot.core import mass_send
 from bot.core.context import BotContext, BotData
 from bot.core.errors import NotFound
-from bot.core.mass_send import Outcomes
-from bot.core.pacing import RateLimiter
+from bot.core.mass_send import Outcomes, Rendered
 from bot.db.models import ActivityNotice, NoticeKind, User
 
 log = logging.getLogger(__name__)
@@ -40,14 +34,6 @@ log = logging.getLogger(__name__)
 # Notices claimed at once: about this many seconds' worth of the rate.
 CHUNK_SECONDS = 0.2
 MAX_IN_FLIGHT = 32
-
-
-@dataclass(frozen=True)
-class _Rendered:
-    notice_id: int
-    user_id: int
-    text: str
-    markup: InlineKeyboardMarkup
 
 
 def _token(context: BotContext) -> str:
@@ -73,15 +59,23 @@ async def send_activity_notices(context: BotContext) -> None:
             )
         async with data.session_factory() as session, session.begin():
             armed = await notices.begin_attempt(
-                session, [r.notice_id for r in ready], token, data.clock.now()
+                session, [r.row_id for r in ready], token, data.clock.now()
             )
-        outcomes = await _send(data, [r for r in ready if r.notice_id in armed], limiter, context)
+        outcomes = await mass_send.send_rendered(
+            data.notifier,
+            [r for r in ready if r.row_id in armed],
+            limiter,
+            lambda: context.application.running,
+            paid=data.settings.broadcast_paid,
+            what="activity notice",
+            max_in_flight=MAX_IN_FLIGHT,
+        )
         await _record(data, token, outcomes)
 
 
 async def _render(
     data: BotData, session: AsyncSession, claimed: list[ActivityNotice]
-) -> tuple[list[_Rendered], list[int]]:
+) -> tuple[list[Rendered], list[int]]:
     tz, now = data.settings.timezone, data.clock.now()
     ready, skipped = [], []
     for notice in claimed:
@@ -100,7 +94,7 @@ async def _render(
                 continue
             text = texts.changed_for_her(t, occurrence)
             markup = texts.details_for_her(t, notice.activity_id, occurrence.key)
-        ready.append(_Rendered(notice.id, notice.user_id, text, markup))
+        ready.append(Rendered(notice.id, notice.user_id, text, markup))
     return ready, skipped
 
 
@@ -119,48 +113,6 @@ async def _her_date(
         return dates[0] if dates else None
     except NotFound:
         return None
-
-
-async def _send(
-    data: BotData, ready: list[_Rendered], limiter: RateLimiter, context: BotContext
-) -> Outcomes:
-    outcomes = Outcomes()
-    in_flight = asyncio.Semaphore(MAX_IN_FLIGHT)
-    tasks: list[asyncio.Task[None]] = []
-    for index, item in enumerate(ready):
-        if not context.application.running:
-            outcomes.release.extend(r.notice_id for r in ready[index:])
-            break
-        await in_flight.acquire()
-        await limiter.acquire(item.user_id)
-        tasks.append(asyncio.create_task(_send_one(data, item, limiter, in_flight, outcomes)))
-    if tasks:
-        await asyncio.gather(*tasks)
-    return outcomes
-
-
-def _send_one(
-    data: BotData,
-    item: _Rendered,
-    limiter: RateLimiter,
-    in_flight: asyncio.Semaphore,
-    outcomes: Outcomes,
-) -> Coroutine[Any, Any, None]:
-    async def send() -> int:
-        message = await data.notifier.send(
-            item.user_id, item.text, item.markup, paid=data.settings.broadcast_paid
-        )
-        return message.message_id
-
-    return mass_send.deliver(
-        item.notice_id,
-        send,
-        limiter,
-        in_flight,
-        outcomes,
-        user_id=item.user_id,
-        what="activity notice",
-    )
 
 
 async def _record(data: BotData, token: str, outcomes: Outcomes) -> None:

@@ -17,8 +17,8 @@ from bot.broadcasts import service as broadcasts
 from bot.broadcasts import views as cards
 from bot.broadcasts.callbacks import ChangeText, DiscardDraft, Schedule, SendNow
 from bot.broadcasts.service import MAX_CAPTION, MAX_TEXT
-from bot.core import audit
 from bot.core import drafts as staff_drafts
+from bot.core.authority import record_action
 from bot.core.context import BotContext
 from bot.core.drafting import ask, show_choices, staff_t
 from bot.core.i18n import Translator
@@ -40,15 +40,8 @@ def update_draft(context: BotContext, draft: StaffDraft, **values: Any) -> None:
     staff_drafts.update(draft, context.now(), **values)
 
 
-def record(context: BotContext, update: Update, action: str, detail: str) -> None:
-    person = update.effective_user
-    audit.record(
-        context.session,
-        actor_id=person.id if person else None,
-        action=action,
-        detail=detail,
-        now=context.now(),
-    )
+# Staff actions on drafts and broadcasts are audited like every other staff action.
+record = record_action
 
 
 async def stale(context: BotContext) -> None:

@@ -53,6 +53,18 @@ def audit_refusal(
     )
 
 
+def record_action(context: BotContext, update: Update, action: str, detail: str) -> None:
+    """One audit row for a staff action done (not refused): who, what, on which record."""
+    person = update.effective_user
+    audit.record(
+        context.session,
+        actor_id=person.id if person else None,
+        action=action,
+        detail=detail,
+        now=context.now(),
+    )
+
+
 async def tell(update: Update, context: BotContext, text: str) -> None:
     """A pop-up on the pressed button, or a reply to the message."""
     if update.callback_query is not None:

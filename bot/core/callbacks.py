@@ -59,6 +59,14 @@ PREFIXES: dict[str, str] = {
     "bc": "broadcasts",
     "sb": "broadcasts",
     "ad": "aid",
+    "cqd": "network",
+    "cqc": "network",
+    "cv": "network",
+    "cvl": "network",
+    "pp": "network",
+    "ppn": "network",
+    "ppl": "network",
+    "sp": "network",
 }
 
 Parser = Callable[[str], Any]

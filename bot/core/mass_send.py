@@ -23,10 +23,11 @@ from datetime import datetime
 from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.core import tracking
-from bot.core.notify import RecipientGone
+from bot.core.notify import Notifier, RecipientGone
 from bot.core.pacing import RateLimiter
 from bot.core.telegram_retry import retry_after_seconds
 
@@ -121,3 +122,51 @@ async def record(
     await marks.release(session, outcomes.release, token)
     if outcomes.tracked:
         await tracking.track(session, outcomes.tracked, now)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """One row's message, ready to send (activity notices, network notices)."""
+
+    row_id: int
+    user_id: int
+    text: str
+    markup: InlineKeyboardMarkup
+
+
+async def send_rendered(
+    notifier: Notifier,
+    ready: Sequence[Rendered],
+    limiter: RateLimiter,
+    keep_going: Callable[[], bool],
+    *,
+    paid: bool,
+    what: str,
+    max_in_flight: int = 32,
+) -> Outcomes:
+    """Send armed rows within the rate, several in flight; rows not handed over when
+    `keep_going` turns false go back (release). Returns the outcomes to `record`."""
+    outcomes = Outcomes()
+    in_flight = asyncio.Semaphore(max_in_flight)
+    tasks: list[asyncio.Task[None]] = []
+    for index, item in enumerate(ready):
+        if not keep_going():
+            outcomes.release.extend(r.row_id for r in ready[index:])
+            break
+        await in_flight.acquire()
+        await limiter.acquire(item.user_id)
+
+        async def send(item: Rendered = item) -> int:
+            message = await notifier.send(item.user_id, item.text, item.markup, paid=paid)
+            return message.message_id
+
+        tasks.append(
+            asyncio.create_task(
+                deliver(
+                    item.row_id, send, limiter, in_flight, outcomes, user_id=item.user_id, what=what
+                )
+            )
+        )
+    if tasks:
+        await asyncio.gather(*tasks)
+    return outcomes

@@ -714,6 +714,8 @@ class DraftKind(enum.StrEnum):
     ACTIVITY = "activity"
     BROADCAST = "broadcast"
     AID = "aid"
+    CONSULTATION = "consultation"
+    PROPOSAL = "proposal"  # the reason a proposal was not included
 
 
 class StaffDraft(Base):
@@ -891,6 +893,193 @@ class MonthlyReport(Base):
 
     month: Mapped[str] = mapped_column(String(7), primary_key=True)  # "2026-10"
     posted_at: Mapped[datetime]
+
+
+# ── Network: consultations and proposals ──────────────────────────────────────
+
+
+class ConsultationStatus(enum.StrEnum):
+    OPEN = "open"  # women can answer and change their answer
+    CLOSED = "closed"  # answers are final; results were sent to those who took part
+
+
+class Consultation(Base):
+    """A question from the office to the network or to some communities, answered with
+    buttons (bot.network.service_consultations)."""
+
+    __tablename__ = "consultations"
+    __table_args__ = (Index("ix_consultations_status_closes_at", "status", "closes_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    question: Mapped[str] = mapped_column(Text)
+    # Two to six answers, as staff typed them (button labels).
+    options: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Who is asked, as a broadcast audience (bot.broadcasts.service_audiences).
+    audience: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[ConsultationStatus] = mapped_column(String(12), default=ConsultationStatus.OPEN)
+    closes_at: Mapped[datetime]
+    created_by: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
+    # The results card in the staff group, edited (at most every few seconds) as answers
+    # arrive: `card_dirty` says an answer came since it was last shown.
+    card_chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    card_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    card_dirty: Mapped[bool] = mapped_column(Boolean, default=False)
+    card_shown_at: Mapped[datetime | None]
+
+
+class ConsultationVote(Base):
+    """One woman's answer to a consultation (one per woman, changeable while it is open).
+
+    `voter_key` is a keyed hash of the consultation and her Telegram id (the key is not in
+    the database), so she can change her answer; for an anonymous consultation it is the
+    only link to her, and it is erased when the consultation closes. `user_id` is set only
+    when the consultation is not anonymous.
+    """
+
+    __tablename__ = "consultation_votes"
+    __table_args__ = (
+        UniqueConstraint("consultation_id", "voter_key", name="uq_consultation_votes_voter"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    consultation_id: Mapped[int] = mapped_column(
+        ForeignKey(
+            "consultations.id", ondelete="CASCADE", name="fk_consultation_votes_consultation_id"
+        )
+    )
+    voter_key: Mapped[str | None] = mapped_column(String(64))
+    # No foreign key (like deliveries): her rows go when she deletes her data.
+    user_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    option: Mapped[int] = mapped_column(Integer)
+    community: Mapped[str | None] = mapped_column(String(128))
+    answered_at: Mapped[datetime | None]
+
+
+class ConsultationTurnout(Base):
+    """Who took part in a consultation (not what she answered): the results go to them."""
+
+    __tablename__ = "consultation_turnout"
+
+    consultation_id: Mapped[int] = mapped_column(
+        ForeignKey(
+            "consultations.id", ondelete="CASCADE", name="fk_consultation_turnout_consultation_id"
+        ),
+        primary_key=True,
+    )
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+
+
+class ConsultationProxyAnswer(Base):
+    """One answer a leader entered on behalf of a woman without a phone she represents,
+    counted apart from the women's own answers. Names nobody."""
+
+    __tablename__ = "consultation_proxy_answers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    consultation_id: Mapped[int] = mapped_column(
+        ForeignKey(
+            "consultations.id",
+            ondelete="CASCADE",
+            name="fk_consultation_proxy_answers_consultation_id",
+        ),
+        index=True,
+    )
+    option: Mapped[int] = mapped_column(Integer)
+    community: Mapped[str | None] = mapped_column(String(128))
+    # The leader who entered it (NULL once she deletes her data).
+    entered_by: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    entered_at: Mapped[datetime]
+
+
+class NetworkNoticeKind(enum.StrEnum):
+    CONSULTATION = "consultation"  # the question, with its answer buttons
+    RESULTS = "results"  # a closed consultation's results, to those who took part
+    PROPOSAL = "proposal"  # a proposal she made or supported moved on
+
+
+class NetworkNotice(Base):
+    """A message of the network to one woman (a consultation, its results, news of a
+    proposal), rendered in her language when sent, at most once: the same lifecycle and
+    statuses as a broadcast delivery (DeliveryStatus; bot.network.jobs_consultations)."""
+
+    __tablename__ = "network_notices"
+    __table_args__ = (Index("ix_network_notices_status_id", "status", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    # No foreign key (like broadcast deliveries): her rows go when she deletes her data.
+    user_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    kind: Mapped[NetworkNoticeKind] = mapped_column(String(16))
+    consultation_id: Mapped[int | None] = mapped_column(
+        ForeignKey(
+            "consultations.id", ondelete="CASCADE", name="fk_network_notices_consultation_id"
+        )
+    )
+    proposal_id: Mapped[int | None] = mapped_column(
+        ForeignKey("proposals.id", ondelete="CASCADE", name="fk_network_notices_proposal_id")
+    )
+    status: Mapped[DeliveryStatus] = mapped_column(String(12), default=DeliveryStatus.PENDING)
+    created_at: Mapped[datetime]
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_at: Mapped[datetime | None]
+    attempted_at: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+    error: Mapped[str | None] = mapped_column(String(256))
+
+
+class ProposalKind(enum.StrEnum):
+    ECONOMIC = "economic"
+    SOCIAL = "social"
+    CULTURAL = "cultural"
+    POLITICAL = "political"
+
+
+class ProposalStatus(enum.StrEnum):
+    RECEIVED = "received"
+    PRESENTED = "presented"  # presented to the municipal council
+    INCLUDED = "included"  # included in the municipal plan and budget
+    DONE = "done"
+    NOT_INCLUDED = "not_included"  # with a reason
+
+
+class Proposal(Base):
+    """A woman's (or an organisation's) proposal for the municipal plan and budget.
+
+    When she deletes her data the proposal stays as an anonymous record: `user_id` and
+    her words (title, description) are erased (bot.network.service_proposals.forget_person).
+    """
+
+    __tablename__ = "proposals"
+    __table_args__ = (Index("ix_proposals_community_status", "community", "status"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    # Submitted on behalf of an organisation (its name as she gave it), or NULL.
+    organization: Mapped[str | None] = mapped_column(String(128))
+    title: Mapped[str | None] = mapped_column(String(128))
+    description: Mapped[str | None] = mapped_column(Text)
+    community: Mapped[str] = mapped_column(String(128))
+    kind: Mapped[ProposalKind] = mapped_column(String(16))
+    status: Mapped[ProposalStatus] = mapped_column(String(16), default=ProposalStatus.RECEIVED)
+    reason: Mapped[str | None] = mapped_column(String(512))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    updated_by: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class ProposalSupport(Base):
+    """A woman supports a proposal (once each)."""
+
+    __tablename__ = "proposal_supports"
+
+    proposal_id: Mapped[int] = mapped_column(
+        ForeignKey("proposals.id", ondelete="CASCADE", name="fk_proposal_supports_proposal_id"),
+        primary_key=True,
+    )
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    supported_at: Mapped[datetime]
 
 
 class SendSlot(Base):

@@ -14,6 +14,8 @@ from bot.core.labels import NETWORK_ROLES, label
 from bot.core.routing import Routes
 from bot.core.steps import Step
 from bot.db.models import ConversationState
+from bot.network.views_consultations import list_button as consultations_button
+from bot.network.views_proposals import entry_button as proposals_button
 from bot.people import service_network as network
 from bot.people.callbacks import (
     NETWORK,
@@ -40,9 +42,12 @@ async def show_network(update: Update, context: BotContext) -> None:
             "🤝 The women's network brings together women of every community: meetings, "
             "trainings and news from the office.\n\nDo you want to join?"
         )
-        await context.show(
-            update, text, for_her(t, [[button(t("✅ Join the network"), JoinNetwork())]], menu=True)
-        )
+        rows = [
+            [button(t("✅ Join the network"), JoinNetwork())],
+            [consultations_button(t)],
+            [proposals_button(t)],
+        ]
+        await context.show(update, text, for_her(t, rows, menu=True))
         return
     text = t(
         "🤝 You are in the women's network.\nCommunity: {community}\nRole: {role}\nOrganization: {organization}"
@@ -51,9 +56,12 @@ async def show_network(update: Update, context: BotContext) -> None:
         role=label(t, NETWORK_ROLES, member.role),
         organization=member.organization or t("none"),
     )
-    await context.show(
-        update, text, for_her(t, [[button(t("🚪 Leave the network"), LeaveNetwork())]], menu=True)
-    )
+    rows = [
+        [consultations_button(t)],
+        [proposals_button(t)],
+        [button(t("🚪 Leave the network"), LeaveNetwork())],
+    ]
+    await context.show(update, text, for_her(t, rows, menu=True))
 
 
 async def ask_community(

@@ -33,6 +33,9 @@ from bot.db.models import (
     TrackedMessage,
     User,
 )
+from bot.network import service_consultations as consultations
+from bot.network import service_participation_notices as network_notices
+from bot.network import service_proposals as proposals
 
 # Why her appointments were cancelled when she deleted her data (staff see it).
 DATA_DELETED = "she deleted her data"
@@ -121,6 +124,11 @@ async def delete_personal_data(
     await outbox_rows.forget_chat(session, user_id)
     # Sign-ups (and their reminders) and activity subscriptions go with her row (CASCADE).
     await activity_notices.forget(session, user_id)
+    # Her answers to consultations (not anonymous ones) and her network notices.
+    await consultations.forget_person(session, user_id)
+    # Her supports go; her proposals stay as anonymous counts (no id, no words).
+    await proposals.forget_person(session, user_id)
+    await network_notices.forget(session, user_id)
     await session.execute(delete(User).where(User.id == user_id))
     await increment_count(session, "personal_data_deleted")
     return promotions

@@ -19,6 +19,8 @@ from babel.numbers import format_currency, format_decimal, format_percent
 from fpdf import FPDF
 
 from bot.core.i18n import Translator
+from bot.network.views_proposals import kind_label as proposal_kind
+from bot.network.views_proposals import status_label as proposal_status
 from bot.office import OfficeSettings
 from bot.reports import disclosure
 from bot.reports.labels import key_label, no_emoji
@@ -191,6 +193,9 @@ def build_pdf(
         ],
     )
 
+    _consultations(pdf, t, data, number)
+    _proposals(pdf, t, data, number)
+
     # Charts
     for title, png in charts:
         pdf.add_page()
@@ -231,6 +236,47 @@ def build_pdf(
     )
     _note(pdf, _rule(t))
     return bytes(pdf.output())
+
+
+def _consultations(pdf: FPDF, t: Translator, data: ReportData, number: Any) -> None:
+    """The network's consultations of the period: each question and its results (small
+    counts hidden like every other table that leaves the office)."""
+    if not data.consultations:
+        return
+    _heading(pdf, t("Consultations to the women's network"))
+    total = t("Total")
+    for line in data.consultations:
+        status = t("closed") if line.closed else t("open")
+        _note(pdf, f"#{line.id} · {line.question} ({status})")
+        grid = disclosure.protect_list(line.options, line.total)
+        _table(
+            pdf,
+            [t("Answer"), t("Answers")],
+            [[name, cells[0]] for name, cells in zip([*grid.rows, total], grid.cells, strict=True)],
+        )
+    _note(pdf, t("Answers include those network leaders entered for women without a phone."))
+
+
+def _proposals(pdf: FPDF, t: Translator, data: ReportData, number: Any) -> None:
+    """The women's proposals for the municipal plan and budget, and where each stands."""
+    if not data.proposals:
+        return
+    _heading(pdf, t("Women's proposals for the municipal plan and budget"))
+    _table(
+        pdf,
+        [t("Title"), t("Community"), t("Kind"), t("Status"), t("Supports")],
+        [
+            [
+                p.title if p.title is not None else t("(erased at her request)"),
+                p.community,
+                proposal_kind(t, p.kind),
+                proposal_status(t, p.status)
+                + (f" ({p.reason})" if p.reason else ""),
+                number(p.supports),
+            ]
+            for p in data.proposals
+        ],
+    )
 
 
 def _rule(t: Translator) -> str:

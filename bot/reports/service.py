@@ -29,6 +29,8 @@ from bot.db.models import (
     SignupStatus,
     User,
 )
+from bot.network import service_consultations as consultations
+from bot.network import service_proposals as proposals
 from bot.office import OfficeSettings
 from bot.plan import service as plan
 from bot.reports.period import Period
@@ -57,6 +59,10 @@ class ReportData:
     women_by_disability: list[Row] = field(default_factory=list)  # (disability, n)
     women_served: int = 0
     plan: list[plan.LineProgress] = field(default_factory=list)
+    # Consultations to the network open during the period, with their results.
+    consultations: list[consultations.ReportLine] = field(default_factory=list)
+    # Women's proposals on their way during the period, with their status and supports.
+    proposals: list[proposals.ReportLine] = field(default_factory=list)
 
 
 def _local_month(session: AsyncSession, column: Any, tz: ZoneInfo, at: date) -> ColumnElement[str]:
@@ -186,6 +192,8 @@ async def build(
         .group_by(User.disability)
         .order_by(User.disability),
     )
+    data.consultations = await consultations.for_report(session, start, end)
+    data.proposals = await proposals.for_report(session, start, end)
     data.plan = await plan.progress(session, office, min(period.end, _local_day(now, tz)), tz, now)
     return data
 

@@ -11,6 +11,8 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from bot.core.i18n import Translator
+from bot.network.views_proposals import kind_label as proposal_kind
+from bot.network.views_proposals import status_label as proposal_status
 from bot.office import OfficeSettings
 from bot.reports.labels import key_label
 from bot.reports.service import ReportData
@@ -114,10 +116,53 @@ def build_xlsx(t: Translator, office: OfficeSettings, data: ReportData) -> bytes
             for p, lang, n in data.women_by_people_language
         ],
     )
+    _sheet(
+        book,
+        t("Consultations"),
+        [t("Consultation"), t("Question"), t("Answer"), t("Answered by the women"), t("On behalf"), t("Total"), t("Status")],
+        consultation_rows(t, data),
+    )
+    _sheet(
+        book,
+        t("Proposals"),
+        [t("Proposal"), t("Title"), t("Community"), t("Kind"), t("Status"), t("Supports"), t("Reason")],
+        [
+            (
+                p.id,
+                p.title if p.title is not None else t("(erased at her request)"),
+                p.community,
+                proposal_kind(t, p.kind),
+                proposal_status(t, p.status),
+                p.supports,
+                p.reason or "",
+            )
+            for p in data.proposals
+        ],
+    )
     _sheet(book, t("Definitions"), [t("Term"), t("Definition")], definitions(t))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def consultation_rows(t: Translator, data: ReportData) -> list[tuple[Any, ...]]:
+    """One row per answer of each consultation of the period."""
+    rows: list[tuple[Any, ...]] = []
+    for line in data.consultations:
+        status = t("closed") if line.closed else t("open")
+        for index, option in enumerate(line.options):
+            rows.append(
+                (
+                    line.id,
+                    line.question,
+                    option,
+                    line.own[index],
+                    line.on_behalf[index],
+                    line.total[index],
+                    status,
+                )
+            )
+    return rows
 
 
 def definitions(t: Translator) -> list[tuple[str, str]]:
@@ -131,6 +176,7 @@ def definitions(t: Translator) -> list[tuple[str, str]]:
         (t("Attended"), t("Women staff marked as present.")),
         (t("Women served"), t("Different women with a case, an aid delivery or an attendance in the period.")),
         (t("Plan progress"), t("Counted from 1 January to the end of the period, against the annual target.")),
+        (t("On behalf"), t("Answers a network leader entered for women without a phone she represents.")),
         (t("Not recorded"), t("She was not asked, or erased her data (the record stays as an anonymous count).")),
         (t("< 5"), t("Outside the office, counts from 1 to 4 are hidden so that no woman can be recognised.")),
     ]

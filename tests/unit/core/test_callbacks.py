@@ -16,6 +16,8 @@ from bot.cases import callbacks as cases
 from bot.cases.callbacks import CaseAction, CaseButton
 from bot.core import callbacks
 from bot.core.callbacks import Button
+from bot.db.models import ProposalKind
+from bot.network import callbacks as network
 from bot.people import callbacks as people
 from bot.privacy import callbacks as privacy
 
@@ -140,6 +142,41 @@ SAMPLES: dict[str, Button] = {
     "ad:F:12:1:2": aid.RecordAidAnyway(12, 1, 2),
     "ad:go:6": aid.ConfirmDraft(6),
     "ad:no:6": aid.DropDraft(6),
+    "cqd:anon:4:y": network.AnonymousChoice(4, "y"),
+    "cqd:aud:4:netc": network.ChooseAudience(4, network.AudienceChoice.NETWORK_IN),
+    "cqd:aud:4:menu": network.ChooseAudience(4, network.AudienceChoice.MENU),
+    "cqd:c:4:2": network.ToggleCommunity(4, 2),
+    "cqd:cp:4:1": network.CommunityPage(4, 1),
+    "cqd:ok:4": network.DoneChoosing(4),
+    "cqd:send:4": network.SendConsultation(4),
+    "cqd:x:4": network.DiscardConsultation(4),
+    "cqc:v:9": network.ShowCard(9),
+    "cqc:l:1": network.ConsultationsPage(1),
+    "cqc:close:9": network.CloseConsultation(9),
+    "cqc:closey:9": network.ConfirmClose(9),
+    "cqc:keep:9": network.KeepOpen(9),
+    "cv:o:9": network.OpenConsultation(9),
+    "cv:a:9:2": network.AnswerButton(9, 2),
+    "cv:b:9": network.OnBehalf(9),
+    "cv:ba:9:0": network.AnswerOnBehalf(9, 0),
+    "cv:bu:9": network.UndoOnBehalf(9),
+    "cvl": network.ConsultationList(),
+    "ppl": network.ProposalsHome(),
+    "ppl:c": network.ProposalsListed(network.ProposalList.COMMUNITY),
+    "ppl:m": network.ProposalsListed(network.ProposalList.MINE),
+    "ppl:c:2": network.ProposalsListed(network.ProposalList.COMMUNITY, 2),
+    "ppn:go": network.StartProposal(),
+    "ppn:mine": network.ProposalForMyCommunity(),
+    "ppn:c:3": network.ProposalCommunity(3),
+    "ppn:pg:1": network.ProposalCommunityPage(1),
+    "ppn:k:social": network.ProposalKindChoice(ProposalKind.SOCIAL),
+    "ppn:send": network.SendProposal(),
+    "pp:v:11": network.ViewProposal(11),
+    "pp:s:11": network.SupportProposal(11),
+    "sp:v:11": network.StaffViewProposal(11),
+    "sp:m:11:presented": network.MoveProposal(11, "presented"),
+    "sp:n:11": network.NotIncluded(11),
+    "sp:l:1": network.StaffProposalsPage(1),
 }
 
 
@@ -253,6 +290,10 @@ def test_closed_sets_and_ranges_are_checked() -> None:
     assert aid.AID.decode("ad:q:12:0:0") is None
     assert people.COMMUNITY.decode("rc:pick") is None
     assert people.COMMUNITY.decode("rc:other:1") is None
+    assert network.CONSULTATION_DRAFTS.decode("cqd:anon:4:maybe") is None
+    assert network.NEW_PROPOSAL.decode("ppn:k:party") is None
+    assert network.STAFF_PROPOSALS.decode("sp:m:11:received") is None
+    assert network.PROPOSALS.decode("ppl:x") is None
 
 
 def test_dates_and_times_read_as_the_office_wrote_them() -> None:
@@ -272,6 +313,8 @@ def test_patterns_come_from_the_codecs() -> None:
         "mc": r"^mc(:|$)",
         "me": r"^me(:|$)",
         "net": r"^net(:|$)",
+        "cvl": r"^cvl$",
+        "ppl": r"^ppl(:|$)",
     }
     for prefix, codec in callbacks.CODECS.items():
         assert codec.pattern() == expected.get(prefix, rf"^{prefix}:"), prefix

@@ -25,6 +25,8 @@ HER_MODULES = {
     "conversation_router",
     "her_welcome",
     "her_identity",
+    "her_consultations",
+    "her_proposals",
 }
 
 

@@ -1,0 +1,1 @@
+"""The women's network: organisations, leaders, women without a phone, consultations, proposals."""
