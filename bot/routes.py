@@ -22,7 +22,8 @@ from bot.core import conversation_router, draft_router, error_handler, gate, qui
 from bot.core.authority import refuse_forged
 from bot.core.context import BotContext
 from bot.core.routing import HerRoutes
-from bot.people import her_identity, her_network, her_welcome, staff_admin, staff_setup
+from bot.network import her_leader, her_network, staff_network
+from bot.people import her_identity, her_welcome, staff_admin, staff_setup
 from bot.plan import staff_plan
 from bot.privacy import her_data
 from bot.reports import staff_reports
@@ -33,6 +34,7 @@ HER_STEPS = {
     **her_report.STEPS,
     **her_requests.STEPS,
     **her_network.STEPS,
+    **her_leader.STEPS,
 }
 # The steps of staff's drafts, by the draft's kind (draft_router).
 DRAFT_STEPS = {
@@ -60,6 +62,7 @@ def register_all(app: Application) -> None:
     staff_aid.register(app)
     staff_plan.register(app)
     staff_reports.register(app)
+    staff_network.register(app)
     her = HerRoutes(app)
     quick_exit.register(her)
     # Before her_welcome: `/start act_…` (from a poster's QR code) opens that activity.
@@ -68,6 +71,7 @@ def register_all(app: Application) -> None:
     her_report.register(her)
     her_requests.register(her)
     her_network.register(her)
+    her_leader.register(her)
     her_data.register(her)
     her_identity.register(her)
     her_booking.register(her)

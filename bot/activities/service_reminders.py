@@ -19,6 +19,9 @@ in one transaction (several processes may sweep at once):
 Delivery is at most once, as in `bot.appointments.service_reminders` (read its docstring): a dead
 process's claim goes back to pending only if its send never began, else it is failed.
 
+A woman without a phone (a sign-up naming `woman_id`) is reminded through her leader,
+who gets the reminder naming her by first name and initial only.
+
 Cheap: one-offs starting soon come from `ix_activities_status_starts_at`, series are
 few, only overrides touching the next days are read, sign-ups only for dates with a slot
 due now (`ix_signups_occurrence_status`); rows exist only once due, so the claim is a
@@ -35,6 +38,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, exists, literal_column, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from bot.activities import service as activities
 from bot.core import reminder_claims
@@ -43,6 +47,7 @@ from bot.db.models import (
     Activity,
     ActivityReminder,
     ActivityStatus,
+    NetworkWoman,
     ReminderSlot,
     ReminderStatus,
     Signup,
@@ -191,17 +196,21 @@ async def write_due(
             ActivityReminder.slot == name,
             ActivityReminder.occurrence_day == day,
         )
+        # A woman without a phone is reminded through her leader (her contact).
+        leader = aliased(User)
         signup_ids = (
             await session.scalars(
                 select(Signup.id)
-                .join(User, User.id == Signup.user_id)
+                .outerjoin(User, User.id == Signup.user_id)
+                .outerjoin(NetworkWoman, NetworkWoman.id == Signup.woman_id)
+                .outerjoin(leader, leader.id == NetworkWoman.contact_id)
                 .where(
                     Signup.activity_id == occurrence.activity_id,
                     Signup.occurrence_start == occurrence.key,
                     Signup.status == SignupStatus.GOING,
                     # She said she would come after this reminder's time: she knows.
                     Signup.updated_at <= due_at,
-                    User.active.is_(True),
+                    or_(User.active.is_(True), leader.active.is_(True)),
                     ~already,
                 )
             )
@@ -314,6 +323,31 @@ class DueActivityReminder:
     starts_at: datetime
     title: str
     place: str
+    # Set when she is a woman without a phone: the reminder goes to her leader
+    # (`user_id`), naming her only by first name and initial.
+    on_behalf_of: str | None = None
+
+
+def first_name_and_initial(name: str) -> str:
+    """ "María López" → "María L.": how a reminder to her leader names her."""
+    words = name.split()
+    if not words:
+        return "—"
+    return f"{words[0]} {words[1][0]}." if len(words) > 1 else words[0]
+
+
+async def _recipient(session: AsyncSession, signup: Signup) -> tuple[User, str | None] | None:
+    """Who gets the reminder of a sign-up: she, or (without a phone) her leader."""
+    if signup.user_id is not None:
+        user = await session.get(User, signup.user_id, populate_existing=True)
+        return (user, None) if user is not None and user.active else None
+    woman = await session.get(NetworkWoman, signup.woman_id, populate_existing=True)
+    if woman is None or woman.contact_id is None:
+        return None
+    leader = await session.get(User, woman.contact_id, populate_existing=True)
+    if leader is None or not leader.active:
+        return None
+    return leader, first_name_and_initial(woman.name)
 
 
 def _own_claim(reminder_id: int, token: str) -> list[Any]:
@@ -326,9 +360,10 @@ async def _still_useful(
     signup = await session.get(Signup, row.signup_id, populate_existing=True)
     if signup is None or signup.status != SignupStatus.GOING:
         return None
-    user = await session.get(User, signup.user_id, populate_existing=True)
-    if user is None or not user.active:
+    recipient = await _recipient(session, signup)
+    if recipient is None:
         return None
+    user, on_behalf_of = recipient
     # The series (or one-off) and its override for this date, fresh: a long-lived session
     # would otherwise answer from what it loaded before staff changed them.
     await session.execute(
@@ -363,6 +398,7 @@ async def _still_useful(
         starts_at=starts_at,
         title=occurrence.details.title,
         place=occurrence.details.place,
+        on_behalf_of=on_behalf_of,
     )
 
 

@@ -71,6 +71,7 @@ async def on_button(update: Update, context: BotContext) -> None:
         )
     elif action == "del" and confirm == "y":
         is_staff = await staff.is_staff(context.session, user.id, context.admin_ids)
+        orphans = await privacy.women_left_without_contact(context.session, user.id)
         promotions = await privacy.delete_personal_data(
             context.session, user.id, now=context.now(), keep_audit_actor=is_staff
         )
@@ -84,6 +85,15 @@ async def on_button(update: Update, context: BotContext) -> None:
         )
         for promotion in promotions:
             await tell_promoted(context, promotion)
+        if orphans:
+            staff_t = context.bot_data.catalogs.get(context.settings.default_locale)
+            await context.send(
+                context.staff_chat_id,
+                staff_t(
+                    "🤝 A leader deleted her data. These women without a phone need a new "
+                    "contact: {numbers}. Name one with /contacto_sin_telefono NUMBER USER_ID."
+                ).format(numbers=", ".join(f"#{n}" for n in orphans)),
+            )
         _truncate_log_soon(context)
     else:
         await stale_button(update, context)
