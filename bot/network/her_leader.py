@@ -458,20 +458,7 @@ async def _contact(
         await refuse_forged(update, context, "leader_button")
         return
     staff_t = context.bot_data.catalogs.get(context.settings.default_locale)
-    text = (
-        staff_t(
-            "🏠 {leader} asks the office to visit {name} (#{number}, {community}). No topic was given."
-        )
-        if pressed.extra == "visit"
-        else staff_t(
-            "📞 {leader} asks the office to call {name} (#{number}, {community}) through her. No topic was given."
-        )
-    ).format(
-        leader=context.user.name or "—",
-        name=woman.name,
-        number=woman.id,
-        community=woman.community,
-    )
+    text = views.contact_request_text(staff_t, str(pressed.extra), context.user.name or "—", woman)
     await context.send(context.staff_chat_id, text)
     audit.record(
         context.session,

@@ -414,3 +414,26 @@ def staff_members_keyboard(
 def woman_line(woman: NetworkWoman) -> str:
     contact = f" · ☎ {woman.contact_id}" if woman.contact_id else " · ⚠"
     return f"#{woman.id} {woman.name} ({woman.community}){contact}"
+
+
+def contact_request_text(t: Translator, kind: str, leader: str, woman: NetworkWoman) -> str:
+    """To staff: a leader asks the office to visit or call a woman; no topic, ever."""
+    text = (
+        t(
+            "🏠 {leader} asks the office to visit {name} (#{number}, {community}). No topic was given."
+        )
+        if kind == "visit"
+        else t(
+            "📞 {leader} asks the office to call {name} (#{number}, {community}) through her. "
+            "No topic was given."
+        )
+    )
+    return text.format(leader=leader, name=woman.name, number=woman.id, community=woman.community)
+
+
+def orphans_text(t: Translator, numbers: Sequence[int]) -> str:
+    """To staff: a leader deleted her data; these women need a new contact."""
+    return t(
+        "🤝 A leader deleted her data. These women without a phone need a new contact: "
+        "{numbers}. Name one with /contacto_sin_telefono NUMBER USER_ID."
+    ).format(numbers=", ".join(f"#{n}" for n in numbers))

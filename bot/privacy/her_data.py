@@ -16,6 +16,7 @@ from bot.core.context import BotContext
 from bot.core.keyboards import button, for_her, languages, parse_cb, yes_no
 from bot.core.labels import AGE_GROUPS, NETWORK_ROLES, label
 from bot.core.routing import Routes
+from bot.network import views as network_views
 from bot.people import her_identity
 from bot.people.her_welcome import ensure_registered, show_menu, show_welcome
 from bot.privacy import service as privacy
@@ -86,14 +87,8 @@ async def on_button(update: Update, context: BotContext) -> None:
         for promotion in promotions:
             await tell_promoted(context, promotion)
         if orphans:
-            staff_t = context.bot_data.catalogs.get(context.settings.default_locale)
-            await context.send(
-                context.staff_chat_id,
-                staff_t(
-                    "🤝 A leader deleted her data. These women without a phone need a new "
-                    "contact: {numbers}. Name one with /contacto_sin_telefono NUMBER USER_ID."
-                ).format(numbers=", ".join(f"#{n}" for n in orphans)),
-            )
+            office_t = context.bot_data.catalogs.get(context.settings.default_locale)
+            await context.send(context.staff_chat_id, network_views.orphans_text(office_t, orphans))
         _truncate_log_soon(context)
     else:
         await stale_button(update, context)
