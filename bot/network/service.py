@@ -248,7 +248,7 @@ async def her_organizations(
         .where(OrganizationMember.user_id == user_id)
         .order_by(Organization.name)
     )
-    return [(o, m) for o, m in rows.tuples().all()]
+    return [(o, m) for o, m in rows.all()]
 
 
 @dataclass(frozen=True)
@@ -279,7 +279,7 @@ async def members(
     )
     return [
         MemberLine(u.id, u.name, u.community, m.status, m.is_leader, m.share)
-        for m, u in rows.tuples().all()
+        for m, u in rows.all()
     ]
 
 
