@@ -278,8 +278,7 @@ async def members(
         .order_by(OrganizationMember.is_leader.desc(), User.name, User.id)
     )
     return [
-        MemberLine(u.id, u.name, u.community, m.status, m.is_leader, m.share)
-        for m, u in rows.all()
+        MemberLine(u.id, u.name, u.community, m.status, m.is_leader, m.share) for m, u in rows.all()
     ]
 
 

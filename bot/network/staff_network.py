@@ -43,6 +43,18 @@ def _args(context: BotContext) -> list[str]:
     return list(context.args or [])
 
 
+def _number(args: list[str], index: int = 0) -> int | None:
+    """A record number typed after a command (`12` or `#12`)."""
+    return parse_record_id(args[index].lstrip("#")) if len(args) > index else None
+
+
+def _record(context: BotContext, staff_id: int, action: str, detail: str) -> None:
+    """One audit row for what a staff member did in the network."""
+    audit.record(
+        context.session, actor_id=staff_id, action=action, detail=detail, now=context.now()
+    )
+
+
 async def _reply(
     update: Update, context: BotContext, text: str, markup: InlineKeyboardMarkup | None = None
 ) -> None:
@@ -61,7 +73,7 @@ async def organization_command(update: Update, context: BotContext) -> None:
     assert person is not None
     t = staff_t(context)
     args = _args(context)
-    number = parse_record_id(args[0].lstrip("#")) if args else None
+    number = _number(args)
     rest = " ".join(args[1:] if number is not None else args)
     name, _, community = (p.strip() for p in rest.partition("/"))
     try:
@@ -129,7 +141,7 @@ async def leader_command(update: Update, context: BotContext) -> None:
     assert person is not None
     t = staff_t(context)
     args = _args(context)
-    number = parse_record_id(args[0].lstrip("#")) if args else None
+    number = _number(args)
     user_id = parse_person_id(args[1]) if len(args) > 1 else None
     if number is None or user_id is None:
         await _reply(update, context, t("Write: /lideresa ORGANIZATION_NUMBER USER_ID"))
@@ -154,12 +166,8 @@ async def _name_leader(
     except NotFound:
         await _reply(update, context, t("That organization or woman does not exist."))
         return
-    audit.record(
-        context.session,
-        actor_id=person.id,
-        action="network_leader_named",
-        detail=f"organization:{organization_id} user:{user_id}",
-        now=context.now(),
+    _record(
+        context, person.id, "network_leader_named", f"organization:{organization_id} user:{user_id}"
     )
     await _reply(
         update,
@@ -314,12 +322,11 @@ async def on_announcement_button(update: Update, context: BotContext) -> None:
     except NotFound:
         await refuse_forged(update, context, "network_button")
         return
-    audit.record(
-        context.session,
-        actor_id=person.id,
-        action="network_announcement_" + ("approved" if approve else "declined"),
-        detail=f"leader_announcement:{request.id}",
-        now=context.now(),
+    _record(
+        context,
+        person.id,
+        "network_announcement_" + ("approved" if approve else "declined"),
+        f"leader_announcement:{request.id}",
     )
     await context.answer()
     message = query.message
@@ -420,13 +427,7 @@ async def without_phone_command(update: Update, context: BotContext) -> None:
         lines = [_import_error_line(t, e) for e in refused.errors]
         await _reply(update, context, "\n".join([_women_help(t), *lines]))
         return
-    audit.record(
-        context.session,
-        actor_id=person.id,
-        action="network_woman_registered",
-        detail=f"woman:{woman.id}",
-        now=context.now(),
-    )
+    _record(context, person.id, "network_woman_registered", f"woman:{woman.id}")
     await _reply(
         update,
         context,
@@ -451,7 +452,7 @@ async def join_code_command(update: Update, context: BotContext) -> None:
     assert person is not None
     t = staff_t(context)
     args = _args(context)
-    number = parse_record_id(args[0].lstrip("#")) if args else None
+    number = _number(args)
     if number is None:
         await _reply(update, context, t("Write: /codigo_union NUMBER (see /sin_telefono)."))
         return
@@ -460,13 +461,7 @@ async def join_code_command(update: Update, context: BotContext) -> None:
     except NotFound:
         await _reply(update, context, t("That woman is not registered."))
         return
-    audit.record(
-        context.session,
-        actor_id=person.id,
-        action="network_join_code",
-        detail=f"woman:{number}",
-        now=context.now(),
-    )
+    _record(context, person.id, "network_join_code", f"woman:{number}")
     username = context.bot.username if context.bot else None
     link = f"https://t.me/{username}?start={women.JOIN_LINK_PREFIX}{code}" if username else ""
     await _reply(
@@ -485,7 +480,7 @@ async def contact_command(update: Update, context: BotContext) -> None:
         return
     t = staff_t(context)
     args = _args(context)
-    number = parse_record_id(args[0].lstrip("#")) if args else None
+    number = _number(args)
     user_id = parse_person_id(args[1]) if len(args) > 1 else None
     if number is None or user_id is None:
         await _reply(update, context, t("Write: /contacto_sin_telefono NUMBER USER_ID"))
@@ -508,17 +503,11 @@ async def delete_woman_command(update: Update, context: BotContext) -> None:
     assert person is not None
     t = staff_t(context)
     args = _args(context)
-    number = parse_record_id(args[0].lstrip("#")) if args else None
+    number = _number(args)
     if number is None or not await women.delete_record(context.session, number):
         await _reply(update, context, t("Write: /borrar_sin_telefono NUMBER (see /sin_telefono)."))
         return
-    audit.record(
-        context.session,
-        actor_id=person.id,
-        action="network_woman_deleted",
-        detail=f"woman:{number}",
-        now=context.now(),
-    )
+    _record(context, person.id, "network_woman_deleted", f"woman:{number}")
     await _reply(update, context, t("🗑️ Record #{number} deleted.").format(number=number))
 
 
@@ -563,13 +552,7 @@ async def import_document(update: Update, context: BotContext) -> None:
     except DomainError:
         await _reply(update, context, t("Nothing was imported: the file has a wrong row."))
         return
-    audit.record(
-        context.session,
-        actor_id=person.id,
-        action="network_import",
-        detail=f"rows:{count}",
-        now=context.now(),
-    )
+    _record(context, person.id, "network_import", f"rows:{count}")
     await _reply(
         update,
         context,
