@@ -4,7 +4,8 @@ locales/ and config/ live at the top of the repository, where translators and of
 find them. A built package must carry them too, or an installed bot would silently
 speak English and have no example office file. So building the package compiles each
 catalog (locales/<lang>/LC_MESSAGES/messages.po) to a .mo file and copies the example
-office file, into bot/_data/ inside the package; bot/data_files.py finds them there.
+office file and the vendored Bot API spec (for the Telegram stand-in), into bot/_data/
+inside the package; bot/data_files.py finds them there.
 An editable install (scripts/run.sh) reads them from the checkout instead.
 
 Everything else about the package is in pyproject.toml.
@@ -20,6 +21,7 @@ from setuptools.command.build_py import build_py
 
 ROOT = Path(__file__).resolve().parent
 EXAMPLE_OFFICE_FILE = Path("config") / "office.example.toml"
+BOT_API_SPEC = Path("vendor") / "telegram-bot-api"
 
 
 class BuildPyWithData(build_py):
@@ -34,6 +36,8 @@ class BuildPyWithData(build_py):
         destination = target / EXAMPLE_OFFICE_FILE
         destination.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(ROOT / EXAMPLE_OFFICE_FILE, destination)
+        # The Bot API spec the Telegram stand-in (bot.standin, the demo) validates against.
+        shutil.copytree(ROOT / BOT_API_SPEC, target / BOT_API_SPEC, dirs_exist_ok=True)
 
     @staticmethod
     def _compile_catalogs(target: Path) -> None:

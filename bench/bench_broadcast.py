@@ -42,7 +42,7 @@ from bot.db.engine import create_engine, create_session_factory
 from bot.db.migrate import upgrade_database_async
 from bot.db.models import Broadcast, User
 from bot.office import EXAMPLE_OFFICE_FILE
-from tests.fake_telegram import FakeTelegram
+from bot.standin import FakeTelegram
 
 STAFF_CHAT_ID = -1009999
 FIRST_USER = 5_000_000
@@ -210,7 +210,7 @@ async def run(args: argparse.Namespace) -> dict[str, float | int | str | None]:
             "achieved_per_second": round(achieved, 1),
             "achieved_over_limit": round(achieved / args.rate, 3),
             "all_counted_over_limit": round(counted_rate / args.rate, 3),
-            "paid_flag_sent": fake.paid_messages,
+            "paid_flag_sent": fake.limits.paid_messages,
             "too_many_requests_429": fake.too_many_requests,
             "first_429_after_s": round(first_429 - sends[0].time, 2) if first_429 else None,
             "lost": sum(1 for i in reachable if received[i] == 0),

@@ -26,6 +26,7 @@ from collections import Counter
 from pathlib import Path
 
 from bot.db.migrate import upgrade_database_async
+from bot.standin import FakeTelegram
 from tests.conftest import STAFF_CHAT_ID
 from tests.databases import PostgresDatabase
 from tests.e2e.crash import (
@@ -36,7 +37,6 @@ from tests.e2e.crash import (
     tap,
     until_requests_stop,
 )
-from tests.fake_telegram import FakeTelegram
 
 PARTS = 3
 ACK = re.compile(r"Recibidos? \((\d+) mensajes?\)")

@@ -1,7 +1,7 @@
 """Report-a-need throughput and latency, against a bare python-telegram-bot echo bot.
 
 Both bots run as separate processes talking over HTTP to the same fake Bot API
-server (tests/fake_telegram), driven in the same run by the same closed loop:
+server (bot/standin), driven in the same run by the same closed loop:
 USERS women at once, each sending her next update as soon as she sees the
 answer to the previous one. Our bot does the whole report-a-need flow (menu →
 ask for help → category → describe → send, five updates a round) on a real

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tests.fake_telegram import FakeTelegram
+from bot.standin import FakeTelegram
 
 ROOT = Path(__file__).resolve().parents[1]
 ANSWERING_METHODS = frozenset({"sendMessage", "editMessageText", "sendPhoto", "copyMessage"})

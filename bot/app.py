@@ -125,6 +125,7 @@ class BotRuntime:
         await release_dead_claims_now(self.application.bot_data.session_factory, self.liveness)
         await self.application.initialize()
         self.application.bot_data.bot_username = self.application.bot.username or ""
+        await workspace.learn_admin_names(data)
         await set_command_menus(
             self.application.bot, data.catalogs, settings.default_locale, data.staff_group.chat_id
         )

@@ -1,4 +1,5 @@
-"""Where the files shipped with the bot are: the translations and the example office file.
+"""Where the files shipped with the bot are: the translations, the example office file
+and the Bot API spec the Telegram stand-in validates against.
 
 In a checkout (and an editable install, which scripts/run.sh makes) they are read where
 they live in the repository: locales/ and config/ at its top. A built package (`pip

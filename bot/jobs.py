@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Coroutine
 from datetime import time, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from telegram.ext import JobQueue
@@ -30,6 +31,16 @@ ONE_AT_A_TIME = {"max_instances": 1, "coalesce": True}
 DEAD_CLAIMS_EVERY = timedelta(seconds=30)
 
 
+class Sweep(NamedTuple):
+    """One periodic job: what runs, its name, when first and how often, and its data."""
+
+    callback: Callable[[Any], Coroutine[Any, Any, None]]
+    name: str
+    first: float | timedelta
+    every: float | timedelta
+    data: object = None
+
+
 def register_jobs(
     job_queue: JobQueue[Any],
     *,
@@ -38,68 +49,43 @@ def register_jobs(
     digest_time: time | None = None,
     timezone: ZoneInfo | None = None,
 ) -> None:
-    # Answers that wait after a 429 or a network failure, each chat in order.
-    job_queue.run_repeating(
-        send_waiting_answers,
-        interval=sweep_interval,
-        first=0.05,
-        name="waiting-answers",
-        job_kwargs=ONE_AT_A_TIME,
-    )
-    job_queue.run_repeating(
-        deliver_staff_posts,
-        interval=sweep_interval,
-        first=0.1,
-        name="staff-posts",
-        job_kwargs=ONE_AT_A_TIME,
-    )
     # One claim token per running bot: its claims are its own; bot.core.liveness tells when
     # another one's process is gone, and its claims are released (bot.core.claims).
     token = liveness.token
-    job_queue.run_repeating(
-        send_due_reminders,
-        interval=sweep_interval,
-        first=0.2,
-        name="reminders",
-        data=token,
-        job_kwargs=ONE_AT_A_TIME,
+    sweeps = (
+        # Answers that wait after a 429 or a network failure, each chat in order.
+        Sweep(send_waiting_answers, "waiting-answers", 0.05, sweep_interval),
+        Sweep(deliver_staff_posts, "staff-posts", 0.1, sweep_interval),
+        Sweep(send_due_reminders, "reminders", 0.2, sweep_interval, token),
+        # One sender at a time: it starts due broadcasts and works through those sending.
+        Sweep(send_broadcasts, "broadcasts", 0.3, sweep_interval, token),
+        # Reminders of activities: written when due, claimed and sent like appointments'.
+        Sweep(send_activity_reminders, "activity-reminders", 0.4, sweep_interval, token),
+        # Notices to the women going when an activity changes: rows, sent within the
+        # broadcast rate (the same limiter as announcements).
+        Sweep(send_activity_notices, "activity-notices", 0.5, sweep_interval, token),
+        Sweep(release_dead_claims, "dead-claims", DEAD_CLAIMS_EVERY, DEAD_CLAIMS_EVERY, liveness),
+        # The monthly report (bot.reports.jobs): a row per month posted, so once across restarts.
+        Sweep(post_monthly_report, "monthly-report", 1.5, MONTHLY_REPORT_EVERY),
+        Sweep(checkpoint_sqlite, "sqlite-checkpoint", timedelta(seconds=30), timedelta(seconds=30)),
+        Sweep(housekeeping, "housekeeping", timedelta(seconds=30), timedelta(hours=1)),
+        # A staff group linked (or followed to a supergroup) through another replica.
+        Sweep(
+            refresh_staff_group,
+            "staff-group",
+            STAFF_GROUP_REFRESH_EVERY,
+            STAFF_GROUP_REFRESH_EVERY,
+        ),
     )
-    # One sender at a time: it starts due broadcasts and works through those sending.
-    job_queue.run_repeating(
-        send_broadcasts,
-        interval=sweep_interval,
-        first=0.3,
-        name="broadcasts",
-        data=token,
-        job_kwargs=ONE_AT_A_TIME,
-    )
-    # Reminders of activities: written when due, claimed and sent like appointments'.
-    job_queue.run_repeating(
-        send_activity_reminders,
-        interval=sweep_interval,
-        first=0.4,
-        name="activity-reminders",
-        data=token,
-        job_kwargs=ONE_AT_A_TIME,
-    )
-    # Notices to the women going when an activity changes: rows, sent within the
-    # broadcast rate (the same limiter as announcements).
-    job_queue.run_repeating(
-        send_activity_notices,
-        interval=sweep_interval,
-        first=0.5,
-        name="activity-notices",
-        data=token,
-        job_kwargs=ONE_AT_A_TIME,
-    )
-    job_queue.run_repeating(
-        release_dead_claims,
-        interval=DEAD_CLAIMS_EVERY,
-        first=DEAD_CLAIMS_EVERY,
-        name="dead-claims",
-        data=liveness,
-        job_kwargs=ONE_AT_A_TIME,
-    )
+    for sweep in sweeps:
+        job_queue.run_repeating(
+            sweep.callback,
+            interval=sweep.every,
+            first=sweep.first,
+            name=sweep.name,
+            data=sweep.data,
+            job_kwargs=ONE_AT_A_TIME,
+        )
     if digest_time is not None:
         job_queue.run_daily(
             post_daily_digest,
@@ -107,33 +93,3 @@ def register_jobs(
             name="daily-digest",
             job_kwargs=ONE_AT_A_TIME,
         )
-    # The monthly report (bot.reports.jobs): a row per month posted, so once across restarts.
-    job_queue.run_repeating(
-        post_monthly_report,
-        interval=MONTHLY_REPORT_EVERY,
-        first=1.5,
-        name="monthly-report",
-        job_kwargs=ONE_AT_A_TIME,
-    )
-    job_queue.run_repeating(
-        checkpoint_sqlite,
-        interval=timedelta(seconds=30),
-        first=timedelta(seconds=30),
-        name="sqlite-checkpoint",
-        job_kwargs=ONE_AT_A_TIME,
-    )
-    job_queue.run_repeating(
-        housekeeping,
-        interval=timedelta(hours=1),
-        first=timedelta(seconds=30),
-        name="housekeeping",
-        job_kwargs=ONE_AT_A_TIME,
-    )
-    # A staff group linked (or followed to a supergroup) through another replica.
-    job_queue.run_repeating(
-        refresh_staff_group,
-        interval=STAFF_GROUP_REFRESH_EVERY,
-        first=STAFF_GROUP_REFRESH_EVERY,
-        name="staff-group",
-        job_kwargs=ONE_AT_A_TIME,
-    )

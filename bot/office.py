@@ -35,10 +35,26 @@ DEFAULT_ACTIVITY_REMINDER_DAY_BEFORE = time(18, 0)
 DEFAULT_ACTIVITY_REMINDER_MORNING_OF = time(7, 0)
 
 
+def in_language(texts: Mapping[str, str], locale: str, fallback: str = "") -> str:
+    """A text the office wrote per language: hers, else Spanish, else the fallback."""
+    return texts.get(locale) or texts.get("es") or fallback
+
+
+def _texts(value: Any) -> dict[str, str]:
+    """Text the office file gives once for every language ("…") or per language
+    ({ es = "…", en = "…" })."""
+    if isinstance(value, dict):
+        return {str(locale): str(text) for locale, text in value.items()}
+    return {"es": str(value)}
+
+
 @dataclass(frozen=True)
 class EmergencyContact:
-    label: str
+    labels: Mapping[str, str]
     number: str
+
+    def label(self, locale: str) -> str:
+        return in_language(self.labels, locale, self.number)
 
 
 @dataclass(frozen=True)
@@ -55,7 +71,7 @@ class AidCategory:
     urgent: bool = False
 
     def label(self, locale: str) -> str:
-        return self.labels.get(locale) or self.labels.get("es") or self.key
+        return in_language(self.labels, locale, self.key)
 
 
 # Day names accepted in weekly hours ("mon 08:00-12:00", "lun-vie 8:00-16:00").
@@ -111,10 +127,10 @@ class AppointmentService:
     hours: tuple[WeeklyHours, ...] = ()
 
     def label(self, locale: str) -> str:
-        return self.labels.get(locale) or self.labels.get("es") or self.key
+        return in_language(self.labels, locale, self.key)
 
     def what_to_bring(self, locale: str) -> str:
-        return self.bring.get(locale) or self.bring.get("es", "")
+        return in_language(self.bring, locale)
 
     @property
     def duration(self) -> timedelta:
@@ -217,7 +233,7 @@ class AidItem:
     repeat_days: int = 30
 
     def label(self, locale: str) -> str:
-        return self.labels.get(locale) or self.labels.get("es") or self.key
+        return in_language(self.labels, locale, self.key)
 
 
 # What a plan line counts (bot.plan.service).
@@ -245,7 +261,7 @@ class OfficeSettings:
 
     name: str
     municipality: str
-    address: str
+    addresses: Mapping[str, str]
     opening_hours: Mapping[str, str]
     phone: str
     emergency_contacts: tuple[EmergencyContact, ...]
@@ -273,7 +289,10 @@ class OfficeSettings:
         return next((s for s in self.services if s.key == key), None)
 
     def hours(self, locale: str) -> str:
-        return self.opening_hours.get(locale) or self.opening_hours.get("es", "")
+        return in_language(self.opening_hours, locale)
+
+    def address(self, locale: str) -> str:
+        return in_language(self.addresses, locale)
 
 
 def load_office_settings(path: Path | None = None) -> OfficeSettings:
@@ -332,11 +351,11 @@ _OFFICE_SCHEMA: dict[str, Any] = {
     "office": {
         "name": None,
         "municipality": None,
-        "address": None,
+        "address": _LOCALE_TABLE,
         "phone": None,
         "opening_hours": _LOCALE_TABLE,
     },
-    "emergency": [{"label": None, "number": None}],
+    "emergency": [{"label": _LOCALE_TABLE, "number": None}],
     "communities": None,
     "categories": [
         {"key": None, "emoji": None, "label": _LOCALE_TABLE, "sensitive": None, "urgent": None}
@@ -455,11 +474,11 @@ def _parse_office(data: Mapping[str, Any]) -> OfficeSettings:
     return OfficeSettings(
         name=str(office["name"]),
         municipality=str(office["municipality"]),
-        address=str(office["address"]),
-        opening_hours=dict(hours) if isinstance(hours, dict) else {"es": str(hours)},
+        addresses=_texts(office["address"]),
+        opening_hours=_texts(hours),
         phone=str(office.get("phone", "")),
         emergency_contacts=tuple(
-            EmergencyContact(str(e["label"]), str(e["number"])) for e in data["emergency"]
+            EmergencyContact(_texts(e["label"]), str(e["number"])) for e in data["emergency"]
         ),
         communities=communities,
         categories=categories,

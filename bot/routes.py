@@ -15,7 +15,7 @@ from telegram.ext import Application, CallbackQueryHandler
 
 from bot.activities import her_activities, staff_activities
 from bot.aid import staff_aid
-from bot.appointments import her_booking, staff_agenda
+from bot.appointments import her_booking, staff_agenda, staff_hours
 from bot.broadcasts import her_optout, staff_compose
 from bot.cases import her_report, her_requests, staff_triage
 from bot.core import conversation_router, draft_router, error_handler, gate, quick_exit
@@ -24,6 +24,7 @@ from bot.core.context import BotContext
 from bot.core.routing import HerRoutes
 from bot.network import her_leader, her_network, staff_network
 from bot.people import her_identity, her_welcome, staff_admin, staff_setup
+from bot.people.views import main_menu
 from bot.plan import staff_plan
 from bot.privacy import her_data
 from bot.reports import staff_reports
@@ -56,6 +57,7 @@ def register_all(app: Application) -> None:
     draft_router.register(app, DRAFT_STEPS)
     staff_triage.register(app)
     staff_agenda.register(app)
+    staff_hours.register(app)
     staff_admin.register(app)
     staff_activities.register(app)
     staff_compose.register(app)
@@ -81,6 +83,7 @@ def register_all(app: Application) -> None:
         HER_STEPS,
         welcome=her_welcome.show_welcome,
         ensure_registered=her_welcome.ensure_registered,
+        menu=main_menu,
     )
     app.add_handler(CallbackQueryHandler(unknown_button))
     error_handler.register(app)

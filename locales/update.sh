@@ -4,7 +4,7 @@
 # (tests/unit/test_locales.py fails while any is missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-pybabel extract -F locales/babel.cfg -k t -k her_t -k staff -k N_ -k plural:1,2 \
+pybabel extract -F locales/babel.cfg -k t -k her_t -k staff -k staff_t -k N_ -k plural:1,2 \
     --no-location --sort-output --project=omm-bot -o locales/messages.pot bot scheduler
 for lang in es en; do
     if [ -f "locales/$lang/LC_MESSAGES/messages.po" ]; then

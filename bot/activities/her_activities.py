@@ -1,11 +1,9 @@
 """Activities for her: the list, one date, I will come / I can't, her sign-ups, what she
 hears about, and the deep links of posters (`/start act_…`, opened through start.py).
 
-Callback data (texts and keyboards in bot/activities/views.py): `ac` the list,
-`ac:k:<kind|all>[:<page>]` filtered, `ac:v:<id>:<stamp>` one date, `ac:go:…` she will
-come, `ac:no:…` she can't (also under reminders), `ac:mine` her dates, `ac:subs` and
-`ac:sub:<kind>` the kinds she hears about. A button naming something that never existed
-changes nothing (`stale_button`); a date that was cancelled or has begun is said kindly.
+Callback data: bot.activities.callbacks (texts and keyboards in bot/activities/views.py).
+A button naming something that never existed changes nothing (`stale_button`); a date
+that was cancelled or has begun is said kindly.
 """
 
 from __future__ import annotations
@@ -17,18 +15,29 @@ from functools import partial
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.ext import CallbackQueryHandler
 
-from bot.activities import service as activities
 from bot.activities import service_her as her_activities
+from bot.activities import service_series as activities
+from bot.activities import service_signups as signups
+from bot.activities import service_subscriptions as activity_subscriptions
 from bot.activities import views
+from bot.activities.callbacks import (
+    HER_ACTIVITIES,
+    ActivityList,
+    CannotCome,
+    KindFilter,
+    MyActivities,
+    Subscriptions,
+    ToggleSubscription,
+    ViewDate,
+    WillCome,
+)
 from bot.activities.promotions import tell_promoted
-from bot.activities.service import ALL_KINDS, Occurrence
 from bot.activities.service_her import Standing
-from bot.core import callbacks
-from bot.core.authority import id_in
-from bot.core.common import arg, int_arg, stale_button
+from bot.activities.service_series import Occurrence
+from bot.core.authority import refuse_undecoded
+from bot.core.common import stale_button
 from bot.core.context import BotContext
 from bot.core.errors import AlreadyDone, InvalidInput, NotFound
-from bot.core.keyboards import parse_cb
 from bot.core.routing import Routes
 from bot.people.her_welcome import Landing, ensure_registered, open_links
 
@@ -112,7 +121,7 @@ async def show_mine(update: Update, context: BotContext) -> None:
 
 async def show_subscriptions(update: Update, context: BotContext) -> None:
     assert context.user is not None
-    chosen = await activities.subscriptions(context.session, context.user.id)
+    chosen = await activity_subscriptions.subscriptions(context.session, context.user.id)
     t = context.t
     await _show(
         update, context, views.subscriptions_text(t), views.subscriptions_keyboard(t, chosen)
@@ -121,9 +130,9 @@ async def show_subscriptions(update: Update, context: BotContext) -> None:
 
 async def toggle_subscription(update: Update, context: BotContext, kind: str) -> None:
     assert context.user is not None
-    chosen = set(await activities.subscriptions(context.session, context.user.id))
+    chosen = set(await activity_subscriptions.subscriptions(context.session, context.user.id))
     chosen ^= {kind}
-    await activities.set_subscriptions(context.session, context.user.id, chosen)
+    await activity_subscriptions.set_subscriptions(context.session, context.user.id, chosen)
     await show_subscriptions(update, context)
 
 
@@ -148,7 +157,7 @@ async def will_come(update: Update, context: BotContext, activity_id: int, key: 
     tz = context.settings.timezone
     try:
         occurrence = await activities.get_occurrence(context.session, activity_id, key, tz)
-        status = await activities.sign_up(
+        status = await signups.sign_up(
             context.session, activity_id, key, user.id, context.now(), tz=tz
         )
     except NotFound:
@@ -190,7 +199,7 @@ async def cannot_come(update: Update, context: BotContext, activity_id: int, key
     if mine is not None and not begun:
         # AlreadyDone/NotFound: she answered twice at once; she is not going either way.
         with suppress(AlreadyDone, NotFound):
-            promoted = await activities.cancel_signup(
+            promoted = await signups.cancel_signup(
                 context.session, activity_id, key, user.id, context.now()
             )
         text = t("Thank you for letting us know. Your place is free for someone else. 🌸")
@@ -198,7 +207,7 @@ async def cannot_come(update: Update, context: BotContext, activity_id: int, key
         text = t("Thank you for letting us know. 🌸")
     await _show(update, context, text, views.after_keyboard(t))
     if promoted is not None:
-        await tell_promoted(context, activities.Promotion(promoted, activity_id, key))
+        await tell_promoted(context, signups.Promotion(promoted, activity_id, key))
 
 
 # ── Deep links ─────────────────────────────────────────────────────────────────
@@ -230,54 +239,36 @@ async def resolve_link(context: BotContext, payload: str) -> Landing | None:
 # ── Routing ────────────────────────────────────────────────────────────────────
 
 
-async def _date_of(parts: list[str], context: BotContext, activity_id: int) -> datetime | None:
-    """The date a button names, if its activity exists at all."""
-    key = activities.parse_occurrence_stamp(arg(parts, 3))
-    if len(parts) != 4 or key is None:
-        return None
-    if not await her_activities.series_exists(context.session, activity_id):
-        return None
-    return key
-
-
 async def on_button(update: Update, context: BotContext) -> None:
     if not await ensure_registered(update, context):
         return
-    parts = parse_cb(update.callback_query.data if update.callback_query else None)
-    action = arg(parts, 1)
-    if len(parts) == 1:
+    press = HER_ACTIVITIES.decode(update.callback_query.data if update.callback_query else None)
+    if isinstance(press, ActivityList):
         await show_list(update, context, views.ALL, 0)
-    elif action == "k" and len(parts) in (3, 4):
-        kind, page = parts[2], int_arg(parts, 3) if len(parts) == 4 else 0
-        if (kind in ALL_KINDS or kind == views.ALL) and page is not None:
-            await show_list(update, context, kind, page)
-        else:
-            await stale_button(update, context)
-    elif action in ("v", "go", "no"):
-        await on_date_button(update, context, action, parts)
-    elif action == "mine" and len(parts) == 2:
+    elif isinstance(press, KindFilter):
+        await show_list(update, context, press.kind, press.page or 0)
+    elif isinstance(press, ViewDate | WillCome | CannotCome):
+        await on_date_button(update, context, press)
+    elif isinstance(press, MyActivities):
         await show_mine(update, context)
-    elif action == "subs" and len(parts) == 2:
+    elif isinstance(press, Subscriptions):
         await show_subscriptions(update, context)
-    elif action == "sub" and len(parts) == 3 and parts[2] in ALL_KINDS:
-        await toggle_subscription(update, context, parts[2])
+    elif isinstance(press, ToggleSubscription):
+        await toggle_subscription(update, context, press.kind)
     else:
-        await stale_button(update, context)
+        await refuse_undecoded(update, context, HER_ACTIVITIES)
 
 
 async def on_date_button(
-    update: Update, context: BotContext, action: str, parts: list[str]
+    update: Update, context: BotContext, press: ViewDate | WillCome | CannotCome
 ) -> None:
-    activity_id = await id_in(update, context, parts, 2, "activity_id")
-    if activity_id is None:
-        return
-    key = await _date_of(parts, context, activity_id)
-    if key is None:
+    activity_id, key = press.activity_id, press.key
+    if not await her_activities.series_exists(context.session, activity_id):
         await stale_button(update, context)
         return
-    if action == "go":
+    if isinstance(press, WillCome):
         await will_come(update, context, activity_id, key)
-    elif action == "no":
+    elif isinstance(press, CannotCome):
         await cannot_come(update, context, activity_id, key)
     else:
         try:
@@ -292,4 +283,4 @@ async def on_date_button(
 
 def register(app: Routes) -> None:
     open_links(LINK_PREFIX, resolve_link)
-    app.add_handler(CallbackQueryHandler(on_button, pattern=callbacks.pattern("ac", bare=True)))
+    app.add_handler(CallbackQueryHandler(on_button, pattern=HER_ACTIVITIES.pattern()))

@@ -25,8 +25,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardMarkup
 
-from bot.activities import service as activities
 from bot.activities import service_notices as notices
+from bot.activities import service_series as activities
 from bot.activities import views_notices as texts
 from bot.core import mass_send
 from bot.core.context import BotContext, BotData

@@ -6,14 +6,15 @@ who deleted her data freed her places).
 
 from __future__ import annotations
 
-from bot.activities import service as activities
+from bot.activities import service_series as activities
+from bot.activities import service_signups as signups
 from bot.activities import views
 from bot.core import users
 from bot.core.context import BotContext
 from bot.core.errors import NotFound
 
 
-async def tell_promoted(context: BotContext, promotion: activities.Promotion) -> None:
+async def tell_promoted(context: BotContext, promotion: signups.Promotion) -> None:
     """A place opened up and she got it: tell her, in her language."""
     her = await users.get_user(context.session, promotion.user_id)
     if her is None:

@@ -3,7 +3,7 @@
 Staff never type a rule: from the first date they pick "every week on that weekday",
 "every 2 weeks", "every month on the same nth weekday" (a 5th weekday becomes the
 month's last one, so the series never skips a month) or "every month on the same day".
-The rule is RFC 5545 text that dateutil's `rrulestr` reads (bot.activities.service
+The rule is RFC 5545 text that dateutil's `rrulestr` reads (bot.activities.service_series
 expands it in the office's local time).
 """
 

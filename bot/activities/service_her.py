@@ -1,7 +1,7 @@
 """Activities as one woman sees them: her sign-ups, her place in the queue, the next date.
 
-Read-only queries next to `bot.activities.service` (which owns creating, signing up and
-cancelling). Like every service: takes the session, never commits, `now` from the caller.
+Read-only queries next to `bot.activities.service_series` (which owns creating and
+cancelling) and `bot.activities.service_signups` (signing up). Like every service: takes the session, never commits, `now` from the caller.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.activities import service as activities
-from bot.activities.service import Occurrence
+from bot.activities import service_series as activities
+from bot.activities.service_series import Occurrence
 from bot.core.errors import NotFound
 from bot.db.models import Activity, Signup, SignupStatus
 

@@ -40,7 +40,7 @@ from sqlalchemy import and_, exists, literal_column, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from bot.activities import service as activities
+from bot.activities import service_series as activities
 from bot.core import reminder_claims
 from bot.core.errors import NotFound
 from bot.db.models import (

@@ -1,7 +1,7 @@
 """Activities from the staff group: create step by step (staff_draft.py), list the
 coming dates, and each date's card: QR code for posters, attendance, edit, cancel.
 
-Buttons are `sx:…` (see bot/activities/views_staff.py). Only staff may press them or use the
+Buttons are `sx:…` (bot.activities.callbacks). Only staff may press them or use the
 commands (others are refused politely, and the refusal is audited); every change and
 every look at an attendance list is audited. Staff texts are in the office's default
 language; the women going to a changed or cancelled date are told in their own.
@@ -10,23 +10,42 @@ language; the women going to a changed or cancelled date are told in their own.
 from __future__ import annotations
 
 import io
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from telegram import InputFile, Message, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from bot.activities import service as activities
+from bot.activities import service_series as activities
+from bot.activities import service_signups as signups
 from bot.activities import staff_draft as draft_flow
 from bot.activities import views_staff as cards
+from bot.activities.callbacks import (
+    STAFF_ACTIVITIES,
+    Attendance,
+    BackToCard,
+    CancelDates,
+    CancelMenu,
+    CancelQuestion,
+    CardButton,
+    DraftButton,
+    EditFieldButton,
+    EditMenu,
+    OpenCard,
+    PosterQr,
+    Scope,
+    StaffActivityButton,
+    StartEdit,
+    ToggleAttended,
+)
 from bot.activities.qr import poster_png
-from bot.activities.service import Occurrence
+from bot.activities.service_series import Occurrence
 from bot.activities.staff_card import activity_link, post_card, queue_cancelled, redraw_card
-from bot.core import audit, callbacks
-from bot.core.authority import id_in, record_name, refuse_forged, require_staff
-from bot.core.common import arg, int_arg
+from bot.core import audit
+from bot.core.authority import record_name, refuse_undecoded, require_staff
 from bot.core.context import BotContext
 from bot.core.drafting import DraftStepHandler, staff_t
 from bot.core.errors import DomainError, NotFound
-from bot.core.keyboards import parse_cb
 from bot.db.models import Activity, ActivityStatus
 
 DRAFT_KIND = draft_flow.DRAFT_KIND
@@ -59,58 +78,55 @@ async def list_command(update: Update, context: BotContext) -> None:
 # ── Buttons ────────────────────────────────────────────────────────────────────
 
 
+def _record(press: StaffActivityButton | None) -> str | None:
+    """How a refusal names the record the button is about."""
+    if isinstance(press, DraftButton):
+        return record_name("draft", press.draft_id)
+    if isinstance(press, ToggleAttended):
+        return record_name("signup", press.signup_id)
+    return record_name("activity", press.activity_id) if press is not None else None
+
+
 async def on_button(update: Update, context: BotContext) -> None:
     query, person = update.callback_query, update.effective_user
     assert query is not None and person is not None
-    parts = parse_cb(query.data)
-    action = arg(parts, 1)
-    kind = {"d": "draft", "at": "signup"}.get(action or "", "activity")
-    if not await require_staff(
-        update, context, "activity_button", record=record_name(kind, arg(parts, 2))
-    ):
+    press = STAFF_ACTIVITIES.decode(query.data)
+    if not await require_staff(update, context, "activity_button", record=_record(press)):
         return
-    if action == "d":
-        await draft_flow.on_draft_button(update, context, parts)
+    if press is None:
+        await refuse_undecoded(update, context, STAFF_ACTIVITIES)
         return
-    handler = _DATE_ACTIONS.get(action or "")
-    if action not in ("qr", "at") and handler is None:
-        await refuse_forged(update, context, "activity_button")
+    if isinstance(press, DraftButton):
+        await draft_flow.on_draft_button(update, context, press)
         return
-    record_id = await id_in(update, context, parts, 2, f"{kind}_id")
-    if record_id is None:
+    if isinstance(press, PosterQr):
+        await _send_qr(update, context, press.activity_id)
         return
-    if action == "qr":
-        await _send_qr(update, context, record_id)
+    if isinstance(press, ToggleAttended):
+        await _toggle_attended(update, context, press.signup_id, press.page)
         return
-    if action == "at":
-        await _toggle_attended(update, context, record_id, int_arg(parts, 3) or 0)
-        return
-    key = activities.parse_occurrence_stamp(arg(parts, 3))
     t = staff_t(context)
-    if handler is None or key is None:
-        await context.answer(t("This button is no longer active."), alert=True)
-        return
     try:
         occurrence = await activities.get_occurrence(
-            context.session, record_id, key, context.settings.timezone
+            context.session, press.activity_id, press.key, context.settings.timezone
         )
     except NotFound:
         await context.answer(
             t("This activity or date no longer exists, or it was cancelled."), alert=True
         )
         return
-    await handler(update, context, occurrence, parts[4:])
+    await _DATE_ACTIONS[type(press)](update, context, occurrence, press)
 
 
 async def _open_card(
-    update: Update, context: BotContext, occurrence: Occurrence, rest: list[str]
+    update: Update, context: BotContext, occurrence: Occurrence, press: OpenCard
 ) -> None:
     await context.answer()
     await post_card(context, occurrence.activity_id, occurrence.key)
 
 
 async def _back_to_card(
-    update: Update, context: BotContext, occurrence: Occurrence, rest: list[str]
+    update: Update, context: BotContext, occurrence: Occurrence, press: BackToCard
 ) -> None:
     await context.answer()
     await redraw_card(context, _pressed_id(update), occurrence.activity_id, occurrence.key)
@@ -130,7 +146,7 @@ async def _series(context: BotContext, activity_id: int) -> Activity:
 
 
 async def _edit_menu(
-    update: Update, context: BotContext, occurrence: Occurrence, rest: list[str]
+    update: Update, context: BotContext, occurrence: Occurrence, press: EditMenu
 ) -> None:
     t = staff_t(context)
     await context.answer()
@@ -147,13 +163,10 @@ async def _swap_keyboard(update: Update, context: BotContext, markup: object) ->
 
 
 async def _edit_field(
-    update: Update, context: BotContext, occurrence: Occurrence, rest: list[str]
+    update: Update, context: BotContext, occurrence: Occurrence, press: EditFieldButton
 ) -> None:
     t = staff_t(context)
-    field = arg(rest, 0)
-    if field not in cards.EDIT_FIELDS:
-        await context.answer(t("This button is no longer active."), alert=True)
-        return
+    field = press.field
     series = await _series(context, occurrence.activity_id)
     if series.rrule is not None:
         await context.answer()
@@ -163,17 +176,15 @@ async def _edit_field(
             cards.edit_scope_keyboard(t, occurrence.activity_id, occurrence.key, field),
         )
         return
-    await _start_edit(update, context, occurrence, [field, cards.ALL])
+    await _start_edit(
+        update, context, occurrence, StartEdit(press.activity_id, press.stamp, field, Scope.ALL)
+    )
 
 
 async def _start_edit(
-    update: Update, context: BotContext, occurrence: Occurrence, rest: list[str]
+    update: Update, context: BotContext, occurrence: Occurrence, press: StartEdit
 ) -> None:
-    t = staff_t(context)
-    field, scope = arg(rest, 0), arg(rest, 1)
-    if field not in cards.EDIT_FIELDS or scope not in (cards.ONE, cards.ALL):
-        await context.answer(t("This button is no longer active."), alert=True)
-        return
+    field, scope = press.field, press.scope
     await context.answer()
     card = _pressed_id(update)
     await redraw_card(context, card, occurrence.activity_id, occurrence.key)
@@ -181,11 +192,13 @@ async def _start_edit(
 
 
 async def _cancel_menu(
-    update: Update, context: BotContext, occurrence: Occurrence, rest: list[str]
+    update: Update, context: BotContext, occurrence: Occurrence, press: CancelMenu
 ) -> None:
     series = await _series(context, occurrence.activity_id)
     if series.rrule is None:
-        await _cancel_question(update, context, occurrence, [cards.ALL])
+        await _cancel_question(
+            update, context, occurrence, CancelQuestion(press.activity_id, press.stamp, Scope.ALL)
+        )
         return
     t = staff_t(context)
     await context.answer()
@@ -196,21 +209,14 @@ async def _cancel_menu(
 
 async def _recipients(context: BotContext, occurrence: Occurrence, scope: str) -> list[int]:
     if scope == cards.ONE:
-        return await activities.who_is_coming(
-            context.session, occurrence.activity_id, occurrence.key
-        )
-    return await activities.who_is_coming(
-        context.session, occurrence.activity_id, after=context.now()
-    )
+        return await signups.who_is_coming(context.session, occurrence.activity_id, occurrence.key)
+    return await signups.who_is_coming(context.session, occurrence.activity_id, after=context.now())
 
 
 async def _cancel_question(
-    update: Update, context: BotContext, occurrence: Occurrence, rest: list[str]
+    update: Update, context: BotContext, occurrence: Occurrence, press: CancelQuestion
 ) -> None:
-    t, scope = staff_t(context), arg(rest, 0)
-    if scope not in (cards.ONE, cards.ALL):
-        await context.answer(t("This button is no longer active."), alert=True)
-        return
+    t, scope = staff_t(context), press.scope
     told = len(await _recipients(context, occurrence, scope))
     await context.answer()
     await context.show(
@@ -221,14 +227,11 @@ async def _cancel_question(
 
 
 async def _cancel(
-    update: Update, context: BotContext, occurrence: Occurrence, rest: list[str]
+    update: Update, context: BotContext, occurrence: Occurrence, press: CancelDates
 ) -> None:
-    t, scope, now = staff_t(context), arg(rest, 0), context.now()
+    t, scope, now = staff_t(context), press.scope, context.now()
     person = update.effective_user
     assert person is not None
-    if scope not in (cards.ONE, cards.ALL):
-        await context.answer(t("This button is no longer active."), alert=True)
-        return
     session, tz = context.session, context.settings.timezone
     series = await _series(context, occurrence.activity_id)
     recipients = await _recipients(context, occurrence, scope)
@@ -294,11 +297,11 @@ async def _send_qr(update: Update, context: BotContext, activity_id: int) -> Non
 
 
 async def _attendance(
-    update: Update, context: BotContext, occurrence: Occurrence, rest: list[str]
+    update: Update, context: BotContext, occurrence: Occurrence, press: Attendance
 ) -> None:
     person = update.effective_user
     assert person is not None
-    page = int_arg(rest, 0)
+    page = press.page
     _audit(
         context,
         person.id,
@@ -313,7 +316,7 @@ async def _show_attendance(
     update: Update, context: BotContext, occurrence: Occurrence, page: int, *, in_place: bool
 ) -> None:
     t = staff_t(context)
-    people = await activities.attendance(context.session, occurrence.activity_id, occurrence.key)
+    people = await signups.attendance(context.session, occurrence.activity_id, occurrence.key)
     page = min(max(page, 0), cards.attendance_pages(people) - 1)
     text = cards.attendance_text(t, occurrence.details.title, occurrence.starts_at, people, page)
     markup = cards.attendance_keyboard(t, occurrence.activity_id, occurrence.key, people, page)
@@ -327,14 +330,14 @@ async def _toggle_attended(update: Update, context: BotContext, signup_id: int, 
     t, now, session = staff_t(context), context.now(), context.session
     person = update.effective_user
     assert person is not None
-    signup = await activities.find_signup(session, signup_id)
+    signup = await signups.find_signup(session, signup_id)
     occurrence: Occurrence | None = None
     if signup is not None:
         try:
             occurrence = await activities.get_occurrence(
                 session, signup.activity_id, signup.occurrence_start, context.settings.timezone
             )
-            await activities.mark_attended(session, signup.id, signup.attended_at is None, now)
+            await signups.mark_attended(session, signup.id, signup.attended_at is None, now)
         except NotFound:
             occurrence = None
     if signup is None or occurrence is None:
@@ -351,20 +354,21 @@ async def _toggle_attended(update: Update, context: BotContext, signup_id: int, 
     await _show_attendance(update, context, occurrence, page, in_place=True)
 
 
-_DATE_ACTIONS = {
-    "card": _open_card,
-    "bk": _back_to_card,
-    "att": _attendance,
-    "ed": _edit_menu,
-    "ef": _edit_field,
-    "es": _start_edit,
-    "cx": _cancel_menu,
-    "cq": _cancel_question,
-    "cy": _cancel,
+# What each button on a date's card does, once the date is found.
+_DATE_ACTIONS: dict[type[CardButton], Callable[[Update, BotContext, Occurrence, Any], Awaitable[None]]] = {
+    OpenCard: _open_card,
+    BackToCard: _back_to_card,
+    Attendance: _attendance,
+    EditMenu: _edit_menu,
+    EditFieldButton: _edit_field,
+    StartEdit: _start_edit,
+    CancelMenu: _cancel_menu,
+    CancelQuestion: _cancel_question,
+    CancelDates: _cancel,
 }
 
 
 def register(app: Application) -> None:
-    app.add_handler(CallbackQueryHandler(on_button, pattern=callbacks.pattern("sx")))
+    app.add_handler(CallbackQueryHandler(on_button, pattern=STAFF_ACTIVITIES.pattern()))
     app.add_handler(CommandHandler("actividad", draft_flow.new_activity_command))
     app.add_handler(CommandHandler("actividades", list_command))

@@ -16,8 +16,9 @@ from datetime import datetime
 from telegram import InlineKeyboardMarkup, Message
 from telegram.error import BadRequest
 
-from bot.activities import service as activities
 from bot.activities import service_notices as activity_notices
+from bot.activities import service_series as activities
+from bot.activities import service_signups as signups
 from bot.activities import views_staff as cards
 from bot.core.context import BotContext
 from bot.core.drafting import staff_t
@@ -40,7 +41,7 @@ async def card_view(
     occurrence = await activities.get_occurrence(session, activity_id, key, tz)
     series = await activities.find_activity(session, activity_id)
     assert series is not None
-    going, waiting = await activities.counts(session, activity_id, occurrence.key)
+    going, waiting = await signups.counts(session, activity_id, occurrence.key)
     later: list[datetime] = []
     if series.rrule is not None:
         dates = await activities.next_dates(session, activity_id, context.now(), tz)

@@ -14,22 +14,25 @@ one date of a series or every date, and the women going are told.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from telegram import Message, Update
 
 from bot.activities import rules
-from bot.activities import service as activities
+from bot.activities import service_series as activities
 from bot.activities import views_staff as cards
+from bot.activities.callbacks import DraftButton
 from bot.activities.staff_card import next_key, post_card
 from bot.activities.staff_edit import EDIT_STEP, STEP_VALUE, save_edit
 from bot.core import audit
 from bot.core import drafts as staff_drafts
 from bot.core.authority import require_staff
-from bot.core.common import arg, id_arg, plain_text
+from bot.core.common import plain_text
 from bot.core.context import BotContext
 from bot.core.drafting import DraftStepHandler, ask, own_draft, staff_t
+from bot.core.i18n import Translator
 from bot.core.ids import parse_small_number
 from bot.core.labels import ACTIVITY_KINDS, activity_kind_label
 from bot.core.staff_input import parse_local_datetime
@@ -82,7 +85,7 @@ def _current(context: BotContext, data: dict[str, Any]) -> str | None:
     if data.get("mode") != EDIT:
         return None
     current = data.get("current")
-    return staff_t(context)("Now: {value}").format(value=current) if current else None
+    return context.staff_t("Now: {value}").format(value=current) if current else None
 
 
 async def _prompt(
@@ -235,33 +238,46 @@ async def _accept(
     await _advance(update, context, draft, step)
 
 
-async def on_title(
-    update: Update, context: BotContext, draft: StaffDraft, message: Message
-) -> None:
-    text = plain_text(message, activities.MAX_TITLE_LENGTH)
-    if text is None:
-        note = staff_t(context)("The title must be text of up to {n} characters.").format(
-            n=activities.MAX_TITLE_LENGTH
-        )
-        await _prompt(context, draft, "title", note)
-        return
-    await _accept(update, context, draft, message, "title", text)
+def _line_of_text(
+    step: str, max_length: int, problem: Callable[[Translator, int], str]
+) -> DraftStepHandler:
+    """A step answered with one line of text (the title, the place); `problem(t, n)` is
+    said when the reply is not one (`n` the longest it may be)."""
+
+    async def on_line(
+        update: Update, context: BotContext, draft: StaffDraft, message: Message
+    ) -> None:
+        text = plain_text(message, max_length)
+        if text is None:
+            note = problem(context.staff_t, max_length).format(n=max_length)
+            await _prompt(context, draft, step, note)
+            return
+        await _accept(update, context, draft, message, step, text)
+
+    return on_line
+
+
+def _skips(text: str | None) -> bool:
+    """The reply leaves an optional step empty ("-", "skip", "omitir"...)."""
+    return text is not None and text.lower() in SKIP_WORDS
 
 
 async def on_description(
     update: Update, context: BotContext, draft: StaffDraft, message: Message
 ) -> None:
     text = _text(message)
-    if text is not None and text.lower() in SKIP_WORDS:
+    if _skips(text):
         text = ""
     if text is None:
-        note = staff_t(context)("Please reply with text, or press «Skip».")
+        note = context.staff_t("Please reply with text, or press «Skip».")
         await _prompt(context, draft, "description", note)
         return
     if len(text) > MAX_DESCRIPTION:
-        note = staff_t(context)("That is too long: up to {n} characters, please.").format(
-            n=MAX_DESCRIPTION
-        )
+        note = context.staff_t.plural(
+            "That is too long: up to {n} character, please.",
+            "That is too long: up to {n} characters, please.",
+            MAX_DESCRIPTION,
+        ).format(n=MAX_DESCRIPTION)
         await _prompt(context, draft, "description", note)
         return
     await _accept(update, context, draft, message, "description", text)
@@ -283,19 +299,6 @@ async def on_starts_at(
     await _accept(update, context, draft, message, "starts_at", when.isoformat())
 
 
-async def on_place(
-    update: Update, context: BotContext, draft: StaffDraft, message: Message
-) -> None:
-    text = plain_text(message, activities.MAX_PLACE_LENGTH)
-    if text is None:
-        note = staff_t(context)("The place must be text of up to {n} characters.").format(
-            n=activities.MAX_PLACE_LENGTH
-        )
-        await _prompt(context, draft, "place", note)
-        return
-    await _accept(update, context, draft, message, "place", text)
-
-
 async def on_capacity(
     update: Update, context: BotContext, draft: StaffDraft, message: Message
 ) -> None:
@@ -303,7 +306,7 @@ async def on_capacity(
     # isascii: "²" and other digits str.isdigit accepts are not numbers int() reads.
     number = int(text) if text.isascii() and text.isdigit() and len(text) < 7 else 0
     if not 1 <= number <= MAX_CAPACITY:
-        note = staff_t(context)("Please write a whole number from 1 to {n}.").format(n=MAX_CAPACITY)
+        note = context.staff_t("Please write a whole number from 1 to {n}.").format(n=MAX_CAPACITY)
         await _prompt(context, draft, "capacity", note)
         return
     await _accept(update, context, draft, message, "capacity", number)
@@ -315,35 +318,50 @@ async def on_photo(
     if message.photo:
         await _accept(update, context, draft, message, "photo", message.photo[-1].file_id)
         return
-    text = _text(message)
-    if text is not None and text.lower() in SKIP_WORDS:
+    if _skips(_text(message)):
         await _accept(update, context, draft, message, "photo", None)
         return
-    note = staff_t(context)(
+    note = context.staff_t(
         "That is not a photo. Please send a picture as a photo (not as a file), or press «Skip»."
     )
     await _prompt(context, draft, "photo", note)
 
 
 STEPS: dict[str, DraftStepHandler] = {
-    "title": on_title,
+    "title": _line_of_text(
+        "title",
+        activities.MAX_TITLE_LENGTH,
+        lambda t, n: t.plural(
+            "The title must be text of up to {n} character.",
+            "The title must be text of up to {n} characters.",
+            n,
+        ),
+    ),
     "description": on_description,
     "starts_at": on_starts_at,
-    "place": on_place,
+    "place": _line_of_text(
+        "place",
+        activities.MAX_PLACE_LENGTH,
+        lambda t, n: t.plural(
+            "The place must be text of up to {n} character.",
+            "The place must be text of up to {n} characters.",
+            n,
+        ),
+    ),
     "capacity": on_capacity,
     "photo": on_photo,
 }
 
 
-# ── Buttons: sx:d:<draft id>:<action>[:<value>] ────────────────────────────────
+# ── Buttons: sx:d:<draft id>:<step>[:<value>] ──────────────────────────────────
 
 
-async def on_draft_button(update: Update, context: BotContext, parts: list[str]) -> None:
+async def on_draft_button(update: Update, context: BotContext, press: DraftButton) -> None:
     t = staff_t(context)
-    draft = await own_draft(update, context, id_arg(parts, 2), DRAFT_KIND)
+    draft = await own_draft(update, context, press.draft_id, DRAFT_KIND)
     if draft is None:
         return
-    action, value = arg(parts, 3), arg(parts, 4)
+    action, value = press.step.value, press.value
     if action == "no":
         await staff_drafts.discard(context.session, draft)
         await context.answer()

@@ -10,7 +10,8 @@ from typing import Any
 from telegram import Update
 
 from bot.activities import rules
-from bot.activities import service as activities
+from bot.activities import service_series as activities
+from bot.activities import service_signups as signups
 from bot.activities import views_staff as cards
 from bot.activities.staff_card import next_key, queue_changed, redraw_card
 from bot.core import audit
@@ -61,7 +62,7 @@ async def save_edit(update: Update, context: BotContext, draft: StaffDraft) -> N
             raise NotFound(f"activity {activity_id}")
         if scope == cards.ONE and series.rrule is not None:
             await activities.edit_occurrence(session, activity_id, key, now, tz, **changes)
-            told = {u: key for u in await activities.who_is_coming(session, activity_id, key)}
+            told = {u: key for u in await signups.who_is_coming(session, activity_id, key)}
         else:
             if field == "when" and series.rrule is not None:
                 pattern = rules.repeat_of(series.rrule)
@@ -71,9 +72,9 @@ async def save_edit(update: Update, context: BotContext, draft: StaffDraft) -> N
             await activities.edit_series(session, activity_id, now, **changes)
             if series.rrule is None:
                 key = series.starts_at
-                told = {u: key for u in await activities.who_is_coming(session, activity_id, key)}
+                told = {u: key for u in await signups.who_is_coming(session, activity_id, key)}
             else:
-                told = await activities.next_signups(session, activity_id, now)
+                told = await signups.next_signups(session, activity_id, now)
                 if field == "when":
                     key = await next_key(context, activity_id) or key
     except DomainError:

@@ -1,10 +1,8 @@
 """What she reads and taps about activities: the list, one date, her sign-ups, what she
 hears about. Pure functions of translated text and keyboards.
 
-Callback data (see bot/activities/her_activities.py): `ac` the list, `ac:k:<kind|all>[:<page>]`
-filtered, `ac:v|go|no:<activity id>:<stamp>` one date, `ac:mine`, `ac:subs`,
-`ac:sub:<kind>`. The stamp is the date's original start in UTC, `%Y%m%d%H%M`, as in
-deep links. Texts are short: cheap phones, and little time to read.
+Callback data: bot.activities.callbacks. Texts are short: cheap phones, and little time
+to read.
 """
 
 from __future__ import annotations
@@ -12,13 +10,25 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from babel.dates import format_skeleton
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.activities.service import Occurrence
-from bot.activities.service import occurrence_stamp as stamp
+from bot.activities.callbacks import (
+    ActivityList,
+    CannotCome,
+    KindFilter,
+    MyActivities,
+    OnDate,
+    Subscriptions,
+    ToggleSubscription,
+    ViewDate,
+    WillCome,
+)
 from bot.activities.service_her import HerDate, Standing
+from bot.activities.service_series import Occurrence
+from bot.activities.service_series import occurrence_stamp as stamp
 from bot.core.i18n import Translator
 from bot.core.keyboards import button, for_her
 from bot.core.labels import ACTIVITY_KINDS, activity_kind_label
@@ -35,9 +45,12 @@ WAITLIST = "waitlist"
 # ── Naming a date ──────────────────────────────────────────────────────────────
 
 
-def ref(action: str, occurrence: Occurrence) -> tuple[object, ...]:
-    """Callback data parts for an action on one date."""
-    return ("ac", action, occurrence.activity_id, stamp(occurrence.key))
+D = TypeVar("D", bound=OnDate)
+
+
+def ref(kind: type[D], occurrence: Occurrence) -> D:
+    """A button of `kind` on one date."""
+    return kind(occurrence.activity_id, stamp(occurrence.key))
 
 
 def kind_emoji(kind: str) -> str:
@@ -91,21 +104,21 @@ def list_keyboard(
         [
             button(
                 date_label(t, o, statuses.get((o.activity_id, o.key))),
-                *ref("v", o),
+                ref(ViewDate, o),
             )
         ]
         for o in shown
     ]
     nav = []
     if page > 0:
-        nav.append(button(t("◀️ Previous"), "ac", "k", kind, page - 1))
+        nav.append(button(t("◀️ Previous"), KindFilter(kind, page - 1)))
     if page < pages - 1:
-        nav.append(button(t("More ▶️"), "ac", "k", kind, page + 1))
+        nav.append(button(t("More ▶️"), KindFilter(kind, page + 1)))
     if nav:
         rows.append(nav)
     rows.extend(filter_rows(t, kind, kinds))
-    rows.append([button(t("⭐ My activities"), "ac", "mine")])
-    rows.append([button(t("🔔 What I hear about"), "ac", "subs")])
+    rows.append([button(t("⭐ My activities"), MyActivities())])
+    rows.append([button(t("🔔 What I hear about"), Subscriptions())])
     return for_her(t, rows, menu=True)
 
 
@@ -118,7 +131,7 @@ def filter_rows(
         return []
     options = [(ALL, t("🗓️ All"))] + [(k, activity_kind_label(t, k)) for k in present]
     buttons_ = [
-        button(("🔘 " if key == chosen else "") + label, "ac", "k", key) for key, label in options
+        button(("🔘 " if key == chosen else "") + label, KindFilter(key)) for key, label in options
     ]
     return [buttons_[i : i + 2] for i in range(0, len(buttons_), 2)]
 
@@ -189,9 +202,9 @@ def date_keyboard(t: Translator, occurrence: Occurrence, facts: DateFacts) -> In
     rows: list[list[InlineKeyboardButton]] = []
     if not facts.begun:
         if facts.standing is None:
-            rows.append([button(t("✅ I will come"), *ref("go", occurrence))])
-        rows.append([button(t("❌ I can't"), *ref("no", occurrence))])
-    rows.append([button(t("⬅️ Activities"), "ac")])
+            rows.append([button(t("✅ I will come"), ref(WillCome, occurrence))])
+        rows.append([button(t("❌ I can't"), ref(CannotCome, occurrence))])
+    rows.append([button(t("⬅️ Activities"), ActivityList())])
     return for_her(t, rows, menu=True)
 
 
@@ -217,9 +230,9 @@ def after_keyboard(
     """Under an answer: her activities, back to the list, and "I can't" once signed up."""
     rows: list[list[InlineKeyboardButton]] = []
     if occurrence is not None and can_cancel:
-        rows.append([button(t("❌ I can't"), *ref("no", occurrence))])
-    rows.append([button(t("⭐ My activities"), "ac", "mine")])
-    rows.append([button(t("⬅️ Activities"), "ac")])
+        rows.append([button(t("❌ I can't"), ref(CannotCome, occurrence))])
+    rows.append([button(t("⭐ My activities"), MyActivities())])
+    rows.append([button(t("⬅️ Activities"), ActivityList())])
     return for_her(t, rows, menu=True)
 
 
@@ -234,7 +247,7 @@ def promoted_text(t: Translator, occurrence: Occurrence) -> str:
 
 
 def promoted_keyboard(t: Translator, occurrence: Occurrence) -> InlineKeyboardMarkup:
-    return for_her(t, [[button(t("📋 See details"), *ref("v", occurrence))]], menu=True)
+    return for_her(t, [[button(t("📋 See details"), ref(ViewDate, occurrence))]], menu=True)
 
 
 # ── Her activities ─────────────────────────────────────────────────────────────
@@ -254,10 +267,10 @@ def mine_text(t: Translator, dates: Sequence[HerDate]) -> str:
 
 def mine_keyboard(t: Translator, dates: Sequence[HerDate]) -> InlineKeyboardMarkup:
     rows = [
-        [button(date_label(t, d.occurrence, d.standing.status), *ref("v", d.occurrence))]
+        [button(date_label(t, d.occurrence, d.standing.status), ref(ViewDate, d.occurrence))]
         for d in dates
     ]
-    rows.append([button(t("⬅️ Activities"), "ac")])
+    rows.append([button(t("⬅️ Activities"), ActivityList())])
     return for_her(t, rows, menu=True)
 
 
@@ -276,12 +289,10 @@ def subscriptions_keyboard(t: Translator, chosen: Collection[str]) -> InlineKeyb
         [
             button(
                 ("✅ " if kind in chosen else "⬜ ") + activity_kind_label(t, kind),
-                "ac",
-                "sub",
-                kind,
+                ToggleSubscription(kind),
             )
         ]
         for kind in ACTIVITY_KINDS
     ]
-    rows.append([button(t("⬅️ Activities"), "ac")])
+    rows.append([button(t("⬅️ Activities"), ActivityList())])
     return for_her(t, rows, menu=True)

@@ -10,8 +10,9 @@ from datetime import datetime
 
 from telegram import InlineKeyboardMarkup
 
-from bot.activities.service import Occurrence
-from bot.activities.service import occurrence_stamp as stamp
+from bot.activities.callbacks import ActivityList, ViewDate
+from bot.activities.service_series import Occurrence
+from bot.activities.service_series import occurrence_stamp as stamp
 from bot.core.i18n import Translator
 from bot.core.keyboards import button, for_her
 
@@ -42,9 +43,9 @@ def cancelled_for_her(t: Translator, title: str, when: datetime | None) -> str:
 
 def details_for_her(t: Translator, activity_id: int, key: datetime) -> InlineKeyboardMarkup:
     return for_her(
-        t, [[button(t("📋 See details"), "ac", "v", activity_id, stamp(key))]], menu=True
+        t, [[button(t("📋 See details"), ViewDate(activity_id, stamp(key)))]], menu=True
     )
 
 
 def activities_for_her(t: Translator) -> InlineKeyboardMarkup:
-    return for_her(t, [[button(t("🗓️ Activities"), "ac")]], menu=True)
+    return for_her(t, [[button(t("🗓️ Activities"), ActivityList())]], menu=True)

@@ -11,7 +11,8 @@ from datetime import datetime, timedelta
 
 from telegram import InlineKeyboardMarkup
 
-from bot.activities.service import occurrence_stamp
+from bot.activities.callbacks import CannotCome, ViewDate
+from bot.activities.service_series import occurrence_stamp
 from bot.core.i18n import Translator
 from bot.core.keyboards import button, for_her
 
@@ -44,8 +45,8 @@ def reminder_keyboard(t: Translator, activity_id: int, key: datetime) -> InlineK
     return for_her(
         t,
         [
-            [button(t("📋 See details"), "ac", "v", activity_id, stamp)],
-            [button(t("❌ I can't come"), "ac", "no", activity_id, stamp)],
+            [button(t("📋 See details"), ViewDate(activity_id, stamp))],
+            [button(t("❌ I can't come"), CannotCome(activity_id, stamp))],
         ],
         menu=True,
     )

@@ -1,17 +1,8 @@
 """What staff see and press about activities in the staff group (the notices the women
 going to a date get when staff change or cancel it: views_notices.py). Pure functions.
 
-Callback data (bot/activities/staff_activities.py; `<st>` is a date's original start in UTC,
-`%Y%m%d%H%M`, as in deep links):
-
-- the creation/edit wizard: `sx:d:<draft id>:<action>[:<value>]`;
-- a card: `sx:card:<id>:<st>` open it (new message) · `sx:bk:<id>:<st>` back to it (in
-  place) · `sx:qr:<id>` the QR code · `sx:att:<id>:<st>[:<page>]` the attendance list ·
-  `sx:at:<signup id>:<page>` toggle "came" · `sx:ed:<id>:<st>` edit: choose a field ·
-  `sx:ef:<id>:<st>:<field>` the field · `sx:es:<id>:<st>:<field>:<one|all>` which dates ·
-  `sx:cx:<id>:<st>` cancel: which dates · `sx:cq:<id>:<st>:<one|all>` are you sure ·
-  `sx:cy:<id>:<st>:<one|all>` cancel them;
-- `sb:act:<id>:<st>` announce it (the broadcast flow's).
+Callback data: bot.activities.callbacks (the `sx:…` buttons; `sb:act:…` announces a date,
+bot.broadcasts.callbacks).
 
 What she receives names the activity (its title is not sensitive) but nothing about her.
 """
@@ -25,30 +16,49 @@ from typing import Any
 from babel.dates import format_skeleton
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.activities.callbacks import (
+    Attendance,
+    BackToCard,
+    CancelDates,
+    CancelMenu,
+    CancelQuestion,
+    DraftButton,
+    DraftStep,
+    EditField,
+    EditFieldButton,
+    EditMenu,
+    OpenCard,
+    PosterQr,
+    Scope,
+    StartEdit,
+    ToggleAttended,
+)
 from bot.activities.rules import capitalised, describe_rule
-from bot.activities.service import Attendee, Occurrence
-from bot.activities.service import occurrence_stamp as stamp
+from bot.activities.service_series import Occurrence
+from bot.activities.service_series import occurrence_stamp as stamp
+from bot.activities.service_signups import Attendee
+from bot.broadcasts.callbacks import AnnounceActivity
 from bot.core.i18n import N_, Translator
 from bot.core.keyboards import button
 from bot.core.labels import ACTIVITY_KINDS, activity_kind_label
+from bot.core.paging import paged_rows
 from bot.db.models import Activity
 
 DURATIONS = (60, 120, 180, 240, 480)
 CAPACITIES = (10, 20, 30, 50)
-COMMUNITIES_PER_PAGE = 8
 ATTENDEES_PER_PAGE = 20
 LIST_BUTTONS = 30
 DESCRIPTION_ON_CARD = 400
 BUTTON_TITLE_LENGTH = 30
-ONE, ALL = "one", "all"
+ONE, ALL = Scope.ONE, Scope.ALL
 # Fields staff may edit: code in callback data → (service field, label).
 EDIT_FIELDS: dict[str, tuple[str, str]] = {
-    "title": ("title", N_("Title")),
-    "desc": ("description", N_("Description")),
-    "when": ("starts_at", N_("Date and time")),
-    "place": ("place", N_("Place")),
-    "cap": ("capacity", N_("Capacity")),
-    "photo": ("photo_file_id", N_("Photo")),
+    EditField.TITLE: ("title", N_("Title")),
+    EditField.DESCRIPTION: ("description", N_("Description")),
+    EditField.WHEN: ("starts_at", N_("Date and time")),
+    EditField.PLACE: ("place", N_("Place")),
+    EditField.CAPACITY: ("capacity", N_("Capacity")),
+    EditField.PHOTO: ("photo_file_id", N_("Photo")),
 }
 
 
@@ -75,6 +85,18 @@ def capacity_label(t: Translator, capacity: int | None) -> str:
     return t.plural("{n} place", "{n} places", capacity).format(n=capacity)
 
 
+def going_label(t: Translator, n: int) -> str:
+    return t.plural("{n} going", "{n} going", n).format(n=n)
+
+
+def waiting_label(t: Translator, n: int) -> str:
+    return t.plural("{n} waiting", "{n} waiting", n).format(n=n)
+
+
+def came_label(t: Translator, n: int) -> str:
+    return t.plural("{n} came", "{n} came", n).format(n=n)
+
+
 def short_when(t: Translator, moment: datetime) -> str:
     """ "mar, 1 dic 9:00"."""
     local = moment.astimezone(t.timezone)
@@ -84,17 +106,17 @@ def short_when(t: Translator, moment: datetime) -> str:
 # ── The wizard ─────────────────────────────────────────────────────────────────
 
 
-def _draft(draft_id: int, *parts: object) -> tuple[object, ...]:
-    return ("sx", "d", draft_id, *parts)
+def _draft(draft_id: int, step: DraftStep, value: object = None) -> DraftButton:
+    return DraftButton(draft_id, step, None if value is None else str(value))
 
 
 def discard_row(t: Translator, draft_id: int) -> list[InlineKeyboardButton]:
-    return [button(t("✖️ Discard"), *_draft(draft_id, "no"))]
+    return [button(t("✖️ Discard"), _draft(draft_id, DraftStep.DISCARD))]
 
 
 def kind_keyboard(t: Translator, draft_id: int) -> InlineKeyboardMarkup:
     rows = [
-        [button(activity_kind_label(t, k), *_draft(draft_id, "kind", k))] for k in ACTIVITY_KINDS
+        [button(activity_kind_label(t, k), _draft(draft_id, DraftStep.KIND, k))] for k in ACTIVITY_KINDS
     ]
     return InlineKeyboardMarkup([*rows, discard_row(t, draft_id)])
 
@@ -102,11 +124,11 @@ def kind_keyboard(t: Translator, draft_id: int) -> InlineKeyboardMarkup:
 def skip_keyboard(t: Translator, draft_id: int, *, editing: bool = False) -> InlineKeyboardMarkup:
     """Under an optional question: skip it (when editing: remove what is there)."""
     label = t("🗑️ Remove it") if editing else t("⏭️ Skip")
-    return InlineKeyboardMarkup([[button(label, *_draft(draft_id, "skip"))]])
+    return InlineKeyboardMarkup([[button(label, _draft(draft_id, DraftStep.SKIP))]])
 
 
 def duration_keyboard(t: Translator, draft_id: int) -> InlineKeyboardMarkup:
-    labels = [button(duration_label(t, m), *_draft(draft_id, "dur", m)) for m in DURATIONS]
+    labels = [button(duration_label(t, m), _draft(draft_id, DraftStep.DURATION, m)) for m in DURATIONS]
     return InlineKeyboardMarkup([labels[:3], labels[3:], discard_row(t, draft_id)])
 
 
@@ -114,32 +136,27 @@ def community_keyboard(
     t: Translator, draft_id: int, communities: Sequence[str], page: int
 ) -> InlineKeyboardMarkup:
     """The whole municipality first, then the office's communities a page at a time."""
-    pages = max(1, -(-len(communities) // COMMUNITIES_PER_PAGE))
-    page = min(max(page, 0), pages - 1)
-    start = page * COMMUNITIES_PER_PAGE
-    rows = [[button(t("🏘️ Whole municipality"), *_draft(draft_id, "com", "all"))]]
+    rows = [[button(t("🏘️ Whole municipality"), _draft(draft_id, DraftStep.COMMUNITY, "all"))]]
     rows.extend(
-        [button(name, *_draft(draft_id, "com", index))]
-        for index, name in enumerate(communities[start : start + COMMUNITIES_PER_PAGE], start)
+        paged_rows(
+            t,
+            communities,
+            page,
+            choice=lambda index, name: button(name, _draft(draft_id, DraftStep.COMMUNITY, index)),
+            turn=lambda label, to: button(label, _draft(draft_id, DraftStep.COMMUNITY_PAGE, to)),
+        )
     )
-    nav = []
-    if page > 0:
-        nav.append(button(t("◀️ Previous"), *_draft(draft_id, "cpg", page - 1)))
-    if page < pages - 1:
-        nav.append(button(t("More ▶️"), *_draft(draft_id, "cpg", page + 1)))
-    if nav:
-        rows.append(nav)
     rows.append(discard_row(t, draft_id))
     return InlineKeyboardMarkup(rows)
 
 
 def capacity_keyboard(t: Translator, draft_id: int) -> InlineKeyboardMarkup:
-    numbers = [button(str(n), *_draft(draft_id, "cap", n)) for n in CAPACITIES]
+    numbers = [button(str(n), _draft(draft_id, DraftStep.CAPACITY, n)) for n in CAPACITIES]
     return InlineKeyboardMarkup(
         [
-            [button(t("♾️ No limit"), *_draft(draft_id, "cap", 0))],
+            [button(t("♾️ No limit"), _draft(draft_id, DraftStep.CAPACITY, 0))],
             numbers,
-            [button(t("✏️ Type a number"), *_draft(draft_id, "cap", "type"))],
+            [button(t("✏️ Type a number"), _draft(draft_id, DraftStep.CAPACITY, "type"))],
             discard_row(t, draft_id),
         ]
     )
@@ -156,7 +173,7 @@ def repeat_keyboard(
             if rule is None
             else "🔁 " + capitalised(describe_rule(t, rule, first_start))
         )
-        rows.append([button(label, *_draft(draft_id, "rep", code))])
+        rows.append([button(label, _draft(draft_id, DraftStep.REPEAT, code))])
     rows.append(discard_row(t, draft_id))
     return InlineKeyboardMarkup(rows)
 
@@ -165,8 +182,8 @@ def confirm_keyboard(t: Translator, draft_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [
-                button(t("✅ Create"), *_draft(draft_id, "ok")),
-                button(t("✖️ Cancel"), *_draft(draft_id, "no")),
+                button(t("✅ Create"), _draft(draft_id, DraftStep.CREATE)),
+                button(t("✖️ Cancel"), _draft(draft_id, DraftStep.DISCARD)),
             ]
         ]
     )
@@ -242,13 +259,14 @@ def card_text(
     lines.append(f"📍 {details.place or '—'}")
     lines.append(f"🏘️ {community_label(t, details.community)}")
     if details.capacity is None:
-        lines.append(t("👥 No limit · {going} going").format(going=going))
+        counts = [t("No limit"), going_label(t, going)]
     else:
-        lines.append(
-            t("👥 {capacity} places · {going} going · {waiting} waiting").format(
-                capacity=details.capacity, going=going, waiting=waiting
-            )
-        )
+        counts = [
+            capacity_label(t, details.capacity),
+            going_label(t, going),
+            waiting_label(t, waiting),
+        ]
+    lines.append("👥 " + " · ".join(counts))
     if details.photo_file_id:
         lines.append(t("📷 With a photo"))
     if details.description:
@@ -257,44 +275,42 @@ def card_text(
     return "\n".join(lines)
 
 
-def _ref(action: str, activity_id: int, key: datetime, *more: object) -> tuple[object, ...]:
-    return ("sx", action, activity_id, stamp(key), *more)
-
-
 def card_keyboard(t: Translator, activity_id: int, key: datetime) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [
-                button(t("🖨️ QR for posters"), "sx", "qr", activity_id),
-                button(t("📋 Attendance"), *_ref("att", activity_id, key)),
+                button(t("🖨️ QR for posters"), PosterQr(activity_id)),
+                button(t("📋 Attendance"), Attendance(activity_id, stamp(key))),
             ],
             [
-                button(t("✏️ Edit"), *_ref("ed", activity_id, key)),
-                button(t("✖️ Cancel"), *_ref("cx", activity_id, key)),
+                button(t("✏️ Edit"), EditMenu(activity_id, stamp(key))),
+                button(t("✖️ Cancel"), CancelMenu(activity_id, stamp(key))),
             ],
-            [button(t("📣 Announce"), "sb", "act", activity_id, stamp(key))],
+            [button(t("📣 Announce"), AnnounceActivity(activity_id, stamp(key)))],
         ]
     )
 
 
 def back_row(t: Translator, activity_id: int, key: datetime) -> list[InlineKeyboardButton]:
-    return [button(t("◀️ Back"), *_ref("bk", activity_id, key))]
+    return [button(t("◀️ Back"), BackToCard(activity_id, stamp(key)))]
 
 
 def edit_keyboard(t: Translator, activity_id: int, key: datetime) -> InlineKeyboardMarkup:
-    codes = list(EDIT_FIELDS)
-    fields = [button(t(EDIT_FIELDS[c][1]), *_ref("ef", activity_id, key, c)) for c in codes]
+    fields = [
+        button(t(label), EditFieldButton(activity_id, stamp(key), EditField(code)))
+        for code, (_, label) in EDIT_FIELDS.items()
+    ]
     rows = [fields[i : i + 2] for i in range(0, len(fields), 2)]
     return InlineKeyboardMarkup([*rows, back_row(t, activity_id, key)])
 
 
 def edit_scope_keyboard(
-    t: Translator, activity_id: int, key: datetime, field: str
+    t: Translator, activity_id: int, key: datetime, field: EditField
 ) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
-            [button(t("1️⃣ Only this date"), *_ref("es", activity_id, key, field, ONE))],
-            [button(t("🔁 Every date"), *_ref("es", activity_id, key, field, ALL))],
+            [button(t("1️⃣ Only this date"), StartEdit(activity_id, stamp(key), field, ONE))],
+            [button(t("🔁 Every date"), StartEdit(activity_id, stamp(key), field, ALL))],
             back_row(t, activity_id, key),
         ]
     )
@@ -303,19 +319,19 @@ def edit_scope_keyboard(
 def cancel_scope_keyboard(t: Translator, activity_id: int, key: datetime) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
-            [button(t("1️⃣ Only this date"), *_ref("cq", activity_id, key, ONE))],
-            [button(t("🔁 The whole series"), *_ref("cq", activity_id, key, ALL))],
+            [button(t("1️⃣ Only this date"), CancelQuestion(activity_id, stamp(key), ONE))],
+            [button(t("🔁 The whole series"), CancelQuestion(activity_id, stamp(key), ALL))],
             back_row(t, activity_id, key),
         ]
     )
 
 
 def cancel_confirm_keyboard(
-    t: Translator, activity_id: int, key: datetime, scope: str
+    t: Translator, activity_id: int, key: datetime, scope: Scope
 ) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
-            [button(t("✖️ Yes, cancel it"), *_ref("cy", activity_id, key, scope))],
+            [button(t("✖️ Yes, cancel it"), CancelDates(activity_id, stamp(key), scope))],
             back_row(t, activity_id, key),
         ]
     )
@@ -342,10 +358,16 @@ def cancel_question(t: Translator, title: str, when: datetime, scope: str, told:
 
 def upcoming_text(t: Translator, dates: Sequence[Occurrence], days: int) -> str:
     if not dates:
-        return t("No activities in the next {days} days. Create one with /actividad.").format(
-            days=days
-        )
-    lines = [t("🗓️ Activities in the next {days} days:").format(days=days)]
+        return t.plural(
+            "No activities in the next {days} day. Create one with /actividad.",
+            "No activities in the next {days} days. Create one with /actividad.",
+            days,
+        ).format(days=days)
+    lines = [
+        t.plural(
+            "🗓️ Activities in the next {days} day:", "🗓️ Activities in the next {days} days:", days
+        ).format(days=days)
+    ]
     for occurrence in dates:
         details = occurrence.details
         emoji = ACTIVITY_KINDS.get(details.kind, ("✨", ""))[0]
@@ -354,7 +376,13 @@ def upcoming_text(t: Translator, dates: Sequence[Occurrence], days: int) -> str:
             f" · {community_label(t, details.community)}"
         )
     if len(dates) > LIST_BUTTONS:
-        lines.append(t("Only the first {n} have a button below.").format(n=LIST_BUTTONS))
+        lines.append(
+            t.plural(
+                "Only the first {n} has a button below.",
+                "Only the first {n} have a button below.",
+                LIST_BUTTONS,
+            ).format(n=LIST_BUTTONS)
+        )
     return "\n".join(lines)
 
 
@@ -363,7 +391,7 @@ def upcoming_keyboard(t: Translator, dates: Sequence[Occurrence]) -> InlineKeybo
         [
             button(
                 f"{short_when(t, o.starts_at)} · {_shorten(o.details.title, BUTTON_TITLE_LENGTH)}",
-                *_ref("card", o.activity_id, o.key),
+                OpenCard(o.activity_id, stamp(o.key)),
             )
         ]
         for o in dates[:LIST_BUTTONS]
@@ -387,8 +415,8 @@ def attendance_text(
     came = sum(1 for p in people if p.attended)
     lines = [
         t("📋 Attendance: «{title}», {when}").format(title=title, when=t.date_and_time(when)),
-        t("{going} going · {waiting} waiting · {came} came").format(
-            going=len(going), waiting=len(waiting), came=came
+        " · ".join(
+            [going_label(t, len(going)), waiting_label(t, len(waiting)), came_label(t, came)]
         ),
     ]
     if not people:
@@ -421,19 +449,16 @@ def attendance_keyboard(
             button(
                 f"{'✅' if person.attended else '⬜'} {number}. "
                 f"{_shorten(person.name or t('(no name)'), BUTTON_TITLE_LENGTH)}",
-                "sx",
-                "at",
-                person.signup_id,
-                page,
+                ToggleAttended(person.signup_id, page),
             )
         ]
         for number, person in list(enumerate(people, 1))[start : start + ATTENDEES_PER_PAGE]
     ]
     nav = []
     if page > 0:
-        nav.append(button(t("◀️ Previous"), *_ref("att", activity_id, key, page - 1)))
+        nav.append(button(t("◀️ Previous"), Attendance(activity_id, stamp(key), page - 1)))
     if page < attendance_pages(people) - 1:
-        nav.append(button(t("More ▶️"), *_ref("att", activity_id, key, page + 1)))
+        nav.append(button(t("More ▶️"), Attendance(activity_id, stamp(key), page + 1)))
     if nav:
         rows.append(nav)
     return InlineKeyboardMarkup(rows)

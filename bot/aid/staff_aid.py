@@ -1,9 +1,8 @@
 """Staff record aid: from a case card (🎁) or by command for someone who came to the office.
 
-Buttons: ad:c:<case> (choose the item), ad:i:<case>:<item> (how much), ad:q:… (record,
-unless she got the same item recently: then a warning with her earlier deliveries and
-ad:F:… to record anyway), ad:x:<case> (cancel); a typed delivery that needs confirming
-waits in a staff draft: ad:go:<draft> / ad:no:<draft>.
+Buttons (bot.aid.callbacks): choose the item, how much, record (unless she got the same
+item recently: then a warning with her earlier deliveries and "record anyway"), cancel;
+a typed delivery that needs confirming waits in a staff draft: record it or drop it.
 """
 
 from __future__ import annotations
@@ -14,17 +13,24 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot.aid import service, views
+from bot.aid.callbacks import (
+    AID,
+    CancelAid,
+    ChooseItem,
+    ChooseSize,
+    ConfirmDraft,
+    DraftAidButton,
+    DropDraft,
+    RecordAidAnyway,
+)
 from bot.aid.service import Recipient
 from bot.cases import service as cases
-from bot.core import callbacks
 from bot.core import drafts as staff_drafts
-from bot.core.authority import record_name, refuse_forged, require_staff
-from bot.core.common import arg, id_arg, int_arg
+from bot.core.authority import record_name, refuse_forged, refuse_undecoded, require_staff
 from bot.core.context import BotContext
 from bot.core.drafting import staff_t
 from bot.core.errors import AlreadyDone, DomainError, InvalidInput, NotFound
 from bot.core.ids import parse_record_id
-from bot.core.keyboards import parse_cb
 from bot.core.staff_input import parse_past_date
 from bot.db.models import DraftKind
 from bot.office import AidItem
@@ -52,26 +58,56 @@ def _error_text(context: BotContext, exc: DomainError) -> str:
     return t("That cannot be done.")
 
 
+async def _record(
+    context: BotContext,
+    item: AidItem,
+    recipient: Recipient,
+    delivered_on: date,
+    staff_id: int,
+    size: tuple[int, int | None],
+    note: str | None = None,
+) -> tuple[bool, str]:
+    """Record a handover of `size` (quantity, amount in cents); whether it was recorded,
+    and what to tell staff (the record, or why not)."""
+    try:
+        delivery = await service.record(
+            context.session,
+            item=item,
+            recipient=recipient,
+            delivered_on=delivered_on,
+            staff_id=staff_id,
+            now=context.now(),
+            quantity=size[0],
+            amount_cents=size[1],
+            note=note,
+        )
+    except DomainError as exc:
+        return False, _error_text(context, exc)
+    return True, views.recorded_text(staff_t(context), context.settings.office, delivery)
+
+
 async def on_aid_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     person, chat = update.effective_user, update.effective_chat
     assert query is not None and person is not None and chat is not None
-    parts = parse_cb(query.data)
-    action = arg(parts, 1)
-    if action in ("go", "no"):
-        await _on_draft_button(update, context, action, id_arg(parts, 2))
+    press = AID.decode(query.data)
+    if isinstance(press, ConfirmDraft | DropDraft):
+        await _on_draft_button(update, context, press)
         return
-    case_id = id_arg(parts, 2)
+    case_id = press.case_id if press is not None else None
     if not await require_staff(
         update, context, "aid", case_id=case_id, record=record_name("case", case_id)
     ):
         return
-    case = await cases.get_case(context.session, case_id) if case_id is not None else None
+    if press is None:
+        await refuse_undecoded(update, context, AID)
+        return
+    case = await cases.get_case(context.session, press.case_id)
     if case is None:
         await refuse_forged(update, context, "aid_button")
         return
     t, office = staff_t(context), context.settings.office
-    if action == "c":
+    if isinstance(press, ChooseItem):
         if not office.aid_items:
             await context.answer(t("The office file lists no aid items."), alert=True)
             return
@@ -84,16 +120,16 @@ async def on_aid_button(update: Update, context: BotContext) -> None:
             reply_to=message.message_id if message else None,
         )
         return
-    if action == "x":
+    if isinstance(press, CancelAid):
         await context.answer()
         await context.show(update, t("Cancelled: nothing was recorded."))
         return
-    index = int_arg(parts, 3)
+    index = press.item
     item = _item(context, index)
-    if item is None or index is None:
+    if item is None:
         await refuse_forged(update, context, "aid_button")
         return
-    if action == "i":
+    if isinstance(press, ChooseSize):
         await context.answer()
         await context.show(
             update,
@@ -101,38 +137,29 @@ async def on_aid_button(update: Update, context: BotContext) -> None:
             views.size_keyboard(t, item, case.id, index, office.currency),
         )
         return
-    size = int_arg(parts, 4)
-    if action not in ("q", "F") or size is None or size <= 0:
-        await refuse_forged(update, context, "aid_button")
-        return
+    size = press.size
     recipient = Recipient(user_id=case.user_id, case_id=case.id, community=case.community)
     today = _today(context)
-    if action == "q" and case.user_id is not None:
+    if not isinstance(press, RecordAidAnyway) and case.user_id is not None:
         earlier = await service.earlier_deliveries(context.session, item, recipient, today)
         if earlier:
             await context.answer()
             await context.show(
                 update,
                 views.repeat_warning(t, office, item, earlier),
-                views.confirm_keyboard(t, ("ad", "F", case.id, index, size), ("ad", "x", case.id)),
+                views.confirm_keyboard(
+                    t, RecordAidAnyway(case.id, index, size), CancelAid(case.id)
+                ),
             )
             return
-    try:
-        delivery = await service.record(
-            context.session,
-            item=item,
-            recipient=recipient,
-            delivered_on=today,
-            staff_id=person.id,
-            now=context.now(),
-            quantity=1 if item.money else size,
-            amount_cents=size if item.money else None,
-        )
-    except DomainError as exc:
-        await context.answer(_error_text(context, exc), alert=True)
+    recorded, text = await _record(
+        context, item, recipient, today, person.id, (1, size) if item.money else (size, None)
+    )
+    if not recorded:
+        await context.answer(text, alert=True)
         return
     await context.answer()
-    await context.show(update, views.recorded_text(t, office, delivery))
+    await context.show(update, text)
 
 
 def _parse_size(item: AidItem, text: str | None) -> tuple[int, int | None] | None:
@@ -212,25 +239,11 @@ async def deliver_command(update: Update, context: BotContext) -> None:
         await context.send(
             chat.id,
             views.repeat_warning(t, office, item, earlier),
-            views.confirm_keyboard(t, ("ad", "go", draft.id), ("ad", "no", draft.id)),
+            views.confirm_keyboard(t, ConfirmDraft(draft.id), DropDraft(draft.id)),
         )
         return
-    try:
-        delivery = await service.record(
-            context.session,
-            item=item,
-            recipient=recipient,
-            delivered_on=delivered_on,
-            staff_id=person.id,
-            now=context.now(),
-            quantity=size[0],
-            amount_cents=size[1],
-            note=note,
-        )
-    except DomainError as exc:
-        await context.send(chat.id, _error_text(context, exc))
-        return
-    await context.send(chat.id, views.recorded_text(t, office, delivery))
+    _, text = await _record(context, item, recipient, delivered_on, person.id, size, note)
+    await context.send(chat.id, text)
 
 
 def _draft_day(data: dict[str, object]) -> date | None:
@@ -241,18 +254,13 @@ def _draft_day(data: dict[str, object]) -> date | None:
         return None
 
 
-async def _on_draft_button(
-    update: Update, context: BotContext, action: str, draft_id: int | None
-) -> None:
+async def _on_draft_button(update: Update, context: BotContext, press: DraftAidButton) -> None:
+    draft_id = press.draft_id
     if not await require_staff(update, context, "aid", record=record_name("draft", draft_id)):
         return
     person = update.effective_user
     assert person is not None
-    draft = (
-        await staff_drafts.get(context.session, draft_id, DRAFT_KIND)
-        if draft_id is not None
-        else None
-    )
+    draft = await staff_drafts.get(context.session, draft_id, DRAFT_KIND)
     t, office = staff_t(context), context.settings.office
     if draft is None:
         await context.answer(t("This draft is finished or no longer exists."), alert=True)
@@ -261,30 +269,24 @@ async def _on_draft_button(
     await staff_drafts.discard(context.session, draft)
     await context.answer()
     item = office.aid_item(str(data.get("item")))
-    if action == "no" or item is None:
+    if isinstance(press, DropDraft) or item is None:
         await context.show(update, t("Cancelled: nothing was recorded."))
         return
-    try:
-        delivery = await service.record(
-            context.session,
-            item=item,
-            recipient=Recipient(
-                user_id=data.get("user_id"),
-                case_id=data.get("case_id"),
-                name=data.get("name"),
-                community=data.get("community"),
-            ),
-            delivered_on=_draft_day(data) or _today(context),
-            staff_id=person.id,
-            now=context.now(),
-            quantity=int(data.get("quantity") or 1),
-            amount_cents=data.get("amount_cents"),
-            note=data.get("note"),
-        )
-    except DomainError as exc:
-        await context.show(update, _error_text(context, exc))
-        return
-    await context.show(update, views.recorded_text(t, office, delivery))
+    _, text = await _record(
+        context,
+        item,
+        Recipient(
+            user_id=data.get("user_id"),
+            case_id=data.get("case_id"),
+            name=data.get("name"),
+            community=data.get("community"),
+        ),
+        _draft_day(data) or _today(context),
+        person.id,
+        (int(data.get("quantity") or 1), data.get("amount_cents")),
+        data.get("note"),
+    )
+    await context.show(update, text)
 
 
 async def correct_command(update: Update, context: BotContext) -> None:
@@ -379,7 +381,7 @@ async def history_command(update: Update, context: BotContext) -> None:
 
 
 def register(app: Application) -> None:
-    app.add_handler(CallbackQueryHandler(on_aid_button, pattern=callbacks.pattern("ad")))
+    app.add_handler(CallbackQueryHandler(on_aid_button, pattern=AID.pattern()))
     app.add_handler(CommandHandler("entrega", deliver_command))
     app.add_handler(CommandHandler("entregas", history_command))
     app.add_handler(CommandHandler("corregir_entrega", correct_command))

@@ -8,6 +8,8 @@ from datetime import date
 from babel.numbers import format_currency
 from telegram import InlineKeyboardMarkup
 
+from bot.aid.callbacks import CancelAid, ChooseSize, RecordAid
+from bot.core.callbacks import Button
 from bot.core.i18n import Translator
 from bot.core.keyboards import button
 from bot.db.models import AidDelivery, format_reference
@@ -46,10 +48,10 @@ def delivery_line(t: Translator, office: OfficeSettings, delivery: AidDelivery) 
 
 def items_keyboard(t: Translator, office: OfficeSettings, case_id: int) -> InlineKeyboardMarkup:
     rows = [
-        [button(f"{item.emoji} {item.label(t.locale)}".strip(), "ad", "i", case_id, index)]
+        [button(f"{item.emoji} {item.label(t.locale)}".strip(), ChooseSize(case_id, index))]
         for index, item in enumerate(office.aid_items)
     ]
-    rows.append([button(t("✖️ Cancel"), "ad", "x", case_id)])
+    rows.append([button(t("✖️ Cancel"), CancelAid(case_id))])
     return InlineKeyboardMarkup(rows)
 
 
@@ -62,16 +64,15 @@ def choose_item_text(t: Translator, case_id: int) -> str:
 def size_keyboard(
     t: Translator, item: AidItem, case_id: int, index: int, currency: str
 ) -> InlineKeyboardMarkup:
-    action = "q"
     if item.money:
         sizes = [
-            button(money(t, amount * 100, currency), "ad", action, case_id, index, amount * 100)
+            button(money(t, amount * 100, currency), RecordAid(case_id, index, amount * 100))
             for amount in AMOUNT_BUTTONS
         ]
         rows = [sizes[:3], sizes[3:]]
     else:
-        rows = [[button(str(n), "ad", action, case_id, index, n) for n in QUANTITY_BUTTONS]]
-    rows.append([button(t("✖️ Cancel"), "ad", "x", case_id)])
+        rows = [[button(str(n), RecordAid(case_id, index, n)) for n in QUANTITY_BUTTONS]]
+    rows.append([button(t("✖️ Cancel"), CancelAid(case_id))])
     return InlineKeyboardMarkup(rows)
 
 
@@ -105,10 +106,8 @@ def recorded_text(t: Translator, office: OfficeSettings, delivery: AidDelivery) 
     return t("✅ Delivery recorded: {line}").format(line=delivery_line(t, office, delivery))
 
 
-def confirm_keyboard(t: Translator, yes: tuple[object, ...], no: tuple[object, ...]) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [[button(t("✅ Record anyway"), *yes), button(t("✖️ Cancel"), *no)]]
-    )
+def confirm_keyboard(t: Translator, yes: Button, no: Button) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[button(t("✅ Record anyway"), yes), button(t("✖️ Cancel"), no)]])
 
 
 def command_help(t: Translator, office: OfficeSettings) -> str:

@@ -1,7 +1,7 @@
 """Appointments, her side: service → day → time → confirm; call-back or visit requests;
 her appointments (change, cancel); the buttons under a reminder.
 
-Callback data (`ap:…`, see keyboards.py): `ap` services, `ap:s:<service>` its days,
+Callback data (`ap:…`, bot.appointments.callbacks): `ap` services, `ap:s:<service>` its days,
 `ap:d:<service>:<YYYYMMDD>` a day's times, `ap:t:<service>:<YYYYMMDDHHMM>` confirm,
 `ap:ok:<service>:<YYYYMMDDHHMM>` book, `ap:cb|vi:<service>` call me back / visit me,
 `ap:my` her list, `ap:v:<id>` one, `ap:rs|rd|rt|rok:<id>[:…]` move it, `ap:x|xy:<id>`
@@ -19,26 +19,47 @@ from telegram.ext import CallbackQueryHandler
 
 from bot.appointments import service as appointments
 from bot.appointments.availability import Slot
+from bot.appointments.callbacks import (
+    BOOKING,
+    REMINDER,
+    BookButton,
+    BookingServices,
+    CallMeBack,
+    CancelAppointment,
+    ConfirmCancel,
+    DayButton,
+    DaysButton,
+    MoveBook,
+    MoveDay,
+    MoveDays,
+    MoveTime,
+    MyAppointments,
+    ReminderAction,
+    ServiceBook,
+    ServiceDay,
+    ServiceDays,
+    ServiceTime,
+    TimeButton,
+    ViewAppointment,
+    VisitMe,
+    day_code,
+    time_code,
+)
 from bot.appointments.service import SlotTaken
-from bot.cases import posts as staff_posts
-from bot.core import callbacks, conversation
-from bot.core.authority import record_name, refuse_forged
-from bot.core.common import arg, stale_button
-from bot.core.context import BotContext
-from bot.core.errors import AlreadyDone, InvalidInput, NotFound
-from bot.core.ids import parse_record_id
-from bot.core.keyboards import (
+from bot.appointments.views import (
     appointment_confirm,
     appointment_days,
     appointment_services,
     appointment_times,
-    button,
-    day_code,
-    for_her,
     my_appointment,
-    parse_cb,
-    yes_no,
 )
+from bot.core import conversation
+from bot.core.authority import record_name, refuse_forged, refuse_undecoded
+from bot.core.callbacks import Button
+from bot.core.common import stale_button
+from bot.core.context import BotContext
+from bot.core.errors import AlreadyDone, InvalidInput, NotFound
+from bot.core.keyboards import button, for_her, yes_no
 from bot.core.routing import Routes
 from bot.db.models import Appointment, AppointmentKind, AppointmentStatus
 from bot.office import AppointmentService
@@ -56,36 +77,26 @@ class Flow:
     service: AppointmentService
     moving: Appointment | None = None
 
-    def data(self, action: str, *extra: object) -> tuple[object, ...]:
+    def day(self, code: str) -> DayButton:
         if self.moving is None:
-            return ("ap", action, self.service.key, *extra)
-        return ("ap", "r" + action, self.moving.id, *extra)
+            return ServiceDay(self.service.key, code)
+        return MoveDay(self.moving.id, code)
+
+    def time(self, code: str) -> TimeButton:
+        if self.moving is None:
+            return ServiceTime(self.service.key, code)
+        return MoveTime(self.moving.id, code)
+
+    def book(self, code: str) -> BookButton:
+        if self.moving is None:
+            return ServiceBook(self.service.key, code)
+        return MoveBook(self.moving.id, code)
 
     @property
-    def back_to_days(self) -> tuple[object, ...]:
+    def back_to_days(self) -> DaysButton:
         if self.moving is None:
-            return ("ap", "s", self.service.key)
-        return ("ap", "rs", self.moving.id)
-
-
-def _parse_day(code: str | None) -> date | None:
-    if code is None or len(code) != 8 or not code.isdigit():
-        return None
-    try:
-        return datetime.strptime(code, "%Y%m%d").date()
-    except ValueError:
-        return None
-
-
-def _parse_time(context: BotContext, code: str | None) -> datetime | None:
-    """A local `YYYYMMDDHHMM` as the aware UTC instant, or None if malformed."""
-    if code is None or len(code) != 12 or not code.isdigit():
-        return None
-    try:
-        naive = datetime.strptime(code, "%Y%m%d%H%M")
-    except ValueError:
-        return None
-    return naive.replace(tzinfo=context.settings.timezone).astimezone(UTC)
+            return ServiceDays(self.service.key)
+        return MoveDays(self.moving.id)
 
 
 def _today(context: BotContext) -> date:
@@ -137,8 +148,8 @@ async def show_days(update: Update, context: BotContext, flow: Flow) -> None:
     if flow.moving is None:
         extra = [
             [
-                button(t("📞 Call me back"), "ap", "cb", flow.service.key),
-                button(t("🏠 Visit me"), "ap", "vi", flow.service.key),
+                button(t("📞 Call me back"), CallMeBack(flow.service.key)),
+                button(t("🏠 Visit me"), VisitMe(flow.service.key)),
             ]
         ]
     if days:
@@ -149,11 +160,11 @@ async def show_days(update: Update, context: BotContext, flow: Flow) -> None:
         )
     if flow.moving is None:
         text += "\n\n" + t("If you prefer, we can call you or visit you.")
-    back: tuple[object, ...] = ("ap",) if flow.moving is None else ("ap", "v", flow.moving.id)
+    back: Button = BookingServices() if flow.moving is None else ViewAppointment(flow.moving.id)
     await context.show(
         update,
         text,
-        appointment_days(t, days, flow.data("d"), extra_rows=extra, back=back),
+        appointment_days(t, days, flow.day, extra_rows=extra, back=back),
         sensitive=flow.service.sensitive,
     )
 
@@ -177,7 +188,7 @@ async def show_times(
     await context.show(
         update,
         text,
-        appointment_times(t, [s.local_start(tz) for s in slots], flow.data("t"), flow.back_to_days),
+        appointment_times(t, [s.local_start(tz) for s in slots], flow.time, flow.back_to_days),
         sensitive=flow.service.sensitive,
     )
 
@@ -187,7 +198,7 @@ def _details(context: BotContext, service: AppointmentService, starts_at: dateti
     lines = [
         f"📅 {t.date_and_time(starts_at)}",
         _name(context, service),
-        f"📍 {context.settings.office.address}",
+        f"📍 {context.settings.office.address(t.locale)}",
     ]
     bring = service.what_to_bring(t.locale)
     if bring:
@@ -208,13 +219,11 @@ async def confirm_time(
         day = starts_at.astimezone(context.settings.timezone).date()
         await show_times(update, context, flow, day, note=t("Sorry, that time is no longer free."))
         return
-    code = starts_at.astimezone(context.settings.timezone).strftime("%Y%m%d%H%M")
+    code = time_code(starts_at.astimezone(context.settings.timezone))
     await context.show(
         update,
         t("Please check your appointment:") + "\n\n" + _details(context, flow.service, starts_at),
-        appointment_confirm(
-            t, flow.data("ok", code), flow.data("d", _local_day(context, starts_at))
-        ),
+        appointment_confirm(t, flow.book(code), flow.day(_local_day(context, starts_at))),
         sensitive=flow.service.sensitive,
     )
 
@@ -236,7 +245,6 @@ async def book(update: Update, context: BotContext, flow: Flow, starts_at: datet
                 tz=settings.timezone,
                 reminder_offsets_hours=offsets,
             )
-            kind = staff_posts.NEW_APPOINTMENT
             text = t("✅ Your appointment is requested. The office will confirm it.")
         else:
             appointment = await appointments.reschedule(
@@ -249,7 +257,6 @@ async def book(update: Update, context: BotContext, flow: Flow, starts_at: datet
                 user_id=user.id,
                 reminder_offsets_hours=offsets,
             )
-            kind = staff_posts.APPOINTMENT_CHANGED
             text = t("✅ Your appointment was changed. The office will confirm the new time.")
     except SlotTaken:
         day = starts_at.astimezone(settings.timezone).date()
@@ -262,15 +269,13 @@ async def book(update: Update, context: BotContext, flow: Flow, starts_at: datet
     except (InvalidInput, NotFound):
         await stale_button(update, context)
         return
-    staff_posts.enqueue(
-        context.session, kind=kind, appointment_id=appointment.id, now=context.now()
-    )
+    appointments.tell_staff(context.session, appointment.id, context.now(), new=flow.moving is None)
     text += "\n\n" + _details(context, flow.service, starts_at)
     text += "\n\n" + t("We will remind you before. 🌸")
     await context.show(
         update,
         text,
-        for_her(t, [[button(t("🗓️ My appointments"), "ap", "my")]], menu=True),
+        for_her(t, [[button(t("🗓️ My appointments"), MyAppointments())]], menu=True),
         sensitive=flow.service.sensitive,
     )
 
@@ -280,9 +285,9 @@ async def already_has_one(update: Update, context: BotContext, service: Appointm
     assert context.user is not None
     mine = await appointments.upcoming_for_user(context.session, context.user.id, context.now())
     existing = next((a for a in mine if a.service == service.key), None)
-    rows = [[button(t("🗓️ My appointments"), "ap", "my")]]
+    rows = [[button(t("🗓️ My appointments"), MyAppointments())]]
     if existing is not None:
-        rows.insert(0, [button(t("👀 See it"), "ap", "v", existing.id)])
+        rows.insert(0, [button(t("👀 See it"), ViewAppointment(existing.id))])
     await context.show(
         update,
         t("You already have an appointment or a request with {service}.").format(
@@ -305,12 +310,7 @@ async def request_contact(
     except AlreadyDone:
         await already_has_one(update, context, service)
         return
-    staff_posts.enqueue(
-        context.session,
-        kind=staff_posts.NEW_APPOINTMENT,
-        appointment_id=appointment.id,
-        now=context.now(),
-    )
+    appointments.tell_staff(context.session, appointment.id, context.now(), new=True)
     if kind == AppointmentKind.CALLBACK:
         text = t("✅ The office will call you about {service}.")
     else:
@@ -320,7 +320,7 @@ async def request_contact(
         text.format(service=_name(context, service))
         + "\n\n"
         + t("Office hours: {hours}").format(hours=context.settings.office.hours(t.locale)),
-        for_her(t, [[button(t("🗓️ My appointments"), "ap", "my")]], menu=True),
+        for_her(t, [[button(t("🗓️ My appointments"), MyAppointments())]], menu=True),
         sensitive=service.sensitive,
     )
 
@@ -363,12 +363,12 @@ async def list_mine(update: Update, context: BotContext) -> None:
         await context.show(
             update,
             t("You have no appointments."),
-            for_her(t, [[button(t("📅 Request an appointment"), "ap")]], menu=True),
+            for_her(t, [[button(t("📅 Request an appointment"), BookingServices())]], menu=True),
         )
         return
     lines = [t("🗓️ Your appointments:"), ""] + [f"• {_summary(context, a)}" for a in mine]
-    rows = [[button(_when(context, a), "ap", "v", a.id)] for a in mine]
-    rows.append([button(t("📅 Request an appointment"), "ap")])
+    rows = [[button(_when(context, a), ViewAppointment(a.id))] for a in mine]
+    rows.append([button(t("📅 Request an appointment"), BookingServices())])
     await context.show(
         update, "\n".join(lines), for_her(t, rows, menu=True), sensitive=_sensitive(context, mine)
     )
@@ -403,16 +403,11 @@ async def cancel(update: Update, context: BotContext, appointment: Appointment) 
     except (AlreadyDone, NotFound):
         await stale_button(update, context)
         return
-    staff_posts.enqueue(
-        context.session,
-        kind=staff_posts.APPOINTMENT_CHANGED,
-        appointment_id=appointment.id,
-        now=context.now(),
-    )
+    appointments.tell_staff(context.session, appointment.id, context.now(), new=False)
     await context.show(
         update,
         t("Your appointment was cancelled. If you need another one, you can ask again."),
-        for_her(t, [[button(t("🗓️ My appointments"), "ap", "my")]], menu=True),
+        for_her(t, [[button(t("🗓️ My appointments"), MyAppointments())]], menu=True),
         sensitive=_sensitive(context, [appointment]),
     )
 
@@ -421,16 +416,12 @@ async def cancel(update: Update, context: BotContext, appointment: Appointment) 
 
 
 async def _active_of_hers(
-    update: Update, context: BotContext, id_text: str | None
+    update: Update, context: BotContext, appointment_id: int
 ) -> Appointment | None:
-    """Her active appointment the button names, or None. An id that is not one, or names
-    someone else's appointment (or none), is refused as forged and recorded — to her it
-    reads like any button no longer active; the caller's own answer is then not shown."""
+    """Her active appointment the button names, or None. One that names someone else's
+    appointment (or none) is refused as forged and recorded — to her it reads like any
+    button no longer active; the caller's own answer is then not shown."""
     assert context.user is not None
-    appointment_id = parse_record_id(id_text)
-    if appointment_id is None:
-        await refuse_forged(update, context, "appointment_id")
-        return None
     try:
         appointment = await appointments.appointment_of_user(
             context.session, context.user.id, appointment_id
@@ -443,14 +434,15 @@ async def _active_of_hers(
     return appointment if appointment.is_active else None
 
 
-async def _flow_for(
-    update: Update, context: BotContext, action: str, key: str | None
-) -> Flow | None:
-    """The booking flow a button names: a service (new) or one of her appointments (r…)."""
-    if not action.startswith("r"):
-        service = context.settings.office.service(key or "")
+PickButton = DaysButton | DayButton | TimeButton | BookButton
+
+
+async def _flow_for(update: Update, context: BotContext, press: PickButton) -> Flow | None:
+    """The booking flow a button names: a service (new) or one of her appointments (moving)."""
+    if isinstance(press, ServiceDays | ServiceDay | ServiceTime | ServiceBook):
+        service = context.settings.office.service(press.service)
         return Flow(service) if service is not None else None
-    appointment = await _active_of_hers(update, context, key)
+    appointment = await _active_of_hers(update, context, press.appointment_id)
     if appointment is None:
         return None
     service = context.settings.office.service(appointment.service)
@@ -461,22 +453,21 @@ async def on_button(update: Update, context: BotContext) -> None:
     if not await ensure_registered(update, context):
         return
     assert context.user is not None
-    parts = parse_cb(update.callback_query.data if update.callback_query else None)
-    action, key, value = arg(parts, 1), arg(parts, 2), arg(parts, 3)
-    if len(parts) > 4:
-        await stale_button(update, context)
-    elif action is None:
+    press = BOOKING.decode(update.callback_query.data if update.callback_query else None)
+    if press is None:
+        await refuse_undecoded(update, context, BOOKING)
+    elif isinstance(press, BookingServices):
         await conversation.clear_state(context.session, context.user.id)
         await show_services(update, context)
-    elif action == "my" and key is None:
+    elif isinstance(press, MyAppointments):
         await list_mine(update, context)
-    elif action in ("v", "x", "xy") and value is None:
-        appointment = await _active_of_hers(update, context, arg(parts, 2))
+    elif isinstance(press, ViewAppointment | CancelAppointment | ConfirmCancel):
+        appointment = await _active_of_hers(update, context, press.appointment_id)
         if appointment is None:
             await stale_button(update, context)
-        elif action == "v":
+        elif isinstance(press, ViewAppointment):
             await show_one(update, context, appointment)
-        elif action == "x":
+        elif isinstance(press, CancelAppointment):
             t = context.t
             await context.show(
                 update,
@@ -484,65 +475,61 @@ async def on_button(update: Update, context: BotContext) -> None:
                 yes_no(
                     t,
                     t("✖️ Yes, cancel it"),
-                    ("ap", "xy", appointment.id),
-                    ("ap", "v", appointment.id),
+                    ConfirmCancel(appointment.id),
+                    ViewAppointment(appointment.id),
                 ),
                 sensitive=_sensitive(context, [appointment]),
             )
         else:
             await cancel(update, context, appointment)
-    elif action in ("cb", "vi") and value is None:
-        service = context.settings.office.service(key or "")
+    elif isinstance(press, CallMeBack | VisitMe):
+        service = context.settings.office.service(press.service)
         if service is None:
             await stale_button(update, context)
             return
-        kind = AppointmentKind.CALLBACK if action == "cb" else AppointmentKind.VISIT
+        kind = AppointmentKind.CALLBACK if isinstance(press, CallMeBack) else AppointmentKind.VISIT
         await request_contact(update, context, service, kind)
-    elif action in ("s", "rs", "d", "rd", "t", "rt", "ok", "rok"):
-        await on_pick(update, context, action, key, value)
     else:
-        await stale_button(update, context)
+        await on_pick(update, context, press)
 
 
-async def on_pick(
-    update: Update, context: BotContext, action: str, key: str | None, value: str | None
-) -> None:
-    flow = await _flow_for(update, context, action, key)
-    step = action.removeprefix("r")
+async def on_pick(update: Update, context: BotContext, press: PickButton) -> None:
+    flow = await _flow_for(update, context, press)
     if flow is None:
         await stale_button(update, context)
-    elif step == "s" and value is None:
+    elif isinstance(press, ServiceDays | MoveDays):
         await show_days(update, context, flow)
-    elif step == "d" and (day := _parse_day(value)) is not None:
-        await show_times(update, context, flow, day)
-    elif step in ("t", "ok") and (starts_at := _parse_time(context, value)) is not None:
+    elif isinstance(press, ServiceDay | MoveDay):
+        await show_times(update, context, flow, press.local_day)
+    else:
+        tz = context.settings.timezone
+        starts_at = press.local_time.replace(tzinfo=tz).astimezone(UTC)
         if starts_at <= context.now():
             await stale_button(update, context)
-        elif step == "t":
+        elif isinstance(press, ServiceTime | MoveTime):
             await confirm_time(update, context, flow, starts_at)
         else:
             await book(update, context, flow, starts_at)
-    else:
-        await stale_button(update, context)
 
 
 async def on_reminder_button(update: Update, context: BotContext) -> None:
     """Under a reminder: `apr:yes:<id>` she will come; `apr:chg:<id>` she moves it."""
     if not await ensure_registered(update, context):
         return
-    parts = parse_cb(update.callback_query.data if update.callback_query else None)
-    action = arg(parts, 1)
-    appointment = await _active_of_hers(update, context, arg(parts, 2))
+    press = REMINDER.decode(update.callback_query.data if update.callback_query else None)
+    if press is None:
+        await refuse_undecoded(update, context, REMINDER)
+        return
+    appointment = await _active_of_hers(update, context, press.appointment_id)
     service = context.settings.office.service(appointment.service) if appointment else None
     if (
-        len(parts) != 3
-        or appointment is None
+        appointment is None
         or service is None
         or appointment.starts_at is None
         or appointment.starts_at <= context.now()
     ):
         await stale_button(update, context)
-    elif action == "yes":
+    elif press.action == ReminderAction.COMING:
         t = context.t
         await context.show(
             update,
@@ -550,16 +537,14 @@ async def on_reminder_button(update: Update, context: BotContext) -> None:
                 when=t.date_and_time(appointment.starts_at)
             )
             + "\n"
-            + f"📍 {context.settings.office.address}",
-            for_her(t, [[button(t("🗓️ My appointments"), "ap", "my")]], menu=True),
+            + f"📍 {context.settings.office.address(t.locale)}",
+            for_her(t, [[button(t("🗓️ My appointments"), MyAppointments())]], menu=True),
             sensitive=service.sensitive,
         )
-    elif action == "chg":
-        await show_days(update, context, Flow(service, appointment))
     else:
-        await stale_button(update, context)
+        await show_days(update, context, Flow(service, appointment))
 
 
 def register(app: Routes) -> None:
-    app.add_handler(CallbackQueryHandler(on_button, pattern=callbacks.pattern("ap", bare=True)))
-    app.add_handler(CallbackQueryHandler(on_reminder_button, pattern=callbacks.pattern("apr")))
+    app.add_handler(CallbackQueryHandler(on_button, pattern=BOOKING.pattern()))
+    app.add_handler(CallbackQueryHandler(on_reminder_button, pattern=REMINDER.pattern()))

@@ -18,7 +18,6 @@ from datetime import timedelta
 from bot.appointments import service_reminders as reminders
 from bot.appointments import views as appointment_cards
 from bot.core.context import BotContext, BotData
-from bot.core.keyboards import appointment_reminder
 from bot.core.reminder_delivery import deliver, give_back, job_token
 from bot.db.models import Reminder, User
 
@@ -50,7 +49,7 @@ async def _send_one(data: BotData, token: str, item: reminders.DueReminder) -> t
             return None
         her_t = data.catalogs.get(user.locale)
         service = settings.office.service(item.service)
-        sensitive = reminders.is_sensitive(item.service, settings.office.services)
+        sensitive = reminders.service_is_sensitive(item.service, settings.office.services)
         text = appointment_cards.reminder_for_her(
             her_t, item.starts_at, None if sensitive else service, data.clock.now()
         )
@@ -62,6 +61,6 @@ async def _send_one(data: BotData, token: str, item: reminders.DueReminder) -> t
             token,
             user_id=user.id,
             text=text,
-            markup=appointment_reminder(her_t, item.appointment_id),
+            markup=appointment_cards.appointment_reminder(her_t, item.appointment_id),
             sensitive=sensitive,
         )

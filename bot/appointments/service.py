@@ -27,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.appointments import service_reminders as reminders
 from bot.appointments.availability import DayException, Slot, generate_slots, local_day_bounds
+from bot.cases import posts as staff_posts
 from bot.core.clock import check_aware
 from bot.core.errors import AlreadyDone, DomainError, InvalidInput, NotFound
 from bot.db.constraints import violates
@@ -596,6 +597,23 @@ async def open_contact_requests(session: AsyncSession, limit: int = 50) -> Seque
             .limit(limit)
         )
     ).all()
+
+
+def tell_staff(session: AsyncSession, appointment_id: int, now: datetime, *, new: bool) -> None:
+    """Queue the news for the staff group: a new appointment's card, or (she moved or
+    cancelled it, or deleted her data) a line under its card, which is redrawn."""
+    staff_posts.enqueue(
+        session,
+        kind=staff_posts.NEW_APPOINTMENT if new else staff_posts.APPOINTMENT_CHANGED,
+        appointment_id=appointment_id,
+        now=now,
+    )
+
+
+def record_staff_card(appointment: Appointment, message_id: int) -> None:
+    """The appointment's card was posted to the staff group: it is redrawn there from now on
+    (a StaffMessageLink needs a case, so the appointment keeps the message id itself)."""
+    appointment.staff_card_message_id = message_id
 
 
 async def find_by_staff_card(session: AsyncSession, message_id: int) -> Appointment | None:

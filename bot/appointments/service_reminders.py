@@ -164,7 +164,7 @@ class DueReminder:
     ends_at: datetime | None
 
 
-def is_sensitive(service_key: str, services: Sequence[AppointmentService]) -> bool:
+def service_is_sensitive(service_key: str, services: Sequence[AppointmentService]) -> bool:
     """Must the reminder leave the service unnamed? Unknown services are treated as sensitive."""
     service = next((s for s in services if s.key == service_key), None)
     return True if service is None else service.sensitive

@@ -18,53 +18,41 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import re
-from collections.abc import Awaitable, Callable, Sequence
-from datetime import date, datetime, time, timedelta
+from collections.abc import Awaitable, Callable
+from datetime import date, datetime, timedelta
 
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
+from bot.appointments import card as staff_card
 from bot.appointments import service as appointments
 from bot.appointments import views as cards
-from bot.appointments.callbacks import AgendaAction, AgendaButton
+from bot.appointments.callbacks import AGENDA, AgendaAction, AgendaButton
 from bot.appointments.service import SlotTaken
-from bot.core import audit, callbacks, users
+from bot.core import audit, users
 from bot.core.authority import record_name, refuse_forged, require_staff
 from bot.core.context import BotContext
+from bot.core.drafting import staff_t
 from bot.core.errors import AlreadyDone, InvalidInput, NotFound
 from bot.core.i18n import Translator
 from bot.core.ids import parse_small_number
 from bot.core.keyboards import for_her
 from bot.db.models import Appointment
-from bot.office import AppointmentService, OfficeValueError, WeeklyHours, parse_weekly_hours
+from bot.office import AppointmentService
 
 log = logging.getLogger(__name__)
 TOMORROW_WORDS = {"manana", "mañana", "tomorrow"}
 HerText = Callable[[Translator, Appointment, AppointmentService | None], str]
 
 
-def staff_t(context: BotContext) -> Translator:
-    return context.bot_data.catalogs.get(context.settings.default_locale)
-
-
 async def refresh_card(
     context: BotContext, appointment: Appointment, markup: InlineKeyboardMarkup | None = None
 ) -> None:
     """Re-draw the appointment's card in the staff group (status, time)."""
-    if appointment.staff_card_message_id is None:
-        return
-    t = staff_t(context)
-    people = await cards.load_people(context.session, [appointment])
-    person = people.get(appointment.user_id or 0, cards.Person(None, None))
-    with contextlib.suppress(BadRequest):
-        await context.bot.edit_message_text(
-            cards.card_text(t, appointment, context.settings.office, person),
-            chat_id=context.staff_chat_id,
-            message_id=appointment.staff_card_message_id,
-            reply_markup=markup if markup is not None else cards.card_keyboard(t, appointment),
-        )
+    await staff_card.redraw(
+        context.bot_data, context.session, staff_t(context), appointment, markup
+    )
 
 
 async def tell_her(context: BotContext, appointment: Appointment, make_text: HerText) -> bool:
@@ -96,7 +84,28 @@ def _audit(context: BotContext, person_id: int, action: str, appointment: Appoin
     )
 
 
-async def _propose(context: BotContext, appointment: Appointment) -> None:
+def _on_agenda(update: Update, appointment: Appointment) -> Message | None:
+    """The /agenda message the button was pressed on (None: on the appointment's card)."""
+    query = update.callback_query
+    message = query.message if query is not None else None
+    if isinstance(message, Message) and message.message_id != appointment.staff_card_message_id:
+        return message
+    return None
+
+
+async def _offer(
+    update: Update, context: BotContext, appointment: Appointment, markup: InlineKeyboardMarkup
+) -> None:
+    """Show a step's choices (times, reasons) where the button was pressed."""
+    agenda = _on_agenda(update, appointment)
+    if agenda is None:
+        await refresh_card(context, appointment, markup)
+        return
+    with contextlib.suppress(BadRequest):
+        await agenda.edit_reply_markup(reply_markup=markup)
+
+
+async def _propose(update: Update, context: BotContext, appointment: Appointment) -> None:
     t, settings = staff_t(context), context.settings
     service = settings.office.service(appointment.service)
     if service is None:
@@ -120,7 +129,7 @@ async def _propose(context: BotContext, appointment: Appointment) -> None:
         )
         return
     await context.answer()
-    await refresh_card(context, appointment, cards.slots_keyboard(t, appointment, slots))
+    await _offer(update, context, appointment, cards.slots_keyboard(t, appointment, slots))
 
 
 async def on_button(update: Update, context: BotContext) -> None:
@@ -148,8 +157,12 @@ async def on_button(update: Update, context: BotContext) -> None:
     if handle is None:
         await context.answer(t("This button is no longer active."), alert=True)
         return
+    agenda, shown = _on_agenda(update, appointment), appointment.starts_at
     try:
         await handle(update, context, appointment, press)
+        if agenda is not None and shown is not None and press.action not in _CHOOSING:
+            # Pressed on /agenda: the agenda shows the change (and loses the button).
+            await _redraw_agenda(context, agenda, shown.astimezone(context.settings.timezone))
     except AlreadyDone:
         status = cards.APPOINTMENT_STATUS.get(appointment.status, appointment.status)
         await context.answer(
@@ -190,7 +203,7 @@ async def _offer_times(
 ) -> None:
     if not appointment.is_active:
         raise AlreadyDone("not active")
-    await _propose(context, appointment)
+    await _propose(update, context, appointment)
 
 
 async def _move_to(
@@ -215,7 +228,7 @@ async def _move_to(
         )
     except (SlotTaken, InvalidInput):
         await context.answer(t("That time is no longer free. Choose another."), alert=True)
-        await _propose(context, appointment)
+        await _propose(update, context, appointment)
         return
     _audit(context, _staff_id(update), "move", appointment)
     await refresh_card(context, appointment)
@@ -233,7 +246,7 @@ async def _ask_reason(
     if not appointment.is_active:
         raise AlreadyDone("not active")
     await context.answer()
-    await refresh_card(context, appointment, cards.reasons_keyboard(staff_t(context), appointment))
+    await _offer(update, context, appointment, cards.reasons_keyboard(staff_t(context), appointment))
 
 
 async def _cancel(
@@ -280,15 +293,10 @@ async def _mark_outcome(
         ).format(number=number)
     )
     await refresh_card(context, appointment)
-    if (
-        isinstance(query.message, Message)
-        and query.message.message_id != appointment.staff_card_message_id
-        and appointment.starts_at is not None
-    ):
-        await _redraw_agenda(
-            context, query.message, appointment.starts_at.astimezone(context.settings.timezone)
-        )
 
+
+# Actions that show a step's choices rather than finish: the agenda keeps them on screen.
+_CHOOSING = frozenset({AgendaAction.PROPOSE, AgendaAction.CANCEL})
 
 # What each staff button on an appointment does, by its action (as broadcasts do).
 _ACTIONS: dict[str, _Action] = {
@@ -352,197 +360,6 @@ async def agenda_command(update: Update, context: BotContext) -> None:
 
 # ── /horario, /cerrado, /extra ────────────────────────────────────────────────
 
-_WINDOW = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)\s*-\s*([01]?\d|2[0-3]):([0-5]\d)$")
-_SPLIT_WINDOWS = re.compile(r"(?<=\d)\s*[,;]\s*")
-NO_HOURS = {"ninguno", "ninguna", "none", "-"}
-
-
-def parse_hours_list(spec: str) -> list[WeeklyHours]:
-    """ "lun 08:00-12:00, mié 13:00-16:00" → windows (OfficeValueError when malformed)."""
-    if spec.strip().lower() in NO_HOURS:
-        return []
-    windows: list[WeeklyHours] = []
-    for chunk in _SPLIT_WINDOWS.split(spec.strip()):
-        windows.extend(parse_weekly_hours(chunk))
-    return windows
-
-
-def parse_window(text: str) -> tuple[time, time] | None:
-    match = _WINDOW.match(text.strip())
-    if match is None:
-        return None
-    start = time(int(match.group(1)), int(match.group(2)))
-    end = time(int(match.group(3)), int(match.group(4)))
-    return (start, end) if start < end else None
-
-
-def _parse_date(text: str | None) -> date | None:
-    try:
-        return date.fromisoformat(text or "")
-    except ValueError:
-        return None
-
-
-def _hours_line(service: AppointmentService, windows: Sequence[WeeklyHours]) -> str:
-    hours = ", ".join(str(w) for w in windows) or "—"
-    return f"{service.emoji} {service.key}: {hours}"
-
-
-async def hours_command(update: Update, context: BotContext) -> None:
-    """/horario shows the weekly hours; /horario <service> <hours> replaces one service's."""
-    if not await require_staff(update, context, "hours"):
-        return
-    chat, person = update.effective_chat, update.effective_user
-    assert chat is not None and person is not None
-    t, office, session = staff_t(context), context.settings.office, context.session
-    args = context.args or []
-    example = t("Write it like: /horario {service} lun 08:00-12:00, mié 13:00-16:00").format(
-        service=office.services[0].key if office.services else "legal"
-    )
-    if not args:
-        lines = [t("🕒 Weekly hours:")]
-        for each in office.services:
-            lines.append(_hours_line(each, await appointments.weekly_hours(session, each.key)))
-        lines.append("")
-        lines.append(example)
-        await context.send(chat.id, "\n".join(lines))
-        return
-    service = office.service(args[0])
-    if service is None:
-        keys = ", ".join(s.key for s in office.services)
-        await context.send(
-            chat.id, t("Unknown service. Use one of: {keys}.").format(keys=keys) + " " + example
-        )
-        return
-    try:
-        windows = parse_hours_list(" ".join(args[1:]))
-        await appointments.set_weekly_hours(session, service.key, windows)
-    except (OfficeValueError, InvalidInput, ValueError):
-        await context.send(chat.id, t("I could not read those hours.") + " " + example)
-        return
-    audit.record(
-        session,
-        actor_id=person.id,
-        action="set_hours",
-        detail=f"{service.key}: {', '.join(str(w) for w in windows)}"[:250],
-        now=context.now(),
-    )
-    await context.send(
-        chat.id,
-        t("✅ New weekly hours (appointments already booked stay as they are):")
-        + "\n"
-        + _hours_line(service, windows),
-    )
-
-
-async def closed_command(update: Update, context: BotContext) -> None:
-    """/cerrado 2026-12-24 [service] [note]: no appointments that day."""
-    if not await require_staff(update, context, "closed"):
-        return
-    chat, person = update.effective_chat, update.effective_user
-    assert chat is not None and person is not None
-    t, settings, session = staff_t(context), context.settings, context.session
-    args = list(context.args or [])
-    example = t("Write it like: /cerrado 2026-12-24, or /cerrado 2026-12-24 legal Feria")
-    on_date = _parse_date(args[0] if args else None)
-    if on_date is None:
-        await context.send(chat.id, example)
-        return
-    rest = args[1:]
-    service_key = rest.pop(0) if rest and settings.office.service(rest[0]) else None
-    note = " ".join(rest)[: appointments.MAX_NOTE_LENGTH] or None
-    exception = await appointments.add_exception(
-        session,
-        on_date=on_date,
-        now=context.now(),
-        service_key=service_key,
-        closed=True,
-        note=note,
-        staff_id=person.id,
-    )
-    audit.record(
-        session,
-        actor_id=person.id,
-        action="close_day",
-        detail=f"{on_date.isoformat()} {service_key or '*'}",
-        now=context.now(),
-    )
-    affected = await appointments.appointments_on_closed_day(session, exception, settings.timezone)
-    lines = [
-        t("✅ Closed on {day} ({service}).").format(
-            day=on_date.isoformat(),
-            service=service_key or t("all services"),
-        )
-    ]
-    if affected:
-        people = await cards.load_people(session, affected)
-        lines.append(t("These appointments are already booked that day; move or cancel them:"))
-        for item in affected:
-            person_info = people.get(item.user_id) if item.user_id is not None else None
-            who = (person_info.name if person_info else None) or "—"
-            assert item.starts_at is not None
-            lines.append(
-                f"#{item.id} · {t.time(item.starts_at)} · "
-                f"{cards.service_for_staff(t, settings.office, item.service)} · {who}"
-            )
-    await context.send(chat.id, "\n".join(lines))
-    for item in affected:
-        if item.staff_card_message_id is not None:
-            await refresh_card(context, item)
-
-
-async def extra_command(update: Update, context: BotContext) -> None:
-    """/extra 2026-12-19 14:00-16:00 [service]: extra hours that day."""
-    if not await require_staff(update, context, "extra"):
-        return
-    chat, person = update.effective_chat, update.effective_user
-    assert chat is not None and person is not None
-    t, settings, session = staff_t(context), context.settings, context.session
-    args = list(context.args or [])
-    example = t(
-        "Write it like: /extra 2026-12-19 14:00-16:00, or /extra 2026-12-19 14:00-16:00 legal"
-    )
-    on_date = _parse_date(args[0] if args else None)
-    window = parse_window(args[1]) if len(args) > 1 else None
-    service_key = args[2] if len(args) > 2 else None
-    if (
-        on_date is None
-        or window is None
-        or (service_key is not None and settings.office.service(service_key) is None)
-    ):
-        await context.send(chat.id, example)
-        return
-    await appointments.add_exception(
-        session,
-        on_date=on_date,
-        now=context.now(),
-        service_key=service_key,
-        closed=False,
-        start=window[0],
-        end=window[1],
-        staff_id=person.id,
-    )
-    audit.record(
-        session,
-        actor_id=person.id,
-        action="extra_hours",
-        detail=f"{on_date.isoformat()} {args[1]} {service_key or '*'}",
-        now=context.now(),
-    )
-    await context.send(
-        chat.id,
-        t("✅ Extra hours on {day}, {start}-{end} ({service}).").format(
-            day=on_date.isoformat(),
-            start=f"{window[0]:%H:%M}",
-            end=f"{window[1]:%H:%M}",
-            service=service_key or t("all services"),
-        ),
-    )
-
-
 def register(app: Application) -> None:
-    app.add_handler(CallbackQueryHandler(on_button, pattern=callbacks.pattern(AgendaButton.PREFIX)))
+    app.add_handler(CallbackQueryHandler(on_button, pattern=AGENDA.pattern()))
     app.add_handler(CommandHandler("agenda", agenda_command))
-    app.add_handler(CommandHandler("horario", hours_command))
-    app.add_handler(CommandHandler("cerrado", closed_command))
-    app.add_handler(CommandHandler("extra", extra_command))

@@ -8,7 +8,7 @@ must not tell anyone what the appointment is about.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
@@ -17,8 +17,22 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.appointments import service as appointments
 from bot.appointments.availability import Slot
-from bot.appointments.callbacks import AgendaAction, AgendaButton
+from bot.appointments.callbacks import (
+    AgendaAction,
+    AgendaButton,
+    BookingServices,
+    CancelAppointment,
+    MoveDays,
+    MyAppointments,
+    ReminderAction,
+    ReminderButton,
+    ServiceDays,
+    day_code,
+    time_code,
+)
+from bot.core.callbacks import Button
 from bot.core.i18n import N_, Translator
+from bot.core.keyboards import button, for_her
 from bot.db.models import Appointment, AppointmentKind, AppointmentStatus, Case, User
 from bot.office import AppointmentService, OfficeSettings
 
@@ -324,14 +338,23 @@ def agenda_text(
 def agenda_keyboard(
     t: Translator, appointments: Sequence[Appointment], now: datetime
 ) -> InlineKeyboardMarkup | None:
-    """Attended / no-show buttons for appointments that have started and were not cancelled."""
+    """The day's actions, so staff need not scroll back to each card: confirm, another
+    time or cancel for bookings still to confirm; attended / no-show once one started."""
     rows: list[list[InlineKeyboardButton]] = []
     for appointment in appointments:
-        if appointment.starts_at is None or appointment.starts_at > now:
-            continue
-        if appointment.status == AppointmentStatus.CANCELLED:
+        if appointment.starts_at is None or appointment.status == AppointmentStatus.CANCELLED:
             continue
         at = t.time(appointment.starts_at)
+        if appointment.starts_at > now:
+            if appointment.status == AppointmentStatus.REQUESTED:
+                rows.append(
+                    [
+                        _agenda(f"✅ {at} " + t("Confirm"), AgendaAction.CONFIRM, appointment),
+                        _agenda("🕒 " + t("Other time"), AgendaAction.PROPOSE, appointment),
+                        _agenda("✖️ " + t("Cancel"), AgendaAction.CANCEL, appointment),
+                    ]
+                )
+            continue
         rows.append(
             [
                 _agenda(f"✅ {at} " + t("Attended"), AgendaAction.ATTENDED, appointment),
@@ -380,3 +403,69 @@ def digest_text(
     else:
         lines.append(t("No open case is waiting more than 48 hours."))
     return _fit(lines)
+
+
+# ── Her side (bot.appointments.her_booking) ───────────────────────────────────
+# Dates and times are local to the office (bot.appointments.callbacks).
+TIMES_PER_ROW = 3
+
+
+def appointment_reminder(t: Translator, appointment_id: int) -> InlineKeyboardMarkup:
+    """Under a reminder: she confirms she will come, or asks to change it."""
+    return for_her(
+        t,
+        [
+            [button(t("✅ I will come"), ReminderButton(ReminderAction.COMING, appointment_id))],
+            [
+                button(
+                    t("🔁 I need to change it"),
+                    ReminderButton(ReminderAction.CHANGE, appointment_id),
+                )
+            ],
+        ],
+    )
+
+
+def appointment_services(
+    t: Translator, services: Sequence[AppointmentService]
+) -> InlineKeyboardMarkup:
+    rows = [[button(f"{s.emoji} {s.label(t.locale)}", ServiceDays(s.key))] for s in services]
+    rows.append([button(t("🗓️ My appointments"), MyAppointments())])
+    return for_her(t, rows, menu=True)
+
+
+def appointment_days(
+    t: Translator,
+    days: Sequence[datetime],
+    pick: Callable[[str], Button],
+    *,
+    extra_rows: Sequence[Sequence[InlineKeyboardButton]] = (),
+    back: Button | None = None,
+) -> InlineKeyboardMarkup:
+    """One button per day (its first free slot, local), then the extra rows and "back"
+    (by default, to the services)."""
+    rows = [[button(t.date(d), pick(day_code(d)))] for d in days]
+    rows.extend(list(r) for r in extra_rows)
+    rows.append([button(t("◀️ Back"), back or BookingServices())])
+    return for_her(t, rows, menu=True)
+
+
+def appointment_times(
+    t: Translator, times: Sequence[datetime], pick: Callable[[str], Button], back: Button
+) -> InlineKeyboardMarkup:
+    """The free times of one day (local), a few to a row, then "back"."""
+    buttons_ = [button(t.time(moment), pick(time_code(moment))) for moment in times]
+    rows = [buttons_[i : i + TIMES_PER_ROW] for i in range(0, len(buttons_), TIMES_PER_ROW)]
+    rows.append([button(t("◀️ Back"), back)])
+    return for_her(t, rows, menu=True)
+
+
+def appointment_confirm(t: Translator, confirm: Button, back: Button) -> InlineKeyboardMarkup:
+    return for_her(t, [[button(t("✅ Confirm"), confirm), button(t("◀️ Back"), back)]])
+
+
+def my_appointment(t: Translator, appointment_id: int, *, can_change: bool) -> InlineKeyboardMarkup:
+    row = [button(t("✖️ Cancel"), CancelAppointment(appointment_id))]
+    if can_change:
+        row.insert(0, button(t("🔁 Change"), MoveDays(appointment_id)))
+    return for_her(t, [row, [button(t("🗓️ My appointments"), MyAppointments())]], menu=True)

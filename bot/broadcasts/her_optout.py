@@ -6,10 +6,10 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
 from bot.broadcasts import service as broadcasts
-from bot.core import callbacks
-from bot.core.common import arg, stale_button
+from bot.broadcasts.callbacks import ANNOUNCEMENTS, Announcements, AnnouncementsButton
+from bot.core.common import stale_button
 from bot.core.context import BotContext
-from bot.core.keyboards import button, for_her, parse_cb
+from bot.core.keyboards import button, for_her
 from bot.core.routing import Routes
 from bot.people.her_welcome import ensure_registered
 
@@ -26,7 +26,7 @@ async def stop(update: Update, context: BotContext) -> None:
             "🔕 You will not receive announcements from the office any more. "
             "Your requests and appointments are not affected."
         ),
-        for_her(t, [[button(t("🔔 Receive announcements again"), "bc", "start")]], menu=True),
+        for_her(t, [[button(t("🔔 Receive announcements again"), AnnouncementsButton(Announcements.START))]], menu=True),
     )
 
 
@@ -44,15 +44,15 @@ async def resume(update: Update, context: BotContext) -> None:
 
 
 async def on_button(update: Update, context: BotContext) -> None:
-    action = arg(parse_cb(update.callback_query.data if update.callback_query else None), 1)
-    if action == "stop":
-        await stop(update, context)
-    elif action == "start":
-        await resume(update, context)
-    else:
+    press = ANNOUNCEMENTS.decode(update.callback_query.data if update.callback_query else None)
+    if press is None:
         await stale_button(update, context)
+    elif press.choice == Announcements.STOP:
+        await stop(update, context)
+    else:
+        await resume(update, context)
 
 
 def register(app: Routes) -> None:
-    app.add_handler(CallbackQueryHandler(on_button, pattern=callbacks.pattern("bc")))
+    app.add_handler(CallbackQueryHandler(on_button, pattern=ANNOUNCEMENTS.pattern()))
     app.add_handler(CommandHandler("baja", stop, filters=filters.ChatType.PRIVATE))

@@ -8,7 +8,7 @@ Dicts, so that new segments can be added without a schema change:
     {"kind": "network", "communities": [...]}  # network members of those communities
     {"kind": "activity_type", "types": ["fair", "training"]}
         # women who hear about any of those kinds of activity: no subscription rows
-        # means every kind, a single "none" row means none (see bot.activities.service)
+        # means every kind, a single "none" row means none (see bot.activities.service_subscriptions)
     {"kind": "activity", "activity_id": 7}
         # women going to (or waiting for a place at) any date of it from now on
     {"kind": "activity", "activity_id": 7, "occurrence_start": "2026-12-01T15:00:00+00:00"}
@@ -29,7 +29,7 @@ from typing import Any
 
 from sqlalchemy import Select, exists, select
 
-from bot.activities.service import ALL_KINDS
+from bot.activities.service_series import ALL_KINDS
 from bot.db.models import (
     ActivitySubscription,
     MembershipStatus,

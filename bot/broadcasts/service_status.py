@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.activities import service as activities
+from bot.activities import service_series as activities
 from bot.db.models import Activity, Broadcast, BroadcastDelivery, BroadcastStatus, DeliveryStatus
 
 # How far ahead an announcement about an activity looks for its next date.

@@ -11,10 +11,23 @@ from typing import Any
 
 from telegram import Update
 
-from bot.activities import service as activities
-from bot.activities.service import ALL_KINDS, Occurrence
+from bot.activities import service_series as activities
+from bot.activities.callbacks import OnDate
+from bot.activities.service_series import Occurrence
 from bot.broadcasts import service as broadcasts
 from bot.broadcasts import views as cards
+from bot.broadcasts.callbacks import (
+    ActivityDate,
+    ActivityDateOnly,
+    ActivityEveryDate,
+    AudienceKind,
+    AudienceMenu,
+    CommunityPage,
+    DoneChoosing,
+    OnDraft,
+    ToggleCommunity,
+    ToggleType,
+)
 from bot.broadcasts.staff_preview import (
     AUDIENCE,
     ButtonHandler,
@@ -23,8 +36,6 @@ from bot.broadcasts.staff_preview import (
     stale,
     update_draft,
 )
-from bot.core.authority import id_in
-from bot.core.common import arg, int_arg
 from bot.core.context import BotContext
 from bot.core.drafting import show_choices, staff_t
 from bot.core.errors import NotFound
@@ -74,9 +85,9 @@ async def _show_activities(update: Update, context: BotContext, draft: StaffDraf
 
 
 async def _pick_kind(
-    update: Update, context: BotContext, draft: StaffDraft, args: list[str]
+    update: Update, context: BotContext, draft: StaffDraft, press: AudienceKind
 ) -> None:
-    kind = arg(args, 0)
+    kind = press.kind
     confirmed = draft_data(draft).get("audience") or {}
     if kind in ("everyone", "network"):
         await _choose(update, context, draft, {"kind": kind})
@@ -100,11 +111,11 @@ def _picking(draft: StaffDraft, kind: str, key: str) -> list[str]:
 
 
 async def _toggle_community(
-    update: Update, context: BotContext, draft: StaffDraft, args: list[str]
+    update: Update, context: BotContext, draft: StaffDraft, press: ToggleCommunity
 ) -> None:
     names = context.settings.office.communities
-    index = int_arg(args, 0)
-    if index is None or not 0 <= index < len(names):
+    index = press.index
+    if not 0 <= index < len(names):
         await stale(context)
         return
     chosen = _picking(draft, "communities", "communities")
@@ -115,18 +126,15 @@ async def _toggle_community(
 
 
 async def _community_page(
-    update: Update, context: BotContext, draft: StaffDraft, args: list[str]
+    update: Update, context: BotContext, draft: StaffDraft, press: CommunityPage
 ) -> None:
-    await _show_communities(update, context, draft, int_arg(args, 0) or 0)
+    await _show_communities(update, context, draft, press.page)
 
 
 async def _toggle_type(
-    update: Update, context: BotContext, draft: StaffDraft, args: list[str]
+    update: Update, context: BotContext, draft: StaffDraft, press: ToggleType
 ) -> None:
-    kind = arg(args, 0)
-    if kind not in ALL_KINDS:
-        await stale(context)
-        return
+    kind = press.kind
     chosen = _picking(draft, "activity_type", "types")
     chosen = [k for k in chosen if k != kind] if kind in chosen else [*chosen, kind]
     update_draft(context, draft, picking={"kind": "activity_type", "types": chosen})
@@ -134,26 +142,23 @@ async def _toggle_type(
 
 
 async def _done_picking(
-    update: Update, context: BotContext, draft: StaffDraft, args: list[str]
+    update: Update, context: BotContext, draft: StaffDraft, press: DoneChoosing
 ) -> None:
     picking = draft_data(draft).get("picking") or {}
     kind = picking.get("kind")
     key = {"communities": "communities", "activity_type": "types"}.get(str(kind))
     if key is None or not picking.get(key):
-        await context.answer(staff_t(context)("Choose at least one."), alert=True)
+        await context.answer(context.staff_t("Choose at least one."), alert=True)
         return
     await _choose(update, context, draft, {"kind": kind, key: list(picking[key])})
 
 
 async def find_occurrence(
-    update: Update, context: BotContext, args: list[str]
+    update: Update, context: BotContext, press: OnDate | ActivityDate
 ) -> tuple[int, Occurrence] | None:
-    """The activity date `<activity id>:<stamp>` names; None after telling staff it is gone
-    (or, for an id that is not one, after refusing the button as forged)."""
-    activity_id = await id_in(update, context, args, 0, "activity_id")
-    if activity_id is None:
-        return None
-    when = activities.parse_occurrence_stamp(arg(args, 1))
+    """The activity date a button names; None after telling staff it is gone."""
+    activity_id = press.activity_id
+    when = activities.parse_occurrence_stamp(press.stamp)
     if when is None:
         await _gone(context)
         return None
@@ -176,11 +181,18 @@ async def _activity_audience(
     update: Update,
     context: BotContext,
     draft: StaffDraft,
-    args: list[str],
-    scope: str | None = None,
+    press: ActivityDate,
 ) -> None:
-    """A date was chosen: for a series ask "this date or every date?" (unless `scope` says)."""
-    found = await find_occurrence(update, context, args)
+    """A date was chosen: for a series ask "this date or every date?" (unless the button
+    says which)."""
+    scope = (
+        "every"
+        if isinstance(press, ActivityEveryDate)
+        else "only"
+        if isinstance(press, ActivityDateOnly)
+        else None
+    )
+    found = await find_occurrence(update, context, press)
     if found is None:
         return
     activity_id, occurrence = found
@@ -208,15 +220,6 @@ async def _activity_audience(
         await _choose(update, context, draft, audience, title)
 
 
-def _scoped(scope: str | None) -> ButtonHandler:
-    async def handler(
-        update: Update, context: BotContext, draft: StaffDraft, args: list[str]
-    ) -> None:
-        await _activity_audience(update, context, draft, args, scope)
-
-    return handler
-
-
 async def _choose(
     update: Update,
     context: BotContext,
@@ -230,19 +233,19 @@ async def _choose(
 
 
 async def back_to_audience(
-    update: Update, context: BotContext, draft: StaffDraft, args: list[str]
+    update: Update, context: BotContext, draft: StaffDraft, press: AudienceMenu
 ) -> None:
     await audience_menu(update, context, draft)
 
 
-BUTTONS: dict[str, ButtonHandler] = {
-    "aud": back_to_audience,
-    "ak": _pick_kind,
-    "c": _toggle_community,
-    "cp": _community_page,
-    "t": _toggle_type,
-    "ok": _done_picking,
-    "ad": _scoped(None),
-    "ao": _scoped("only"),
-    "aa": _scoped("every"),
+BUTTONS: dict[type[OnDraft], ButtonHandler] = {
+    AudienceMenu: back_to_audience,
+    AudienceKind: _pick_kind,
+    ToggleCommunity: _toggle_community,
+    CommunityPage: _community_page,
+    ToggleType: _toggle_type,
+    DoneChoosing: _done_picking,
+    ActivityDate: _activity_audience,
+    ActivityDateOnly: _activity_audience,
+    ActivityEveryDate: _activity_audience,
 }

@@ -5,14 +5,11 @@
     text ─▶ photo (optional) ─▶ audience ─▶ preview + count ─▶ send now │ schedule
 
 Typed answers are replies to the bot's question (DRAFT_STEPS "text", "photo", "when");
-choices are buttons `sb:<action>:<draft id>[:<arg>]`: `skip` no photo · `aud` the
-audience menu · `ak:<kind>` an audience kind · `c:<index>` / `cp:<page>` toggle / page
-communities · `t:<kind>` toggle a kind of activity · `ok` done choosing ·
-`ad:<activity>:<stamp>` a date · `ao:…` only that date · `aa:…` every date from now on
-(bot.broadcasts.staff_audience) · `send` · `sch` · `txt` change the text · `x`
-discard (bot.broadcasts.staff_preview). Also `sb:noop` (the preview's inert copies
-of her buttons) and `sb:act:<activity>:<stamp>` (on an activity's card: start a draft
-about it). /anuncios and its buttons: bot.broadcasts.staff_list.
+choices are buttons `sb:<action>:<draft id>[:<arg>]` (bot.broadcasts.callbacks): no
+photo here, the audience in bot.broadcasts.staff_audience, send, schedule, change the
+text or discard in bot.broadcasts.staff_preview. Also `sb:noop` (the preview's inert
+copies of her buttons) and `sb:act:<activity>:<stamp>` (on an activity's card: start a
+draft about it). /anuncios and its buttons: bot.broadcasts.staff_list.
 
 Only staff act, only the author continues her draft (drafting.own_draft), and a
 finished or forged draft changes nothing. «Send now» discards the draft in the same
@@ -27,9 +24,24 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.broadcasts import staff_audience as staff_broadcast_audience
 from bot.broadcasts import staff_preview as staff_broadcast_preview
 from bot.broadcasts import views as cards
+from bot.broadcasts.callbacks import (
+    STAFF_BROADCASTS,
+    AnnounceActivity,
+    CancelBroadcast,
+    ChangeText,
+    ConfirmCancelBroadcast,
+    DiscardDraft,
+    ListBroadcasts,
+    OnDraft,
+    PreviewNoop,
+    Schedule,
+    SendNow,
+    SkipPhoto,
+    StaffBroadcastButton,
+)
 from bot.broadcasts.service import MAX_CAPTION, MAX_TEXT, telegram_length
 from bot.broadcasts.staff_audience import audience_menu, find_occurrence
-from bot.broadcasts.staff_list import LIST_ACTIONS, list_command, on_list_button
+from bot.broadcasts.staff_list import list_command, on_list_button
 from bot.broadcasts.staff_preview import (
     PHOTO,
     TEXT,
@@ -40,18 +52,14 @@ from bot.broadcasts.staff_preview import (
     on_when,
     record,
     show_preview,
-    stale,
     text_question,
     update_draft,
 )
-from bot.core import callbacks
 from bot.core import drafts as staff_drafts
-from bot.core.authority import record_name, require_staff
-from bot.core.common import arg, id_arg
+from bot.core.authority import record_name, refuse_undecoded, require_staff
 from bot.core.context import BotContext
 from bot.core.drafting import DraftStepHandler, own_draft, staff_t
 from bot.core.i18n import Translator
-from bot.core.keyboards import parse_cb
 from bot.db.models import DraftKind, StaffDraft
 
 DRAFT_KIND = DraftKind.BROADCAST
@@ -66,12 +74,16 @@ def _text_problem(t: Translator, text: str, with_photo: bool) -> str | None:
     if length <= limit:
         return None
     if with_photo:
-        return t(
-            "That text has {length} characters; with a photo it can have {limit}. Please shorten it."
+        return t.plural(
+            "That text has {length} character; with a photo it can have {limit}. Please shorten it.",
+            "That text has {length} characters; with a photo it can have {limit}. Please shorten it.",
+            length,
         ).format(length=length, limit=limit)
-    return t("That text has {length} characters; the limit is {limit}. Please shorten it.").format(
-        length=length, limit=limit
-    )
+    return t.plural(
+        "That text has {length} character; the limit is {limit}. Please shorten it.",
+        "That text has {length} characters; the limit is {limit}. Please shorten it.",
+        length,
+    ).format(length=length, limit=limit)
 
 
 async def on_text(update: Update, context: BotContext, draft: StaffDraft, message: Message) -> None:
@@ -144,7 +156,7 @@ async def _after_content(update: Update, context: BotContext, draft: StaffDraft)
 
 
 async def _skip_photo(
-    update: Update, context: BotContext, draft: StaffDraft, args: list[str]
+    update: Update, context: BotContext, draft: StaffDraft, press: SkipPhoto
 ) -> None:
     update_draft(context, draft, photo_asked=True)
     await _after_content(update, context, draft)
@@ -166,11 +178,13 @@ async def compose_command(update: Update, context: BotContext) -> None:
     await ask_text(context, draft, text_question(staff_t(context)), message.message_id)
 
 
-async def _start_from_activity(update: Update, context: BotContext, parts: list[str]) -> None:
+async def _start_from_activity(
+    update: Update, context: BotContext, press: AnnounceActivity
+) -> None:
     """`sb:act:<activity>:<stamp>`: a draft about that date, its text written from it."""
     t, person, chat = staff_t(context), update.effective_user, update.effective_chat
     assert person is not None and chat is not None
-    found = await find_occurrence(update, context, parts[2:])
+    found = await find_occurrence(update, context, press)
     if found is None:
         return
     activity_id, occurrence = found
@@ -198,50 +212,54 @@ async def _start_from_activity(update: Update, context: BotContext, parts: list[
         await _ask_photo(context, draft)
 
 
-BUTTONS: dict[str, ButtonHandler] = {
-    "skip": _skip_photo,
+BUTTONS: dict[type[OnDraft], ButtonHandler] = {
+    SkipPhoto: _skip_photo,
     **staff_broadcast_audience.BUTTONS,
-    "send": staff_broadcast_preview.send_now,
-    "sch": staff_broadcast_preview.ask_when,
-    "txt": staff_broadcast_preview.change_text,
-    "x": staff_broadcast_preview.discard,
+    SendNow: staff_broadcast_preview.send_now,
+    Schedule: staff_broadcast_preview.ask_when,
+    ChangeText: staff_broadcast_preview.change_text,
+    DiscardDraft: staff_broadcast_preview.discard,
 }
+
+
+def _record(press: StaffBroadcastButton | None) -> str | None:
+    """How a refusal names the record the button is about."""
+    if isinstance(press, CancelBroadcast | ConfirmCancelBroadcast):
+        return record_name("broadcast", press.broadcast_id)
+    if isinstance(press, AnnounceActivity):
+        return record_name("activity", press.activity_id)
+    if isinstance(press, OnDraft):
+        return record_name("draft", press.draft_id)
+    return None
 
 
 async def on_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
-    parts = parse_cb(query.data)
-    action = arg(parts, 1) or ""
-    if action == cards.NOOP:
+    press = STAFF_BROADCASTS.decode(query.data)
+    if isinstance(press, PreviewNoop):
         await context.answer(
-            staff_t(context)("This is only a preview: these buttons work for the women.")
+            context.staff_t("This is only a preview: these buttons work for the women.")
         )
         return
-    kind = "broadcast" if action in LIST_ACTIONS else "activity" if action == "act" else "draft"
-    if not await require_staff(
-        update, context, "broadcast_button", record=record_name(kind, arg(parts, 2))
-    ):
+    if not await require_staff(update, context, "broadcast_button", record=_record(press)):
         return
-    if action in LIST_ACTIONS:
-        await on_list_button(update, context, parts)
-        return
-    if action == "act":
-        await _start_from_activity(update, context, parts)
-        return
-    handler = BUTTONS.get(action)
-    if handler is None:
-        await stale(context)
-        return
-    draft = await own_draft(update, context, id_arg(parts, 2), DRAFT_KIND)
-    if draft is not None:
-        await handler(update, context, draft, parts[3:])
+    if press is None:
+        await refuse_undecoded(update, context, STAFF_BROADCASTS)
+    elif isinstance(press, ListBroadcasts | CancelBroadcast | ConfirmCancelBroadcast):
+        await on_list_button(update, context, press)
+    elif isinstance(press, AnnounceActivity):
+        await _start_from_activity(update, context, press)
+    else:
+        draft = await own_draft(update, context, press.draft_id, DRAFT_KIND)
+        if draft is not None:
+            await BUTTONS[type(press)](update, context, draft, press)
 
 
 DRAFT_STEPS: dict[str, DraftStepHandler] = {TEXT: on_text, PHOTO: on_photo, WHEN: on_when}
 
 
 def register(app: Application) -> None:
-    app.add_handler(CallbackQueryHandler(on_button, pattern=callbacks.pattern(cards.PREFIX)))
+    app.add_handler(CallbackQueryHandler(on_button, pattern=STAFF_BROADCASTS.pattern()))
     app.add_handler(CommandHandler("anuncio", compose_command))
     app.add_handler(CommandHandler("anuncios", list_command))

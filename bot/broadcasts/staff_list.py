@@ -12,13 +12,11 @@ from telegram import InlineKeyboardMarkup, Update
 from bot.broadcasts import service as broadcasts
 from bot.broadcasts import service_status as broadcast_status
 from bot.broadcasts import views_status as cards
+from bot.broadcasts.callbacks import CancelBroadcast, ListBroadcasts, ListButton
 from bot.core import audit
-from bot.core.authority import id_in, require_staff
-from bot.core.common import arg
+from bot.core.authority import require_staff
 from bot.core.context import BotContext
 from bot.core.drafting import staff_t
-
-LIST_ACTIONS = frozenset({"ls", "cl", "cly"})
 
 
 async def _list(
@@ -50,16 +48,13 @@ async def _redraw(update: Update, context: BotContext, note: str | None = None) 
     await context.show(update, text, markup)
 
 
-async def on_list_button(update: Update, context: BotContext, parts: list[str]) -> None:
+async def on_list_button(update: Update, context: BotContext, press: ListButton) -> None:
     """`sb:ls`, `sb:cl:<id>`, `sb:cly:<id>`; the caller checked the person is staff."""
     t = staff_t(context)
-    action = arg(parts, 1)
-    if action == "ls":
+    if isinstance(press, ListBroadcasts):
         await _redraw(update, context)
         return
-    broadcast_id = await id_in(update, context, parts, 2, "broadcast_id")
-    if broadcast_id is None:
-        return
+    broadcast_id = press.broadcast_id
     broadcast = await broadcasts.find(context.session, broadcast_id)
     if broadcast is None or not cards.cancellable(broadcast):
         # A stale or forged button: say so, change nothing (not even the message).
@@ -67,7 +62,7 @@ async def on_list_button(update: Update, context: BotContext, parts: list[str]) 
             t("This announcement has already finished or was cancelled."), alert=True
         )
         return
-    if action == "cl":
+    if isinstance(press, CancelBroadcast):
         await context.show(
             update,
             cards.confirm_cancel_text(t, broadcast),

@@ -15,6 +15,7 @@ from telegram import Message, Update
 
 from bot.broadcasts import service as broadcasts
 from bot.broadcasts import views as cards
+from bot.broadcasts.callbacks import ChangeText, DiscardDraft, Schedule, SendNow
 from bot.broadcasts.service import MAX_CAPTION, MAX_TEXT
 from bot.core import audit
 from bot.core import drafts as staff_drafts
@@ -27,7 +28,8 @@ from bot.db.models import StaffDraft
 # Steps answered by a reply (routed through DRAFT_STEPS) and by buttons.
 TEXT, PHOTO, WHEN = "text", "photo", "when"
 AUDIENCE, PREVIEW = "audience", "preview"
-ButtonHandler = Callable[[Update, BotContext, StaffDraft, list[str]], Awaitable[None]]
+# (update, context, the draft, the pressed button: a bot.broadcasts.callbacks.OnDraft)
+ButtonHandler = Callable[[Update, BotContext, StaffDraft, Any], Awaitable[None]]
 
 
 def draft_data(draft: StaffDraft) -> dict[str, Any]:
@@ -50,7 +52,7 @@ def record(context: BotContext, update: Update, action: str, detail: str) -> Non
 
 
 async def stale(context: BotContext) -> None:
-    await context.answer(staff_t(context)("This button is no longer active."), alert=True)
+    await context.answer(context.staff_t("This button is no longer active."), alert=True)
 
 
 def text_question(t: Translator) -> str:
@@ -124,7 +126,7 @@ async def _create(context: BotContext, update: Update, draft: StaffDraft) -> int
     return broadcast.id
 
 
-async def send_now(update: Update, context: BotContext, draft: StaffDraft, args: list[str]) -> None:
+async def send_now(update: Update, context: BotContext, draft: StaffDraft, press: SendNow) -> None:
     t = staff_t(context)
     audience = draft_data(draft).get("audience")
     if audience and not await broadcasts.count_recipients(context.session, audience, context.now()):
@@ -152,9 +154,9 @@ def _when_question(t: Translator) -> str:
     )
 
 
-async def ask_when(update: Update, context: BotContext, draft: StaffDraft, args: list[str]) -> None:
+async def ask_when(update: Update, context: BotContext, draft: StaffDraft, press: Schedule) -> None:
     if not draft_data(draft).get("audience"):
-        await context.answer(staff_t(context)("Choose the audience first."), alert=True)
+        await context.answer(context.staff_t("Choose the audience first."), alert=True)
         return
     await context.answer()
     await ask(context, draft, _when_question(staff_t(context)), step=WHEN, placeholder="25/12 9:00")
@@ -194,13 +196,15 @@ async def on_when(update: Update, context: BotContext, draft: StaffDraft, messag
 
 
 async def change_text(
-    update: Update, context: BotContext, draft: StaffDraft, args: list[str]
+    update: Update, context: BotContext, draft: StaffDraft, press: ChangeText
 ) -> None:
     await context.answer()
     await ask_text(context, draft, text_question(staff_t(context)))
 
 
-async def discard(update: Update, context: BotContext, draft: StaffDraft, args: list[str]) -> None:
+async def discard(
+    update: Update, context: BotContext, draft: StaffDraft, press: DiscardDraft
+) -> None:
     await staff_drafts.discard(context.session, draft)
     record(context, update, "broadcast_discard", f"draft:{draft.id}")
-    await context.show(update, staff_t(context)("✖️ Announcement discarded. Nothing was sent."))
+    await context.show(update, context.staff_t("✖️ Announcement discarded. Nothing was sent."))

@@ -1,28 +1,48 @@
 """An announcement as women see it, and what staff see while composing one.
 
-Staff buttons are `sb:<action>:<draft id>[:<arg>]` (see bot.broadcasts.staff_compose).
-Women's buttons follow the shared contract: `ac:v:<activity id>:<stamp>` opens one
-date of an activity, `bc:stop` stops announcements.
+Callback data: bot.broadcasts.callbacks (an announcement about an activity links to one
+of its dates: bot.activities.callbacks.ViewDate).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.activities.service import Occurrence
-from bot.activities.service import occurrence_stamp as stamp
+from bot.activities.callbacks import ViewDate
+from bot.activities.service_series import Occurrence
+from bot.activities.service_series import occurrence_stamp as stamp
+from bot.broadcasts.callbacks import (
+    AUDIENCE_KINDS,
+    ActivityDate,
+    ActivityDateOnly,
+    ActivityEveryDate,
+    Announcements,
+    AnnouncementsButton,
+    AudienceKind,
+    AudienceMenu,
+    ChangeText,
+    CommunityPage,
+    DiscardDraft,
+    DoneChoosing,
+    OnDraft,
+    PreviewNoop,
+    Schedule,
+    SendNow,
+    SkipPhoto,
+    ToggleCommunity,
+    ToggleType,
+)
 from bot.broadcasts.service import MAX_CAPTION, telegram_length
 from bot.core.i18n import Translator
-from bot.core.keyboards import COMMUNITIES_PER_PAGE, button, for_her
+from bot.core.keyboards import button, for_her
 from bot.core.labels import activity_kind_label
+from bot.core.paging import COMMUNITIES_PER_PAGE, paged_rows
 from bot.db.models import ActivityKind
 
-PREFIX = "sb"
-NOOP = "noop"
 ACTIVITIES_LISTED = 10
 
 
@@ -42,10 +62,10 @@ def announcement_keyboard(
     """Under every announcement: see the activity (if it is about one), stop, quick exit."""
     about_activity = activity_id is not None and occurrence is not None
     labels = _announcement_labels(t, about_activity)
-    rows = [[button(labels[-1], "bc", "stop")]]
+    rows = [[button(labels[-1], AnnouncementsButton(Announcements.STOP))]]
     if about_activity:
-        assert occurrence is not None
-        rows.insert(0, [button(labels[0], "ac", "v", activity_id, stamp(occurrence))])
+        assert activity_id is not None and occurrence is not None
+        rows.insert(0, [button(labels[0], ViewDate(activity_id, stamp(occurrence)))])
     return for_her(t, rows)
 
 
@@ -53,7 +73,7 @@ def preview_keyboard(t: Translator, about_activity: bool) -> InlineKeyboardMarku
     """The same buttons as women get, doing nothing: pressed in the staff group they must
     not stop anyone's announcements or wipe the chat."""
     labels = [*_announcement_labels(t, about_activity), t("🚪 Quick exit")]
-    return InlineKeyboardMarkup([[button(label, PREFIX, NOOP)] for label in labels])
+    return InlineKeyboardMarkup([[button(label, PreviewNoop())] for label in labels])
 
 
 def activity_text(t: Translator, occurrence: Occurrence) -> str:
@@ -77,12 +97,9 @@ def activity_text(t: Translator, occurrence: Occurrence) -> str:
 # ── Composing (staff) ──────────────────────────────────────────────────────────
 
 
-def _sb(text: str, draft_id: int, *args: object) -> InlineKeyboardButton:
-    return button(text, PREFIX, *_parts(draft_id, args))
-
-
-def _parts(draft_id: int, args: Sequence[object]) -> list[object]:
-    return [args[0], draft_id, *args[1:]] if args else [draft_id]
+def _sb(text: str, draft_id: int, kind: Callable[[int], OnDraft]) -> InlineKeyboardButton:
+    """A button of `kind` on this draft."""
+    return button(text, kind(draft_id))
 
 
 def photo_question(t: Translator) -> str:
@@ -94,11 +111,8 @@ def photo_question(t: Translator) -> str:
 
 def photo_keyboard(t: Translator, draft_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
-        [[_sb(t("⏭️ No photo"), draft_id, "skip"), _sb(t("✖️ Cancel"), draft_id, "x")]]
+        [[_sb(t("⏭️ No photo"), draft_id, SkipPhoto), _sb(t("✖️ Cancel"), draft_id, DiscardDraft)]]
     )
-
-
-AUDIENCE_KINDS = ("everyone", "communities", "activity_type", "network", "activity")
 
 
 def audience_kind_label(t: Translator, kind: str) -> str:
@@ -117,13 +131,19 @@ def audience_menu_text(t: Translator) -> str:
 
 
 def audience_menu(t: Translator, draft_id: int) -> InlineKeyboardMarkup:
-    rows = [[_sb(audience_kind_label(t, kind), draft_id, "ak", kind)] for kind in AUDIENCE_KINDS]
-    rows.append([_sb(t("✖️ Cancel"), draft_id, "x")])
+    rows = [
+        [button(audience_kind_label(t, kind), AudienceKind(draft_id, kind))]
+        for kind in AUDIENCE_KINDS
+    ]
+    rows.append([_sb(t("✖️ Cancel"), draft_id, DiscardDraft)])
     return InlineKeyboardMarkup(rows)
 
 
 def _done_and_back(t: Translator, draft_id: int) -> list[list[InlineKeyboardButton]]:
-    return [[_sb(t("✅ Done"), draft_id, "ok")], [_sb(t("◀️ Back"), draft_id, "aud")]]
+    return [
+        [_sb(t("✅ Done"), draft_id, DoneChoosing)],
+        [_sb(t("◀️ Back"), draft_id, AudienceMenu)],
+    ]
 
 
 def communities_text(t: Translator) -> str:
@@ -134,20 +154,15 @@ def communities_keyboard(
     t: Translator, draft_id: int, communities: Sequence[str], chosen: Sequence[str], page: int
 ) -> InlineKeyboardMarkup:
     """Toggle buttons over the office's communities, a page at a time."""
-    pages = max(1, -(-len(communities) // COMMUNITIES_PER_PAGE))
-    page = min(max(page, 0), pages - 1)
-    first = page * COMMUNITIES_PER_PAGE
-    rows = [
-        [_sb(f"{'✅' if name in chosen else '▫️'} {name}", draft_id, "c", index)]
-        for index, name in enumerate(communities[first : first + COMMUNITIES_PER_PAGE], first)
-    ]
-    nav = []
-    if page > 0:
-        nav.append(_sb(t("◀️ Previous"), draft_id, "cp", page - 1))
-    if page < pages - 1:
-        nav.append(_sb(t("More ▶️"), draft_id, "cp", page + 1))
-    if nav:
-        rows.append(nav)
+    rows = paged_rows(
+        t,
+        communities,
+        page,
+        choice=lambda index, name: button(
+            f"{'✅' if name in chosen else '▫️'} {name}", ToggleCommunity(draft_id, index)
+        ),
+        turn=lambda label, to: button(label, CommunityPage(draft_id, to)),
+    )
     rows.extend(_done_and_back(t, draft_id))
     return InlineKeyboardMarkup(rows)
 
@@ -166,11 +181,9 @@ def types_text(t: Translator) -> str:
 def types_keyboard(t: Translator, draft_id: int, chosen: Sequence[str]) -> InlineKeyboardMarkup:
     rows = [
         [
-            _sb(
+            button(
                 f"{'✅' if kind.value in chosen else '▫️'} {activity_kind_label(t, kind.value)}",
-                draft_id,
-                "t",
-                kind.value,
+                ToggleType(draft_id, kind.value),
             )
         ]
         for kind in ActivityKind
@@ -190,17 +203,14 @@ def activities_keyboard(
 ) -> InlineKeyboardMarkup:
     rows = [
         [
-            _sb(
+            button(
                 f"{t.stamp(o.starts_at)} · {o.details.title}"[:60],
-                draft_id,
-                "ad",
-                o.activity_id,
-                stamp(o.key),
+                ActivityDate(draft_id, o.activity_id, stamp(o.key)),
             )
         ]
         for o in occurrences[:ACTIVITIES_LISTED]
     ]
-    rows.append([_sb(t("◀️ Back"), draft_id, "aud")])
+    rows.append([_sb(t("◀️ Back"), draft_id, AudienceMenu)])
     return InlineKeyboardMarkup(rows)
 
 
@@ -217,16 +227,18 @@ def activity_scope_keyboard(
     return InlineKeyboardMarkup(
         [
             [
-                _sb(
+                button(
                     t("📅 Only {date}").format(date=t.stamp(occurrence.starts_at)),
-                    draft_id,
-                    "ao",
-                    occurrence.activity_id,
-                    key,
+                    ActivityDateOnly(draft_id, occurrence.activity_id, key),
                 )
             ],
-            [_sb(t("🔁 Every date from now on"), draft_id, "aa", occurrence.activity_id, key)],
-            [_sb(t("◀️ Back"), draft_id, "ak", "activity")],
+            [
+                button(
+                    t("🔁 Every date from now on"),
+                    ActivityEveryDate(draft_id, occurrence.activity_id, key),
+                )
+            ],
+            [button(t("◀️ Back"), AudienceKind(draft_id, "activity"))],
         ]
     )
 
@@ -279,11 +291,11 @@ def preview_card(t: Translator, audience_line: str, count: int) -> str:
 def preview_card_keyboard(t: Translator, draft_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
-            [_sb(t("📣 Send now"), draft_id, "send"), _sb(t("🕒 Schedule"), draft_id, "sch")],
+            [_sb(t("📣 Send now"), draft_id, SendNow), _sb(t("🕒 Schedule"), draft_id, Schedule)],
             [
-                _sb(t("👥 Change audience"), draft_id, "aud"),
-                _sb(t("✏️ Change text"), draft_id, "txt"),
+                _sb(t("👥 Change audience"), draft_id, AudienceMenu),
+                _sb(t("✏️ Change text"), draft_id, ChangeText),
             ],
-            [_sb(t("✖️ Cancel"), draft_id, "x")],
+            [_sb(t("✖️ Cancel"), draft_id, DiscardDraft)],
         ]
     )

@@ -11,7 +11,8 @@ from datetime import datetime, timedelta
 
 from telegram import InlineKeyboardMarkup
 
-from bot.broadcasts.views import PREFIX, describe_audience
+from bot.broadcasts.callbacks import CancelBroadcast, ConfirmCancelBroadcast, ListBroadcasts
+from bot.broadcasts.views import describe_audience
 from bot.core.i18n import Translator
 from bot.core.keyboards import button
 from bot.db.models import Broadcast, BroadcastStatus
@@ -91,6 +92,24 @@ def summary_text(
     return "\n".join(lines)
 
 
+def _outcome_labels(t: Translator, counts: Mapping[str, int]) -> list[str]:
+    """ "3 sent", "1 blocked", "0 failed", and unknown ones only when there are some."""
+    sent, blocked = counts.get("sent", 0), counts.get("blocked", 0)
+    failed, unknown = counts.get("failed", 0), counts.get("unknown", 0)
+    labels = [
+        t.plural("{n} sent", "{n} sent", sent).format(n=sent),
+        t.plural("{n} blocked", "{n} blocked", blocked).format(n=blocked),
+        t.plural("{n} failed", "{n} failed", failed).format(n=failed),
+    ]
+    if unknown:
+        labels.append(
+            t.plural(
+                "{n} unknown (may have arrived)", "{n} unknown (may have arrived)", unknown
+            ).format(n=unknown)
+        )
+    return labels
+
+
 def _excerpt(text: str) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= PREVIEW_CHARS else flat[: PREVIEW_CHARS - 1] + "…"
@@ -104,8 +123,16 @@ def _line(t: Translator, broadcast: Broadcast, counts: Mapping[str, int], now: d
     if broadcast.status == BroadcastStatus.SCHEDULED.value and broadcast.send_at is not None:
         state = t("scheduled for {when}").format(when=t.stamp(broadcast.send_at))
     elif broadcast.status == BroadcastStatus.SENDING.value:
-        state = t("sending: {sent} sent, {left} to go").format(
-            sent=counts.get("sent", 0), left=remaining(counts)
+        left = remaining(counts)
+        state = t("sending: {progress}").format(
+            progress=", ".join(
+                [
+                    t.plural("{n} sent", "{n} sent", counts.get("sent", 0)).format(
+                        n=counts.get("sent", 0)
+                    ),
+                    t.plural("{n} to go", "{n} to go", left).format(n=left),
+                ]
+            )
         )
     else:
         done = broadcast.finished_at or broadcast.started_at or broadcast.created_at
@@ -114,15 +141,7 @@ def _line(t: Translator, broadcast: Broadcast, counts: Mapping[str, int], now: d
         else:
             state = t("finished {when}").format(when=t.stamp(done))
         if sum(counts.values()):
-            state += " · " + t("{sent} sent, {blocked} blocked, {failed} failed").format(
-                sent=counts.get("sent", 0),
-                blocked=counts.get("blocked", 0),
-                failed=counts.get("failed", 0),
-            )
-            if counts.get("unknown", 0):
-                state += ", " + t("{count} unknown (may have arrived)").format(
-                    count=counts["unknown"]
-                )
+            state += " · " + ", ".join(_outcome_labels(t, counts))
     return f"{first}\n   {audience}\n   {state}"
 
 
@@ -149,7 +168,7 @@ def cancellable(broadcast: Broadcast) -> bool:
 
 def list_keyboard(t: Translator, listed: Sequence[Broadcast]) -> InlineKeyboardMarkup | None:
     rows = [
-        [button(t("✖️ Cancel #{number}").format(number=b.id), PREFIX, "cl", b.id)]
+        [button(t("✖️ Cancel #{number}").format(number=b.id), CancelBroadcast(b.id))]
         for b in listed
         if cancellable(b)
     ]
@@ -165,7 +184,7 @@ def confirm_cancel_text(t: Translator, broadcast: Broadcast) -> str:
 def confirm_cancel_keyboard(t: Translator, broadcast_id: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
-            [button(t("✖️ Yes, cancel it"), PREFIX, "cly", broadcast_id)],
-            [button(t("↩️ No, go back"), PREFIX, "ls")],
+            [button(t("✖️ Yes, cancel it"), ConfirmCancelBroadcast(broadcast_id))],
+            [button(t("↩️ No, go back"), ListBroadcasts())],
         ]
     )

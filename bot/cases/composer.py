@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from telegram import Message, Update
 
+from bot.cases.callbacks import ComposeButton
 from bot.cases.service import MAX_PARTS, MAX_TEXT_LENGTH, Part
+from bot.cases.views_her import composing
 from bot.core import conversation
 from bot.core.common import kinds_hint, unusable_input
 from bot.core.context import BotContext
-from bot.core.keyboards import composing
 from bot.db.models import Case, ConversationState
 
 
@@ -40,7 +41,7 @@ def parts_of(state: ConversationState) -> list[Part]:
     return [Part.from_json(p) for p in (state.data or {}).get("parts", [])]
 
 
-async def is_sensitive(context: BotContext, state: ConversationState | None) -> bool:
+async def writing_is_sensitive(context: BotContext, state: ConversationState | None) -> bool:
     """Whether the report or addition being written concerns a sensitive case.
 
     Every answer while she writes about one is sent protected and silently: a message
@@ -55,13 +56,13 @@ async def is_sensitive(context: BotContext, state: ConversationState | None) -> 
 
 
 async def add_part(
-    update: Update, context: BotContext, state: ConversationState, send_prefix: str
+    update: Update, context: BotContext, state: ConversationState, compose: type[ComposeButton]
 ) -> None:
     """Keep one more of her messages in the draft (stored, so a restart keeps it)."""
     message = update.message
     assert message is not None and context.user is not None and update.effective_chat is not None
     t = context.t
-    sensitive = await is_sensitive(context, state)
+    sensitive = await writing_is_sensitive(context, state)
     if message.text is not None and len(message.text) > MAX_TEXT_LENGTH:
         await unusable_input(
             update,
@@ -79,7 +80,7 @@ async def add_part(
         await context.send(
             update.effective_chat.id,
             t("That is the most messages one request can hold. Tap «📨 Send» now."),
-            composing(t, send_prefix),
+            composing(t, compose),
             sensitive=sensitive,
         )
         return
@@ -94,7 +95,7 @@ async def add_part(
             "✅ Received ({count} messages). Add more, or tap «📨 Send».",
             len(parts),
         ).format(count=len(parts)),
-        composing(t, send_prefix),
+        composing(t, compose),
         sensitive=sensitive,
     )
 
@@ -107,13 +108,13 @@ def describe_prompt(context: BotContext) -> str:
 
 
 async def ask_for_content(
-    update: Update, context: BotContext, send_prefix: str, *, sensitive: bool
+    update: Update, context: BotContext, compose: type[ComposeButton], *, sensitive: bool
 ) -> None:
     """She pressed Send with nothing written yet."""
     t = context.t
     await context.show(
         update,
         t("Please write something, or send a voice note or a photo first. Then tap «📨 Send»."),
-        composing(t, send_prefix),
+        composing(t, compose),
         sensitive=sensitive,
     )

@@ -6,26 +6,27 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler
 
 from bot.cases import service as cases
+from bot.cases.callbacks import (
+    REPORT,
+    AlertOffice,
+    CategoryButton,
+    ComposeAction,
+    MyCases,
+    NewReport,
+    ReportCompose,
+    SafeToTalk,
+)
 from bot.cases.composer import add_part, ask_for_content, describe_prompt, parts_of
-from bot.core import callbacks, conversation
-from bot.core.common import StepHandler, arg, stale_button, state_data
+from bot.cases.views_her import categories, composing, not_safe_now, safe_to_talk
+from bot.core import conversation
+from bot.core.common import StepHandler, stale_button, state_data
 from bot.core.context import BotContext
 from bot.core.errors import InvalidInput
-from bot.core.keyboards import (
-    button,
-    categories,
-    composing,
-    for_her,
-    not_safe_now,
-    parse_cb,
-    safe_to_talk,
-)
+from bot.core.keyboards import button, for_her
 from bot.core.routing import Routes
 from bot.core.steps import Step
 from bot.db.models import ConversationState
 from bot.people.her_welcome import ensure_registered, show_menu
-
-SEND_PREFIX = "n"
 
 
 async def on_button(update: Update, context: BotContext) -> None:
@@ -33,21 +34,20 @@ async def on_button(update: Update, context: BotContext) -> None:
         return
     user = context.user
     assert user is not None
-    parts = parse_cb(update.callback_query.data if update.callback_query else None)
-    action = arg(parts, 1)
+    press = REPORT.decode(update.callback_query.data if update.callback_query else None)
     state = await conversation.get_state(context.session, user.id)
     step = state.step if state else None
-    if action == "new":
+    if isinstance(press, NewReport):
         await conversation.clear_state(context.session, user.id)
         await context.show(
             update,
             context.t("What do you need help with?"),
             categories(context.t, context.settings.office),
         )
-    elif action == "cat":
-        await choose_category(update, context, arg(parts, 2) or "")
-    elif action == "safe" and step == Step.REPORT_SAFETY:
-        if arg(parts, 2) == "y":
+    elif isinstance(press, CategoryButton):
+        await choose_category(update, context, press.key)
+    elif isinstance(press, SafeToTalk) and step == Step.REPORT_SAFETY:
+        if press.safe:
             await start_describing(update, context, state_data(state)["category"], safe=True)
         else:
             await context.show(
@@ -60,11 +60,14 @@ async def on_button(update: Update, context: BotContext) -> None:
                 not_safe_now(context.t),
                 sensitive=True,
             )
-    elif action == "alert" and step == Step.REPORT_SAFETY:
+    elif isinstance(press, AlertOffice) and step == Step.REPORT_SAFETY:
         await submit(update, context, state, safe_to_talk=False)
-    elif action == "send" and step == Step.REPORT_DESCRIBE:
+    elif press == ReportCompose(ComposeAction.SEND) and step == Step.REPORT_DESCRIBE:
         await submit(update, context, state, safe_to_talk=state_data(state).get("safe"))
-    elif action == "cancel" and step in (Step.REPORT_DESCRIBE, Step.REPORT_SAFETY):
+    elif press == ReportCompose(ComposeAction.CANCEL) and step in (
+        Step.REPORT_DESCRIBE,
+        Step.REPORT_SAFETY,
+    ):
         await conversation.clear_state(context.session, user.id)
         await show_menu(
             update, context, text=context.t("Cancelled: nothing was sent. What do you need?")
@@ -88,7 +91,7 @@ async def choose_category(update: Update, context: BotContext, key: str) -> None
     )
     t = context.t
     numbers = "\n".join(
-        f"🚨 {c.label}: {c.number}" for c in context.settings.office.emergency_contacts
+        f"🚨 {c.label(t.locale)}: {c.number}" for c in context.settings.office.emergency_contacts
     )
     await context.show(
         update,
@@ -112,7 +115,7 @@ async def start_describing(
     await context.show(
         update,
         describe_prompt(context),
-        composing(context.t, SEND_PREFIX),
+        composing(context.t, ReportCompose),
         sensitive=bool(category_settings and category_settings.sensitive),
     )
 
@@ -141,7 +144,7 @@ async def submit(
             now=context.now(),
         )
     except InvalidInput:
-        await ask_for_content(update, context, SEND_PREFIX, sensitive=category.sensitive)
+        await ask_for_content(update, context, ReportCompose, sensitive=category.sensitive)
         return
     await conversation.clear_state(context.session, user.id)
     if safe_to_talk is False:
@@ -160,7 +163,7 @@ async def submit(
     await context.show(
         update,
         text.format(reference=case.reference, hours=context.settings.office.hours(t.locale)),
-        for_her(t, [[button(t("📋 My requests"), "mc")]], menu=True),
+        for_her(t, [[button(t("📋 My requests"), MyCases())]], menu=True),
         sensitive=case.sensitive,
     )
 
@@ -168,7 +171,7 @@ async def submit(
 async def on_describe_message(
     update: Update, context: BotContext, state: ConversationState
 ) -> None:
-    await add_part(update, context, state, SEND_PREFIX)
+    await add_part(update, context, state, ReportCompose)
 
 
 async def on_safety_pending(update: Update, context: BotContext, state: ConversationState) -> None:
@@ -188,4 +191,4 @@ STEPS: dict[str, StepHandler] = {
 
 
 def register(app: Routes) -> None:
-    app.add_handler(CallbackQueryHandler(on_button, pattern=callbacks.pattern("n")))
+    app.add_handler(CallbackQueryHandler(on_button, pattern=REPORT.pattern()))

@@ -6,20 +6,36 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler
 
 from bot.cases import service as cases
-from bot.cases.composer import add_part, ask_for_content, describe_prompt, is_sensitive, parts_of
-from bot.core import callbacks, conversation
-from bot.core.authority import id_in, record_name, refuse_forged
-from bot.core.common import StepHandler, arg, stale_button, state_data
+from bot.cases.callbacks import (
+    ADDITION,
+    MY_CASES,
+    READ_REPLY,
+    AdditionCompose,
+    AddToCase,
+    ComposeAction,
+    MyCases,
+    NewReport,
+    ViewCase,
+)
+from bot.cases.composer import (
+    add_part,
+    ask_for_content,
+    describe_prompt,
+    parts_of,
+    writing_is_sensitive,
+)
+from bot.cases.views_her import composing
+from bot.core import conversation
+from bot.core.authority import record_name, refuse_forged, refuse_undecoded
+from bot.core.common import StepHandler, stale_button, state_data
 from bot.core.context import BotContext
 from bot.core.errors import AlreadyDone, DomainError, NotFound
-from bot.core.keyboards import button, composing, for_her, parse_cb
+from bot.core.keyboards import button, for_her
 from bot.core.labels import STATUS_FOR_HER, label
 from bot.core.routing import Routes
 from bot.core.steps import Step
 from bot.db.models import Case, ConversationState, EntryKind, format_reference
 from bot.people.her_welcome import ensure_registered, show_menu
-
-SEND_PREFIX = "mca"
 
 
 def _title(context: BotContext, case: Case) -> str:
@@ -36,12 +52,12 @@ async def list_cases(update: Update, context: BotContext) -> None:
         await context.show(
             update,
             t("You have no requests yet."),
-            for_her(t, [[button(t("🆘 Ask for help"), "n", "new")]], menu=True),
+            for_her(t, [[button(t("🆘 Ask for help"), NewReport())]], menu=True),
         )
         return
     lines = [t("📋 Your requests:"), ""]
     lines += [f"• {_title(context, c)}\n   {label(t, STATUS_FOR_HER, c.status)}" for c in mine]
-    rows = [[button(c.reference, "mc", "v", c.id)] for c in mine]
+    rows = [[button(c.reference, ViewCase(c.id))] for c in mine]
     await context.show(
         update,
         "\n".join(lines),
@@ -66,8 +82,8 @@ async def show_case(update: Update, context: BotContext, case: Case) -> None:
         )
     rows = []
     if case.is_open:
-        rows.append([button(t("➕ Add information"), "mc", "add", case.id)])
-    rows.append([button(t("◀️ My requests"), "mc")])
+        rows.append([button(t("➕ Add information"), AddToCase(case.id))])
+    rows.append([button(t("◀️ My requests"), MyCases())])
     await context.show(
         update, "\n".join(lines), for_her(t, rows, menu=True), sensitive=case.sensitive
     )
@@ -78,25 +94,22 @@ async def on_button(update: Update, context: BotContext) -> None:
         return
     user = context.user
     assert user is not None
-    parts = parse_cb(update.callback_query.data if update.callback_query else None)
-    action = arg(parts, 1)
-    if action is None:
+    press = MY_CASES.decode(update.callback_query.data if update.callback_query else None)
+    if isinstance(press, MyCases):
         await conversation.clear_state(context.session, user.id)
         await list_cases(update, context)
         return
-    if action not in ("v", "add"):
-        await stale_button(update, context)
+    if press is None:
+        await refuse_undecoded(update, context, MY_CASES)
         return
-    case_id = await id_in(update, context, parts, 2, "case_id")
-    if case_id is None:
-        return
+    case_id = press.case_id
     try:
         case = await cases.case_of_user(context.session, user.id, case_id)
     except NotFound:
         # Someone else's request (or none): refused like a missing one, and recorded.
         await refuse_forged(update, context, "not_hers", record=record_name("case", case_id))
         return
-    if action == "v":
+    if isinstance(press, ViewCase):
         await show_case(update, context, case)
     elif not case.is_open:
         await context.show(
@@ -116,7 +129,7 @@ async def on_button(update: Update, context: BotContext) -> None:
         await context.show(
             update,
             describe_prompt(context),
-            composing(context.t, SEND_PREFIX),
+            composing(context.t, AdditionCompose),
             sensitive=case.sensitive,
         )
 
@@ -127,18 +140,18 @@ async def on_compose_button(update: Update, context: BotContext) -> None:
     user = context.user
     assert user is not None
     t = context.t
-    action = arg(parse_cb(update.callback_query.data if update.callback_query else None), 1)
+    press = ADDITION.decode(update.callback_query.data if update.callback_query else None)
     state = await conversation.get_state(context.session, user.id)
-    if state is None or state.step != Step.CASE_ADD or action not in ("send", "cancel"):
+    if state is None or state.step != Step.CASE_ADD or press is None:
         await stale_button(update, context)
         return
-    if action == "cancel":
+    if press.action == ComposeAction.CANCEL:
         await conversation.clear_state(context.session, user.id)
         await show_menu(update, context, text=t("Cancelled: nothing was sent. What do you need?"))
         return
     case_id = int(state_data(state)["case_id"])
     # Everything said about a sensitive case is protected and silent, on every path.
-    sensitive = await is_sensitive(context, state)
+    sensitive = await writing_is_sensitive(context, state)
     try:
         await cases.add_information(
             context.session,
@@ -159,7 +172,7 @@ async def on_compose_button(update: Update, context: BotContext) -> None:
         )
         return
     except DomainError:
-        await ask_for_content(update, context, SEND_PREFIX, sensitive=sensitive)
+        await ask_for_content(update, context, AdditionCompose, sensitive=sensitive)
         return
     await conversation.clear_state(context.session, user.id)
     reference = format_reference(case_id)
@@ -177,10 +190,11 @@ async def read_reply(update: Update, context: BotContext) -> None:
     if user is None:
         await stale_button(update, context)
         return
-    parts = parse_cb(update.callback_query.data if update.callback_query else None)
-    entry_id = await id_in(update, context, parts, 1, "entry_id")
-    if entry_id is None:
+    press = READ_REPLY.decode(update.callback_query.data if update.callback_query else None)
+    if press is None:
+        await refuse_undecoded(update, context, READ_REPLY)
         return
+    entry_id = press.entry_id
     try:
         entry, case = await cases.staff_reply_of_user(context.session, user.id, entry_id)
     except NotFound:
@@ -209,13 +223,13 @@ async def read_reply(update: Update, context: BotContext) -> None:
 
 
 async def on_add_message(update: Update, context: BotContext, state: ConversationState) -> None:
-    await add_part(update, context, state, SEND_PREFIX)
+    await add_part(update, context, state, AdditionCompose)
 
 
 STEPS: dict[str, StepHandler] = {Step.CASE_ADD: on_add_message}
 
 
 def register(app: Routes) -> None:
-    app.add_handler(CallbackQueryHandler(on_button, pattern=callbacks.pattern("mc", bare=True)))
-    app.add_handler(CallbackQueryHandler(on_compose_button, pattern=callbacks.pattern(SEND_PREFIX)))
-    app.add_handler(CallbackQueryHandler(read_reply, pattern=callbacks.pattern("rd")))
+    app.add_handler(CallbackQueryHandler(on_button, pattern=MY_CASES.pattern()))
+    app.add_handler(CallbackQueryHandler(on_compose_button, pattern=ADDITION.pattern()))
+    app.add_handler(CallbackQueryHandler(read_reply, pattern=READ_REPLY.pattern()))

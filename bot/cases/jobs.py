@@ -14,14 +14,13 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram.error import BadRequest, RetryAfter, TelegramError
 
-from bot.appointments import service as appointments
-from bot.appointments import views as appointment_cards
+from bot.appointments import card as appointment_card
+from bot.cases import card as staff_card
 from bot.cases import posts as staff_posts
 from bot.cases import service as cases
-from bot.cases.views import card_keyboard, card_text
 from bot.core.context import BotContext, BotData
 from bot.core.notify import RecipientGone
-from bot.db.models import Appointment, CaseEntry, EntryKind, StaffPost, User, format_reference
+from bot.db.models import CaseEntry, StaffPost
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
@@ -47,12 +46,6 @@ async def deliver_staff_posts(context: BotContext) -> None:
         except RetryAfter:
             # Telegram wants us to slow down: the rest waits for the next sweep.
             return
-
-
-def _staff_group(data: BotData) -> int:
-    chat_id = data.staff_group.chat_id
-    assert chat_id is not None  # deliver_staff_posts waits until a group is linked
-    return chat_id
 
 
 async def _deliver(data: BotData, post_id: int) -> int:
@@ -86,9 +79,9 @@ async def _send(data: BotData, session: AsyncSession, post: StaffPost) -> int:
     settings, notifier = data.settings, data.notifier
     t = data.catalogs.get(settings.default_locale)
     now = data.clock.now()
-    group = _staff_group(data)
+    group = data.staff_group.linked_chat_id
     if post.kind in (staff_posts.NEW_APPOINTMENT, staff_posts.APPOINTMENT_CHANGED):
-        return await _send_appointment(data, session, post)
+        return await appointment_card.deliver_staff_post(data, session, post)
     case = await cases.get_case(session, post.case_id) if post.case_id is not None else None
     if case is None:
         return 0
@@ -101,29 +94,25 @@ async def _send(data: BotData, session: AsyncSession, post: StaffPost) -> int:
     # Everything is loaded: end the read so Telegram's latency never holds the database.
     await session.commit()
     if post.kind == staff_posts.NEW_CASE:
-        card = await notifier.send(
-            group, card_text(t, case, settings.office, now, {}), card_keyboard(t, case)
+        card = await staff_card.post(data, session, t, case, now)
+        if case.sensitive:
+            return 1
+        return 1 + await staff_card.copy_her_media(
+            data, session, t, group, case, reply_to=card.message_id, sensitive=False, now=now
         )
-        case.staff_card_message_id = card.message_id
-        staff_posts.link(
-            session,
-            chat_id=group,
-            message_id=card.message_id,
-            case_id=case.id,
-            purpose=staff_posts.CARD,
-            now=now,
-        )
-        used = 1
-        if not case.sensitive:
-            for entry in case.entries:
-                if entry.kind == EntryKind.HER_MESSAGE and entry.file_id:
-                    await _copy_entry(data, session, group, entry, card.message_id, sensitive=False)
-                    used += 1
-        return used
     if entry is None:
         return 0
     if not case.sensitive:
-        await _copy_entry(data, session, group, entry, case.staff_card_message_id, sensitive=False)
+        await staff_card.copy_her_message(
+            data,
+            session,
+            t,
+            group,
+            entry,
+            reply_to=case.staff_card_message_id,
+            sensitive=False,
+            now=now,
+        )
         return 1
     await notifier.send(
         group,
@@ -134,7 +123,9 @@ async def _send(data: BotData, session: AsyncSession, post: StaffPost) -> int:
     )
     if case.assignee_id is not None:
         try:
-            await _copy_entry(data, session, case.assignee_id, entry, None, sensitive=True)
+            await staff_card.copy_her_message(
+                data, session, t, case.assignee_id, entry, reply_to=None, sensitive=True, now=now
+            )
         except RecipientGone:
             log.warning("assigned staff member has no private chat with the bot")
     return 1
@@ -193,87 +184,3 @@ async def _delete_or_neutralise(bot: Any, chat_id: int, message_id: int, neutral
             return  # not modified (already neutral), or gone
     with contextlib.suppress(BadRequest):
         await bot.edit_message_caption(chat_id=chat_id, message_id=message_id, caption=neutral)
-
-
-async def _send_appointment(data: BotData, session: AsyncSession, post: StaffPost) -> int:
-    """A new booking's card (linked through Appointment.staff_card_message_id, since a
-    StaffMessageLink needs a case), or a line under the card when she changed it."""
-    settings, notifier = data.settings, data.notifier
-    t = data.catalogs.get(settings.default_locale)
-    group = _staff_group(data)
-    appointment = (
-        await session.get(Appointment, post.appointment_id)
-        if post.appointment_id is not None
-        else None
-    )
-    if appointment is None:
-        return 0
-    user = await session.get(User, appointment.user_id) if appointment.user_id else None
-    no_shows = (
-        await appointments.no_show_count(session, appointment.user_id)
-        if appointment.user_id is not None
-        else 0
-    )
-    person = appointment_cards.Person(
-        name=user.name if user else None,
-        community=user.community if user else None,
-        no_shows=no_shows,
-    )
-    await session.commit()
-    text = appointment_cards.card_text(t, appointment, settings.office, person)
-    markup = appointment_cards.card_keyboard(t, appointment)
-    if post.kind == staff_posts.NEW_APPOINTMENT or appointment.staff_card_message_id is None:
-        card = await notifier.send(group, text, markup)
-        appointment.staff_card_message_id = card.message_id
-        if post.kind == staff_posts.NEW_APPOINTMENT:
-            return 1
-    else:
-        with contextlib.suppress(BadRequest):
-            await notifier.bot.edit_message_text(
-                text,
-                chat_id=group,
-                message_id=appointment.staff_card_message_id,
-                reply_markup=markup,
-            )
-    await notifier.send(
-        group,
-        appointment_cards.changed_text(t, appointment),
-        reply_to=appointment.staff_card_message_id,
-    )
-    return 1
-
-
-async def _copy_entry(
-    data: BotData,
-    session: AsyncSession,
-    chat_id: int,
-    entry: CaseEntry,
-    reply_to: int | None,
-    *,
-    sensitive: bool,
-) -> None:
-    t = data.catalogs.get(data.settings.default_locale)
-    reference = format_reference(entry.case_id)
-    header = t("📩 {reference} · from her:").format(reference=reference)
-    if entry.media_kind == "text" or not entry.file_id:
-        message = await data.notifier.send(
-            chat_id, f"{header}\n{entry.text or ''}"[:4096], sensitive=sensitive, reply_to=reply_to
-        )
-    else:
-        caption = f"{header}\n{entry.text or ''}".strip()
-        message = await data.notifier.send_media(
-            chat_id,
-            entry.media_kind,
-            entry.file_id,
-            caption,
-            sensitive=sensitive,
-            reply_to=reply_to,
-        )
-    staff_posts.link(
-        session,
-        chat_id=chat_id,
-        message_id=message.message_id,
-        case_id=entry.case_id,
-        purpose=staff_posts.HER_COPY,
-        now=data.clock.now(),
-    )

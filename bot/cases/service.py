@@ -107,6 +107,22 @@ async def open_case(
     return case
 
 
+def record_staff_card(
+    session: AsyncSession, case: Case, *, chat_id: int, message_id: int, now: datetime
+) -> None:
+    """Her case's card was posted to the staff group: it is redrawn there from now on,
+    and a staff reply to it is about this case."""
+    case.staff_card_message_id = message_id
+    staff_posts.link(
+        session,
+        chat_id=chat_id,
+        message_id=message_id,
+        case_id=case.id,
+        purpose=staff_posts.CARD,
+        now=now,
+    )
+
+
 async def get_case(session: AsyncSession, case_id: int) -> Case | None:
     return await session.scalar(
         select(Case).where(Case.id == case_id).options(selectinload(Case.entries))

@@ -8,12 +8,10 @@ their private chat with the bot.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 
 from telegram import ForceReply, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType
-from telegram.error import BadRequest
 from telegram.ext import (
     Application,
     ApplicationHandlerStop,
@@ -23,53 +21,39 @@ from telegram.ext import (
     filters,
 )
 
+from bot.cases import card as staff_card
 from bot.cases import posts as staff_posts
 from bot.cases import service as cases
-from bot.cases.callbacks import CaseButton
+from bot.cases.callbacks import CASES, CaseButton
 from bot.cases.composer import media_part
 from bot.cases.views import (
-    card_keyboard,
-    card_text,
     close_keyboard,
     details_text,
     history_text,
     pending_text,
     referral_keyboard,
 )
-from bot.core import audit, callbacks, staff, users
+from bot.cases.views_her import read_message
+from bot.core import audit, staff, users
 from bot.core.authority import record_name, refuse, refuse_forged, require_staff
 from bot.core.context import BotContext
 from bot.core.errors import AlreadyDone, DomainError
 from bot.core.ids import parse_small_number
-from bot.core.keyboards import for_her, read_message
+from bot.core.keyboards import for_her
 from bot.core.notify import RecipientGone
-from bot.db.models import Case, CaseEntry, CaseOutcome, EntryKind, User
+from bot.db.models import Case, CaseEntry, CaseOutcome, User
 
 log = logging.getLogger(__name__)
 STAFF_REPLY_GROUP = -1
-
-
-async def _names(context: BotContext, case: Case) -> dict[int, str]:
-    ids = {e.author_id for e in case.entries if e.author_id is not None}
-    if case.assignee_id is not None:
-        ids.add(case.assignee_id)
-    return await staff.display_names(context.session, ids)
 
 
 async def refresh_card(
     context: BotContext, case: Case, markup: InlineKeyboardMarkup | None = None
 ) -> None:
     """Re-draw the case's card in the staff group (status, assignee, age)."""
-    if case.staff_card_message_id is None:
-        return
-    names = await _names(context, case)
-    with contextlib.suppress(BadRequest):
-        await context.bot.edit_message_text(
-            card_text(context.t, case, context.settings.office, context.now(), names),
-            chat_id=context.staff_chat_id,
-            message_id=case.staff_card_message_id,
-            reply_markup=markup if markup is not None else card_keyboard(context.t, case),
-        )
+    await staff_card.redraw(
+        context.bot_data, context.session, context.t, case, context.now(), markup
+    )
 
 
 async def send_details_privately(context: BotContext, case: Case, staff_id: int) -> bool:
@@ -90,24 +74,17 @@ async def send_details_privately(context: BotContext, case: Case, staff_id: int)
         purpose=staff_posts.DETAILS,
         now=now,
     )
-    for entry in case.entries:
-        if entry.kind == EntryKind.HER_MESSAGE and entry.file_id:
-            sent = await context.notifier.send_media(
-                staff_id,
-                entry.media_kind,
-                entry.file_id,
-                entry.text,
-                sensitive=True,
-                reply_to=message.message_id,
-            )
-            staff_posts.link(
-                context.session,
-                chat_id=staff_id,
-                message_id=sent.message_id,
-                case_id=case.id,
-                purpose=staff_posts.HER_COPY,
-                now=now,
-            )
+    await staff_card.copy_her_media(
+        context.bot_data,
+        context.session,
+        t,
+        staff_id,
+        case,
+        reply_to=message.message_id,
+        sensitive=True,
+        now=now,
+        headed=False,
+    )
     audit.record(
         context.session, actor_id=staff_id, action="view_details", case_id=case.id, now=now
     )
@@ -425,7 +402,7 @@ async def pending_command(update: Update, context: BotContext) -> None:
     assert update.effective_chat is not None and update.effective_user is not None
     open_cases = await cases.open_cases(context.session)
     ids = {c.assignee_id for c in open_cases if c.assignee_id is not None}
-    names = await staff.display_names(context.session, ids)
+    names = await context.staff_names(ids)
     audit.record(
         context.session, actor_id=update.effective_user.id, action="list_pending", now=context.now()
     )
@@ -454,7 +431,11 @@ async def case_command(update: Update, context: BotContext) -> None:
         context.session, actor_id=person.id, action="view", case_id=case.id, now=context.now()
     )
     text = history_text(
-        t, case, context.settings.office, context.now(), await _names(context, case)
+        t,
+        case,
+        context.settings.office,
+        context.now(),
+        await staff_card.staff_names(context.bot_data, context.session, case),
     )
     target = person.id if case.sensitive and chat.type != ChatType.PRIVATE else chat.id
     try:
@@ -488,7 +469,7 @@ def register(app: Application) -> None:
         group=STAFF_REPLY_GROUP,
     )
     app.add_handler(
-        CallbackQueryHandler(on_staff_button, pattern=callbacks.pattern(CaseButton.PREFIX))
+        CallbackQueryHandler(on_staff_button, pattern=CASES.pattern())
     )
     app.add_handler(CommandHandler("pendientes", pending_command))
     app.add_handler(CommandHandler("caso", case_command))

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from bot.aid.callbacks import ChooseItem
 from bot.cases.callbacks import CaseAction, CaseButton
 from bot.core.i18n import Translator
 from bot.core.keyboards import button
@@ -131,7 +132,7 @@ def card_keyboard(t: Translator, case: Case) -> InlineKeyboardMarkup | None:
             _on_case(t("✅ Close"), CaseAction.CLOSE, case),
         ]
     )
-    rows.append([button(t("🎁 Deliver aid"), "ad", "c", case.id)])  # bot.aid.staff_aid
+    rows.append([button(t("🎁 Deliver aid"), ChooseItem(case.id))])  # bot.aid.staff_aid
     if case.sensitive:
         rows.insert(0, [_on_case(t("👁️ See details (private)"), CaseAction.DETAILS, case)])
     return InlineKeyboardMarkup(rows)

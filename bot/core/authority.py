@@ -13,10 +13,13 @@ Audit rows: `action` is `refused_<what>`; `detail` names the record as `<kind>:<
 
 from __future__ import annotations
 
+from typing import Any
+
 from telegram import Update
 from telegram.constants import ChatType
 
 from bot.core import audit, staff
+from bot.core.callbacks import Codec
 from bot.core.common import id_arg
 from bot.core.context import BotContext
 
@@ -88,6 +91,8 @@ async def require_staff(
     if person is not None and await staff.is_staff(
         context.session, person.id, context.admin_ids
     ):
+        if context.is_admin(person.id):
+            context.bot_data.staff_group.admin_names[person.id] = person.full_name[:128]
         return True
     await refuse(update, context, what, record=record, case_id=case_id)
     return False
@@ -115,6 +120,17 @@ async def refuse_forged(
         record = update.callback_query.data
     audit_refusal(update, context, what, record=record, case_id=case_id)
     await tell(update, context, _stale_text(update, context))
+
+
+async def refuse_undecoded(update: Update, context: BotContext, codec: Codec[Any]) -> None:
+    """Button data its codec could not read: "no longer active", nothing changes; recorded
+    as forged when the codec names what it is (a record id that is not one…)."""
+    data = update.callback_query.data if update.callback_query is not None else None
+    what = codec.refusal(data)
+    if what is not None:
+        await refuse_forged(update, context, what)
+    else:
+        await tell(update, context, _stale_text(update, context))
 
 
 async def id_in(

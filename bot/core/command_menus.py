@@ -1,14 +1,14 @@
 """The command menus Telegram shows next to the text box.
 
-Women's menu in private chats, in each language the bot speaks (Telegram picks the
-one matching her app's language, and the office's language otherwise); the staff
-menu in the staff group, in the office's language. Set at start-up, and again when a
-staff group is linked.
+Women's menu in private chats and the staff menu in the staff group, each in every
+language the bot speaks (Telegram picks the one matching the person's app, and the
+office's language otherwise). Set at start-up, and again when a staff group is linked.
 """
 
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from typing import Any
 
 from telegram import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
@@ -47,16 +47,18 @@ def staff_commands(t: Translator) -> list[BotCommand]:
 async def set_command_menus(
     bot: Any, catalogs: Catalogs, office_locale: str, staff_chat_id: int | None
 ) -> None:
+    """Each menu in the office's language (the default Telegram falls back to) and once
+    per language the bot speaks (for a person whose app uses that language)."""
+    scopes: list[tuple[Any, Callable[[Translator], list[BotCommand]]]] = [
+        (BotCommandScopeAllPrivateChats(), her_commands)
+    ]
+    if staff_chat_id is not None:
+        scopes.append((BotCommandScopeChat(staff_chat_id), staff_commands))
     # A menu Telegram refuses is not worth a failed start: the commands work without it.
     with contextlib.suppress(TelegramError):
-        private = BotCommandScopeAllPrivateChats()
-        await bot.set_my_commands(her_commands(catalogs.get(office_locale)), scope=private)
-        for locale in SUPPORTED_LOCALES:
-            await bot.set_my_commands(
-                her_commands(catalogs.get(locale)), scope=private, language_code=locale
-            )
-        if staff_chat_id is not None:
-            await bot.set_my_commands(
-                staff_commands(catalogs.get(office_locale)),
-                scope=BotCommandScopeChat(staff_chat_id),
-            )
+        for scope, commands in scopes:
+            await bot.set_my_commands(commands(catalogs.get(office_locale)), scope=scope)
+            for locale in SUPPORTED_LOCALES:
+                await bot.set_my_commands(
+                    commands(catalogs.get(locale)), scope=scope, language_code=locale
+                )

@@ -9,7 +9,7 @@ and no answer is sent for effects that were not saved.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Collection, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -29,6 +29,7 @@ from telegram import (
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.config import Settings
+from bot.core import staff
 from bot.core.clock import Clock
 from bot.core.i18n import Catalogs, Translator
 from bot.core.message_options import message_options
@@ -58,6 +59,16 @@ class BotData:
     # The staff group and administrators in force (may change while running).
     staff_group: StaffGroup
     bot_username: str = ""
+
+
+async def staff_names(
+    data: BotData, session: AsyncSession, user_ids: Collection[int]
+) -> dict[int, str]:
+    """Staff members' names as cards show them (administrators from .env included)."""
+    known = data.staff_group.admin_names
+    names = {i: known[i] for i in user_ids if i in known}
+    names.update(await staff.display_names(session, user_ids))
+    return names
 
 
 @dataclass
@@ -115,6 +126,11 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], B
         return self.bot_data.catalogs.get(self.scope.locale)
 
     @property
+    def staff_t(self) -> Translator:
+        """Staff texts: in the office's language, whoever's update this is."""
+        return self.bot_data.catalogs.get(self.settings.default_locale)
+
+    @property
     def notifier(self) -> Notifier:
         return self.bot_data.notifier
 
@@ -125,14 +141,15 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], B
     def staff_chat_id(self) -> int:
         """The staff group, for staff screens: they run only once a group is linked (their
         handlers filter on it), so asking before is a programming error."""
-        chat_id = self.bot_data.staff_group.chat_id
-        if chat_id is None:
-            raise RuntimeError("no staff group is linked yet")
-        return chat_id
+        return self.bot_data.staff_group.linked_chat_id
 
     @property
     def admin_ids(self) -> frozenset[int]:
         return self.bot_data.staff_group.admin_ids
+
+    async def staff_names(self, user_ids: Collection[int]) -> dict[int, str]:
+        """Staff members' names as cards show them (administrators from .env included)."""
+        return await staff_names(self.bot_data, self.session, user_ids)
 
     def is_admin(self, user_id: int) -> bool:
         return user_id in self.bot_data.staff_group.admin_ids

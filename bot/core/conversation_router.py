@@ -1,25 +1,26 @@
 """Her typed messages, voice notes and photos go to the step she is in.
 
 The steps are the domains' (registration, report a need, her requests, the network):
-bot/routes.py hands their table to `register`, with the welcome and the
-registration check of bot/people, so this module knows no domain.
+bot/routes.py hands their table to `register`, with the welcome, the registration
+check and the main menu of bot/people, so this module knows no domain.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import MessageHandler, filters
 
 from bot.core import conversation
 from bot.core.common import Handler, StepHandler
 from bot.core.context import BotContext
-from bot.core.keyboards import main_menu
+from bot.core.i18n import Translator
 from bot.core.quick_exit import is_exit_text, quick_exit
 from bot.core.routing import Routes
 
 RegistrationCheck = Callable[[Update, BotContext], Awaitable[bool]]
+Menu = Callable[[Translator], InlineKeyboardMarkup]
 
 
 class HerMessages:
@@ -31,10 +32,12 @@ class HerMessages:
         *,
         welcome: Handler,
         ensure_registered: RegistrationCheck,
+        menu: Menu,
     ) -> None:
         self.steps = dict(steps)
         self.welcome = welcome
         self.ensure_registered = ensure_registered
+        self.menu = menu
 
     async def on_private_message(self, update: Update, context: BotContext) -> None:
         message = update.message
@@ -59,7 +62,7 @@ class HerMessages:
             await context.send(
                 update.effective_chat.id,
                 t("To talk with the office, choose an option 👇"),
-                main_menu(t),
+                self.menu(t),
             )
 
     async def on_unknown_command(self, update: Update, context: BotContext) -> None:
@@ -71,7 +74,7 @@ class HerMessages:
         await context.send(
             update.effective_chat.id,
             t("I do not know that command. Choose an option 👇"),
-            main_menu(t),
+            self.menu(t),
         )
 
 
@@ -81,8 +84,11 @@ def register(
     *,
     welcome: Handler,
     ensure_registered: RegistrationCheck,
+    menu: Menu,
 ) -> None:
-    messages = HerMessages(steps, welcome=welcome, ensure_registered=ensure_registered)
+    messages = HerMessages(
+        steps, welcome=welcome, ensure_registered=ensure_registered, menu=menu
+    )
     private = filters.ChatType.PRIVATE
     app.add_handler(MessageHandler(private & ~filters.COMMAND, messages.on_private_message))
     app.add_handler(MessageHandler(private & filters.COMMAND, messages.on_unknown_command))

@@ -24,8 +24,8 @@ DraftStepHandler = Callable[[Update, BotContext, StaffDraft, Message], Awaitable
 
 
 def staff_t(context: BotContext) -> Translator:
-    """Staff texts are in the office's default language."""
-    return context.bot_data.catalogs.get(context.settings.default_locale)
+    """Staff texts are in the office's default language (context.staff_t)."""
+    return context.staff_t
 
 
 async def ask(

@@ -65,7 +65,9 @@ async def _report_to_staff(
     _last_report[key] = now
     update_id = update.update_id if isinstance(update, Update) else "-"
     # The exception's own message may quote what she wrote, so only its type and place.
-    text = f"⚠️ Error: {type(error).__name__} at {_where(error)} (update {update_id}). See the bot's log."
+    text = context.staff_t("⚠️ Error: {kind} at {place} (update {update}). See the bot's log.").format(
+        kind=type(error).__name__, place=_where(error), update=update_id
+    )
     with contextlib.suppress(TelegramError):
         await context.bot.send_message(group, text)
 

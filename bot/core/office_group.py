@@ -19,6 +19,10 @@ class StaffGroup:
         self.chat_filter = filters.Chat(allow_empty=False)
         self.chat_id: int | None = None
         self.admin_ids: frozenset[int] = frozenset()
+        # Telegram names of administrators who have no staff_members row (those listed
+        # in ADMIN_USER_IDS): seen when they act, or asked of Telegram at start-up, so
+        # cards say "A cargo de: Lucía", not her user id.
+        self.admin_names: dict[int, str] = {}
         self.set(chat_id, admin_ids)
 
     def set(self, chat_id: int | None, admin_ids: Collection[int]) -> bool:
@@ -33,3 +37,11 @@ class StaffGroup:
     @property
     def linked(self) -> bool:
         return self.chat_id is not None
+
+    @property
+    def linked_chat_id(self) -> int:
+        """The staff group, for code that runs only once one is linked (staff screens,
+        whose handlers filter on it; the staff-post job, which waits for it)."""
+        if self.chat_id is None:
+            raise RuntimeError("no staff group is linked yet")
+        return self.chat_id

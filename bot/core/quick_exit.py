@@ -17,7 +17,6 @@ from bot.config import SUPPORTED_LOCALES
 from bot.core import callbacks, conversation, outbox_rows, tracking
 from bot.core.context import BotContext
 from bot.core.i18n import N_
-from bot.core.keyboards import QUICK_EXIT
 from bot.core.routing import Routes
 
 log = logging.getLogger(__name__)
@@ -65,7 +64,7 @@ async def quick_exit(update: Update, context: BotContext) -> None:
 
 def register(app: Routes) -> None:
     app.add_handler(
-        CallbackQueryHandler(quick_exit, pattern=callbacks.pattern(QUICK_EXIT, only_bare=True))
+        CallbackQueryHandler(quick_exit, pattern=callbacks.QUICK_EXIT.pattern())
     )
     app.add_handler(
         CommandHandler(["salir", "exit", "x"], quick_exit, filters=filters.ChatType.PRIVATE)

@@ -621,7 +621,7 @@ class SignupStatus(enum.StrEnum):
 
 
 class Activity(Base):
-    """A club, fair or training the office runs: one date, or a series (see bot.activities.service).
+    """A club, fair or training the office runs: one date, or a series (see bot.activities.service_series).
 
     A series has `rrule` (RFC 5545, in the office's local time, its time of day taken from
     `starts_at`). A row with `series_id` overrides one occurrence of that series: the one

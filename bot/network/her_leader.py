@@ -15,30 +15,44 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Update
 from telegram.ext import CallbackQueryHandler
 
-from bot.activities import service as activities
-from bot.core import audit, callbacks, conversation
-from bot.core.authority import refuse_forged
+from bot.activities import service_series as activities
+from bot.activities import service_signups as signups
+from bot.core import audit, conversation
+from bot.core.authority import refuse_forged, refuse_undecoded
+from bot.core.callbacks import ChoiceAction
 from bot.core.common import StepHandler, plain_text, stale_button, state_data
 from bot.core.context import BotContext
 from bot.core.errors import AlreadyDone, DomainError, InvalidInput, NotAllowed, NotFound
 from bot.core.ids import parse_person_id, parse_small_number
-from bot.core.keyboards import age_groups, button, for_her, paged_choices
-from bot.core.labels import AGE_GROUPS
+from bot.core.keyboards import button, for_her, paged_choices
 from bot.core.routing import Routes
 from bot.core.steps import Step
 from bot.db.models import ConversationState, NetworkWoman, Organization, SignupStatus
 from bot.network import service as organizations
 from bot.network import service_women as women
 from bot.network import views
-from bot.network.callbacks import LeaderAction, LeaderButton, NewWomanButton
+from bot.network.callbacks import (
+    LEADER,
+    LEADER_WOMEN,
+    NEW_WOMAN,
+    LeaderAction,
+    LeaderButton,
+    LeaderHome,
+    LeaderWomen,
+    NewWoman,
+    NewWomanAge,
+    NewWomanAgreed,
+    NewWomanCommunity,
+    NewWomanLanguage,
+    NewWomanPeople,
+)
 from bot.network.notices import tell_decision
-from bot.network.views import data_button
-from bot.people import identity
 from bot.people.her_identity import language_keyboard, people_keyboard
 from bot.people.her_welcome import ensure_registered
+from bot.people.views import age_groups
 
 MAX_ANNOUNCEMENT_LENGTH = 3500
 OrganizationStep = Callable[[Update, BotContext, Organization, LeaderButton], Awaitable[None]]
@@ -64,18 +78,13 @@ async def on_leader_button(update: Update, context: BotContext) -> None:
         return
     user = context.user
     assert user is not None
-    data = update.callback_query.data if update.callback_query else None
-    if data == "ol":
+    pressed = LEADER.decode(update.callback_query.data if update.callback_query else None)
+    if isinstance(pressed, LeaderHome):
         await conversation.clear_state(context.session, user.id)
         await show_home(update, context)
         return
-    if data == "olw":
-        await conversation.clear_state(context.session, user.id)
-        await show_women(update, context)
-        return
-    pressed = LeaderButton.decode(data)
     if pressed is None:
-        await refuse_forged(update, context, "leader_button")
+        await refuse_undecoded(update, context, LEADER)
         return
     try:
         if pressed.action in _ORGANIZATION_ACTIONS:
@@ -98,6 +107,18 @@ async def on_leader_button(update: Update, context: BotContext) -> None:
         )
 
 
+async def on_women_button(update: Update, context: BotContext) -> None:
+    """`olw`: the women without a phone she represents."""
+    if not await ensure_registered(update, context):
+        return
+    assert context.user is not None
+    if LEADER_WOMEN.decode(update.callback_query.data if update.callback_query else None) is None:
+        await refuse_undecoded(update, context, LEADER_WOMEN)
+        return
+    await conversation.clear_state(context.session, context.user.id)
+    await show_women(update, context)
+
+
 # ── Her organisation ──────────────────────────────────────────────────────────
 
 
@@ -117,11 +138,11 @@ async def _members(
     update: Update, context: BotContext, organization: Organization, pressed: LeaderButton
 ) -> None:
     found = await organizations.members_for_leader(context.session, organization.id)
-    back = LeaderButton(LeaderAction.MENU, organization.id).encode()
+    back = LeaderButton(LeaderAction.MENU, organization.id)
     await context.show(
         update,
         views.members_text(context.t, organization, found),
-        for_her(context.t, [[data_button(context.t("◀️ Back"), back)]], menu=True),
+        for_her(context.t, [[button(context.t("◀️ Back"), back)]], menu=True),
     )
 
 
@@ -130,26 +151,26 @@ async def _requests(
 ) -> None:
     t = context.t
     waiting = await organizations.members(context.session, organization.id, requests=True)
-    back = LeaderButton(LeaderAction.MENU, organization.id).encode()
+    back = LeaderButton(LeaderAction.MENU, organization.id)
     if not waiting:
         await context.show(
             update,
             t("No one is waiting to join {name}.").format(name=organization.name),
-            for_her(t, [[data_button(t("◀️ Back"), back)]], menu=True),
+            for_her(t, [[button(t("◀️ Back"), back)]], menu=True),
         )
         return
     rows = []
     for line in waiting[:20]:
         who = (line.name or "").split()[0] if line.share and line.name else t("A woman")
-        accept = LeaderButton(LeaderAction.ACCEPT, organization.id, str(line.user_id)).encode()
-        decline = LeaderButton(LeaderAction.DECLINE, organization.id, str(line.user_id)).encode()
+        accept = LeaderButton(LeaderAction.ACCEPT, organization.id, str(line.user_id))
+        decline = LeaderButton(LeaderAction.DECLINE, organization.id, str(line.user_id))
         rows.append(
             [
-                data_button(t("✅ {name}").format(name=who[:24]), accept),
-                data_button(t("❌ {name}").format(name=who[:24]), decline),
+                button(t("✅ {name}").format(name=who[:24]), accept),
+                button(t("❌ {name}").format(name=who[:24]), decline),
             ]
         )
-    rows.append([data_button(t("◀️ Back"), back)])
+    rows.append([button(t("◀️ Back"), back)])
     await context.show(
         update,
         t("📨 Requests to join {name}:").format(name=organization.name),
@@ -183,7 +204,7 @@ async def _decide(
     await context.show(
         update,
         t("✅ Accepted.") if accept else t("Declined."),
-        for_her(t, [[button(t("◀️ Back"), "ol")]], menu=True),
+        for_her(t, [[button(t("◀️ Back"), LeaderHome())]], menu=True),
     )
 
 
@@ -195,11 +216,11 @@ async def _activities(
     dates = await activities.upcoming(
         context.session, context.now(), context.settings.timezone, community=community
     )
-    back = LeaderButton(LeaderAction.MENU, organization.id).encode()
+    back = LeaderButton(LeaderAction.MENU, organization.id)
     await context.show(
         update,
         views.activities_text(context.t, community, dates),
-        for_her(context.t, [[data_button(context.t("◀️ Back"), back)]], menu=True),
+        for_her(context.t, [[button(context.t("◀️ Back"), back)]], menu=True),
     )
 
 
@@ -214,14 +235,14 @@ async def _announce(
         {"organization": organization.id},
         context.now(),
     )
-    back = LeaderButton(LeaderAction.MENU, organization.id).encode()
+    back = LeaderButton(LeaderAction.MENU, organization.id)
     await context.show(
         update,
         context.t(
             "📣 Type the announcement for the members of {name}. The office will read it "
             "before it is sent."
         ).format(name=organization.name),
-        for_her(context.t, [[data_button(context.t("◀️ Back"), back)]]),
+        for_her(context.t, [[button(context.t("◀️ Back"), back)]]),
     )
 
 
@@ -250,22 +271,22 @@ async def on_announcement_typed(
         {"organization": organization_id, "text": text},
         context.now(),
     )
-    send = LeaderButton(LeaderAction.SEND, organization_id).encode()
-    back = LeaderButton(LeaderAction.MENU, organization_id).encode()
+    send = LeaderButton(LeaderAction.SEND, organization_id)
+    back = LeaderButton(LeaderAction.MENU, organization_id)
     await context.send(
         update.effective_chat.id,
         t("Your announcement:\n\n{text}\n\nSend it to the office for approval?").format(text=text),
         for_her(
             t,
             [
-                [data_button(t("📨 Send to the office"), send)],
+                [button(t("📨 Send to the office"), send)],
                 [
-                    data_button(
+                    button(
                         t("✏️ Type it again"),
-                        LeaderButton(LeaderAction.ANNOUNCE, organization_id).encode(),
+                        LeaderButton(LeaderAction.ANNOUNCE, organization_id),
                     )
                 ],
-                [data_button(t("◀️ Back"), back)],
+                [button(t("◀️ Back"), back)],
             ],
         ),
     )
@@ -296,7 +317,7 @@ async def _send(
         await context.show(update, t("That announcement is too long."), for_her(t, menu=True))
         return
     await conversation.clear_state(context.session, user.id)
-    staff_t = context.bot_data.catalogs.get(context.settings.default_locale)
+    staff_t = context.staff_t
     await context.send(
         context.staff_chat_id,
         views.announcement_for_staff(staff_t, organization, user.name, request.text),
@@ -305,7 +326,7 @@ async def _send(
     await context.show(
         update,
         t("📨 Sent to the office. You will be told when it is approved."),
-        for_her(t, [[button(t("◀️ Back"), "ol")]], menu=True),
+        for_her(t, [[button(t("◀️ Back"), LeaderHome())]], menu=True),
     )
 
 
@@ -392,10 +413,10 @@ async def _sign_up(
     if activity_id is None or key is None:
         await refuse_forged(update, context, "leader_button")
         return
-    back = LeaderButton(LeaderAction.WOMAN, woman.id).encode()
-    keyboard = for_her(t, [[data_button(t("◀️ Back"), back)]], menu=True)
+    back = LeaderButton(LeaderAction.WOMAN, woman.id)
+    keyboard = for_her(t, [[button(t("◀️ Back"), back)]], menu=True)
     try:
-        status = await activities.sign_up_woman(
+        status = await signups.sign_up_woman(
             context.session, activity_id, key, woman.id, context.now(), tz=context.settings.timezone
         )
     except AlreadyDone:
@@ -425,10 +446,10 @@ async def _attendance(
             continue
         mark = "✅ " if signup.attended_at else ""
         label = f"{mark}{t.stamp(occurrence.starts_at)} {occurrence.details.title}"[:60]
-        data = LeaderButton(LeaderAction.ATTENDED, signup.id).encode()
-        rows.append([data_button(label, data)])
-    back = LeaderButton(LeaderAction.WOMAN, woman.id).encode()
-    rows.append([data_button(t("◀️ Back"), back)])
+        data = LeaderButton(LeaderAction.ATTENDED, signup.id)
+        rows.append([button(label, data)])
+    back = LeaderButton(LeaderAction.WOMAN, woman.id)
+    rows.append([button(t("◀️ Back"), back)])
     text = (
         t("Which activity did {name} come to?").format(name=woman.name)
         if len(rows) > 1
@@ -440,7 +461,7 @@ async def _attendance(
 async def _attended(update: Update, context: BotContext, signup_id: int) -> None:
     assert context.user is not None
     signup = await women.signup_of(context.session, context.user.id, signup_id)
-    await activities.mark_attended(
+    await signups.mark_attended(
         context.session, signup.id, signup.attended_at is None, context.now()
     )
     assert signup.woman_id is not None
@@ -457,8 +478,9 @@ async def _contact(
     if pressed.extra not in women.CONTACT_KINDS:
         await refuse_forged(update, context, "leader_button")
         return
-    staff_t = context.bot_data.catalogs.get(context.settings.default_locale)
-    text = views.contact_request_text(staff_t, str(pressed.extra), context.user.name or "—", woman)
+    text = views.contact_request_text(
+        context.staff_t, str(pressed.extra), context.user.name or "—", woman
+    )
     await context.send(context.staff_chat_id, text)
     audit.record(
         context.session,
@@ -467,11 +489,11 @@ async def _contact(
         detail=f"woman:{woman.id}",
         now=context.now(),
     )
-    back = LeaderButton(LeaderAction.WOMAN, woman.id).encode()
+    back = LeaderButton(LeaderAction.WOMAN, woman.id)
     await context.show(
         update,
         t("📨 The office was asked. They will contact her."),
-        for_her(t, [[data_button(t("◀️ Back"), back)]], menu=True),
+        for_her(t, [[button(t("◀️ Back"), back)]], menu=True),
     )
 
 
@@ -493,19 +515,19 @@ async def on_new_woman_button(update: Update, context: BotContext) -> None:
     user = context.user
     assert user is not None
     t = context.t
-    pressed = NewWomanButton.decode(update.callback_query.data if update.callback_query else None)
+    pressed = NEW_WOMAN.decode(update.callback_query.data if update.callback_query else None)
     if pressed is None:
-        await refuse_forged(update, context, "leader_button")
+        await refuse_undecoded(update, context, NEW_WOMAN)
         return
     if not await organizations.is_leader(context.session, user.id):
         await refuse_forged(update, context, "leader_button")
         return
-    if pressed.action == "start":
+    if isinstance(pressed, NewWoman):
         await conversation.set_state(context.session, user.id, Step.NW_NAME, {}, context.now())
         await context.show(
             update,
             t("📵 Type the full name of the woman without a phone."),
-            for_her(t, [[button(t("◀️ Back"), "olw")]]),
+            for_her(t, [[button(t("◀️ Back"), LeaderWomen())]]),
         )
         return
     state = await conversation.get_state(context.session, user.id)
@@ -514,33 +536,30 @@ async def on_new_woman_button(update: Update, context: BotContext) -> None:
         await stale_button(update, context)
         return
     communities = context.settings.office.communities
-    index = parse_small_number(pressed.value)
-    value = pressed.value
-    if pressed.action == "page" and index is not None:
-        await _ask_community(update, context, data, index)
-    elif pressed.action == "pick" and index is not None and index < len(communities):
-        await _form(update, context, {**data, "community": communities[index]})
-    elif pressed.action == "other":
-        await conversation.set_state(
-            context.session, user.id, Step.NW_COMMUNITY_OTHER, data, context.now()
-        )
-        await context.show(update, t("Please type the name of the community."), for_her(t))
-    elif pressed.action == "age" and value in AGE_GROUPS:
-        await _form(update, context, {**data, "age_group": value})
-    elif pressed.action == "p" and value in identity.PEOPLES:
-        await _form(update, context, {**data, "people": value})
-    elif (
-        pressed.action == "l"
-        and value is not None
-        and (
-            value in identity.FIXED_LANGUAGES
-            or (index is not None and index < len(context.settings.office.language_communities))
-        )
+    languages = context.settings.office.language_communities
+    if isinstance(pressed, NewWomanCommunity):
+        index = pressed.number
+        if pressed.action == ChoiceAction.PAGE and index is not None:
+            await _ask_community(update, context, data, index)
+        elif pressed.action == ChoiceAction.PICK and index is not None and index < len(communities):
+            await _form(update, context, {**data, "community": communities[index]})
+        elif pressed.action == ChoiceAction.OTHER:
+            await conversation.set_state(
+                context.session, user.id, Step.NW_COMMUNITY_OTHER, data, context.now()
+            )
+            await context.show(update, t("Please type the name of the community."), for_her(t))
+        else:
+            await stale_button(update, context)
+    elif isinstance(pressed, NewWomanAge):
+        await _form(update, context, {**data, "age_group": pressed.group})
+    elif isinstance(pressed, NewWomanPeople):
+        await _form(update, context, {**data, "people": pressed.people})
+    elif isinstance(pressed, NewWomanLanguage) and (
+        pressed.index is None or pressed.index < len(languages)
     ):
-        languages = context.settings.office.language_communities
-        chosen = languages[index] if index is not None and value.isdigit() else value
+        chosen = languages[pressed.index] if pressed.index is not None else pressed.value
         await _form(update, context, {**data, "language": chosen})
-    elif pressed.action == "ok" and "language" in data:
+    elif isinstance(pressed, NewWomanAgreed) and "language" in data:
         await _register(update, context, data)
     else:
         await stale_button(update, context)
@@ -553,7 +572,7 @@ async def on_new_woman_name(update: Update, context: BotContext, state: Conversa
         await context.send(
             update.effective_chat.id,
             context.t("Please type her full name in one short message."),
-            for_her(context.t, [[button(context.t("◀️ Back"), "olw")]]),
+            for_her(context.t, [[button(context.t("◀️ Back"), LeaderWomen())]]),
         )
         return
     await _ask_community(update, context, {"name": name}, 0)
@@ -594,7 +613,9 @@ async def _ask_community(
     await context.show(
         update,
         context.t("Which community does she live in?"),
-        paged_choices(context.t, context.settings.office.communities, page, prefix="oln"),
+        paged_choices(
+            context.t, context.settings.office.communities, page, choice=NewWomanCommunity
+        ),
     )
 
 
@@ -606,23 +627,18 @@ async def _form(update: Update, context: BotContext, data: dict[str, object]) ->
         context.session, context.user.id, Step.NW_FORM, data, context.now()
     )
     if "age_group" not in data:
-        markup = age_groups(t)
-        await context.show(update, t("How old is she?"), _rewired(markup, "r:age:", "oln:age:"))
+        await context.show(update, t("How old is she?"), age_groups(t, NewWomanAge))
     elif "people" not in data:
         await context.show(
             update,
             t("Which people does she belong to? She may prefer not to say."),
-            _rewired(people_keyboard(t), "id:p:", "oln:p:"),
+            people_keyboard(t, NewWomanPeople),
         )
     elif "language" not in data:
         await context.show(
             update,
             t("Which language community does she belong to?"),
-            _rewired(
-                language_keyboard(t, context.settings.office.language_communities),
-                "id:l:",
-                "oln:l:",
-            ),
+            language_keyboard(t, context.settings.office.language_communities, NewWomanLanguage),
         )
     else:
         await context.show(
@@ -634,25 +650,11 @@ async def _form(update: Update, context: BotContext, data: dict[str, object]) ->
             for_her(
                 t,
                 [
-                    [button(t("✅ Yes, she agreed (to me, now)"), "oln", "ok")],
-                    [button(t("❌ No: do not register her"), "olw")],
+                    [button(t("✅ Yes, she agreed (to me, now)"), NewWomanAgreed())],
+                    [button(t("❌ No: do not register her"), LeaderWomen())],
                 ],
             ),
         )
-
-
-def _rewired(markup: InlineKeyboardMarkup, old: str, new: str) -> InlineKeyboardMarkup:
-    """The same buttons, answering to this form (prefix `old` becomes `new`)."""
-    rows = [
-        [
-            InlineKeyboardButton(b.text, callback_data=new + b.callback_data[len(old) :])
-            if isinstance(b.callback_data, str) and b.callback_data.startswith(old)
-            else b
-            for b in row
-        ]
-        for row in markup.inline_keyboard
-    ]
-    return InlineKeyboardMarkup(rows)
 
 
 async def _register(update: Update, context: BotContext, data: dict[str, object]) -> None:
@@ -707,10 +709,6 @@ STEPS: dict[str, StepHandler] = {
 
 
 def register(app: Routes) -> None:
-    app.add_handler(
-        CallbackQueryHandler(on_leader_button, pattern=callbacks.pattern("ol", bare=True))
-    )
-    app.add_handler(
-        CallbackQueryHandler(on_leader_button, pattern=callbacks.pattern("olw", only_bare=True))
-    )
-    app.add_handler(CallbackQueryHandler(on_new_woman_button, pattern=callbacks.pattern("oln")))
+    app.add_handler(CallbackQueryHandler(on_leader_button, pattern=LEADER.pattern()))
+    app.add_handler(CallbackQueryHandler(on_women_button, pattern=LEADER_WOMEN.pattern()))
+    app.add_handler(CallbackQueryHandler(on_new_woman_button, pattern=NEW_WOMAN.pattern()))

@@ -9,12 +9,13 @@ from functools import partial
 from telegram import Update
 from telegram.ext import CallbackQueryHandler
 
-from bot.core import audit, callbacks, conversation, users
-from bot.core.authority import refuse_forged
-from bot.core.common import StepHandler, arg, int_arg, plain_text, stale_button, state_data
+from bot.core import audit, conversation, users
+from bot.core.authority import refuse_undecoded
+from bot.core.callbacks import ChoiceAction
+from bot.core.common import StepHandler, plain_text, stale_button, state_data
 from bot.core.context import BotContext
 from bot.core.errors import AlreadyDone, NotFound
-from bot.core.keyboards import button, for_her, paged_choices, parse_cb, yes_no
+from bot.core.keyboards import button, for_her, paged_choices, yes_no
 from bot.core.labels import NETWORK_ROLES, label
 from bot.core.routing import Routes
 from bot.core.steps import Step
@@ -23,8 +24,23 @@ from bot.network import service as organizations
 from bot.network import service_network as network
 from bot.network import service_women as women
 from bot.network import views
-from bot.network.callbacks import JoinButton, OrgAction, OrgButton
-from bot.network.views import data_button
+from bot.network.callbacks import (
+    JOIN_RECORD,
+    NETWORK,
+    NETWORK_COMMUNITY,
+    ORGANIZATIONS,
+    JoinNetwork,
+    JoinRecord,
+    LeaveNetwork,
+    MyCommunity,
+    NetworkCommunity,
+    NetworkRole,
+    NoOrganization,
+    OrgAction,
+    OrganizationsToJoin,
+    OrgButton,
+    ShowNetwork,
+)
 from bot.people.her_welcome import Landing, ensure_registered, open_links
 
 MAX_ORGANIZATION_LENGTH = 128
@@ -48,7 +64,7 @@ async def show_network(update: Update, context: BotContext) -> None:
         await context.show(
             update,
             f"{text}\n\n{org_text}",
-            for_her(t, [[button(t("✅ Join the network"), "net", "join")], *org_rows], menu=True),
+            for_her(t, [[button(t("✅ Join the network"), JoinNetwork())], *org_rows], menu=True),
         )
         return
     text = t(
@@ -61,7 +77,7 @@ async def show_network(update: Update, context: BotContext) -> None:
     await context.show(
         update,
         f"{text}\n\n{org_text}",
-        for_her(t, [[button(t("🚪 Leave the network"), "net", "leave")], *org_rows], menu=True),
+        for_her(t, [[button(t("🚪 Leave the network"), LeaveNetwork())], *org_rows], menu=True),
     )
 
 
@@ -76,8 +92,8 @@ async def on_organization_button(update: Update, context: BotContext) -> None:
     user = context.user
     assert user is not None
     t = context.t
-    data = update.callback_query.data if update.callback_query else None
-    if data == "og":
+    pressed = ORGANIZATIONS.decode(update.callback_query.data if update.callback_query else None)
+    if isinstance(pressed, OrganizationsToJoin):
         found = await organizations.organizations_to_join(context.session, user.id, user.community)
         text = (
             t("Which organization do you want to join?")
@@ -86,9 +102,8 @@ async def on_organization_button(update: Update, context: BotContext) -> None:
         )
         await context.show(update, text, views.to_join_keyboard(t, found))
         return
-    pressed = OrgButton.decode(data)
-    if pressed is None:
-        await refuse_forged(update, context, "network_button")
+    if not isinstance(pressed, OrgButton):
+        await refuse_undecoded(update, context, ORGANIZATIONS)
         return
     try:
         organization = await organizations.get_organization(context.session, pressed.record_id)
@@ -112,7 +127,7 @@ async def on_organization_button(update: Update, context: BotContext) -> None:
                 t("You already asked to join {name}, or you are in it.").format(
                     name=organization.name
                 ),
-                for_her(t, [[button(t("◀️ Back"), "net")]], menu=True),
+                for_her(t, [[button(t("◀️ Back"), ShowNetwork())]], menu=True),
             )
             return
         await _tell_deciders(context, organization, user.id, user.name if share else None)
@@ -121,7 +136,7 @@ async def on_organization_button(update: Update, context: BotContext) -> None:
             t(
                 "📨 Your request to join {name} was sent. Its leaders or the office will answer."
             ).format(name=organization.name),
-            for_her(t, [[button(t("◀️ Back"), "net")]], menu=True),
+            for_her(t, [[button(t("◀️ Back"), ShowNetwork())]], menu=True),
         )
     elif action == OrgAction.LEAVE:
         await context.show(
@@ -130,8 +145,8 @@ async def on_organization_button(update: Update, context: BotContext) -> None:
             yes_no(
                 t,
                 t("Yes, leave it"),
-                ("og", OrgAction.LEAVE_CONFIRMED, organization.id),
-                ("net",),
+                OrgButton(OrgAction.LEAVE_CONFIRMED, organization.id),
+                ShowNetwork(),
             ),
         )
     elif action == OrgAction.LEAVE_CONFIRMED:
@@ -139,7 +154,7 @@ async def on_organization_button(update: Update, context: BotContext) -> None:
         await context.show(
             update,
             t("You left {name}.").format(name=organization.name),
-            for_her(t, [[button(t("◀️ Back"), "net")]], menu=True),
+            for_her(t, [[button(t("◀️ Back"), ShowNetwork())]], menu=True),
         )
     else:
         await stale_button(update, context)
@@ -159,7 +174,7 @@ async def _tell_deciders(
             views.join_request_text(leader_t, organization, shared_name),
             views.decide_keyboard(leader_t, organization.id, user_id, staff=False),
         )
-    staff_t = context.bot_data.catalogs.get(context.settings.default_locale)
+    staff_t = context.staff_t
     await context.send(
         context.staff_chat_id,
         views.join_request_text(staff_t, organization, shared_name or f"#{user_id}"),
@@ -181,15 +196,16 @@ async def ask_community(
             [
                 button(
                     t("📍 My community: {name}").format(name=context.user.community[:30]),
-                    "nc",
-                    "mine",
+                    MyCommunity(),
                 )
             ]
         )
     await context.show(
         update,
         t("Which community do you represent in the network?"),
-        paged_choices(t, context.settings.office.communities, page, prefix="nc", extra_rows=extra),
+        paged_choices(
+            t, context.settings.office.communities, page, choice=NetworkCommunity, extra_rows=extra
+        ),
     )
 
 
@@ -199,7 +215,7 @@ async def ask_role(update: Update, context: BotContext, data: dict[str, object])
     await conversation.set_state(
         context.session, context.user.id, Step.NET_ROLE, data, context.now()
     )
-    rows = [[button(t(name), "net", "role", key)] for key, name in NETWORK_ROLES.items()]
+    rows = [[button(t(name), NetworkRole(key))] for key, name in NETWORK_ROLES.items()]
     await context.show(update, t("What is your role?"), for_her(t, rows))
 
 
@@ -209,49 +225,47 @@ async def on_button(update: Update, context: BotContext) -> None:
     user = context.user
     assert user is not None
     t = context.t
-    parts = parse_cb(update.callback_query.data if update.callback_query else None)
+    data_ = update.callback_query.data if update.callback_query else None
+    press = NETWORK.decode(data_) or NETWORK_COMMUNITY.decode(data_)
     state = await conversation.get_state(context.session, user.id)
     step, data = (state.step if state else None), state_data(state)
-    kind, action = parts[0], arg(parts, 1)
-    if kind == "net" and action is None:
+    if isinstance(press, ShowNetwork):
         await conversation.clear_state(context.session, user.id)
         await show_network(update, context)
-    elif kind == "net" and action == "join":
+    elif isinstance(press, JoinNetwork):
         await conversation.set_state(context.session, user.id, Step.NET_ORG, {}, context.now())
         await context.show(
             update,
             t(
                 "Do you belong to an organization or group? Type its name, or tap «No organization»."
             ),
-            for_her(t, [[button(t("No organization"), "net", "org", "none")]]),
+            for_her(t, [[button(t("No organization"), NoOrganization())]]),
         )
-    elif kind == "net" and action == "org" and step == Step.NET_ORG:
+    elif isinstance(press, NoOrganization) and step == Step.NET_ORG:
         await ask_community(update, context, {"organization": None})
-    elif kind == "nc" and step in (Step.NET_COMMUNITY, Step.NET_COMMUNITY_OTHER):
-        await on_community(update, context, parts, data)
-    elif (
-        kind == "net"
-        and action == "role"
-        and step == Step.NET_ROLE
-        and arg(parts, 2) in NETWORK_ROLES
+    elif isinstance(press, NetworkCommunity | MyCommunity) and step in (
+        Step.NET_COMMUNITY,
+        Step.NET_COMMUNITY_OTHER,
     ):
+        await on_community(update, context, press, data)
+    elif isinstance(press, NetworkRole) and step == Step.NET_ROLE:
         await network.join(
             context.session,
             user.id,
             organization=data.get("organization"),
             community=str(data.get("community") or user.community or ""),
-            role=str(arg(parts, 2)),
+            role=press.role,
             now=context.now(),
         )
         await conversation.clear_state(context.session, user.id)
         await context.show(update, t("🎉 Welcome to the women's network!"), for_her(t, menu=True))
-    elif kind == "net" and action == "leave" and arg(parts, 2) is None:
+    elif isinstance(press, LeaveNetwork) and press.confirmed is None:
         await context.show(
             update,
             t("Do you want to leave the women's network?"),
-            yes_no(t, t("Yes, leave the network"), ("net", "leave", "y"), ("net",)),
+            yes_no(t, t("Yes, leave the network"), LeaveNetwork("y"), ShowNetwork()),
         )
-    elif kind == "net" and action == "leave" and arg(parts, 2) == "y":
+    elif isinstance(press, LeaveNetwork):
         await network.leave(context.session, user.id)
         await context.show(
             update,
@@ -263,18 +277,25 @@ async def on_button(update: Update, context: BotContext) -> None:
 
 
 async def on_community(
-    update: Update, context: BotContext, parts: list[str], data: dict[str, object]
+    update: Update,
+    context: BotContext,
+    press: NetworkCommunity | MyCommunity,
+    data: dict[str, object],
 ) -> None:
     assert context.user is not None
     communities = context.settings.office.communities
-    action, index = arg(parts, 1), int_arg(parts, 2)
-    if action == "mine" and context.user.community:
-        await ask_role(update, context, {**data, "community": context.user.community})
-    elif action == "pick" and index is not None and 0 <= index < len(communities):
+    if isinstance(press, MyCommunity):
+        if context.user.community:
+            await ask_role(update, context, {**data, "community": context.user.community})
+        else:
+            await stale_button(update, context)
+        return
+    index = press.number
+    if press.action == ChoiceAction.PICK and index is not None and 0 <= index < len(communities):
         await ask_role(update, context, {**data, "community": communities[index]})
-    elif action == "page" and index is not None:
+    elif press.action == ChoiceAction.PAGE and index is not None:
         await ask_community(update, context, data, page=index)
-    elif action == "other":
+    elif press.action == ChoiceAction.OTHER:
         await conversation.set_state(
             context.session, context.user.id, Step.NET_COMMUNITY_OTHER, data, context.now()
         )
@@ -297,7 +318,7 @@ async def on_organization_typed(
             t(
                 "Please type the organization's name in one short message, or tap «No organization»."
             ),
-            for_her(t, [[button(t("No organization"), "net", "org", "none")]]),
+            for_her(t, [[button(t("No organization"), NoOrganization())]]),
         )
         return
     await ask_community(update, context, {"organization": name})
@@ -369,8 +390,8 @@ async def show_join(update: Update, context: BotContext, *, code: str) -> None:
         for_her(
             t,
             [
-                [data_button(t("✅ Yes, join it"), JoinButton(True, code).encode())],
-                [data_button(t("❌ No"), JoinButton(False, code).encode())],
+                [button(t("✅ Yes, join it"), JoinRecord("y", code))],
+                [button(t("❌ No"), JoinRecord("n", code))],
             ],
         ),
     )
@@ -382,9 +403,9 @@ async def on_join_button(update: Update, context: BotContext) -> None:
     user = context.user
     assert user is not None
     t = context.t
-    pressed = JoinButton.decode(update.callback_query.data if update.callback_query else None)
+    pressed = JOIN_RECORD.decode(update.callback_query.data if update.callback_query else None)
     if pressed is None:
-        await refuse_forged(update, context, "join_button")
+        await refuse_undecoded(update, context, JOIN_RECORD)
         return
     if not pressed.yes:
         await context.show(update, t("Nothing was changed."), for_her(t, menu=True))
@@ -410,9 +431,7 @@ async def on_join_button(update: Update, context: BotContext) -> None:
 
 def register(app: Routes) -> None:
     open_links(women.JOIN_LINK_PREFIX, resolve_join_link)
-    app.add_handler(CallbackQueryHandler(on_join_button, pattern=callbacks.pattern("jn")))
-    app.add_handler(CallbackQueryHandler(on_button, pattern=callbacks.pattern("net", bare=True)))
-    app.add_handler(
-        CallbackQueryHandler(on_organization_button, pattern=callbacks.pattern("og", bare=True))
-    )
-    app.add_handler(CallbackQueryHandler(on_button, pattern=callbacks.pattern("nc")))
+    app.add_handler(CallbackQueryHandler(on_join_button, pattern=JOIN_RECORD.pattern()))
+    app.add_handler(CallbackQueryHandler(on_button, pattern=NETWORK.pattern()))
+    app.add_handler(CallbackQueryHandler(on_organization_button, pattern=ORGANIZATIONS.pattern()))
+    app.add_handler(CallbackQueryHandler(on_button, pattern=NETWORK_COMMUNITY.pattern()))

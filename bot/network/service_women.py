@@ -3,7 +3,7 @@
 A leader (from her menu) or staff register her with her oral consent: her name,
 community, age group, people and language (the keys of the accountability fields on
 User), and to whom and when she agreed. Her leader is her contact: she signs her up to
-activities (bot.activities.service.sign_up_woman: the same places and waiting list),
+activities (bot.activities.service_signups.sign_up_woman: the same places and waiting list),
 records that she came, and gets her reminders (naming her by first name and initial).
 Nothing sensitive goes through a leader: she can only ask the office to visit or call
 her, with no topic.

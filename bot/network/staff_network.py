@@ -18,20 +18,25 @@ from __future__ import annotations
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.core import audit, callbacks, users
-from bot.core.authority import record_name, refuse_forged, require_staff
+from bot.core import audit, users
+from bot.core.authority import record_name, refuse_forged, refuse_undecoded, require_staff
 from bot.core.context import BotContext
 from bot.core.drafting import staff_t
 from bot.core.errors import AlreadyDone, DomainError, InvalidInput, NotFound
 from bot.core.i18n import Translator
 from bot.core.ids import parse_person_id, parse_record_id
-from bot.core.keyboards import for_her
+from bot.core.keyboards import button, for_her
 from bot.db.models import OrganizationKind, OrganizationLevel
 from bot.network import service as organizations
 from bot.network import service_import as importing
 from bot.network import service_women as women
 from bot.network import views
-from bot.network.callbacks import AnnouncementButton, StaffOrgAction, StaffOrgButton
+from bot.network.callbacks import (
+    ANNOUNCEMENTS,
+    STAFF_ORGANIZATIONS,
+    LeaderHome,
+    StaffOrgAction,
+)
 from bot.network.notices import tell_decision
 
 IMPORT_COMMAND = "/importar_red"
@@ -183,19 +188,19 @@ async def _name_leader(
                 "👑 The office named you a leader of {name}. Your leader menu is on the "
                 "network screen."
             ).format(name=organization.name),
-            for_her(her_t, [[views.data_button(her_t("👑 Leader menu"), "ol")]], menu=True),
+            for_her(her_t, [[button(her_t("👑 Leader menu"), LeaderHome())]], menu=True),
         )
 
 
 async def on_organization_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
-    pressed = StaffOrgButton.decode(query.data)
+    pressed = STAFF_ORGANIZATIONS.decode(query.data)
     record = record_name("organization", pressed.record_id if pressed else None)
     if not await require_staff(update, context, "network_organization", record=record):
         return
     if pressed is None:
-        await refuse_forged(update, context, "network_button")
+        await refuse_undecoded(update, context, STAFF_ORGANIZATIONS)
         return
     person = update.effective_user
     assert person is not None
@@ -294,21 +299,21 @@ async def _member_action(
 async def on_announcement_button(update: Update, context: BotContext) -> None:
     query = update.callback_query
     assert query is not None
-    pressed = AnnouncementButton.decode(query.data)
-    record = record_name("leader_announcement", pressed.record_id if pressed else None)
+    pressed = ANNOUNCEMENTS.decode(query.data)
+    record = record_name("leader_announcement", pressed.request_id if pressed else None)
     if not await require_staff(update, context, "network_announcement", record=record):
         return
-    if pressed is None or pressed.action not in ("ok", "no"):
-        await refuse_forged(update, context, "network_button")
+    if pressed is None:
+        await refuse_undecoded(update, context, ANNOUNCEMENTS)
         return
     person = update.effective_user
     assert person is not None
     t = staff_t(context)
-    approve = pressed.action == "ok"
+    approve = pressed.approve
     try:
         request, count = await organizations.decide_announcement(
             context.session,
-            pressed.record_id,
+            pressed.request_id,
             approve=approve,
             decided_by=person.id,
             now=context.now(),
@@ -381,7 +386,12 @@ def _refusal_text(t: Translator, refused: importing.ImportRefused) -> str:
     lines = [t("Nothing was imported. Please correct these and send the file again:")]
     lines.extend(_import_error_line(t, e) for e in refused.errors[:40])
     if len(refused.errors) > 40:
-        lines.append(t("…and {count} more.").format(count=len(refused.errors) - 40))
+        more = len(refused.errors) - 40
+        lines.append(
+            t.plural("…and {count} more problem.", "…and {count} more problems.", more).format(
+                count=more
+            )
+        )
     return "\n".join(lines)
 
 
@@ -578,5 +588,7 @@ def register(app: Application) -> None:
             import_document,
         )
     )
-    app.add_handler(CallbackQueryHandler(on_organization_button, pattern=callbacks.pattern("so")))
-    app.add_handler(CallbackQueryHandler(on_announcement_button, pattern=callbacks.pattern("sla")))
+    app.add_handler(
+        CallbackQueryHandler(on_organization_button, pattern=STAFF_ORGANIZATIONS.pattern())
+    )
+    app.add_handler(CallbackQueryHandler(on_announcement_button, pattern=ANNOUNCEMENTS.pattern()))

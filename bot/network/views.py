@@ -7,9 +7,9 @@ from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.activities.service import Occurrence, occurrence_stamp
+from bot.activities.service_series import Occurrence, occurrence_stamp
 from bot.core.i18n import N_, Translator
-from bot.core.keyboards import for_her
+from bot.core.keyboards import button, for_her
 from bot.db.models import (
     MembershipStatus,
     NetworkWoman,
@@ -19,11 +19,16 @@ from bot.db.models import (
     OrganizationMember,
 )
 from bot.network.callbacks import (
-    AnnouncementButton,
+    AnnouncementDecision,
     LeaderAction,
     LeaderButton,
+    LeaderHome,
+    LeaderWomen,
+    NewWoman,
     OrgAction,
+    OrganizationsToJoin,
     OrgButton,
+    ShowNetwork,
     StaffOrgAction,
     StaffOrgButton,
 )
@@ -42,10 +47,6 @@ LEVELS = {
     OrganizationLevel.MUNICIPAL: N_("Municipal"),
     OrganizationLevel.DEPARTMENTAL: N_("Departmental"),
 }
-
-
-def data_button(text: str, data: str) -> InlineKeyboardButton:
-    return InlineKeyboardButton(text, callback_data=data)
 
 
 def kind_label(t: Translator, kind: str) -> str:
@@ -86,25 +87,22 @@ def her_organization_rows(
 ) -> list[list[InlineKeyboardButton]]:
     rows = [
         [
-            data_button(
+            button(
                 t("🚪 Leave {name}").format(name=organization.name[:40]),
-                OrgButton(OrgAction.LEAVE, organization.id).encode(),
+                OrgButton(OrgAction.LEAVE, organization.id),
             )
         ]
         for organization, _member in mine
     ]
-    rows.append([data_button(t("➕ Join an organization"), "og")])
+    rows.append([button(t("➕ Join an organization"), OrganizationsToJoin())])
     if leader:
-        rows.append([data_button(t("👑 Leader menu"), "ol")])
+        rows.append([button(t("👑 Leader menu"), LeaderHome())])
     return rows
 
 
 def to_join_keyboard(t: Translator, organizations: Sequence[Organization]) -> InlineKeyboardMarkup:
-    rows = [
-        [data_button(o.name[:60], OrgButton(OrgAction.JOIN, o.id).encode())]
-        for o in organizations[:30]
-    ]
-    rows.append([data_button(t("◀️ Back"), "net")])
+    rows = [[button(o.name[:60], OrgButton(OrgAction.JOIN, o.id))] for o in organizations[:30]]
+    rows.append([button(t("◀️ Back"), ShowNetwork())])
     return for_her(t, rows, menu=True)
 
 
@@ -120,18 +118,18 @@ def share_keyboard(t: Translator, organization_id: int) -> InlineKeyboardMarkup:
         t,
         [
             [
-                data_button(
+                button(
                     t("✅ Yes, they may"),
-                    OrgButton(OrgAction.JOIN_SHARING, organization_id).encode(),
+                    OrgButton(OrgAction.JOIN_SHARING, organization_id),
                 )
             ],
             [
-                data_button(
+                button(
                     t("🙈 No, keep it private"),
-                    OrgButton(OrgAction.JOIN_NOT_SHARING, organization_id).encode(),
+                    OrgButton(OrgAction.JOIN_NOT_SHARING, organization_id),
                 )
             ],
-            [data_button(t("◀️ Back"), "og")],
+            [button(t("◀️ Back"), OrganizationsToJoin())],
         ],
     )
 
@@ -146,17 +144,17 @@ def join_request_text(t: Translator, organization: Organization, who: str | None
 def decide_keyboard(
     t: Translator, organization_id: int, user_id: int, *, staff: bool
 ) -> InlineKeyboardMarkup:
-    if staff:
-        accept = StaffOrgButton(StaffOrgAction.ACCEPT, organization_id, str(user_id)).encode()
-        decline = StaffOrgButton(StaffOrgAction.DECLINE, organization_id, str(user_id)).encode()
-        return InlineKeyboardMarkup(
-            [[data_button(t("✅ Accept"), accept), data_button(t("❌ Decline"), decline)]]
-        )
-    accept = LeaderButton(LeaderAction.ACCEPT, organization_id, str(user_id)).encode()
-    decline = LeaderButton(LeaderAction.DECLINE, organization_id, str(user_id)).encode()
-    return for_her(
-        t, [[data_button(t("✅ Accept"), accept), data_button(t("❌ Decline"), decline)]], menu=True
+    kind, accept, decline = (
+        (StaffOrgButton, StaffOrgAction.ACCEPT, StaffOrgAction.DECLINE)
+        if staff
+        else (LeaderButton, LeaderAction.ACCEPT, LeaderAction.DECLINE)
     )
+    row = [
+        button(t("✅ Accept"), kind(accept, organization_id, str(user_id))),
+        button(t("❌ Decline"), kind(decline, organization_id, str(user_id))),
+    ]
+    # Staff decide in their group; a leader in her private chat (with her menu).
+    return InlineKeyboardMarkup([row]) if staff else for_her(t, [row], menu=True)
 
 
 # ── The leader's menu ─────────────────────────────────────────────────────────
@@ -166,16 +164,15 @@ def leader_home_keyboard(
     t: Translator, organizations: Sequence[Organization]
 ) -> InlineKeyboardMarkup:
     rows = [
-        [data_button(f"👑 {o.name[:50]}", LeaderButton(LeaderAction.MENU, o.id).encode())]
-        for o in organizations
+        [button(f"👑 {o.name[:50]}", LeaderButton(LeaderAction.MENU, o.id))] for o in organizations
     ]
-    rows.append([data_button(t("📵 Women without a phone I represent"), "olw")])
+    rows.append([button(t("📵 Women without a phone I represent"), LeaderWomen())])
     return for_her(t, rows, menu=True)
 
 
 def leader_menu_keyboard(t: Translator, organization_id: int) -> InlineKeyboardMarkup:
     def row(text: str, action: LeaderAction) -> list[InlineKeyboardButton]:
-        return [data_button(text, LeaderButton(action, organization_id).encode())]
+        return [button(text, LeaderButton(action, organization_id))]
 
     return for_her(
         t,
@@ -184,7 +181,7 @@ def leader_menu_keyboard(t: Translator, organization_id: int) -> InlineKeyboardM
             row(t("📨 Requests to join"), LeaderAction.REQUESTS),
             row(t("🗓️ Coming activities"), LeaderAction.ACTIVITIES),
             row(t("📣 Request an announcement to my members"), LeaderAction.ANNOUNCE),
-            [data_button(t("◀️ Back"), "ol")],
+            [button(t("◀️ Back"), LeaderHome())],
         ],
         menu=True,
     )
@@ -231,10 +228,8 @@ def announcement_keyboard(t: Translator, request_id: int) -> InlineKeyboardMarku
     return InlineKeyboardMarkup(
         [
             [
-                data_button(
-                    t("✅ Approve and send"), AnnouncementButton("ok", request_id).encode()
-                ),
-                data_button(t("❌ Decline"), AnnouncementButton("no", request_id).encode()),
+                button(t("✅ Approve and send"), AnnouncementDecision("ok", request_id)),
+                button(t("❌ Decline"), AnnouncementDecision("no", request_id)),
             ]
         ]
     )
@@ -245,11 +240,10 @@ def announcement_keyboard(t: Translator, request_id: int) -> InlineKeyboardMarku
 
 def women_keyboard(t: Translator, women: Sequence[NetworkWoman]) -> InlineKeyboardMarkup:
     rows = [
-        [data_button(f"📵 {w.name[:40]}", LeaderButton(LeaderAction.WOMAN, w.id).encode())]
-        for w in women[:40]
+        [button(f"📵 {w.name[:40]}", LeaderButton(LeaderAction.WOMAN, w.id))] for w in women[:40]
     ]
-    rows.append([data_button(t("➕ Register a woman without a phone"), "oln:start")])
-    rows.append([data_button(t("◀️ Back"), "ol")])
+    rows.append([button(t("➕ Register a woman without a phone"), NewWoman())])
+    rows.append([button(t("◀️ Back"), LeaderHome())])
     return for_her(t, rows, menu=True)
 
 
@@ -257,7 +251,7 @@ def woman_keyboard(t: Translator, woman_id: int) -> InlineKeyboardMarkup:
     def row(
         text: str, action: LeaderAction, extra: str | None = None
     ) -> list[InlineKeyboardButton]:
-        return [data_button(text, LeaderButton(action, woman_id, extra).encode())]
+        return [button(text, LeaderButton(action, woman_id, extra))]
 
     return for_her(
         t,
@@ -266,7 +260,7 @@ def woman_keyboard(t: Translator, woman_id: int) -> InlineKeyboardMarkup:
             row(t("✅ Record that she came"), LeaderAction.ATTENDANCE),
             row(t("🏠 Ask the office to visit her"), LeaderAction.CONTACT, "visit"),
             row(t("📞 Ask the office to call her"), LeaderAction.CONTACT, "call"),
-            [data_button(t("◀️ Back"), "olw")],
+            [button(t("◀️ Back"), LeaderWomen())],
         ],
         menu=True,
     )
@@ -279,10 +273,8 @@ def dates_keyboard(
     for occurrence in dates[:12]:
         extra = f"{occurrence.activity_id}_{occurrence_stamp(occurrence.key)}"
         label = f"{t.stamp(occurrence.starts_at)} {occurrence.details.title}"[:60]
-        rows.append(
-            [data_button(label, LeaderButton(LeaderAction.SIGN_UP, woman_id, extra).encode())]
-        )
-    rows.append([data_button(t("◀️ Back"), LeaderButton(LeaderAction.WOMAN, woman_id).encode())])
+        rows.append([button(label, LeaderButton(LeaderAction.SIGN_UP, woman_id, extra))])
+    rows.append([button(t("◀️ Back"), LeaderButton(LeaderAction.WOMAN, woman_id))])
     return for_her(t, rows, menu=True)
 
 
@@ -294,13 +286,20 @@ def organizations_text(t: Translator, summaries: Sequence[OrganizationSummary]) 
         return t("No organizations yet. Create one: /organizacion Name / Community")
     lines = [t("🤝 Organizations of the network:")]
     for summary in summaries:
+        members, leaders, requests = summary.members, summary.leaders, summary.requests
         lines.append(
-            t("#{number} {line}: {members} members, {leaders} leaders, {requests} requests").format(
+            t("#{number} {line}: {members}, {leaders}, {requests}").format(
                 number=summary.organization.id,
                 line=organization_line(t, summary.organization),
-                members=summary.members,
-                leaders=summary.leaders,
-                requests=summary.requests,
+                members=t.plural("{count} member", "{count} members", members).format(
+                    count=members
+                ),
+                leaders=t.plural("{count} leader", "{count} leaders", leaders).format(
+                    count=leaders
+                ),
+                requests=t.plural("{count} request", "{count} requests", requests).format(
+                    count=requests
+                ),
             )
         )
     return "\n".join(lines)
@@ -315,16 +314,16 @@ def organization_card(t: Translator, organization: Organization) -> str:
 def organization_card_keyboard(t: Translator, organization: Organization) -> InlineKeyboardMarkup:
     org = organization.id
     kinds = [
-        data_button(
+        button(
             ("• " if organization.kind == kind else "") + t(label),
-            StaffOrgButton(StaffOrgAction.KIND, org, kind.value).encode(),
+            StaffOrgButton(StaffOrgAction.KIND, org, kind.value),
         )
         for kind, label in KINDS.items()
     ]
     levels = [
-        data_button(
+        button(
             ("• " if organization.level == level else "") + t(label),
-            StaffOrgButton(StaffOrgAction.LEVEL, org, level.value).encode(),
+            StaffOrgButton(StaffOrgAction.LEVEL, org, level.value),
         )
         for level, label in LEVELS.items()
     ]
@@ -335,10 +334,8 @@ def organization_card_keyboard(t: Translator, organization: Organization) -> Inl
             kinds[4:],
             levels,
             [
-                data_button(t("👥 Members"), StaffOrgButton(StaffOrgAction.MEMBERS, org).encode()),
-                data_button(
-                    t("📨 Requests"), StaffOrgButton(StaffOrgAction.REQUESTS, org).encode()
-                ),
+                button(t("👥 Members"), StaffOrgButton(StaffOrgAction.MEMBERS, org)),
+                button(t("📨 Requests"), StaffOrgButton(StaffOrgAction.REQUESTS, org)),
             ],
         ]
     )
@@ -369,45 +366,37 @@ def staff_members_keyboard(
         if requests:
             rows.append(
                 [
-                    data_button(
+                    button(
                         t("✅ {name}").format(name=who),
-                        StaffOrgButton(
-                            StaffOrgAction.ACCEPT, organization_id, str(line.user_id)
-                        ).encode(),
+                        StaffOrgButton(StaffOrgAction.ACCEPT, organization_id, str(line.user_id)),
                     ),
-                    data_button(
+                    button(
                         t("❌ {name}").format(name=who),
-                        StaffOrgButton(
-                            StaffOrgAction.DECLINE, organization_id, str(line.user_id)
-                        ).encode(),
+                        StaffOrgButton(StaffOrgAction.DECLINE, organization_id, str(line.user_id)),
                     ),
                 ]
             )
         elif line.is_leader:
             rows.append(
                 [
-                    data_button(
+                    button(
                         t("Remove as leader: {name}").format(name=who),
                         StaffOrgButton(
                             StaffOrgAction.NOT_LEADER, organization_id, str(line.user_id)
-                        ).encode(),
+                        ),
                     )
                 ]
             )
         else:
             rows.append(
                 [
-                    data_button(
+                    button(
                         t("👑 Name leader: {name}").format(name=who),
-                        StaffOrgButton(
-                            StaffOrgAction.LEADER, organization_id, str(line.user_id)
-                        ).encode(),
+                        StaffOrgButton(StaffOrgAction.LEADER, organization_id, str(line.user_id)),
                     )
                 ]
             )
-    rows.append(
-        [data_button(t("◀️ Back"), StaffOrgButton(StaffOrgAction.CARD, organization_id).encode())]
-    )
+    rows.append([button(t("◀️ Back"), StaffOrgButton(StaffOrgAction.CARD, organization_id))])
     return InlineKeyboardMarkup(rows)
 
 

@@ -11,29 +11,42 @@ from __future__ import annotations
 from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler
 
-from bot.core import callbacks
-from bot.core.common import arg, stale_button
+from bot.core.common import stale_button
 from bot.core.context import BotContext
 from bot.core.i18n import Translator
-from bot.core.keyboards import button, for_her, main_menu, parse_cb
+from bot.core.keyboards import button, for_her
 from bot.core.routing import Routes
 from bot.people import identity
+from bot.people.callbacks import (
+    IDENTITY,
+    DeleteIdentity,
+    DisabilityButton,
+    EditIdentity,
+    LanguageButton,
+    PeopleButton,
+    SkipIdentity,
+)
+from bot.people.views import main_menu
 
 
-def people_keyboard(t: Translator) -> InlineKeyboardMarkup:
+def people_keyboard(
+    t: Translator, press: type[PeopleButton] = PeopleButton
+) -> InlineKeyboardMarkup:
+    """Her people (`press`: the kind answering, hers by default)."""
     keys = [k for k in identity.PEOPLES if k != identity.UNDISCLOSED]
-    rows = [[button(t(identity.PEOPLES[k]), "id", "p", k)] for k in keys]
-    rows.append([button("🤐 " + t("I prefer not to say"), "id", "p", identity.UNDISCLOSED)])
+    rows = [[button(t(identity.PEOPLES[k]), press(k))] for k in keys]
+    rows.append([button("🤐 " + t("I prefer not to say"), press(identity.UNDISCLOSED))])
     return for_her(t, rows)
 
 
-def language_keyboard(t: Translator, communities: tuple[str, ...]) -> InlineKeyboardMarkup:
-    rows = [[button(name, "id", "l", index)] for index, name in enumerate(communities)]
-    rows.append([button(t(identity.FIXED_LANGUAGES[identity.SPANISH]), "id", "l", identity.SPANISH)])
-    rows.append(
-        [button(t(identity.FIXED_LANGUAGES[identity.OTHER_LANGUAGE]), "id", "l", identity.OTHER_LANGUAGE)]
-    )
-    rows.append([button("🤐 " + t("I prefer not to say"), "id", "l", identity.UNDISCLOSED)])
+def language_keyboard(
+    t: Translator, communities: tuple[str, ...], press: type[LanguageButton] = LanguageButton
+) -> InlineKeyboardMarkup:
+    """Her language community (`press`: the kind answering, hers by default)."""
+    rows = [[button(name, press(str(index)))] for index, name in enumerate(communities)]
+    for fixed in (identity.SPANISH, identity.OTHER_LANGUAGE):
+        rows.append([button(t(identity.FIXED_LANGUAGES[fixed]), press(fixed))])
+    rows.append([button("🤐 " + t("I prefer not to say"), press(identity.UNDISCLOSED))])
     return for_her(t, rows)
 
 
@@ -41,8 +54,8 @@ def disability_keyboard(t: Translator) -> InlineKeyboardMarkup:
     return for_her(
         t,
         [
-            [button(t("Yes"), "id", "d", "yes"), button(t("No"), "id", "d", "no")],
-            [button("🤐 " + t("I prefer not to say"), "id", "d", identity.UNDISCLOSED)],
+            [button(t("Yes"), DisabilityButton("yes")), button(t("No"), DisabilityButton("no"))],
+            [button("🤐 " + t("I prefer not to say"), DisabilityButton(identity.UNDISCLOSED))],
         ],
     )
 
@@ -66,7 +79,9 @@ async def ask_people(update: Update, context: BotContext, *, gentle: bool = Fals
     if gentle:
         text = t("One question we did not ask you before.") + "\n" + text
         rows = [list(r) for r in markup.inline_keyboard]
-        markup = InlineKeyboardMarkup([*rows[:-1], [button(t("⏭️ Not now"), "id", "skip")], rows[-1]])
+        markup = InlineKeyboardMarkup(
+            [*rows[:-1], [button(t("⏭️ Not now"), SkipIdentity())], rows[-1]]
+        )
         chat = update.effective_chat
         assert chat is not None
         await context.send(chat.id, text, markup)
@@ -101,31 +116,30 @@ async def on_button(update: Update, context: BotContext) -> None:
         await stale_button(update, context)
         return
     t = context.t
-    parts = parse_cb(update.callback_query.data if update.callback_query else None)
-    action, value = arg(parts, 1), arg(parts, 2)
+    press = IDENTITY.decode(update.callback_query.data if update.callback_query else None)
     communities = context.settings.office.language_communities
-    if action == "p" and value in identity.PEOPLES:
-        user.people = value
+    if isinstance(press, PeopleButton):
+        user.people = press.people
         user.identity_asked_at = user.identity_asked_at or context.now()
         await context.show(
-            update, t("Which language community do you belong to?"), language_keyboard(t, communities)
+            update,
+            t("Which language community do you belong to?"),
+            language_keyboard(t, communities),
         )
-    elif action == "l" and value is not None and (
-        value in identity.FIXED_LANGUAGES or (value.isdigit() and int(value) < len(communities))
+    elif isinstance(press, LanguageButton) and (
+        press.index is None or press.index < len(communities)
     ):
-        user.language = communities[int(value)] if value.isdigit() else value
-        await context.show(
-            update, t("Do you live with a disability?"), disability_keyboard(t)
-        )
-    elif action == "d" and value in identity.DISABILITY:
-        user.disability = value
+        user.language = communities[press.index] if press.index is not None else press.value
+        await context.show(update, t("Do you live with a disability?"), disability_keyboard(t))
+    elif isinstance(press, DisabilityButton):
+        user.disability = press.value
         await _next(update, context)
-    elif action == "skip":
+    elif isinstance(press, SkipIdentity):
         user.identity_asked_at = user.identity_asked_at or context.now()
         await _next(update, context)
-    elif action == "edit":
+    elif isinstance(press, EditIdentity):
         await ask_people(update, context)
-    elif action == "del":
+    elif isinstance(press, DeleteIdentity):
         user.people = user.language = user.disability = None
         user.identity_asked_at = user.identity_asked_at or context.now()
         await _next(update, context)
@@ -133,7 +147,9 @@ async def on_button(update: Update, context: BotContext) -> None:
         await stale_button(update, context)
 
 
-def data_lines(t: Translator, people: str | None, language: str | None, disability: str | None) -> list[str]:
+def data_lines(
+    t: Translator, people: str | None, language: str | None, disability: str | None
+) -> list[str]:
     """Her answers as "my data" shows them."""
     return [
         t("People: {value}").format(value=identity.people_label(t, people)),
@@ -143,4 +159,4 @@ def data_lines(t: Translator, people: str | None, language: str | None, disabili
 
 
 def register(app: Routes) -> None:
-    app.add_handler(CallbackQueryHandler(on_button, pattern=callbacks.pattern("id")))
+    app.add_handler(CallbackQueryHandler(on_button, pattern=IDENTITY.pattern()))

@@ -3,32 +3,34 @@ and deep links (`/start <payload>`), which lead her where they point once she is
 
 from __future__ import annotations
 
-import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from telegram import Contact, ReplyKeyboardRemove, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 
-from bot.config import SUPPORTED_LOCALES
 from bot.core import callbacks, conversation, users
 from bot.core.authority import audit_refusal
-from bot.core.common import Handler, StepHandler, arg, int_arg, plain_text, stale_button, state_data
+from bot.core.callbacks import MENU, ChoiceAction
+from bot.core.common import Handler, StepHandler, plain_text, stale_button, state_data
 from bot.core.context import BotContext
-from bot.core.keyboards import age_groups as age_keyboard
-from bot.core.keyboards import (
-    button,
-    consent,
-    for_her,
-    main_menu,
-    paged_choices,
-    parse_cb,
-    share_phone,
-)
+from bot.core.keyboards import button, for_her, paged_choices
 from bot.core.routing import Routes
 from bot.core.steps import Step
 from bot.core.users import MAX_COMMUNITY_LENGTH, MAX_NAME_LENGTH
 from bot.db.models import ConversationState
+from bot.people.callbacks import (
+    COMMUNITY,
+    CONSENT,
+    OFFICE,
+    REGISTRATION,
+    AgeGroupButton,
+    CommunityChoice,
+    ConsentChoice,
+    UseTelegramName,
+)
+from bot.people.views import age_groups as age_keyboard
+from bot.people.views import consent, main_menu, share_phone
 
 # ── Deep links ─────────────────────────────────────────────────────────────────
 # `/start <payload>` from a link or a poster's QR code. A feature claims the payloads
@@ -36,7 +38,6 @@ from bot.db.models import ConversationState
 # Before consent nothing is stored: the payload rides in the consent buttons' callback
 # data, then in her registration state (`LINK`), and she lands on it when registered.
 LINK = "link"
-_LINK_SHAPE = re.compile(r"[A-Za-z0-9_]{1,40}")
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ def open_links(prefix: str, resolver: LinkResolver) -> None:
 
 
 async def resolve_link(context: BotContext, payload: str | None) -> Landing | None:
-    if payload is None or not _LINK_SHAPE.fullmatch(payload):
+    if payload is None or not callbacks.LINK_SHAPE.fullmatch(payload):
         return None
     for prefix, resolver in _RESOLVERS.items():
         if payload.startswith(prefix):
@@ -87,11 +88,11 @@ def welcome_text(context: BotContext) -> str:
 
 def office_contacts_text(context: BotContext) -> str:
     t, office = context.t, context.settings.office
-    lines = [f"🏛️ {office.name}", f"📍 {office.address}", f"🕗 {office.hours(t.locale)}"]
+    lines = [f"🏛️ {office.name}", f"📍 {office.address(t.locale)}", f"🕗 {office.hours(t.locale)}"]
     if office.phone:
         lines.append(f"📞 {office.phone}")
     lines += ["", t("If you are in danger, call:")]
-    lines += [f"🚨 {c.label}: {c.number}" for c in office.emergency_contacts]
+    lines += [f"🚨 {c.label(t.locale)}: {c.number}" for c in office.emergency_contacts]
     return "\n".join(lines)
 
 
@@ -161,17 +162,17 @@ async def office_contacts(update: Update, context: BotContext) -> None:
 
 
 async def on_consent(update: Update, context: BotContext) -> None:
-    parts = parse_cb(update.callback_query.data if update.callback_query else None)
+    press = CONSENT.decode(update.callback_query.data if update.callback_query else None)
     person = update.effective_user
     assert person is not None
-    choice = arg(parts, 1)
-    link = arg(parts, 3)
-    if link is not None and not _LINK_SHAPE.fullmatch(link):
-        link = None
-    if arg(parts, 2) in SUPPORTED_LOCALES:
-        # The language she picked on the welcome screen (not stored before consent).
-        context.scope.locale = str(arg(parts, 2))
-    if choice == "n":
+    if press is None:
+        await stale_button(update, context)
+        return
+    link = press.carried_link
+    # The language she picked on the welcome screen (not stored before consent).
+    context.scope.locale = press.locale
+    choice = press.choice
+    if choice == ConsentChoice.NO:
         t = context.t
         text = (
             t(
@@ -184,9 +185,6 @@ async def on_consent(update: Update, context: BotContext) -> None:
             + t("If you change your mind, tap «I agree».")
         )
         await context.show(update, text, consent(t, link=link))
-        return
-    if choice != "y":
-        await stale_button(update, context)
         return
     if context.user is None:
         context.scope.user = await users.give_consent(
@@ -221,7 +219,7 @@ async def ask_name(
                 "Thank you 🌸 What is your name?\n\nIn Telegram you are «{name}». Use it, or type the name you want us to use."
             ).format(name=telegram_name),
         ),
-        for_her(t, [[button(t("✅ Use «{name}»").format(name=telegram_name[:20]), "r", "name")]]),
+        for_her(t, [[button(t("✅ Use «{name}»").format(name=telegram_name[:20]), UseTelegramName())]]),
     )
 
 
@@ -233,7 +231,7 @@ async def ask_community(update: Update, context: BotContext, page: int = 0) -> N
     await context.show(
         update,
         t("Which community do you live in?"),
-        paged_choices(t, context.settings.office.communities, page, prefix="rc"),
+        paged_choices(t, context.settings.office.communities, page, choice=CommunityChoice),
     )
 
 
@@ -290,40 +288,40 @@ async def on_registration_button(update: Update, context: BotContext) -> None:
     if user is None or person is None:
         await show_welcome(update, context)
         return
-    parts = parse_cb(update.callback_query.data if update.callback_query else None)
+    data = update.callback_query.data if update.callback_query else None
+    press = REGISTRATION.decode(data) or COMMUNITY.decode(data)
     state = await conversation.get_state(context.session, user.id)
     step = state.step if state else None
-    kind, action = parts[0], arg(parts, 1)
-    if kind == "r" and action == "name" and step == Step.REG_NAME:
+    if isinstance(press, UseTelegramName) and step == Step.REG_NAME:
         users.update_profile(user, name=person.first_name)
         await ask_community(update, context)
-    elif (
-        kind == "r"
-        and action == "age"
-        and step == Step.REG_AGE
-        and arg(parts, 2) in users.AGE_GROUPS
-    ):
-        users.update_profile(user, age_group=arg(parts, 2))
+    elif isinstance(press, AgeGroupButton) and step == Step.REG_AGE:
+        users.update_profile(user, age_group=press.group)
         from bot.people import her_identity  # people, language, disability (issue 11)
 
         await her_identity.ask_people(update, context)
-    elif kind == "rc" and step in (Step.REG_COMMUNITY, Step.REG_COMMUNITY_OTHER):
-        await on_community_button(update, context, parts)
+    elif isinstance(press, CommunityChoice) and step in (
+        Step.REG_COMMUNITY,
+        Step.REG_COMMUNITY_OTHER,
+    ):
+        await on_community_button(update, context, press)
     else:
         await stale_button(update, context)
 
 
-async def on_community_button(update: Update, context: BotContext, parts: list[str]) -> None:
+async def on_community_button(
+    update: Update, context: BotContext, press: CommunityChoice
+) -> None:
     user = context.user
     assert user is not None
     communities = context.settings.office.communities
-    action, index = arg(parts, 1), int_arg(parts, 2)
-    if action == "page" and index is not None:
+    action, index = press.action, press.number
+    if action == ChoiceAction.PAGE and index is not None:
         await ask_community(update, context, page=index)
-    elif action == "pick" and index is not None and 0 <= index < len(communities):
+    elif action == ChoiceAction.PICK and index is not None and 0 <= index < len(communities):
         users.update_profile(user, community=communities[index])
         await ask_age(update, context)
-    elif action == "other":
+    elif action == ChoiceAction.OTHER:
         await _registration_step(context, Step.REG_COMMUNITY_OTHER)
         await context.show(
             update, context.t("Please type the name of your community."), for_her(context.t)
@@ -416,12 +414,8 @@ def register(app: Routes) -> None:
     private = filters.ChatType.PRIVATE
     app.add_handler(CommandHandler("start", start, filters=private))
     app.add_handler(CommandHandler(["menu", "inicio"], menu, filters=private))
-    app.add_handler(CallbackQueryHandler(on_consent, pattern=callbacks.pattern("c")))
-    for prefix in ("r", "rc"):
-        app.add_handler(
-            CallbackQueryHandler(on_registration_button, pattern=callbacks.pattern(prefix))
-        )
-    app.add_handler(CallbackQueryHandler(menu, pattern=callbacks.pattern("m", only_bare=True)))
-    app.add_handler(
-        CallbackQueryHandler(office_contacts, pattern=callbacks.pattern("off", only_bare=True))
-    )
+    app.add_handler(CallbackQueryHandler(on_consent, pattern=CONSENT.pattern()))
+    for codec in (REGISTRATION, COMMUNITY):
+        app.add_handler(CallbackQueryHandler(on_registration_button, pattern=codec.pattern()))
+    app.add_handler(CallbackQueryHandler(menu, pattern=MENU.pattern()))
+    app.add_handler(CallbackQueryHandler(office_contacts, pattern=OFFICE.pattern()))

@@ -4,9 +4,13 @@ through one replica reaches every other."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
 
+from telegram.error import TelegramError
+
+from bot.core import staff
 from bot.core.context import BotData
 from bot.people import service_workspace
 
@@ -29,6 +33,21 @@ async def refresh(data: BotData) -> bool:
             workspace.chat_id,
         )
     return changed
+
+
+async def learn_admin_names(data: BotData) -> None:
+    """Ask Telegram the names of administrators the database has no name for (those in
+    ADMIN_USER_IDS), so cards name them before they first act."""
+    group = data.staff_group
+    if group.chat_id is None:
+        return
+    async with data.session_factory() as session:
+        stored = await staff.display_names(session, group.admin_ids)
+    for user_id in group.admin_ids - stored.keys() - group.admin_names.keys():
+        # Not a member of the group yet, or Telegram is unreachable: the id is shown.
+        with contextlib.suppress(TelegramError):
+            member = await data.notifier.bot.get_chat_member(group.chat_id, user_id)
+            group.admin_names[user_id] = member.user.full_name[:128]
 
 
 async def announce_setup_code(data: BotData) -> None:

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.activities import service as activities
+from bot.activities import service_series as activities
 from bot.db.models import Activity, AidDelivery, Case, Signup
 from bot.office import OfficeSettings, PlanLine
 

@@ -8,18 +8,27 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, JobQueue
 
 from bot.activities.promotions import tell_promoted
-from bot.config import SUPPORTED_LOCALES
-from bot.core import callbacks, inbox, staff
+from bot.core import inbox, staff
 from bot.core.checkpoint import checkpoint_sqlite
-from bot.core.common import arg, stale_button
+from bot.core.common import stale_button
 from bot.core.context import BotContext
-from bot.core.keyboards import button, for_her, languages, parse_cb, yes_no
+from bot.core.keyboards import button, for_her, yes_no
 from bot.core.labels import AGE_GROUPS, NETWORK_ROLES, label
 from bot.core.routing import Routes
 from bot.network import views as network_views
 from bot.people import her_identity
+from bot.people.callbacks import DeleteIdentity, EditIdentity
 from bot.people.her_welcome import ensure_registered, show_menu, show_welcome
 from bot.privacy import service as privacy
+from bot.privacy.callbacks import (
+    LANGUAGE,
+    MY_DATA,
+    DeleteMyData,
+    LanguageChoice,
+    MyData,
+    PickLanguage,
+)
+from bot.privacy.views import languages
 
 LANGUAGE_NAMES = {"es": "Español", "en": "English"}
 
@@ -30,9 +39,8 @@ async def on_button(update: Update, context: BotContext) -> None:
     user = context.user
     assert user is not None
     t = context.t
-    parts = parse_cb(update.callback_query.data if update.callback_query else None)
-    action, confirm = arg(parts, 1), arg(parts, 2)
-    if action is None:
+    press = MY_DATA.decode(update.callback_query.data if update.callback_query else None)
+    if isinstance(press, MyData):
         stored = await privacy.describe_stored_data(context.session, user)
         lines = [
             t("🔒 This is what the office keeps about you:"),
@@ -52,15 +60,15 @@ async def on_button(update: Update, context: BotContext) -> None:
             t("You agreed on {date}.").format(date=t.short_date(user.consent_at)),
         ]
         rows = [
-            [button(t("🌐 Change language"), "lang", "pick")],
+            [button(t("🌐 Change language"), PickLanguage())],
             [
-                button(t("✏️ People, language, disability"), "id", "edit"),
-                button(t("✖️ Delete these answers"), "id", "del"),
+                button(t("✏️ People, language, disability"), EditIdentity()),
+                button(t("✖️ Delete these answers"), DeleteIdentity()),
             ],
-            [button(t("🗑️ Delete my data"), "me", "del")],
+            [button(t("🗑️ Delete my data"), DeleteMyData())],
         ]
         await context.show(update, "\n".join(lines), for_her(t, rows, menu=True), sensitive=True)
-    elif action == "del" and confirm is None:
+    elif isinstance(press, DeleteMyData) and press.confirmed is None:
         await context.show(
             update,
             t(
@@ -68,9 +76,9 @@ async def on_button(update: Update, context: BotContext) -> None:
                 "network. Your requests stay only as anonymous numbers for statistics. "
                 "It cannot be undone.\n\nDelete everything?"
             ),
-            yes_no(t, t("🗑️ Yes, delete everything"), ("me", "del", "y"), ("me",)),
+            yes_no(t, t("🗑️ Yes, delete everything"), DeleteMyData("y"), MyData()),
         )
-    elif action == "del" and confirm == "y":
+    elif isinstance(press, DeleteMyData):
         is_staff = await staff.is_staff(context.session, user.id, context.admin_ids)
         orphans = await privacy.women_left_without_contact(context.session, user.id)
         promotions = await privacy.delete_personal_data(
@@ -105,17 +113,17 @@ def _truncate_log_soon(context: BotContext) -> None:
 
 async def on_language(update: Update, context: BotContext) -> None:
     """lang:pick shows the choices; lang:<code> switches (before consent, only for now)."""
-    parts = parse_cb(update.callback_query.data if update.callback_query else None)
+    press = LANGUAGE.decode(update.callback_query.data if update.callback_query else None)
     # Before consent, the poster link she came with travels in the buttons (see consent).
-    choice, link = arg(parts, 1), arg(parts, 2)
-    if choice == "pick":
+    if isinstance(press, PickLanguage):
         await context.show(
-            update, context.t("Choose your language:"), for_her(context.t, languages(link))
+            update, context.t("Choose your language:"), for_her(context.t, languages(press.carried_link))
         )
         return
-    if choice not in SUPPORTED_LOCALES:
+    if not isinstance(press, LanguageChoice):
         await stale_button(update, context)
         return
+    choice, link = press.locale, press.carried_link
     context.scope.locale = choice
     if context.user is None:
         # Nothing is stored before consent: the choice lasts for this screen.
@@ -129,5 +137,5 @@ async def on_language(update: Update, context: BotContext) -> None:
 
 
 def register(app: Routes) -> None:
-    app.add_handler(CallbackQueryHandler(on_button, pattern=callbacks.pattern("me", bare=True)))
-    app.add_handler(CallbackQueryHandler(on_language, pattern=callbacks.pattern("lang")))
+    app.add_handler(CallbackQueryHandler(on_button, pattern=MY_DATA.pattern()))
+    app.add_handler(CallbackQueryHandler(on_language, pattern=LANGUAGE.pattern()))

@@ -13,8 +13,8 @@ from datetime import datetime
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.activities import service as activities
 from bot.activities import service_notices as activity_notices
+from bot.activities import service_signups as signups
 from bot.aid import service as aid_service
 from bot.appointments import service as appointments
 from bot.cases import posts as staff_posts
@@ -61,7 +61,7 @@ async def describe_stored_data(session: AsyncSession, user: User) -> StoredData:
 
 async def delete_personal_data(
     session: AsyncSession, user_id: int, now: datetime, *, keep_audit_actor: bool = False
-) -> list[activities.Promotion]:
+) -> list[signups.Promotion]:
     """Erase everything personal about her; her cases stay only as anonymous counts.
 
     Her active appointments are cancelled first (their slots are free again, their
@@ -92,10 +92,8 @@ async def delete_personal_data(
         await appointments.cancel(
             session, appointment_id, now=now, reason=DATA_DELETED, user_id=user_id
         )
-        staff_posts.enqueue(
-            session, kind=staff_posts.APPOINTMENT_CHANGED, appointment_id=appointment_id, now=now
-        )
-    promotions = await activities.give_up_coming_signups(session, user_id, now)
+        appointments.tell_staff(session, appointment_id, now, new=False)
+    promotions = await signups.give_up_coming_signups(session, user_id, now)
     case_ids = (await session.scalars(select(Case.id).where(Case.user_id == user_id))).all()
     if case_ids:
         await session.execute(

@@ -9,9 +9,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 
 from bot.app import BotRuntime
 from bot.db.engine import create_session_factory
+from bot.standin import FakeTelegram
 from tests.conftest import ADMIN_ID, STAFF_CHAT_ID, make_settings
 from tests.e2e.harness import OffsetClock, Person
-from tests.fake_telegram import FakeTelegram
 
 WOMAN_ID = 100001
 STAFF_ID = 200002

@@ -18,9 +18,9 @@ from bot.core import users
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.models import Case, OutboxMessage, OutboxStatus
 from bot.office import EXAMPLE_OFFICE_FILE
+from bot.standin import FakeTelegram
 from tests.conftest import STAFF_CHAT_ID
 from tests.e2e.harness import JsonDict, buttons
-from tests.fake_telegram import FakeTelegram
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.app import BotRuntime
-from tests.fake_telegram import FakeTelegram
+from bot.standin import FakeTelegram
 
 JsonDict = dict[str, Any]
 

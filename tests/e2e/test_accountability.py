@@ -13,11 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app import BotRuntime
 from bot.db.models import AidDelivery, MonthlyReport, User
+from bot.standin import FakeTelegram
 from tests.conftest import STAFF_CHAT_ID, make_settings
 from tests.e2e.conftest import WOMAN_ID
 from tests.e2e.harness import OffsetClock, Person
 from tests.e2e.journeys import only_case, report
-from tests.fake_telegram import FakeTelegram
 
 
 async def test_registration_asks_her_people_language_and_disability(

@@ -10,15 +10,16 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.activities import service as activities
+from bot.activities import service_series as activities
+from bot.activities import service_signups as signups
 from bot.app import BotRuntime
 from bot.core import users
 from bot.core.i18n import Catalogs
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.models import Activity, AuditEvent, Signup, StaffDraft
+from bot.standin import FakeTelegram
 from tests.conftest import ADMIN_ID, STAFF_CHAT_ID, make_settings
 from tests.e2e.harness import JsonDict, OffsetClock, Person, buttons, settle
-from tests.fake_telegram import FakeTelegram
 
 TZ = ZoneInfo("America/Guatemala")
 ES = Catalogs(TZ, "es").get("es")
@@ -101,9 +102,9 @@ async def seed_series(
                 now=now,
             )
             dates = [o.key for o in await activities.next_dates(session, activity.id, now, TZ)]
-            await activities.sign_up(session, activity.id, dates[0], ANA, now, tz=TZ)
+            await signups.sign_up(session, activity.id, dates[0], ANA, now, tz=TZ)
             if len(dates) > 1:
-                await activities.sign_up(session, activity.id, dates[1], BEA, now, tz=TZ)
+                await signups.sign_up(session, activity.id, dates[1], BEA, now, tz=TZ)
             await session.commit()
             return activity.id, dates
     finally:
@@ -213,7 +214,7 @@ async def test_a_monthly_first_tuesday_club_is_created_step_by_step(
     document = sent["content"]["document"]
     assert document["file_name"] == f"actividad-{activity.id}.png"
     assert link in sent["caption"]
-    data = fake.files[document["file_id"]]["data"]
+    data = fake.files.by_id[document["file_id"]]["data"]
     assert data.startswith(PNG_SIGNATURE) and len(data) > 200
 
 

@@ -15,7 +15,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.activities import service as activities
+from bot.activities import service_series as activities
+from bot.activities import service_subscriptions as activity_subscriptions
 from bot.core.i18n import Catalogs
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.models import (
@@ -25,10 +26,10 @@ from bot.db.models import (
     SignupStatus,
     User,
 )
+from bot.standin import FakeTelegram
 from tests.e2e.conftest import WOMAN_ID
 from tests.e2e.harness import OffsetClock, Person, buttons
 from tests.e2e.journeys import register, register_from_link
-from tests.fake_telegram import FakeTelegram
 
 GT = ZoneInfo("America/Guatemala")
 ES = Catalogs(GT, "es").get("es")
@@ -438,11 +439,12 @@ async def test_she_chooses_which_activities_she_hears_about(
     fewer = await ana.tap("ac:sub:fair")
     marks = {data: text for text, data in buttons(fewer)}
     assert marks["ac:sub:fair"].startswith("⬜") and marks["ac:sub:training"].startswith("✅")
-    assert await activities.subscriptions(db, WOMAN_ID) == activities.ALL_KINDS - {"fair"}
+    heard = await activity_subscriptions.subscriptions(db, WOMAN_ID)
+    assert heard == activities.ALL_KINDS - {"fair"}
 
     await ana.tap("ac:sub:fair")
     await db.rollback()
-    assert await activities.subscriptions(db, WOMAN_ID) == activities.ALL_KINDS
+    assert await activity_subscriptions.subscriptions(db, WOMAN_ID) == activities.ALL_KINDS
     assert await db.scalar(select(func.count()).select_from(ActivitySubscription)) == 0
     assert_quick_exit_everywhere(fake, ana.user_id)
 

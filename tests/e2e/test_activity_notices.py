@@ -11,8 +11,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from bot.activities import service as activities
 from bot.activities import service_notices as activity_notices
+from bot.activities import service_series as activities
 from bot.core import users
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.models import ActivityNotice

@@ -12,17 +12,20 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.activities import service as activities
+from bot.activities import service_series as activities
+from bot.activities import service_signups as signups
 from bot.app import BotRuntime
 from bot.core import users
+from bot.core.callbacks import QuickExit
 from bot.core.i18n import Catalogs
-from bot.core.keyboards import QUICK_EXIT
 from bot.db.models import ActivityKind, ActivityReminder, User
+from bot.standin import FakeTelegram
 from tests.conftest import make_settings
 from tests.e2e.conftest import WOMAN_ID
 from tests.e2e.harness import OffsetClock, Person, buttons
 from tests.e2e.journeys import register
-from tests.fake_telegram import FakeTelegram
+
+QUICK_EXIT = QuickExit().encode()
 
 GT = ZoneInfo("America/Guatemala")
 ES = Catalogs(GT, "es").get("es")
@@ -77,7 +80,7 @@ async def workshop_she_goes_to(runtime: BotRuntime, *user_ids: int) -> int:
             now=now,
         )
         for user_id in user_ids:
-            await activities.sign_up(session, activity.id, STARTS, user_id, now, tz=GT)
+            await signups.sign_up(session, activity.id, STARTS, user_id, now, tz=GT)
         await session.commit()
         return activity.id
 

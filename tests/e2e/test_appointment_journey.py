@@ -12,10 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.appointments import service_reminders as reminders
 from bot.db.models import Appointment, User
 from bot.office import EXAMPLE_OFFICE_FILE, load_office_settings
+from bot.standin import FakeTelegram
 from tests.conftest import STAFF_CHAT_ID
 from tests.e2e.harness import OffsetClock, Person, buttons
 from tests.e2e.journeys import register
-from tests.fake_telegram import FakeTelegram
 
 GT = ZoneInfo("America/Guatemala")
 LEGAL = load_office_settings(EXAMPLE_OFFICE_FILE).service("legal")

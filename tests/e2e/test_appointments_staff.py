@@ -21,11 +21,11 @@ from bot.core.i18n import Catalogs
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.models import Appointment, AppointmentKind, AuditEvent, Reminder
 from bot.office import EXAMPLE_OFFICE_FILE, load_office_settings
+from bot.standin import FakeTelegram
 from tests.conftest import STAFF_CHAT_ID, make_settings
 from tests.e2e.conftest import OUTSIDER_ID, WOMAN_ID
 from tests.e2e.crash import spawn_bot
 from tests.e2e.harness import OffsetClock, Person, buttons
-from tests.fake_telegram import FakeTelegram
 
 OFFICE = load_office_settings(EXAMPLE_OFFICE_FILE)
 TZ = ZoneInfo("America/Guatemala")
@@ -269,6 +269,44 @@ async def test_agenda_lists_the_day_and_marks_attended_or_no_show(
     assert tomorrow is not None and ES("No appointments this day.") in tomorrow["text"]
 
 
+async def test_bookings_to_confirm_are_confirmed_or_moved_from_the_agenda(
+    fake: FakeTelegram,
+    admin_in_group: Person,
+    db_url: str,
+    e2e_clock: OffsetClock,
+    db: AsyncSession,
+) -> None:
+    """Staff act on the day's bookings from /agenda, without scrolling back to each card."""
+    number, starts_at = await book(db_url, e2e_clock.now(), "social_aid", post=False)
+    # The morning of her appointment, it still waits for confirmation.
+    local = starts_at.astimezone(TZ)
+    e2e_clock.advance(local.replace(hour=7, minute=0) - e2e_clock.now().astimezone(TZ))
+    agenda = await admin_in_group.say("/agenda")
+    assert agenda is not None and f"{local:%H:%M}" in agenda["text"]
+    assert [d for _, d in buttons(agenda)] == [
+        f"sa:ok:{number}",
+        f"sa:mv:{number}",
+        f"sa:no:{number}",
+    ]
+    assert f"✅ {local:%H:%M} Confirmar" in [label for label, _ in buttons(agenda)]
+
+    # Another time: the free times appear on the agenda itself; back restores it.
+    await admin_in_group.press_data(agenda["message_id"], f"sa:mv:{number}")
+    offered = admin_in_group._bot_message(agenda["message_id"])
+    assert any(d.startswith(f"sa:to:{number}:") for _, d in buttons(offered))
+    await admin_in_group.press_data(agenda["message_id"], f"sa:back:{number}")
+    assert f"sa:ok:{number}" in [d for _, d in buttons(admin_in_group._bot_message(agenda["message_id"]))]
+
+    # Confirm: she is told, and the agenda shows it confirmed, without the button.
+    await admin_in_group.press_data(agenda["message_id"], f"sa:ok:{number}")
+    await db.rollback()
+    appointment = await db.get(Appointment, number, populate_existing=True)
+    assert appointment is not None and appointment.status == "confirmed"
+    assert await fake.wait_for_message(WOMAN_ID, contains="confirmada")
+    redrawn = admin_in_group._bot_message(agenda["message_id"])
+    assert f"sa:ok:{number}" not in [d for _, d in buttons(redrawn)]
+
+
 async def test_hours_closed_day_and_extra_hours_from_the_group(
     fake: FakeTelegram,
     admin_in_group: Person,
@@ -276,18 +314,33 @@ async def test_hours_closed_day_and_extra_hours_from_the_group(
     e2e_clock: OffsetClock,
     db: AsyncSession,
 ) -> None:
+    # Services and days read as the office says them, in Spanish.
     shown = await admin_in_group.say("/horario")
-    assert shown is not None and "legal: mon 08:00-12:00" in shown["text"]
-    changed = await admin_in_group.say("/horario guidance lun 08:00-12:00, mié 13:00-16:00")
-    assert changed is not None and "mon 08:00-12:00, wed 13:00-16:00" in changed["text"]
-    bad = await admin_in_group.say("/horario guidance los lunes temprano")
+    assert shown is not None and "Asesoría legal: lun 08:00-12:00" in shown["text"]
+    assert "legal: mon" not in shown["text"]
+    changed = await admin_in_group.say("/horario orientacion lun 08:00-12:00, mié 13:00-16:00")
+    assert changed is not None
+    assert "Orientación general: lun 08:00-12:00, mié 13:00-16:00" in changed["text"]
+    # The label with its accents and capitals, and the old key, work too.
+    again = await admin_in_group.say("/horario Orientación General lun 08:00-12:00, mie 13:00-16:00")
+    assert again is not None and "✅" in again["text"]
+    by_key = await admin_in_group.say("/horario guidance lun 08:00-12:00, miércoles 13:00-16:00")
+    assert by_key is not None and "✅" in by_key["text"]
+    bad = await admin_in_group.say("/horario orientacion los lunes temprano")
     assert bad is not None and "/horario" in bad["text"]
+    unknown = await admin_in_group.say("/horario psicologa lun 08:00-12:00")
+    assert unknown is not None and "«psicologa»" in unknown["text"]
+    assert "Apoyo psicológico" in unknown["text"] and "psychological" not in unknown["text"]
     number, starts_at = await book(db_url, e2e_clock.now(), "social_aid", post=False)
     day = starts_at.astimezone(TZ).date().isoformat()
-    closed = await admin_in_group.say(f"/cerrado {day} social_aid Feria")
+    closed = await admin_in_group.say(f"/cerrado {day} trabajo social Feria")
     assert closed is not None and f"#{number}" in closed["text"]
+    assert "Trabajo social y ayudas" in closed["text"]
     extra = await admin_in_group.say(f"/extra {day} 14:00-16:00 legal")
-    assert extra is not None and "✅" in extra["text"]
+    assert extra is not None and "✅" in extra["text"] and "Asesoría legal" in extra["text"]
+    # A service it does not know is named, not answered with the example alone.
+    typo = await admin_in_group.say(f"/extra {day} 14:00-16:00 orientasion")
+    assert typo is not None and "«orientasion»" in typo["text"]
     wrong = await admin_in_group.say("/extra mañana")
     assert wrong is not None and "/extra 2026-12-19" in wrong["text"]
     await db.rollback()
@@ -368,7 +421,7 @@ async def test_kill_9_during_a_reminder_send_never_sends_it_twice(
     process = spawn_bot(fake, db_url, tmp_path)
     try:
         await fake.wait_for_call("getUpdates", timeout=30)  # migrated and seeded
-        fake.fail_next("sendMessage", 502, "Bad Gateway", times=1000)
+        fake.faults.outage("sendMessage")
         now = datetime.now(ZoneInfo("UTC"))
         number, _ = await book(db_url, now, "legal", post=False)
         engine = create_engine(db_url)
@@ -392,7 +445,7 @@ async def test_kill_9_during_a_reminder_send_never_sends_it_twice(
     assert later.status == "pending"
     begun_id = begun.id
 
-    fake._injections.clear()  # Telegram is back.
+    fake.faults.clear()  # Telegram is back.
     process = spawn_bot(fake, db_url, tmp_path)
     try:
         # The killed process's last long poll may still be answered now: wait for the

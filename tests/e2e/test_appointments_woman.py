@@ -13,9 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.app import BotRuntime
 from bot.appointments import service as appointments
 from bot.appointments import service_reminders as reminders
+from bot.appointments.views import appointment_reminder
 from bot.cases import posts as staff_posts
 from bot.core import users
-from bot.core.keyboards import appointment_reminder
 from bot.db.models import Appointment, AppointmentKind, AppointmentStatus, StaffPost
 from bot.office import EXAMPLE_OFFICE_FILE, load_office_settings
 from tests.e2e.conftest import WOMAN_ID
@@ -111,14 +111,14 @@ async def test_she_books_a_slot_end_to_end(registered: Person, db: AsyncSession)
     assert confirm is not None
     expected_date = format_date(WEDNESDAY_9.astimezone(GT), "EEEE, d 'de' MMMM", locale="es")
     assert f"{expected_date}, 09:00" in confirm["text"]
-    assert OFFICE.address in confirm["text"]
+    assert OFFICE.address("es") in confirm["text"]
     assert LEGAL is not None and LEGAL.what_to_bring("es") in confirm["text"]
     assert data_of(confirm)[:2] == ["ap:ok:legal:203012040900", "ap:d:legal:20301204"]
     assert await all_appointments(db) == []
 
     done = await ana.tap("ap:ok:legal:203012040900")
     assert done is not None and done["protect_content"] is True
-    assert expected_date in done["text"] and OFFICE.address in done["text"]
+    assert expected_date in done["text"] and OFFICE.address("es") in done["text"]
     (booked,) = await all_appointments(db)
     assert (booked.user_id, booked.service, booked.kind, booked.status) == (
         WOMAN_ID,

@@ -15,13 +15,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app import BotRuntime
 from bot.db.models import Activity, AuditEvent, Broadcast, Case, CaseEntry, StaffDraft
+from bot.standin import FakeTelegram
 from tests.conftest import STAFF_CHAT_ID
 from tests.e2e.conftest import STAFF_ID
 from tests.e2e.harness import OffsetClock, Person
 from tests.e2e.journeys import only_case, register, report
 from tests.e2e.test_activities_staff import ES, add_women, card_of, question, seed_series
 from tests.e2e.test_broadcast_compose import data_starting, seed_women
-from tests.fake_telegram import FakeTelegram
 
 SOFIA = 100002
 STAFF_ONLY = ES("Sorry, only the office staff can do this.")

@@ -6,10 +6,10 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import AuditEvent, Case, CaseEntry, ConversationState, User
+from bot.standin import FakeTelegram
 from tests.conftest import ADMIN_ID, STAFF_CHAT_ID
 from tests.e2e.harness import Person, settle
 from tests.e2e.journeys import only_case, register, report
-from tests.fake_telegram import FakeTelegram
 
 
 async def snapshot(db: AsyncSession) -> tuple[int, ...]:

@@ -13,16 +13,18 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.activities import service as activities
+from bot.activities import service_series as activities
+from bot.activities import service_signups as signups
+from bot.activities import service_subscriptions as activity_subscriptions
 from bot.app import BotRuntime
 from bot.core import users
 from bot.core.i18n import Catalogs
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.models import AuditEvent, Broadcast, StaffDraft, User
+from bot.standin import FakeTelegram
 from tests.conftest import ADMIN_ID, STAFF_CHAT_ID, make_settings
 from tests.e2e.conftest import STAFF_ID
 from tests.e2e.harness import OffsetClock, Person, buttons, settle
-from tests.fake_telegram import FakeTelegram
 
 JsonDict = dict[str, Any]
 TZ = ZoneInfo("America/Guatemala")
@@ -158,6 +160,8 @@ async def test_compose_to_communities_with_photo_send_now_and_summary(
     # Done with nothing chosen: refused, still picking.
     await admin.tap(f"sb:ok:{draft_id}")
     assert admin.callback_answer().get("show_alert") is True
+    # In the office's language (this text once escaped the extractor and showed English).
+    assert admin.callback_answer().get("text") == "Elija al menos una opción."
     await admin.tap(f"sb:c:{draft_id}:0")
     await admin.tap(f"sb:cp:{draft_id}:1")  # the second page of communities
     picker = await admin.tap(f"sb:c:{draft_id}:9")
@@ -172,6 +176,9 @@ async def test_compose_to_communities_with_photo_send_now_and_summary(
     assert card is not None and recipients_line(4) in card["text"]
     await admin.press_data(preview["message_id"], "sb:noop")
     assert admin.callback_answer().get("show_alert") is not True
+    assert admin.callback_answer().get("text") == (
+        "Esto es solo una vista previa: estos botones funcionan para las mujeres."
+    )
 
     await admin.tap(f"sb:send:{draft_id}")
     summary = await summary_of(fake, 1)
@@ -419,9 +426,9 @@ async def test_activity_audiences_reach_the_right_women(
             starts_at=now + timedelta(days=3),
             now=now,
         )
-        await activities.sign_up(session, fair.id, fair.starts_at, going, now, tz=TZ)
-        await activities.set_subscriptions(session, trainings_only, ["training"])
-        await activities.set_subscriptions(session, nothing, [])
+        await signups.sign_up(session, fair.id, fair.starts_at, going, now, tz=TZ)
+        await activity_subscriptions.set_subscriptions(session, trainings_only, ["training"])
+        await activity_subscriptions.set_subscriptions(session, nothing, [])
         await session.commit()
         fair_id, fair_start = fair.id, fair.starts_at
     await engine.dispose()

@@ -9,8 +9,8 @@ import signal
 import subprocess
 import time
 from pathlib import Path
-from typing import Any
 
+from bot.standin import FakeTelegram
 from tests.conftest import STAFF_CHAT_ID
 from tests.e2e.crash import spawn_bot
 from tests.e2e.harness import OffsetClock
@@ -23,30 +23,10 @@ from tests.e2e.test_broadcasts import (
     state,
     wait_done,
 )
-from tests.fake_telegram import FakeTelegram
 
 ROOT = Path(__file__).resolve().parents[2]
 FIRST = 810000
 TOKEN = "123456:CRASH-test"
-
-
-class HoldingFake(FakeTelegram):
-    """While `holding`, announcements arrive (Telegram has them) but get no answer."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.holding = False
-        self.held = 0
-        self.release = asyncio.Event()
-
-    async def _dispatch(self, request: Any, token: str) -> Any:
-        result = await super()._dispatch(request, token)
-        method, params, status, _ = result
-        chat_id = params.get("chat_id")
-        if self.holding and method == "sendMessage" and status == 200 and chat_id != STAFF_CHAT_ID:
-            self.held += 1
-            await self.release.wait()
-        return result
 
 
 def spawn(fake: FakeTelegram, database_url: str, workdir: Path) -> subprocess.Popen[bytes]:
@@ -60,7 +40,7 @@ async def test_kill_9_mid_announcement_releases_at_once_and_counts_unknown(
 ) -> None:
     clock = OffsetClock()
     ids = list(range(FIRST, FIRST + 150))
-    fake = HoldingFake(overall_per_second=30, per_chat_per_second=1)
+    fake = FakeTelegram(overall_per_second=30, per_chat_per_second=1)
     await fake.start()
     fake.add_group(STAFF_CHAT_ID, "OMM equipo")
     for user_id in ids:
@@ -75,18 +55,17 @@ async def test_kill_9_mid_announcement_releases_at_once_and_counts_unknown(
             await asyncio.sleep(0.05)
         # Telegram takes the next messages but the answers never come back: those
         # sends are in flight when the process is killed.
-        fake.holding = True
-        while fake.held < 3:
+        fake.faults.hold_answers("sendMessage", times=None, except_chat_id=STAFF_CHAT_ID)
+        while fake.faults.held < 3:
             assert time.monotonic() < deadline
             await asyncio.sleep(0.01)
-        in_flight = fake.held
+        in_flight = fake.faults.held
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=10)
     finally:
         if process.poll() is None:
             process.kill()
-    fake.holding = False
-    fake.release.set()
+    fake.faults.release_held()
     arrived_before = sum(announcement_counts(fake, ids).values())
     assert arrived_before < len(ids), "the broadcast finished before the kill"
     _status, at_kill, rows_at_kill = await state(database_url, broadcast_id)

@@ -18,9 +18,9 @@ from bot.core import users
 from bot.core.i18n import Catalogs
 from bot.db.engine import create_engine, create_session_factory
 from bot.db.models import Broadcast, BroadcastDelivery, User
+from bot.standin import FakeTelegram
 from tests.conftest import STAFF_CHAT_ID, make_settings
 from tests.e2e.harness import OffsetClock, Person, buttons
-from tests.fake_telegram import FakeTelegram
 
 TEXT = "📣 Taller de costura el martes a las 9:00 en el salón municipal."
 ES = Catalogs(ZoneInfo("America/Guatemala"), "es").get("es")

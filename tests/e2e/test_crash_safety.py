@@ -12,6 +12,7 @@ import asyncio
 from pathlib import Path
 
 from bot.app import BotRuntime
+from bot.standin import FakeTelegram
 from tests.conftest import make_settings
 from tests.e2e.crash import (
     cases_with_entries,
@@ -26,7 +27,6 @@ from tests.e2e.crash import (
     until_requests_stop,
     wait_until,
 )
-from tests.fake_telegram import FakeTelegram
 
 ANA = 100001
 RECEIVED_ONE = "Recibido (1 mensaje)"
@@ -54,14 +54,14 @@ async def test_a_kill_while_her_part_is_answered_counts_it_once(
         fake.user_sends_text(ANA, "Necesito maíz y frijol")
         await wait_until(lambda: count_containing(fake, ANA, RECEIVED_ONE) == 1)
         # Telegram takes the answer to her second part, but the bot never hears back.
-        fake.hold_responses("sendMessage")
-        fake.hold_responses("editMessageText")
+        fake.faults.hold_answers("sendMessage")
+        fake.faults.hold_answers("editMessageText")
         fake.user_sends_text(ANA, "Somos cinco en la casa")
-        await wait_until(lambda: fake.held >= 1)
+        await wait_until(lambda: fake.faults.held >= 1)
         kill_9(bot)
     finally:
         stop(bot)
-    fake.release_held()
+    fake.faults.release_held()
     in_flight = len(await pending_answers(database_url))
     seen_before = count_containing(fake, ANA, RECEIVED_TWO)
     assert seen_before == 1

@@ -11,9 +11,9 @@ import time
 from pathlib import Path
 
 from bot.office import EXAMPLE_OFFICE_FILE
+from bot.standin import FakeTelegram
 from tests.conftest import STAFF_CHAT_ID
 from tests.e2e.crash import ROOT, spawn_bot, stop
-from tests.fake_telegram import FakeTelegram
 
 
 def health(fake: FakeTelegram, database_url: str, workdir: Path) -> tuple[int, str]:

@@ -16,11 +16,11 @@ from bot.db.models import (
     OrganizationMember,
     RequestStatus,
 )
+from bot.standin import FakeTelegram
 from tests.conftest import STAFF_CHAT_ID
 from tests.e2e.conftest import STAFF_ID
 from tests.e2e.harness import Person, buttons
 from tests.e2e.journeys import register
-from tests.fake_telegram import FakeTelegram
 
 
 def data_of(message: dict | None) -> list[str]:
@@ -66,7 +66,9 @@ async def test_created_joined_accepted_leader_announces_and_members_receive(
     )
     assert "Ana" in request["text"]
     await admin_in_group.tap(f"so:ok:{number}:{ana.user_id}")
-    await fake.wait_for_message(ana.user_id, contains="Tejedoras de Xecotz", after=sent["message_id"])
+    await fake.wait_for_message(
+        ana.user_id, contains="Tejedoras de Xecotz", after=sent["message_id"]
+    )
     member = await only(db, OrganizationMember)
     assert isinstance(member, OrganizationMember)
     assert member.status == MembershipStatus.ACCEPTED and member.share

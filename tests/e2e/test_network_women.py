@@ -13,19 +13,21 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.activities import service as activities
+from bot.activities import service_series as activities
 from bot.app import BotRuntime
 from bot.db.models import ActivityKind, NetworkWoman, Signup
 from bot.network import service as organizations
+from bot.standin import FakeTelegram
 from tests.conftest import ADMIN_ID, STAFF_CHAT_ID, make_settings
 from tests.e2e.conftest import WOMAN_ID
 from tests.e2e.harness import OffsetClock, Person, buttons
 from tests.e2e.journeys import register, register_from_link
 from tests.e2e.test_activity_reminders import MONDAY_EVENING, STARTS, SUNDAY_EVENING, set_clock
-from tests.fake_telegram import FakeTelegram
 
 NEW_PHONE_ID = 100555
-CSV_HEADER = "nombre,comunidad,grupo_edad,pueblo,idioma,discapacidad,consentimiento_fecha,consentimiento_a\n"
+CSV_HEADER = (
+    "nombre,comunidad,grupo_edad,pueblo,idioma,discapacidad,consentimiento_fecha,consentimiento_a\n"
+)
 
 
 @pytest.fixture
@@ -106,7 +108,10 @@ async def test_registered_by_a_leader_signed_up_reminded_through_her_and_joined_
     before = leader.last()
     set_clock(e2e_clock, MONDAY_EVENING)
     reminder = await fake.wait_for_message(
-        WOMAN_ID, contains="Taller de costura", after=before["message_id"] if before else 0, timeout=10
+        WOMAN_ID,
+        contains="Taller de costura",
+        after=before["message_id"] if before else 0,
+        timeout=10,
     )
     assert "Rosa P." in reminder["text"] and "Pérez" not in reminder["text"]
 
@@ -172,4 +177,3 @@ async def test_an_import_with_a_bad_row_imports_nothing_and_a_good_one_imports_a
     assert names == ["Juana López", "Marta Tux"]
     listing = await Person(fake, bot, ADMIN_ID, chat_id=STAFF_CHAT_ID).say("/sin_telefono")
     assert listing is not None and "Juana López" in listing["text"]
-

@@ -8,10 +8,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.db.models import OutboxMessage, StaffDraft
+from bot.standin import FakeTelegram
 from tests.e2e.crash import wait_until
 from tests.e2e.harness import Person
 from tests.e2e.journeys import register
-from tests.fake_telegram import FakeTelegram
 
 ACK = re.compile(r"\((\d+) mensajes?\)")
 
@@ -22,7 +22,7 @@ async def test_a_screen_that_cannot_be_edited_arrives_as_a_new_message(
     await register(ana)
     menu = ana.last()
     assert menu is not None
-    fake.fail_next("editMessageText", 400, "Bad Request: message can't be edited")
+    fake.faults.bad_request("editMessageText", "message can't be edited")
     shown = await ana.tap("n:new")
     # The pressed menu could not become the categories: they came as a new message.
     assert shown is not None and shown["message_id"] > menu["message_id"]
@@ -41,7 +41,7 @@ async def test_answers_that_telegram_makes_wait_arrive_later_in_order(
     await ana.tap("n:cat:food")
     # More 429s in a row than the retry policy sits out: the first answer waits in the
     # outbox, and the next ones queue behind it instead of overtaking it.
-    fake.fail_next("sendMessage", 429, "Too Many Requests: retry after 1", retry_after=1, times=6)
+    fake.faults.too_many_requests("sendMessage", retry_after=1, times=6)
     for part in ("uno", "dos", "tres"):
         fake.user_sends_text(ana.user_id, f"Parte {part}")
     await wait_until(lambda: len(_acks(fake, ana.user_id)) == 3, 30)

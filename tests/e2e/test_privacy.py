@@ -10,10 +10,10 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.app import BotRuntime
+from bot.standin import FakeTelegram
 from tests.conftest import STAFF_CHAT_ID
 from tests.e2e.harness import Person, buttons, settle
 from tests.e2e.journeys import only_case
-from tests.fake_telegram import FakeTelegram
 
 # Distinctive, so that finding them in a database file cannot be a coincidence.
 HER_ID = 7_312_845_166

@@ -25,11 +25,11 @@ from bot.db.models import (
     User,
 )
 from bot.office import EXAMPLE_OFFICE_FILE, load_office_settings
+from bot.standin import FakeTelegram
 from tests.conftest import STAFF_CHAT_ID, make_settings
 from tests.e2e.crash import spawn_bot
 from tests.e2e.harness import OffsetClock, Person, settle
 from tests.e2e.journeys import only_case, register, report
-from tests.fake_telegram import FakeTelegram
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -126,7 +126,7 @@ async def test_kill_9_between_receiving_and_answering_loses_nothing(
     try:
         await fake.wait_for_call("getUpdates", timeout=30)
         # Telegram cannot take the answer: the bot keeps retrying while we kill it.
-        fake.fail_next("sendMessage", 502, "Bad Gateway", times=1000)
+        fake.faults.outage("sendMessage")
         message = fake.user_sends_text(100001, "/start")
         await fake.wait_for_call("sendMessage", lambda c: c.status == 502, timeout=20)
         for _ in range(100):
@@ -152,7 +152,7 @@ async def test_kill_9_between_receiving_and_answering_loses_nothing(
     ]
     assert fake.bot_messages(100001) == []
 
-    fake._injections.clear()  # Telegram is back.
+    fake.faults.clear()  # Telegram is back.
     process = spawn_bot(fake, db_url, tmp_path)
     try:
         welcome = await fake.wait_for_message(
@@ -188,7 +188,7 @@ async def test_an_update_telegram_sends_twice_is_handled_once(
 async def test_too_many_requests_is_waited_out_and_answered(
     ana: Person, fake: FakeTelegram
 ) -> None:
-    fake.fail_next("sendMessage", 429, "Too Many Requests: retry after 1", retry_after=1)
+    fake.faults.too_many_requests("sendMessage", retry_after=1)
     started = asyncio.get_running_loop().time()
     await ana.say("/start")
     welcome = await fake.wait_for_message(ana.user_id, contains="Oficina Municipal", timeout=10)
@@ -229,7 +229,7 @@ async def test_a_woman_who_blocked_the_bot_is_marked_inactive_and_staff_are_told
 async def test_staff_group_gets_at_most_20_messages_a_minute(
     fake: FakeTelegram, runtime: BotRuntime, db_url: str, e2e_clock: OffsetClock, db: AsyncSession
 ) -> None:
-    fake.group_per_minute = 20
+    fake.limits.group_per_minute = 20
     office = load_office_settings(EXAMPLE_OFFICE_FILE)
     food = office.category("food")
     assert food is not None
@@ -251,7 +251,7 @@ async def test_staff_group_gets_at_most_20_messages_a_minute(
     assert len(fake.bot_messages(STAFF_CHAT_ID)) == 20
     assert fake.too_many_requests == 0
     # The fake's own flood window runs on real time; the bot's budget runs on its clock.
-    fake.group_per_minute = None
+    fake.limits.group_per_minute = None
     e2e_clock.advance(timedelta(seconds=61))
     await fake.wait_for_message(STAFF_CHAT_ID, contains="OMM-000025", after=0, timeout=10)
     await asyncio.sleep(0.5)

@@ -9,15 +9,16 @@ from collections.abc import AsyncIterator
 import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import BotCommandScopeChat
 
 from bot.app import BotRuntime
 from bot.config import Settings
 from bot.db.models import AuditEvent, StaffMember
+from bot.standin import FakeTelegram
 from tests.conftest import make_settings
 from tests.e2e.conftest import OUTSIDER_ID, STAFF_ID
 from tests.e2e.harness import OffsetClock, Person
 from tests.e2e.journeys import only_case, register, report
-from tests.fake_telegram import FakeTelegram
 
 OFFICE_GROUP = -1002000000001
 OTHER_GROUP = -1002000000002
@@ -80,6 +81,11 @@ async def test_a_token_alone_then_vincular_links_the_group_and_its_first_admin(
     await db.rollback()
     rosa = await db.get(StaffMember, DIRECTOR)
     assert rosa is not None and rosa.is_admin and rosa.display_name == "Rosa"
+
+    staff_menu = await runtime.application.bot.get_my_commands(
+        scope=BotCommandScopeChat(OFFICE_GROUP)
+    )
+    assert "pendientes" in {c.command for c in staff_menu}
 
     # The waiting case arrives, and the new admin can act on it and add colleagues.
     card = await fake.wait_for_message(OFFICE_GROUP, contains="OMM-000001", after=0)

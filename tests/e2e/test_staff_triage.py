@@ -5,12 +5,13 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.app import BotRuntime
 from bot.db.models import AuditEvent, CaseStatus, EntryKind, StaffMember
-from tests.conftest import ADMIN_ID, STAFF_CHAT_ID
-from tests.e2e.conftest import OUTSIDER_ID, STAFF_ID
-from tests.e2e.harness import Person, buttons
+from bot.standin import FakeTelegram
+from tests.conftest import ADMIN_ID, STAFF_CHAT_ID, make_settings
+from tests.e2e.conftest import OUTSIDER_ID, STAFF_ID, WOMAN_ID
+from tests.e2e.harness import OffsetClock, Person, buttons
 from tests.e2e.journeys import only_case, register, report
-from tests.fake_telegram import FakeTelegram
 
 SENSITIVE_WORDS = ("violencia", "violence", "golpe", "pega", "esposo", "riesgo")
 
@@ -37,10 +38,9 @@ async def test_take_reply_and_close_reaches_her_in_the_office_name(
     case_id = (await only_case(db)).id
 
     await admin_in_group.press_data(card["message_id"], f"s:take:{case_id}")
-    assert (
-        "Lucía" in fake.messages(STAFF_CHAT_ID)[0]["text"]
-        or str(ADMIN_ID) in fake.messages(STAFF_CHAT_ID)[0]["text"]
-    )
+    # An administrator from ADMIN_USER_IDS is named, not shown as her user id.
+    taken = fake.messages(STAFF_CHAT_ID)[0]["text"]
+    assert "Lucía" in taken and str(ADMIN_ID) not in taken
     assert (await only_case(db)).status == CaseStatus.IN_PROGRESS
 
     # Replying to the card relays the answer to her.
@@ -276,3 +276,32 @@ async def test_every_message_she_receives_offers_the_quick_exit(
             for b in row
         ]
         assert "x" in inline or "🚪 Salida rápida" in typed, message
+
+
+
+async def test_after_a_restart_the_case_list_names_an_admin_from_env(
+    fake: FakeTelegram, db_url: str, e2e_clock: OffsetClock, db: AsyncSession
+) -> None:
+    """Administrators in ADMIN_USER_IDS have no staff row: their names are asked of
+    Telegram at start-up, so lists and cards never show a bare user id."""
+    first = BotRuntime(make_settings(db_url, fake.url), clock=e2e_clock)
+    await first.start()
+    try:
+        ana = Person(fake, first, WOMAN_ID)
+        await register(ana)
+        await report(ana, "food", "No tenemos comida")
+        card = await card_of(fake, "OMM-000001")
+        admin = Person(fake, first, ADMIN_ID, chat_id=STAFF_CHAT_ID)
+        await admin.press_data(card["message_id"], f"s:take:{(await only_case(db)).id}")
+        await admin.say(f"/alta_staff {STAFF_ID} María")
+    finally:
+        await first.stop()
+
+    second = BotRuntime(make_settings(db_url, fake.url), clock=e2e_clock)
+    await second.start()
+    try:
+        listed = await Person(fake, second, STAFF_ID, chat_id=STAFF_CHAT_ID).say("/pendientes")
+        assert listed is not None and "OMM-000001" in listed["text"]
+        assert "Lucía" in listed["text"] and str(ADMIN_ID) not in listed["text"]
+    finally:
+        await second.stop()

@@ -13,10 +13,10 @@ from bot.db.models import (
     NetworkMember,
     User,
 )
+from bot.standin import FakeTelegram
 from tests.conftest import STAFF_CHAT_ID
 from tests.e2e.harness import Person, buttons, settle
 from tests.e2e.journeys import only_case, register, report
-from tests.fake_telegram import FakeTelegram
 
 QUICK_EXIT = "x"
 

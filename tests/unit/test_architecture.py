@@ -9,7 +9,9 @@ database in bot/db/. Inside a domain the file name says the role:
   imported by no service, view, job or core module (screens may use each other);
 - `jobs*.py` are the domain's sweeps: imported only by bot/jobs.py;
 - bot/routes.py and bot/jobs.py are imported only by bot/app.py;
-- bot/db imports nothing above it; bot/core imports no domain.
+- bot/db imports nothing above it; bot/core imports no domain;
+- bot/standin (the Telegram stand-in) is imported only by the demo, and imports nothing
+  of the bot but where its shipped files are: the bot talks to it over HTTP only.
 
 `check` works on any tree, so the last tests plant a violation in a temporary one and
 see it reported.
@@ -21,7 +23,8 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-DOMAINS = ("activities", "appointments", "broadcasts", "cases", "people", "privacy")
+# Folders of bot/ that are not domains: what domains use, and the stand-in.
+NOT_DOMAINS = {"core", "db", "standin", "demo", "_data"}
 WIRING = {"bot.routes": "bot/routes.py", "bot.jobs": "bot/jobs.py"}
 
 
@@ -68,13 +71,22 @@ def is_screen(name: str) -> bool:
     return name.startswith("bot.") and leaf(name).startswith(("her_", "staff_"))
 
 
-def is_jobs(name: str) -> bool:
+def domains_of(root: Path) -> list[str]:
+    """Every folder of bot/ holding a package, but core, db and the stand-in."""
+    return sorted(
+        path.parent.name
+        for path in (root / "bot").glob("*/__init__.py")
+        if path.parent.name not in NOT_DOMAINS
+    )
+
+
+def is_jobs(name: str, domains: list[str]) -> bool:
     """A domain's sweeps: bot/<domain>/jobs*.py (not bot/jobs.py, the list of them)."""
     parts = name.split(".")
     return (
         len(parts) == 3
         and parts[0] == "bot"
-        and parts[1] in DOMAINS
+        and parts[1] in domains
         and parts[2].startswith("jobs")
     )
 
@@ -82,6 +94,7 @@ def is_jobs(name: str) -> bool:
 def check(root: Path) -> list[str]:
     """Every import that breaks a rule of the layout, as `module imports name: rule`."""
     broken: list[str] = []
+    domains = domains_of(root)
     for module, names in imports_of(root).items():
         for name in sorted(names):
             if leaf(module).startswith("service") and (
@@ -93,7 +106,7 @@ def check(root: Path) -> list[str]:
                 broken.append(f"{module} imports {name}: a service knows no Telegram nor screen")
             if is_screen(name) and not (module == "bot.routes" or is_screen(module)):
                 broken.append(f"{module} imports {name}: screens are registered by routes.py")
-            if is_jobs(name) and module != "bot.jobs":
+            if is_jobs(name, domains) and module != "bot.jobs":
                 broken.append(f"{module} imports {name}: jobs are listed by bot/jobs.py")
             if name in WIRING and module != "bot.app":
                 broken.append(f"{module} imports {name}: only bot/app.py wires")
@@ -104,9 +117,19 @@ def check(root: Path) -> list[str]:
             ):
                 broken.append(f"{module} imports {name}: the database layer is the bottom")
             if is_within(module, "bot.core") and any(
-                is_within(name, f"bot.{domain}") for domain in DOMAINS
+                is_within(name, f"bot.{domain}") for domain in domains
             ):
                 broken.append(f"{module} imports {name}: core knows no domain")
+            if is_within(name, "bot.standin") and not (
+                is_within(module, "bot.standin") or is_within(module, "bot.demo")
+            ):
+                broken.append(f"{module} imports {name}: only the demo runs the stand-in")
+            if (
+                is_within(module, "bot.standin")
+                and is_within(name, "bot")
+                and not (is_within(name, "bot.standin") or name == "bot.data_files")
+            ):
+                broken.append(f"{module} imports {name}: the stand-in knows the bot by HTTP only")
     return broken
 
 
@@ -115,8 +138,8 @@ def test_the_layout_holds() -> None:
 
 
 def test_every_domain_has_its_folder() -> None:
-    for domain in DOMAINS:
-        assert (ROOT / "bot" / domain / "__init__.py").is_file(), domain
+    expected = {"activities", "aid", "appointments", "broadcasts", "cases", "people"}
+    assert expected | {"plan", "privacy", "reports"} <= set(domains_of(ROOT))
     assert (ROOT / "bot" / "core" / "__init__.py").is_file()
 
 
@@ -163,6 +186,9 @@ def test_each_planted_violation_is_reported(tmp_path: Path) -> None:
             "bot/jobs.py": "",
             "bot/app.py": "",
             "bot/gate.py": "from bot.routes import x\n",
+            "bot/standin/__init__.py": "",
+            "bot/standin/server.py": "from bot.cases import service\n",
+            "bot/cases/views_demo.py": "from bot.standin import server\n",
         },
     )
     assert sorted(check(root)) == sorted(
@@ -173,5 +199,7 @@ def test_each_planted_violation_is_reported(tmp_path: Path) -> None:
             "bot.core.notify imports bot.people.service: core knows no domain",
             "bot.db.models imports bot.core.notify: the database layer is the bottom",
             "bot.gate imports bot.routes: only bot/app.py wires",
+            "bot.standin.server imports bot.cases.service: the stand-in knows the bot by HTTP only",
+            "bot.cases.views_demo imports bot.standin.server: only the demo runs the stand-in",
         ]
     )

@@ -84,6 +84,27 @@ def test_shipped_office_example_is_complete() -> None:
     assert violence is not None and violence.sensitive and violence.urgent
 
 
+def test_texts_she_reads_come_per_language_or_once_for_all(tmp_path: Path) -> None:
+    text = EXAMPLE_OFFICE_FILE.read_text(encoding="utf-8")
+    office = load_office_settings(EXAMPLE_OFFICE_FILE)
+    assert office.address("en").startswith("Municipal building")
+    assert office.address("es").startswith("Edificio municipal")
+    police = office.emergency_contacts[0]
+    assert police.label("en") == "National Civil Police (PNC)"
+    # A language the file leaves out (or the bot adds later) shows the Spanish.
+    assert police.label("quc") == "Policía Nacional Civil (PNC)"
+
+    once = tmp_path / "office.toml"
+    once.write_text(
+        text.replace(
+            'label = { es = "Policía Nacional Civil (PNC)", en = "National Civil Police (PNC)" }',
+            'label = "PNC"',
+        ),
+        encoding="utf-8",
+    )
+    assert load_office_settings(once).emergency_contacts[0].label("en") == "PNC"
+
+
 def test_python_m_bot_without_token_prints_one_sentence_and_exits_2(tmp_path: Path) -> None:
     env = {
         k: v

@@ -247,3 +247,26 @@ def test_dates_are_localised() -> None:
     english = catalogs.get("en").date_and_time(when)
     assert "martes" in spanish and "diciembre" in spanish and "10:00" in spanish
     assert "Tuesday" in english and "December" in english and "10:00" in english
+
+
+# Placeholders that hold a count. A word right after one ("{n} places") agrees with the
+# number, so the message must be a plural one (ngettext): "1 lugares" is what slipped.
+COUNT_BEFORE_WORD = re.compile(
+    r"\{(n|count|days|hours|minutes|length|sent|left|going|waiting|came|capacity|blocked"
+    r"|failed|places|women|total)\}\s+[^\W\d_]",
+    re.UNICODE,
+)
+
+
+def test_a_number_before_a_word_goes_through_ngettext() -> None:
+    singular_only = [
+        key(m)
+        for m in load(TEMPLATE)
+        if m.id and isinstance(m.id, str) and COUNT_BEFORE_WORD.search(m.id)
+    ]
+    assert singular_only == [], "use t.plural(...) for these:\n" + "\n".join(singular_only)
+
+
+def test_the_number_check_catches_a_singular_count() -> None:
+    assert COUNT_BEFORE_WORD.search("👥 {capacity} places · {going} going")
+    assert not COUNT_BEFORE_WORD.search("✅ Sent: {count}")

@@ -17,7 +17,16 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCES = ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md", "bot", "scheduler", "locales")
+SOURCES = (
+    "pyproject.toml",
+    "setup.py",
+    "MANIFEST.in",
+    "README.md",
+    "bot",
+    "scheduler",
+    "locales",
+    "vendor",
+)
 
 
 def _can_build_without_isolation() -> bool:
@@ -60,6 +69,9 @@ def test_the_wheel_carries_compiled_catalogs_and_the_example(wheel: Path) -> Non
         for locale in ("es", "en"):
             assert f"bot/_data/locales/{locale}/LC_MESSAGES/messages.mo" in names
         assert "bot/_data/config/office.example.toml" in names
+        # The Telegram stand-in (the demo) validates against the spec, shipped with its licence.
+        assert "bot/_data/vendor/telegram-bot-api/api.min.json" in names
+        assert "bot/_data/vendor/telegram-bot-api/LICENSE" in names
         assert "bot/db/migrations/env.py" in names
         assert "bot/db/migrations/versions/0010_heartbeat.py" in names
         # Only our two packages at the top: no stray locales/, config/ or tests/.

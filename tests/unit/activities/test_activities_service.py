@@ -10,7 +10,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.activities import service as activities
+from bot.activities import service_series as activities
+from bot.activities import service_signups as signups
+from bot.activities import service_subscriptions as activity_subscriptions
 from bot.core import users
 from bot.core.errors import AlreadyDone, InvalidInput, NotFound
 from bot.db.engine import create_engine, create_session_factory
@@ -136,26 +138,26 @@ async def test_the_third_sign_up_for_two_places_waits(session: AsyncSession) -> 
     activity = await one_off(session, capacity=2)
     start = activity.starts_at
     statuses = [
-        await activities.sign_up(session, activity.id, start, who, NOW, tz=GT)
+        await signups.sign_up(session, activity.id, start, who, NOW, tz=GT)
         for who in (ANA, BEA, CARMEN)
     ]
     assert statuses == [SignupStatus.GOING, SignupStatus.GOING, SignupStatus.WAITLIST]
     with pytest.raises(AlreadyDone):
-        await activities.sign_up(session, activity.id, start, ANA, NOW, tz=GT)
+        await signups.sign_up(session, activity.id, start, ANA, NOW, tz=GT)
     with pytest.raises(NotFound):
-        await activities.sign_up(session, activity.id, start + timedelta(days=1), ANA, NOW, tz=GT)
+        await signups.sign_up(session, activity.id, start + timedelta(days=1), ANA, NOW, tz=GT)
     with pytest.raises(InvalidInput):  # it has begun
-        await activities.sign_up(session, activity.id, start, ANA, start, tz=GT)
+        await signups.sign_up(session, activity.id, start, ANA, start, tz=GT)
 
 
 async def test_a_series_date_takes_its_own_sign_ups(session: AsyncSession) -> None:
     await women(session, ANA, BEA)
     series = await club(session, capacity=1)
     december, january = at(date(2026, 12, 1), 9), at(date(2027, 1, 5), 9)
-    assert await activities.sign_up(session, series.id, december, ANA, NOW, tz=GT) == "going"
-    assert await activities.sign_up(session, series.id, january, BEA, NOW, tz=GT) == "going"
-    assert await activities.who_is_coming(session, series.id, december) == [ANA]
-    assert await activities.who_is_coming(session, series.id, after=NOW) == [ANA, BEA]
+    assert await signups.sign_up(session, series.id, december, ANA, NOW, tz=GT) == "going"
+    assert await signups.sign_up(session, series.id, january, BEA, NOW, tz=GT) == "going"
+    assert await signups.who_is_coming(session, series.id, december) == [ANA]
+    assert await signups.who_is_coming(session, series.id, after=NOW) == [ANA, BEA]
 
 
 async def test_cancelling_a_going_sign_up_promotes_the_longest_waiting(
@@ -165,23 +167,23 @@ async def test_cancelling_a_going_sign_up_promotes_the_longest_waiting(
     activity = await one_off(session, capacity=2)
     start = activity.starts_at
     for minutes, who in enumerate((ANA, BEA, CARMEN, DORA)):
-        await activities.sign_up(
+        await signups.sign_up(
             session, activity.id, start, who, NOW + timedelta(minutes=minutes), tz=GT
         )
 
     # A waitlisted woman leaving frees no place.
-    assert await activities.cancel_signup(session, activity.id, start, DORA, NOW) is None
-    await activities.sign_up(session, activity.id, start, DORA, NOW + timedelta(hours=1), tz=GT)
-    promoted = await activities.cancel_signup(session, activity.id, start, ANA, NOW)
+    assert await signups.cancel_signup(session, activity.id, start, DORA, NOW) is None
+    await signups.sign_up(session, activity.id, start, DORA, NOW + timedelta(hours=1), tz=GT)
+    promoted = await signups.cancel_signup(session, activity.id, start, ANA, NOW)
     assert promoted == CARMEN
-    listed = await activities.attendees(session, activity.id, start)
+    listed = await signups.attendees(session, activity.id, start)
     assert [(s.user_id, s.status) for s in listed] == [
         (BEA, "going"),
         (CARMEN, "going"),
         (DORA, "waitlist"),
     ]
     with pytest.raises(AlreadyDone):
-        await activities.cancel_signup(session, activity.id, start, ANA, NOW)
+        await signups.cancel_signup(session, activity.id, start, ANA, NOW)
 
 
 async def test_two_women_taking_the_last_place_at_once_get_one_place(database_url: str) -> None:
@@ -189,7 +191,7 @@ async def test_two_women_taking_the_last_place_at_once_get_one_place(database_ur
     async with create_session_factory(setup)() as session:
         await women(session, ANA, BEA, CARMEN)
         activity = await one_off(session, capacity=2)
-        await activities.sign_up(session, activity.id, activity.starts_at, ANA, NOW, tz=GT)
+        await signups.sign_up(session, activity.id, activity.starts_at, ANA, NOW, tz=GT)
         await session.commit()
         activity_id, start = activity.id, activity.starts_at
     await setup.dispose()
@@ -199,7 +201,7 @@ async def test_two_women_taking_the_last_place_at_once_get_one_place(database_ur
     async def attempt(engine_index: int, user_id: int) -> str:
         async with create_session_factory(engines[engine_index])() as session:
             await go.wait()
-            status = await activities.sign_up(session, activity_id, start, user_id, NOW, tz=GT)
+            status = await signups.sign_up(session, activity_id, start, user_id, NOW, tz=GT)
             await asyncio.sleep(0.05)  # hold the lock a moment so the other one must wait
             await session.commit()
             return str(status)
@@ -255,15 +257,15 @@ def test_a_deep_link_round_trips_and_forged_ones_are_refused() -> None:
 async def test_subscriptions_default_to_every_kind(session: AsyncSession) -> None:
     await women(session, ANA)
     every = {k.value for k in ActivityKind}
-    assert await activities.subscriptions(session, ANA) == every
-    await activities.set_subscriptions(session, ANA, ["fair", "training"])
-    assert await activities.subscriptions(session, ANA) == {"fair", "training"}
-    await activities.set_subscriptions(session, ANA, [])
-    assert await activities.subscriptions(session, ANA) == set()
-    await activities.set_subscriptions(session, ANA, every)
-    assert await activities.subscriptions(session, ANA) == every
+    assert await activity_subscriptions.subscriptions(session, ANA) == every
+    await activity_subscriptions.set_subscriptions(session, ANA, ["fair", "training"])
+    assert await activity_subscriptions.subscriptions(session, ANA) == {"fair", "training"}
+    await activity_subscriptions.set_subscriptions(session, ANA, [])
+    assert await activity_subscriptions.subscriptions(session, ANA) == set()
+    await activity_subscriptions.set_subscriptions(session, ANA, every)
+    assert await activity_subscriptions.subscriptions(session, ANA) == every
     with pytest.raises(InvalidInput):
-        await activities.set_subscriptions(session, ANA, ["gossip"])
+        await activity_subscriptions.set_subscriptions(session, ANA, ["gossip"])
 
 
 async def test_invalid_rules_and_fields_are_refused(session: AsyncSession) -> None:
@@ -282,33 +284,33 @@ async def test_staff_mark_who_came_from_the_list(session: AsyncSession) -> None:
     her.name = "Ana"
     activity = await one_off(session, capacity=1)
     start = activity.starts_at
-    await activities.sign_up(session, activity.id, start, ANA, NOW, tz=GT)
-    await activities.sign_up(session, activity.id, start, BEA, NOW + timedelta(minutes=1), tz=GT)
-    listed = await activities.attendance(session, activity.id, start)
+    await signups.sign_up(session, activity.id, start, ANA, NOW, tz=GT)
+    await signups.sign_up(session, activity.id, start, BEA, NOW + timedelta(minutes=1), tz=GT)
+    listed = await signups.attendance(session, activity.id, start)
     assert [(p.user_id, p.name, p.status, p.attended) for p in listed] == [
         (ANA, "Ana", "going", False),
         (BEA, None, "waitlist", False),
     ]
-    assert await activities.counts(session, activity.id, start) == (1, 1)
+    assert await signups.counts(session, activity.id, start) == (1, 1)
     later = start + timedelta(minutes=5)
-    signup = await activities.mark_attended(session, listed[1].signup_id, True, later)
+    signup = await signups.mark_attended(session, listed[1].signup_id, True, later)
     assert signup.attended_at == later  # a woman waiting for a place may come anyway
-    await activities.mark_attended(session, listed[1].signup_id, False, later)
+    await signups.mark_attended(session, listed[1].signup_id, False, later)
     assert signup.attended_at is None
-    await activities.cancel_signup(session, activity.id, start, BEA, NOW)
+    await signups.cancel_signup(session, activity.id, start, BEA, NOW)
     with pytest.raises(NotFound):
-        await activities.mark_attended(session, listed[1].signup_id, True, later)
+        await signups.mark_attended(session, listed[1].signup_id, True, later)
     with pytest.raises(NotFound):
-        await activities.mark_attended(session, 999999, True, later)
+        await signups.mark_attended(session, 999999, True, later)
 
 
 async def test_moving_a_one_off_moves_her_sign_up(session: AsyncSession) -> None:
     await women(session, ANA)
     activity = await one_off(session)
-    await activities.sign_up(session, activity.id, activity.starts_at, ANA, NOW, tz=GT)
+    await signups.sign_up(session, activity.id, activity.starts_at, ANA, NOW, tz=GT)
     moved = at(date(2026, 12, 2), 15)
     await activities.edit_series(session, activity.id, NOW, starts_at=moved)
-    assert await activities.who_is_coming(session, activity.id, moved) == [ANA]
+    assert await signups.who_is_coming(session, activity.id, moved) == [ANA]
     assert (await activities.get_occurrence(session, activity.id, moved, GT)).key == moved
 
 
@@ -331,9 +333,9 @@ async def test_each_woman_is_named_once_with_her_first_coming_date(session: Asyn
     series = await club(session)
     december, january = at(date(2026, 12, 1), 9), at(date(2027, 1, 5), 9)
     for key, who in ((december, ANA), (january, ANA), (january, BEA)):
-        await activities.sign_up(session, series.id, key, who, NOW, tz=GT)
-    assert await activities.next_signups(session, series.id, NOW) == {ANA: december, BEA: january}
-    assert await activities.next_signups(session, series.id, december + timedelta(hours=1)) == {
+        await signups.sign_up(session, series.id, key, who, NOW, tz=GT)
+    assert await signups.next_signups(session, series.id, NOW) == {ANA: december, BEA: january}
+    assert await signups.next_signups(session, series.id, december + timedelta(hours=1)) == {
         ANA: january,
         BEA: january,
     }

@@ -11,7 +11,8 @@ from dateutil.rrule import rrulestr
 from bot.activities import rules
 from bot.activities import views_notices as notices
 from bot.activities import views_staff as cards
-from bot.activities.service import Attendee, Occurrence, occurrence_stamp, parse_occurrence_stamp
+from bot.activities.service_series import Occurrence, occurrence_stamp, parse_occurrence_stamp
+from bot.activities.service_signups import Attendee
 from bot.core.i18n import Catalogs
 from bot.core.keyboards import MAX_CALLBACK_BYTES
 from bot.db.models import Activity
@@ -152,6 +153,20 @@ def test_the_staff_card_says_what_when_where_and_who() -> None:
     datas = [b.callback_data for row in keyboard.inline_keyboard for b in row]
     assert "sb:act:12345678:202612011500" in datas
     assert all(len(str(d).encode()) <= MAX_CALLBACK_BYTES for d in datas)
+
+
+def test_counts_on_the_card_agree_with_their_number_in_spanish() -> None:
+    """ "1 lugar · 1 va", never "1 lugares" (ngettext, not one form for every number)."""
+    one = _series(capacity=1)
+    text = cards.card_text(
+        ES, Occurrence(one.id, one.starts_at, one), one, going=1, waiting=0, link="x"
+    )
+    assert "1 lugar · 1 va · 0 en espera" in text
+    many = _series(capacity=2)
+    text = cards.card_text(
+        ES, Occurrence(many.id, many.starts_at, many), many, going=2, waiting=3, link="x"
+    )
+    assert "2 lugares · 2 van · 3 en espera" in text
 
 
 def test_every_wizard_button_fits_in_callback_data() -> None:

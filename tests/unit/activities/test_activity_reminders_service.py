@@ -11,8 +11,9 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.activities import service as activities
 from bot.activities import service_reminders as activity_reminders
+from bot.activities import service_series as activities
+from bot.activities import service_signups as signups
 from bot.activities.service_reminders import DAY_BEFORE, MORNING_OF
 from bot.core import users
 from bot.db.engine import create_engine, create_session_factory
@@ -120,7 +121,7 @@ async def sign_up(
     key: datetime = START,
     now: datetime = SIGNED_UP,
 ) -> str:
-    status = await activities.sign_up(session, activity.id, key, user_id, now, tz=GT)
+    status = await signups.sign_up(session, activity.id, key, user_id, now, tz=GT)
     await session.commit()
     return status
 
@@ -308,7 +309,7 @@ async def test_nothing_for_cancelled_dates_activities_or_sign_ups(session: Async
     await sign_up(session, one_off, BEA)
     await sign_up(session, one_off, CARMEN)
     await activities.cancel_occurrence(session, club.id, START, SIGNED_UP, GT)
-    await activities.cancel_signup(session, one_off.id, START, CARMEN, SIGNED_UP)
+    await signups.cancel_signup(session, one_off.id, START, CARMEN, SIGNED_UP)
     await session.commit()
     (only,) = await send_all(session, at(MONDAY, 18))
     assert only.user_id == BEA
@@ -327,7 +328,7 @@ async def test_a_reminder_claimed_before_a_cancellation_is_not_sent(
     await sign_up(session, activity, BEA)
     claims = await sweep(session, at(MONDAY, 18))
     assert len(claims) == 2
-    await activities.cancel_signup(session, activity.id, START, ANA, at(MONDAY, 18))
+    await signups.cancel_signup(session, activity.id, START, ANA, at(MONDAY, 18))
     await session.commit()
     outcomes = {}
     for claimed in claims:
@@ -427,7 +428,7 @@ async def test_two_concurrent_sweepers_never_write_or_claim_the_same_reminder(
         await women(session, *range(1000, 1000 + count))
         activity = await training(session)
         for user_id in range(1000, 1000 + count):
-            await activities.sign_up(session, activity.id, START, user_id, SIGNED_UP, tz=GT)
+            await signups.sign_up(session, activity.id, START, user_id, SIGNED_UP, tz=GT)
         await session.commit()
     await setup.dispose()
 

@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.activities import views
-from bot.activities.service import ALL_KINDS, Occurrence, parse_occurrence_stamp
 from bot.activities.service_her import HerDate, Standing
+from bot.activities.service_series import ALL_KINDS, Occurrence, parse_occurrence_stamp
 from bot.core.i18n import Catalogs
 from bot.core.labels import activity_kind_label
 from bot.db.models import Activity

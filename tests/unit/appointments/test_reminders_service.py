@@ -102,9 +102,9 @@ async def test_a_reminder_is_claimed_when_due_and_only_once(session: AsyncSessio
     assert first[0].starts_at == START and first[0].due_at == day_before
     assert await claim(session, day_before + timedelta(minutes=1), TOKEN_B) == []
     assert await statuses(session, appointment.id) == [("24h", "claimed"), ("2h", "pending")]
-    assert reminders.is_sensitive(first[0].service, [LEGAL, SOCIAL])
-    assert not reminders.is_sensitive("social_aid", [LEGAL, SOCIAL])
-    assert reminders.is_sensitive("removed_from_config", [LEGAL, SOCIAL])
+    assert reminders.service_is_sensitive(first[0].service, [LEGAL, SOCIAL])
+    assert not reminders.service_is_sensitive("social_aid", [LEGAL, SOCIAL])
+    assert reminders.service_is_sensitive("removed_from_config", [LEGAL, SOCIAL])
 
 
 async def test_sending_protocol_and_retries(session: AsyncSession) -> None:

@@ -11,7 +11,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.activities import service as activities
+from bot.activities import service_series as activities
+from bot.activities import service_signups as signups
+from bot.activities import service_subscriptions as activity_subscriptions
 from bot.broadcasts import service as broadcasts
 from bot.broadcasts import service_status as broadcast_status
 from bot.core import delivery_claims, users
@@ -263,10 +265,10 @@ async def test_activity_type_audience_follows_her_subscriptions(session: AsyncSe
     await population(session)  # 1, 2, 6 reachable, none has chosen: they hear of every kind
     await woman(session, 7, "Xecotz")
     await woman(session, 8, "Pachitur")
-    await activities.set_subscriptions(session, 2, ["fair"])
-    await activities.set_subscriptions(session, 6, ["training", "pregnant_club"])
-    await activities.set_subscriptions(session, 7, [])  # no kind at all
-    await activities.set_subscriptions(session, 3, ["fair"])  # inactive: never reached
+    await activity_subscriptions.set_subscriptions(session, 2, ["fair"])
+    await activity_subscriptions.set_subscriptions(session, 6, ["training", "pregnant_club"])
+    await activity_subscriptions.set_subscriptions(session, 7, [])  # no kind at all
+    await activity_subscriptions.set_subscriptions(session, 3, ["fair"])  # inactive: never reached
     await session.commit()
     fairs = {"kind": "activity_type", "types": ["fair"]}
     assert await recipients_of(session, fairs) == {1, 2, 8}
@@ -292,15 +294,15 @@ async def test_activity_audience_reaches_women_going_or_waiting(session: AsyncSe
         rrule="FREQ=WEEKLY",
     )
     first, second = NOW + timedelta(days=1), NOW + timedelta(days=8)
-    assert await activities.sign_up(session, one_off.id, one_off.starts_at, 1, NOW, tz=TZ)
-    assert await activities.sign_up(session, one_off.id, one_off.starts_at, 2, NOW, tz=TZ) == (
+    assert await signups.sign_up(session, one_off.id, one_off.starts_at, 1, NOW, tz=TZ)
+    assert await signups.sign_up(session, one_off.id, one_off.starts_at, 2, NOW, tz=TZ) == (
         "waitlist"
     )
-    await activities.sign_up(session, one_off.id, one_off.starts_at, 7, NOW, tz=TZ)
-    await activities.cancel_signup(session, one_off.id, one_off.starts_at, 7, NOW)
-    await activities.sign_up(session, one_off.id, one_off.starts_at, 4, NOW, tz=TZ)  # opted out
-    await activities.sign_up(session, series.id, first, 6, NOW, tz=TZ)
-    await activities.sign_up(session, series.id, second, 8, NOW, tz=TZ)
+    await signups.sign_up(session, one_off.id, one_off.starts_at, 7, NOW, tz=TZ)
+    await signups.cancel_signup(session, one_off.id, one_off.starts_at, 7, NOW)
+    await signups.sign_up(session, one_off.id, one_off.starts_at, 4, NOW, tz=TZ)  # opted out
+    await signups.sign_up(session, series.id, first, 6, NOW, tz=TZ)
+    await signups.sign_up(session, series.id, second, 8, NOW, tz=TZ)
     await session.commit()
 
     def about(activity_id: int, when: datetime | None = None) -> dict[str, object]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.activities import service as activities
+from bot.activities import service_series as activities
 from bot.core.common import id_arg, int_arg
 from bot.core.errors import InvalidInput
 from bot.core.ids import MAX_BIG_ID, MAX_RECORD_ID, parse_person_id, parse_record_id

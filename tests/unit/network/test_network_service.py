@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.activities import service as activities
+from bot.activities import service_series as activities
+from bot.activities import service_signups as signups
 from bot.broadcasts import service as broadcasts
 from bot.core import users
 from bot.core.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
@@ -173,17 +174,17 @@ async def test_a_woman_without_a_phone_takes_a_place_and_joins_her_account(
         capacity=1,
         now=NOW,
     )
-    status = await activities.sign_up_woman(session, activity.id, starts, rosa.id, NOW, tz=GT)
+    status = await signups.sign_up_woman(session, activity.id, starts, rosa.id, NOW, tz=GT)
     assert status == SignupStatus.GOING
     with pytest.raises(AlreadyDone):
-        await activities.sign_up_woman(session, activity.id, starts, rosa.id, NOW, tz=GT)
+        await signups.sign_up_woman(session, activity.id, starts, rosa.id, NOW, tz=GT)
     # Her place counts: the next woman waits.
     await woman(session, BETY, "Bety Cux")
     assert (
-        await activities.sign_up(session, activity.id, starts, BETY, NOW, tz=GT)
+        await signups.sign_up(session, activity.id, starts, BETY, NOW, tz=GT)
         == SignupStatus.WAITLIST
     )
-    names = [a.name for a in await activities.attendance(session, activity.id, starts)]
+    names = [a.name for a in await signups.attendance(session, activity.id, starts)]
     assert names == ["Rosa Pérez", "Bety Cux"]
     with pytest.raises(NotAllowed):
         await women.of_contact(session, BETY, rosa.id)

@@ -21,6 +21,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from bot.data_files import shipped_path
+
 from .markup import EntityParseError, parse_text
 
 __all__ = [
@@ -35,10 +37,8 @@ __all__ = [
     "load_spec",
 ]
 
-# Vendored with its licence, so a clone anywhere finds it.
-DEFAULT_SPEC_PATH = (
-    Path(__file__).resolve().parents[2] / "vendor" / "telegram-bot-api" / "api.min.json"
-)
+# Vendored with its licence (vendor/telegram-bot-api/), shipped in the package too.
+DEFAULT_SPEC_PATH = shipped_path("vendor/telegram-bot-api/api.min.json")
 
 # Type expressions are small tuples, cheap to dispatch on:
 #   ("P", "Integer"|"Float"|"Boolean"|"String"|"InputFile")   primitive
@@ -241,6 +241,30 @@ class ApiSpec:
         return decoded, errors
 
     # ------------------------------------------------------------------ objects
+
+    def synthesize(self, t: TypeExpr, depth: int = 0, top: bool = False) -> Any:
+        """A minimal valid value of type ``t``: required fields only, filled with defaults."""
+        kind = t[0]
+        if kind == "P":
+            return {"Integer": 0, "Float": 0.0, "Boolean": top, "String": ""}.get(t[1], "")
+        if kind == "A":
+            return []
+        ospec = self.types[t[1]]
+        if kind == "U":
+            return self.synthesize(ospec.subtypes[0], depth + 1)
+        if kind == "X" or depth > 6:
+            return {}
+        obj: dict[str, Any] = {}
+        for name in ospec.required:
+            obj[name] = self.synthesize(ospec.fields[name].types[0], depth + 1)
+        obj.update(ospec.consts)
+        return obj
+
+    def example(self, type_name: str, **overrides: Any) -> dict[str, Any]:
+        """A minimal valid ``type_name`` object with ``overrides`` on top."""
+        obj: dict[str, Any] = self.synthesize(("O", type_name))
+        obj.update(overrides)
+        return obj
 
     def check_object(
         self, obj: Any, type_name: str, *, strict: bool = True, path: str | None = None

@@ -1,4 +1,4 @@
-"""Tests for the fake Telegram Bot API server (tests/fake_telegram)."""
+"""Tests for the fake Telegram Bot API server (bot/standin)."""
 
 from __future__ import annotations
 
@@ -20,13 +20,13 @@ from telegram.ext import (
     ContextTypes,
 )
 
-from tests.fake_telegram import (
+from bot.standin import (
     FakeTelegram,
     assert_object_complete,
     load_spec,
     parse_text,
 )
-from tests.fake_telegram.markup import EntityParseError
+from bot.standin.markup import EntityParseError
 
 TOKEN = "123456789:AAFakeTokenForTests_abcdefghijklmno"
 BOT_ID = 123456789
@@ -390,7 +390,7 @@ async def test_blocked_user_gets_forbidden(fake: FakeTelegram, bot: telegram.Bot
 
 
 async def test_per_chat_flood_limit(fake: FakeTelegram, bot: telegram.Bot) -> None:
-    fake.per_chat_per_second = 1
+    fake.limits.per_chat_per_second = 1
     await bot.send_message(USER, "one")
     with pytest.raises(RetryAfter) as exc_info:
         await bot.send_message(USER, "two")
@@ -409,15 +409,15 @@ async def test_per_chat_flood_limit(fake: FakeTelegram, bot: telegram.Bot) -> No
 
 async def test_group_and_overall_flood_limits(fake: FakeTelegram, bot: telegram.Bot) -> None:
     fake.add_group(GROUP, "Grupo")
-    fake.group_per_minute = 3
+    fake.limits.group_per_minute = 3
     for i in range(3):
         await bot.send_message(GROUP, f"g{i}")
     with pytest.raises(RetryAfter):
         await bot.send_message(GROUP, "g3")
     assert fake.calls[-1].response["parameters"]["retry_after"] > 50
-    fake.group_per_minute = None
+    fake.limits.group_per_minute = None
 
-    fake.overall_per_second = 2
+    fake.limits.overall_per_second = 2
     fake.add_user(2002)
     await bot.send_message(USER, "a")
     await bot.send_message(2002, "b")
@@ -427,10 +427,10 @@ async def test_group_and_overall_flood_limits(fake: FakeTelegram, bot: telegram.
 
 
 async def test_fail_next_injection(fake: FakeTelegram, bot: telegram.Bot) -> None:
-    fake.fail_next("sendMessage", 502, "Bad Gateway")
+    fake.faults.bad_gateway("sendMessage")
     with pytest.raises(NetworkError):
         await bot.send_message(USER, "x")
-    fake.fail_next("sendMessage", 429, "Too Many Requests: retry after 7", retry_after=7, times=2)
+    fake.faults.too_many_requests("sendMessage", retry_after=7, times=2)
     for _ in range(2):
         with pytest.raises(RetryAfter):
             await bot.send_message(USER, "x")

@@ -1,8 +1,13 @@
-"""A fake Telegram Bot API server for end-to-end tests and benchmarks.
+"""The Telegram stand-in: a Bot API server of our own, for the end-to-end tests, the
+benchmarks and the browser simulator (`python -m bot demo`). One stand-in serves all
+three, so what the simulator shows is what the tests check.
+
+No domain of the bot imports it (tests/unit/test_architecture.py keeps it so): the bot
+talks to it over HTTP exactly as it talks to Telegram.
 
 Usage::
 
-    from tests.fake_telegram import FakeTelegram
+    from bot.standin import FakeTelegram
 
     async with FakeTelegram() as fake:
         fake.add_user(1001, first_name="Ana")
@@ -16,8 +21,17 @@ Every call is validated against the official spec (``vendor/telegram-bot-api/api
 in the repository). Spec violations get Telegram's ``400 Bad Request`` and are recorded
 in ``fake.errors``; legitimate Telegram refusals (chat not found, message is not modified,
 blocked user, flood limits...) are answered like Telegram and recorded in ``fake.rejections``.
+
+Faults are armed by name on ``fake.faults`` (see `faults`)::
+
+    fake.faults.too_many_requests("sendMessage", retry_after=1, times=3)
+    fake.faults.outage("sendMessage")  # 502 Bad Gateway until fake.faults.clear()
+    fake.faults.hold_answers("sendMessage")  # a send in flight until fake.faults.release_held()
+
+and the flood limits changed on ``fake.limits`` (``fake.limits.group_per_minute = 20``).
 """
 
+from .faults import Fault, Faults
 from .markup import EntityParseError, parse_text, utf16_len
 from .server import Call, FakeTelegram
 from .spec import (
@@ -35,6 +49,8 @@ __all__ = [
     "Call",
     "EntityParseError",
     "FakeTelegram",
+    "Fault",
+    "Faults",
     "SpecViolation",
     "UploadedFile",
     "assert_object_complete",

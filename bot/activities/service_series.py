@@ -1,15 +1,12 @@
-"""Activities: clubs, fairs and trainings, one-off or recurring, with sign-ups and waitlists.
+"""Activities: clubs, fairs and trainings, one-off or recurring; their dates and links.
 
 A recurring series is one `Activity` row with an RFC 5545 `rrule` read in the office's
 local time (`tz`), its time of day taken from the series' first start, so "the first
 Tuesday of every month at 9:00" stays at 9:00 local. One occurrence is edited or
 cancelled by an override row (`series_id` = the series, `occurrence_start` = the start
-it replaces). Sign-ups always name the series (or one-off) row and the occurrence's
-original start, so they survive an occurrence being moved.
-
-Places are never over-given: `sign_up` and `cancel_signup` lock the activity row
-(`SELECT ... FOR UPDATE` on PostgreSQL; on SQLite the BEGIN IMMEDIATE transaction
-already serialises writers) before counting who is going.
+it replaces). Sign-ups (bot.activities.service_signups) always name the series (or
+one-off) row and the occurrence's original start, so they survive an occurrence being
+moved; what kinds she hears about is bot.activities.service_subscriptions.
 
 Services take the session, never commit, and get `now` (aware UTC) from the caller.
 """
@@ -24,32 +21,18 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrule, rrulestr
-from sqlalchemy import delete, func, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.clock import check_aware
 from bot.core.errors import AlreadyDone, InvalidInput, NotFound
 from bot.core.ids import parse_record_id
-from bot.db.constraints import violates
-from bot.db.models import (
-    Activity,
-    ActivityKind,
-    ActivityStatus,
-    ActivitySubscription,
-    NetworkWoman,
-    Signup,
-    SignupStatus,
-    User,
-)
+from bot.db.models import Activity, ActivityKind, ActivityStatus, Signup
 
 MAX_TITLE_LENGTH = 256
 MAX_PLACE_LENGTH = 256
 MAX_RRULE_LENGTH = 512
 DEFAULT_DAYS_AHEAD = 60
-# Stored as her only subscription row when she wants to hear about no kind at all
-# (no rows at all means every kind).
-NO_KINDS = "none"
 ALL_KINDS: frozenset[str] = frozenset(k.value for k in ActivityKind)
 # Fields staff may change on a series or on one occurrence.
 EDITABLE_FIELDS = frozenset(
@@ -281,16 +264,18 @@ async def upcoming(
     return sorted(found, key=order)
 
 
-async def _series(session: AsyncSession, activity_id: int) -> Activity:
+async def get_series(session: AsyncSession, activity_id: int) -> Activity:
+    """The series or one-off row (never an override); NotFound when there is none."""
     activity = await session.get(Activity, activity_id)
     if activity is None or activity.series_id is not None:
         raise NotFound(f"activity {activity_id}")
     return activity
 
 
-async def _override(
+async def find_override(
     session: AsyncSession, series_id: int, occurrence_start: datetime
 ) -> Activity | None:
+    """The row that edits or cancels one date of a series, if that date has one."""
     return await session.scalar(
         select(Activity).where(
             Activity.series_id == series_id, Activity.occurrence_start == occurrence_start
@@ -303,20 +288,16 @@ async def find_activity(session: AsyncSession, activity_id: int) -> Activity | N
     return await session.get(Activity, activity_id)
 
 
-async def find_signup(session: AsyncSession, signup_id: int) -> Signup | None:
-    return await session.get(Signup, signup_id)
-
-
 async def get_occurrence(
     session: AsyncSession, activity_id: int, occurrence_start: datetime, tz: ZoneInfo
 ) -> Occurrence:
     """One date of an activity, as it is now; NotFound if it never was, or is cancelled."""
     check_aware(occurrence_start, "occurrence_start")
     key = occurrence_start.astimezone(UTC)
-    activity = await _series(session, activity_id)
+    activity = await get_series(session, activity_id)
     if activity.status != ActivityStatus.SCHEDULED:
         raise NotFound(f"activity {activity_id} is cancelled")
-    override = await _override(session, activity_id, key)
+    override = await find_override(session, activity_id, key)
     if override is None:
         if not is_occurrence(activity, key, tz):
             raise NotFound(f"activity {activity_id} has no date at {key.isoformat()}")
@@ -343,7 +324,7 @@ async def edit_series(
     if unknown:
         raise InvalidInput(f"cannot change {sorted(unknown)}")
     _check_fields(changes)
-    activity = await _series(session, activity_id)
+    activity = await get_series(session, activity_id)
     if activity.status != ActivityStatus.SCHEDULED:
         raise AlreadyDone(f"activity {activity_id} is cancelled")
     if "starts_at" in changes:
@@ -398,7 +379,7 @@ async def edit_occurrence(
     unknown = set(changes) - EDITABLE_FIELDS
     if unknown:
         raise InvalidInput(f"cannot change {sorted(unknown)} of one date")
-    activity = await _series(session, activity_id)
+    activity = await get_series(session, activity_id)
     if activity.rrule is None:
         return await edit_series(session, activity_id, now, **changes)
     _check_fields(changes)
@@ -446,7 +427,7 @@ async def cancel_occurrence(
 ) -> Activity:
     """Cancel one date of a series (a one-off is cancelled whole). Sign-ups stay as they are:
     ask `who_is_coming` first to tell them."""
-    activity = await _series(session, activity_id)
+    activity = await get_series(session, activity_id)
     if activity.rrule is None:
         return await cancel_series(session, activity_id, now)
     current = await get_occurrence(session, activity_id, occurrence_start, tz)
@@ -459,7 +440,7 @@ async def cancel_occurrence(
 
 
 async def cancel_series(session: AsyncSession, activity_id: int, now: datetime) -> Activity:
-    activity = await _series(session, activity_id)
+    activity = await get_series(session, activity_id)
     if activity.status == ActivityStatus.CANCELLED:
         raise AlreadyDone(f"activity {activity_id} is already cancelled")
     activity.status = ActivityStatus.CANCELLED
@@ -468,385 +449,15 @@ async def cancel_series(session: AsyncSession, activity_id: int, now: datetime) 
     return activity
 
 
-# ── Sign-ups ───────────────────────────────────────────────────────────────────
-
-
-async def _lock(session: AsyncSession, activity_id: int) -> None:
-    # Renders FOR UPDATE on PostgreSQL; SQLite ignores it (BEGIN IMMEDIATE holds the lock).
-    await session.execute(select(Activity.id).where(Activity.id == activity_id).with_for_update())
-
-
-async def _going_count(session: AsyncSession, activity_id: int, key: datetime) -> int:
-    count = await session.scalar(
-        select(func.count(Signup.id)).where(
-            Signup.activity_id == activity_id,
-            Signup.occurrence_start == key,
-            Signup.status == SignupStatus.GOING,
-        )
-    )
-    return count or 0
-
-
-async def _signup(
-    session: AsyncSession,
-    activity_id: int,
-    key: datetime,
-    user_id: int | None,
-    woman_id: int | None = None,
-) -> Signup | None:
-    who = Signup.user_id == user_id if user_id is not None else Signup.woman_id == woman_id
-    return await session.scalar(
-        select(Signup).where(
-            Signup.activity_id == activity_id,
-            Signup.occurrence_start == key,
-            who,
-        )
-    )
-
-
-async def sign_up(
-    session: AsyncSession,
-    activity_id: int,
-    occurrence_start: datetime,
-    user_id: int,
-    now: datetime,
-    *,
-    tz: ZoneInfo,
-) -> SignupStatus:
-    """She signs up for one date: `going`, or `waitlist` when its places are taken."""
-    return await _sign_up(session, activity_id, occurrence_start, now, tz, user_id, None)
-
-
-async def sign_up_woman(
-    session: AsyncSession,
-    activity_id: int,
-    occurrence_start: datetime,
-    woman_id: int,
-    now: datetime,
-    *,
-    tz: ZoneInfo,
-) -> SignupStatus:
-    """Her leader signs up a woman without a phone (bot.network.service_women): the same
-    places, waiting list and rules as any sign-up."""
-    return await _sign_up(session, activity_id, occurrence_start, now, tz, None, woman_id)
-
-
-async def _sign_up(
-    session: AsyncSession,
-    activity_id: int,
-    occurrence_start: datetime,
-    now: datetime,
-    tz: ZoneInfo,
-    user_id: int | None,
-    woman_id: int | None,
-) -> SignupStatus:
-    occurrence = await get_occurrence(session, activity_id, occurrence_start, tz)
-    if occurrence.starts_at <= now:
-        raise InvalidInput("that date has already begun")
-    key = occurrence.key
-    try:
-        async with session.begin_nested():
-            await _lock(session, activity_id)
-            existing = await _signup(session, activity_id, key, user_id, woman_id)
-            if existing is not None and existing.status != SignupStatus.CANCELLED:
-                raise AlreadyDone(f"already signed up ({existing.status})")
-            capacity = occurrence.capacity
-            full = (
-                capacity is not None and await _going_count(session, activity_id, key) >= capacity
-            )
-            status = SignupStatus.WAITLIST if full else SignupStatus.GOING
-            if existing is None:
-                session.add(
-                    Signup(
-                        activity_id=activity_id,
-                        occurrence_start=key,
-                        user_id=user_id,
-                        woman_id=woman_id,
-                        status=status,
-                        created_at=now,
-                        updated_at=now,
-                    )
-                )
-            else:
-                # Signing up again puts her at the back of the queue.
-                existing.status = status
-                existing.created_at = now
-                existing.updated_at = now
-            await session.flush()
-    except IntegrityError as exc:
-        if violates(
-            exc, index="uq_signups_occurrence_user", sqlite="UNIQUE constraint failed: signups"
-        ) or violates(
-            exc, index="uq_signups_occurrence_woman", sqlite="UNIQUE constraint failed: signups"
-        ):
-            raise AlreadyDone("already signed up") from None
-        raise
-    return status
-
-
-async def cancel_signup(
-    session: AsyncSession,
-    activity_id: int,
-    occurrence_start: datetime,
-    user_id: int,
-    now: datetime,
-) -> int | None:
-    """She will not come. If that freed a place, the longest-waiting woman gets it:
-    returns her user id (for the caller to tell her), else None."""
-    check_aware(occurrence_start, "occurrence_start")
-    key = occurrence_start.astimezone(UTC)
-    activity = await _series(session, activity_id)
-    async with session.begin_nested():
-        await _lock(session, activity_id)
-        signup = await _signup(session, activity_id, key, user_id)
-        if signup is None:
-            raise NotFound("no such sign-up")
-        if signup.status == SignupStatus.CANCELLED:
-            raise AlreadyDone("sign-up already cancelled")
-        was_going = signup.status == SignupStatus.GOING
-        signup.status = SignupStatus.CANCELLED
-        signup.updated_at = now
-        await session.flush()
-        if not was_going:
-            return None
-        override = await _override(session, activity_id, key)
-        capacity = (override or activity).capacity
-        if capacity is not None and await _going_count(session, activity_id, key) >= capacity:
-            return None
-        waiting = await session.scalar(
-            select(Signup)
-            .where(
-                Signup.activity_id == activity_id,
-                Signup.occurrence_start == key,
-                Signup.status == SignupStatus.WAITLIST,
-            )
-            .order_by(Signup.created_at, Signup.id)
-            .limit(1)
-        )
-        if waiting is None:
-            return None
-        waiting.status = SignupStatus.GOING
-        waiting.updated_at = now
-        await session.flush()
-        return waiting.user_id
-
-
-@dataclass(frozen=True)
-class Promotion:
-    """A woman who got a place someone else gave up."""
-
-    user_id: int
-    activity_id: int
-    occurrence_start: datetime
-
-
-async def give_up_coming_signups(
-    session: AsyncSession, user_id: int, now: datetime
-) -> list[Promotion]:
-    """Cancel her sign-ups to dates from now on (she is leaving); the places freed go to
-    the longest-waiting women, who are returned to be told."""
-    rows = await session.execute(
-        select(Signup.activity_id, Signup.occurrence_start).where(
-            Signup.user_id == user_id,
-            Signup.status.in_((SignupStatus.GOING, SignupStatus.WAITLIST)),
-            Signup.occurrence_start >= now - timedelta(days=1),
-        )
-    )
-    promotions = []
-    for activity_id, key in rows.all():
-        promoted = await cancel_signup(session, activity_id, key, user_id, now)
-        if promoted is not None:
-            promotions.append(Promotion(promoted, activity_id, key))
-    return promotions
-
-
-async def attendees(
-    session: AsyncSession, activity_id: int, occurrence_start: datetime
-) -> list[Signup]:
-    """Going first, then the waitlist, each in the order they signed up."""
-    key = occurrence_start.astimezone(UTC)
-    rows = await session.scalars(
-        select(Signup)
-        .where(
-            Signup.activity_id == activity_id,
-            Signup.occurrence_start == key,
-            Signup.status.in_((SignupStatus.GOING, SignupStatus.WAITLIST)),
-        )
-        .order_by(Signup.created_at, Signup.id)
-    )
-    signups = list(rows)
-    return [s for s in signups if s.status == SignupStatus.GOING] + [
-        s for s in signups if s.status == SignupStatus.WAITLIST
-    ]
-
-
-async def who_is_coming(
-    session: AsyncSession,
-    activity_id: int,
-    occurrence_start: datetime | None = None,
-    *,
-    after: datetime | None = None,
-) -> list[int]:
-    """User ids going or waitlisted: for one date, or (no date) every date from `after` on.
-
-    For telling them when the date, or the series, is edited or cancelled.
-    """
-    statement = select(Signup.user_id).where(
-        Signup.activity_id == activity_id,
-        Signup.status.in_((SignupStatus.GOING, SignupStatus.WAITLIST)),
-        Signup.user_id.is_not(None),
-    )
-    if occurrence_start is not None:
-        statement = statement.where(Signup.occurrence_start == occurrence_start.astimezone(UTC))
-    if after is not None:
-        statement = statement.where(Signup.occurrence_start >= after)
-    return sorted({u for u in (await session.scalars(statement)).all() if u is not None})
-
-
-@dataclass(frozen=True)
-class Attendee:
-    """One woman on a date's list, for staff: who she is and whether she came."""
-
-    signup_id: int
-    # A woman without a phone (signed up by her leader) has no user id.
-    user_id: int | None
-    name: str | None
-    community: str | None
-    status: str
-    attended: bool
-
-
-async def attendance(
-    session: AsyncSession, activity_id: int, occurrence_start: datetime
-) -> list[Attendee]:
-    """The list staff check at the door: going first, then the waitlist (as `attendees`)."""
-    signups = await attendees(session, activity_id, occurrence_start)
-    ids = {s.user_id for s in signups if s.user_id is not None}
-    people: dict[int, User] = (
-        {u.id: u for u in await session.scalars(select(User).where(User.id.in_(ids)))}
-        if ids
-        else {}
-    )
-    women_ids = {s.woman_id for s in signups if s.woman_id is not None}
-    women = (
-        {
-            w.id: w
-            for w in await session.scalars(
-                select(NetworkWoman).where(NetworkWoman.id.in_(women_ids))
-            )
-        }
-        if women_ids
-        else {}
-    )
-    found = []
-    for signup in signups:
-        person: User | NetworkWoman | None = (
-            people.get(signup.user_id)
-            if signup.user_id is not None
-            else women.get(signup.woman_id or 0)
-        )
-        found.append(
-            Attendee(
-                signup_id=signup.id,
-                user_id=signup.user_id,
-                name=person.name if person is not None else None,
-                community=person.community if person is not None else None,
-                status=signup.status,
-                attended=signup.attended_at is not None,
-            )
-        )
-    return found
-
-
-async def counts(
-    session: AsyncSession, activity_id: int, occurrence_start: datetime
-) -> tuple[int, int]:
-    """(going, waiting) for one date."""
-    signups = await attendees(session, activity_id, occurrence_start)
-    going = sum(1 for s in signups if s.status == SignupStatus.GOING)
-    return going, len(signups) - going
-
-
-async def mark_attended(
-    session: AsyncSession, signup_id: int, attended: bool, now: datetime
-) -> Signup:
-    """Staff mark that she came (or undo it). Going or waitlisted: a woman waiting for a
-    place may come anyway; a cancelled sign-up is NotFound."""
-    signup = await session.get(Signup, signup_id)
-    if signup is None or signup.status == SignupStatus.CANCELLED:
-        raise NotFound(f"sign-up {signup_id}")
-    signup.attended_at = now if attended else None
-    signup.updated_at = now
-    await session.flush()
-    return signup
-
-
-async def next_signups(
-    session: AsyncSession, activity_id: int, after: datetime
-) -> dict[int, datetime]:
-    """Each woman going to (or waiting for) a date from `after` on, with her first such
-    date: to tell her once when the whole series changes."""
-    rows = await session.execute(
-        select(Signup.user_id, func.min(Signup.occurrence_start))
-        .where(
-            Signup.activity_id == activity_id,
-            Signup.status.in_((SignupStatus.GOING, SignupStatus.WAITLIST)),
-            Signup.occurrence_start >= after,
-            Signup.user_id.is_not(None),
-        )
-        .group_by(Signup.user_id)
-    )
-    return {user_id: _as_utc(first) for user_id, first in rows.all() if user_id is not None}
-
-
-def _as_utc(value: datetime) -> datetime:
-    # SQLite hands back naive datetimes for aggregates; the column stores UTC.
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
 async def next_dates(
     session: AsyncSession, activity_id: int, now: datetime, tz: ZoneInfo, days: int = 120
 ) -> list[Occurrence]:
     """The coming dates of one activity (a one-off has at most one)."""
-    activity = await _series(session, activity_id)
+    activity = await get_series(session, activity_id)
     overrides = await _overrides(session, [activity.id]) if activity.rrule else {}
     return occurrences(
         activity, now, now + timedelta(days=days), tz, overrides.get(activity.id, ())
     )
-
-
-# ── Subscriptions ──────────────────────────────────────────────────────────────
-
-
-async def subscriptions(session: AsyncSession, user_id: int) -> frozenset[str]:
-    """The kinds she hears about: every kind unless she chose."""
-    kinds = set(
-        (
-            await session.scalars(
-                select(ActivitySubscription.kind).where(ActivitySubscription.user_id == user_id)
-            )
-        ).all()
-    )
-    if not kinds:
-        return ALL_KINDS
-    return frozenset(kinds & ALL_KINDS)
-
-
-async def set_subscriptions(
-    session: AsyncSession, user_id: int, kinds: Iterable[str]
-) -> frozenset[str]:
-    chosen = frozenset(kinds)
-    unknown = chosen - ALL_KINDS
-    if unknown:
-        raise InvalidInput(f"unknown activity kinds {sorted(unknown)}")
-    await session.execute(
-        delete(ActivitySubscription).where(ActivitySubscription.user_id == user_id)
-    )
-    if chosen != ALL_KINDS:
-        rows = sorted(chosen) or [NO_KINDS]
-        session.add_all(ActivitySubscription(user_id=user_id, kind=k) for k in rows)
-    await session.flush()
-    return chosen
 
 
 # ── Deep links ─────────────────────────────────────────────────────────────────

@@ -1,0 +1,247 @@
+"""The activities domain's callback data (prefixes registered in bot.core.callbacks).
+
+`<st>` names one date of an activity: its original start in UTC, `%Y%m%d%H%M`, as in
+deep links (bot.activities.service_series.occurrence_stamp).
+
+Her side: `ac` the list, `ac:k:<kind|all>[:<page>]` filtered, `ac:v:<id>:<st>` one date,
+`ac:go:…` she will come, `ac:no:…` she can't (also under reminders), `ac:mine` her dates,
+`ac:subs` and `ac:sub:<kind>` the kinds she hears about.
+
+Staff side (`sx:…`): the creation/edit wizard `sx:d:<draft id>:<step>[:<value>]`; a date's
+card: `sx:card:<id>:<st>` open it (new message) · `sx:bk:<id>:<st>` back to it (in place) ·
+`sx:qr:<id>` the QR code · `sx:att:<id>:<st>[:<page>]` the attendance list ·
+`sx:at:<signup id>:<page>` toggle "came" · `sx:ed:<id>:<st>` edit: choose a field ·
+`sx:ef:<id>:<st>:<field>` the field · `sx:es:<id>:<st>:<field>:<one|all>` which dates ·
+`sx:cx:<id>:<st>` cancel: which dates · `sx:cq:<id>:<st>:<one|all>` are you sure ·
+`sx:cy:<id>:<st>:<one|all>` cancel them.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated
+
+from bot.activities.service_series import parse_occurrence_stamp
+from bot.core.callbacks import Button, Codec, Number, RecordId, one_of
+from bot.core.labels import ACTIVITY_KINDS
+
+ALL = "all"
+
+
+def _stamp(text: str) -> str | None:
+    return text if parse_occurrence_stamp(text) is not None else None
+
+
+Stamp = Annotated[str, _stamp]
+Kind = Annotated[str, one_of(*ACTIVITY_KINDS)]
+
+
+@dataclass(frozen=True)
+class OnDate(Button, what="activity_id"):
+    """A button naming one date of an activity."""
+
+    activity_id: RecordId
+    stamp: Stamp
+
+    @property
+    def key(self) -> datetime:
+        """The date's original start (UTC)."""
+        key = parse_occurrence_stamp(self.stamp)
+        assert key is not None  # decode checked it
+        return key
+
+
+# ── Her side ────────────────────────────────────────────────────────────────────
+
+
+@dataclass(frozen=True)
+class ActivityList(Button, prefix="ac"):
+    pass
+
+
+@dataclass(frozen=True)
+class KindFilter(Button, prefix="ac", action="k"):
+    """The list of one kind (or all), at a page."""
+
+    kind: Annotated[str, one_of(ALL, *ACTIVITY_KINDS)]
+    page: Number | None = None
+
+
+@dataclass(frozen=True)
+class ViewDate(OnDate, prefix="ac", action="v"):
+    pass
+
+
+@dataclass(frozen=True)
+class WillCome(OnDate, prefix="ac", action="go"):
+    pass
+
+
+@dataclass(frozen=True)
+class CannotCome(OnDate, prefix="ac", action="no"):
+    pass
+
+
+@dataclass(frozen=True)
+class MyActivities(Button, prefix="ac", action="mine"):
+    pass
+
+
+@dataclass(frozen=True)
+class Subscriptions(Button, prefix="ac", action="subs"):
+    pass
+
+
+@dataclass(frozen=True)
+class ToggleSubscription(Button, prefix="ac", action="sub"):
+    kind: Kind
+
+
+HerActivityButton = (
+    ActivityList
+    | KindFilter
+    | ViewDate
+    | WillCome
+    | CannotCome
+    | MyActivities
+    | Subscriptions
+    | ToggleSubscription
+)
+
+# ── Staff side ──────────────────────────────────────────────────────────────────
+
+
+class DraftStep(enum.StrEnum):
+    """What a wizard button answers (its value, if any, is checked by the wizard)."""
+
+    KIND = "kind"
+    DURATION = "dur"
+    COMMUNITY = "com"
+    COMMUNITY_PAGE = "cpg"
+    CAPACITY = "cap"
+    REPEAT = "rep"
+    SKIP = "skip"
+    CREATE = "ok"
+    DISCARD = "no"
+
+
+@dataclass(frozen=True)
+class DraftButton(Button, prefix="sx", action="d", what="draft_id"):
+    draft_id: RecordId
+    step: DraftStep
+    value: str | None = None
+
+
+class Scope(enum.StrEnum):
+    ONE = "one"
+    ALL = "all"
+
+
+class EditField(enum.StrEnum):
+    TITLE = "title"
+    DESCRIPTION = "desc"
+    WHEN = "when"
+    PLACE = "place"
+    CAPACITY = "cap"
+    PHOTO = "photo"
+
+
+@dataclass(frozen=True)
+class PosterQr(Button, prefix="sx", action="qr", what="activity_id"):
+    activity_id: RecordId
+
+
+@dataclass(frozen=True)
+class ToggleAttended(Button, prefix="sx", action="at", what="signup_id"):
+    signup_id: RecordId
+    page: Number
+
+
+@dataclass(frozen=True)
+class OpenCard(OnDate, prefix="sx", action="card"):
+    pass
+
+
+@dataclass(frozen=True)
+class BackToCard(OnDate, prefix="sx", action="bk"):
+    pass
+
+
+@dataclass(frozen=True)
+class Attendance(OnDate, prefix="sx", action="att"):
+    """The attendance list; with a page, turned in place."""
+
+    page: Number | None = None
+
+
+@dataclass(frozen=True)
+class EditMenu(OnDate, prefix="sx", action="ed"):
+    pass
+
+
+@dataclass(frozen=True)
+class EditFieldButton(OnDate, prefix="sx", action="ef"):
+    field: EditField
+
+
+@dataclass(frozen=True)
+class StartEdit(OnDate, prefix="sx", action="es"):
+    field: EditField
+    scope: Scope
+
+
+@dataclass(frozen=True)
+class CancelMenu(OnDate, prefix="sx", action="cx"):
+    pass
+
+
+@dataclass(frozen=True)
+class CancelQuestion(OnDate, prefix="sx", action="cq"):
+    scope: Scope
+
+
+@dataclass(frozen=True)
+class CancelDates(OnDate, prefix="sx", action="cy"):
+    scope: Scope
+
+
+CardButton = (
+    OpenCard
+    | BackToCard
+    | Attendance
+    | EditMenu
+    | EditFieldButton
+    | StartEdit
+    | CancelMenu
+    | CancelQuestion
+    | CancelDates
+)
+StaffActivityButton = DraftButton | PosterQr | ToggleAttended | CardButton
+
+HER_ACTIVITIES = Codec[HerActivityButton](
+    ActivityList,
+    KindFilter,
+    ViewDate,
+    WillCome,
+    CannotCome,
+    MyActivities,
+    Subscriptions,
+    ToggleSubscription,
+)
+STAFF_ACTIVITIES = Codec[StaffActivityButton](
+    DraftButton,
+    PosterQr,
+    ToggleAttended,
+    OpenCard,
+    BackToCard,
+    Attendance,
+    EditMenu,
+    EditFieldButton,
+    StartEdit,
+    CancelMenu,
+    CancelQuestion,
+    CancelDates,
+    what="activity_button",
+)
