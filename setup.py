@@ -14,6 +14,7 @@ Everything else about the package is in pyproject.toml.
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 from setuptools import setup
@@ -41,20 +42,19 @@ class BuildPyWithData(build_py):
 
     @staticmethod
     def _compile_catalogs(target: Path) -> None:
-        from babel.messages.mofile import write_mo
-        from babel.messages.pofile import read_po
+        # The bot's own compiler (imports only Babel), so the wheel's texts fall back to
+        # Spanish exactly as a checkout's do.
+        sys.path.insert(0, str(ROOT))
+        from bot.catalog_build import compile_po
 
         catalogs = sorted((ROOT / "locales").glob("*/LC_MESSAGES/messages.po"))
         if not catalogs:
             raise SystemExit("setup.py: no catalogs under locales/: the package would have no texts")
         for po_path in catalogs:
             locale = po_path.parent.parent.name
-            with po_path.open("rb") as fp:
-                catalog = read_po(fp, locale=locale)
             mo_path = target / locale / "LC_MESSAGES" / "messages.mo"
             mo_path.parent.mkdir(parents=True, exist_ok=True)
-            with mo_path.open("wb") as fp:
-                write_mo(fp, catalog)
+            mo_path.write_bytes(compile_po(po_path, locale))
 
 
 setup(cmdclass={"build_py": BuildPyWithData})

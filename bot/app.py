@@ -70,7 +70,11 @@ def build_application(
     data = application.bot_data
     data.settings = settings
     data.session_factory = create_session_factory(engine)
-    data.catalogs = Catalogs(settings.timezone, settings.default_locale)
+    data.catalogs = Catalogs(
+        settings.timezone,
+        settings.default_locale,
+        min_translated=settings.language_min_translated,
+    )
     data.clock = clock
     data.notifier = Notifier(application.bot, clock)
     # One claim token per running bot: its claims are its own, and a dead one's are stale.

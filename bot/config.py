@@ -53,6 +53,9 @@ class Settings:
     broadcast_paid: bool = False
     # MONTHLY_REPORT: this process posts the monthly report (bot.reports.jobs).
     monthly_report: bool = True
+    # LANGUAGE_MIN_TRANSLATED: percent of a language's texts translated before the
+    # language picker offers it (Spanish and English always are).
+    language_min_translated: int = 90
 
     @property
     def bot_api_base_url(self) -> str:
@@ -94,6 +97,16 @@ def _whole(env: Mapping[str, str], name: str, default: int, hint: str, *, minimu
         value = minimum - 1
     if value < minimum:
         raise ConfigError(f"{name} must be {hint}, got {raw!r}: fix it in your .env file.")
+    return value
+
+
+def _percent(env: Mapping[str, str], name: str, default: int) -> int:
+    value = _whole(env, name, default, "a whole percentage from 0 to 100, like 90", minimum=0)
+    if value > 100:
+        raise ConfigError(
+            f"{name} must be a whole percentage from 0 to 100, like 90, got "
+            f"{env.get(name, '').strip()!r}: fix it in your .env file."
+        )
     return value
 
 
@@ -274,6 +287,7 @@ def load_settings(env: Mapping[str, str] | None = None, *, read_dotenv: bool = T
         office_file=str(office_file),
         broadcast_paid=broadcast_paid,
         monthly_report=_monthly_report(env),
+        language_min_translated=_percent(env, "LANGUAGE_MIN_TRANSLATED", 90),
     )
 
 

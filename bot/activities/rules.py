@@ -111,11 +111,11 @@ def _nth_weekday(byday: str) -> tuple[int, int] | None:
 
 def weekday_name(t: Translator, index: int) -> str:
     """The weekday's full name in her language (0 = Monday): "martes", "Tuesday"."""
-    return str(get_day_names("wide", locale=t.locale)[index])
+    return str(get_day_names("wide", locale=t.babel_locale)[index])
 
 
 def _clock(t: Translator, local_start: datetime) -> str:
-    return format_time(local_start, "H:mm", locale=t.locale)
+    return format_time(local_start, "H:mm", locale=t.babel_locale)
 
 
 def describe_rule(t: Translator, rule: str | None, first_start: datetime) -> str:

@@ -60,7 +60,7 @@ def kind_emoji(kind: str) -> str:
 def short_when(t: Translator, moment: datetime) -> str:
     """E.g. "mar, 1 dic 9:00": weekday, day, month and time, in her language."""
     local = moment.astimezone(t.timezone)
-    return f"{format_skeleton('MMMEd', local, locale=t.locale)} {t.time(moment)}"
+    return f"{format_skeleton('MMMEd', local, locale=t.babel_locale)} {t.time(moment)}"
 
 
 def _shorten(text: str, limit: int) -> str:

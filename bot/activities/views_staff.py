@@ -100,7 +100,7 @@ def came_label(t: Translator, n: int) -> str:
 def short_when(t: Translator, moment: datetime) -> str:
     """ "mar, 1 dic 9:00"."""
     local = moment.astimezone(t.timezone)
-    return f"{format_skeleton('MMMEd', local, locale=t.locale)} {t.time(moment)}"
+    return f"{format_skeleton('MMMEd', local, locale=t.babel_locale)} {t.time(moment)}"
 
 
 # ── The wizard ─────────────────────────────────────────────────────────────────

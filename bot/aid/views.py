@@ -21,13 +21,13 @@ QUANTITY_BUTTONS = (1, 2, 3)
 
 
 def money(t: Translator, cents: int, currency: str) -> str:
-    return format_currency(cents / 100, currency, locale=t.locale)
+    return format_currency(cents / 100, currency, locale=t.babel_locale)
 
 
 def day(t: Translator, on: date) -> str:
     from babel.dates import format_date
 
-    return format_date(on, "medium", locale=t.locale)
+    return format_date(on, "medium", locale=t.babel_locale)
 
 
 def how_much(t: Translator, item: AidItem, delivery: AidDelivery, currency: str) -> str:

@@ -22,14 +22,14 @@ from bot.core.i18n import Translator
 from bot.db.models import Appointment, StaffPost
 
 
-async def person_of(session: AsyncSession, appointment: Appointment) -> cards.Person:
+async def person_of(session: AsyncSession, appointment: Appointment) -> appointments.Person:
     """What the card shows about the woman behind the appointment."""
-    people = await cards.load_people(session, [appointment])
-    return people.get(appointment.user_id or 0, cards.Person(None, None))
+    people = await appointments.people_behind(session, [appointment])
+    return people.get(appointment.user_id or 0, appointments.Person(None, None))
 
 
 async def post(
-    data: BotData, t: Translator, appointment: Appointment, person: cards.Person
+    data: BotData, t: Translator, appointment: Appointment, person: appointments.Person
 ) -> None:
     """Post the appointment's card to the staff group and remember it."""
     card = await data.notifier.send(
@@ -47,7 +47,7 @@ async def redraw(
     appointment: Appointment,
     markup: InlineKeyboardMarkup | None = None,
     *,
-    person: cards.Person | None = None,
+    person: appointments.Person | None = None,
 ) -> None:
     """Re-draw the appointment's card in the staff group (status, time); `markup` replaces
     its buttons for a step (free times, reasons). `person` when already loaded."""

@@ -17,6 +17,7 @@ passed in as `tz`.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import pairwise
 from zoneinfo import ZoneInfo
@@ -38,6 +39,7 @@ from bot.db.models import (
     AppointmentStatus,
     ScheduleException,
     ScheduleRule,
+    User,
 )
 from bot.office import DEFAULT_REMINDER_OFFSETS_HOURS, AppointmentService, WeeklyHours
 
@@ -641,3 +643,27 @@ async def appointments_on_closed_day(
     if exception.service is not None:
         statement = statement.where(Appointment.service == exception.service)
     return (await session.scalars(statement.order_by(Appointment.starts_at))).all()
+
+
+@dataclass(frozen=True)
+class Person:
+    """What staff see about the woman behind an appointment."""
+
+    name: str | None
+    community: str | None
+    no_shows: int = 0
+
+
+async def people_behind(session: AsyncSession, items: Sequence[Appointment]) -> dict[int, Person]:
+    """Name, community and no-show count of the women behind these appointments."""
+    people: dict[int, Person] = {}
+    for item in items:
+        if item.user_id is None or item.user_id in people:
+            continue
+        user = await session.get(User, item.user_id)
+        people[item.user_id] = Person(
+            name=user.name if user else None,
+            community=user.community if user else None,
+            no_shows=await no_show_count(session, item.user_id),
+        )
+    return people

@@ -326,7 +326,7 @@ async def agenda_view(context: BotContext, day: date) -> tuple[str, InlineKeyboa
     session = context.session
     day_items = await appointments.agenda(session, day, settings.timezone)
     requests = await appointments.open_contact_requests(session)
-    people = await cards.load_people(session, [*day_items, *requests])
+    people = await appointments.people_behind(session, [*day_items, *requests])
     now = context.now()
     text = cards.agenda_text(t, day, day_items, requests, people, settings.office, now)
     return text, cards.agenda_keyboard(t, day_items, now)

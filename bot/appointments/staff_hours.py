@@ -68,7 +68,7 @@ def _parse_date(text: str | None) -> date | None:
 
 def hours_text(t: Translator, windows: Sequence[WeeklyHours]) -> str:
     """ "lun 08:00-12:00, mié 13:00-16:00", day names in the office's language."""
-    days = get_day_names("abbreviated", locale=t.locale)
+    days = get_day_names("abbreviated", locale=t.babel_locale)
     return (
         ", ".join(f"{days[w.weekday]} {w.start:%H:%M}-{w.end:%H:%M}" for w in windows) or "—"
     )
@@ -79,7 +79,7 @@ def _hours_line(t: Translator, service: AppointmentService, windows: Sequence[We
 
 
 def _day(t: Translator, on: date) -> str:
-    return format_date(on, "EEEE d 'de' MMMM" if t.locale == "es" else "EEEE, MMMM d", locale=t.locale)
+    return format_date(on, "EEEE d 'de' MMMM" if t.babel_locale == "es" else "EEEE, MMMM d", locale=t.babel_locale)
 
 
 def _unknown_service(t: Translator, office: OfficeSettings, typed: str) -> str:
@@ -189,7 +189,7 @@ async def closed_command(update: Update, context: BotContext) -> None:
         )
     ]
     if affected:
-        people = await cards.load_people(session, affected)
+        people = await appointments.people_behind(session, affected)
         lines.append(t("These appointments are already booked that day; move or cancel them:"))
         for item in affected:
             person_info = people.get(item.user_id) if item.user_id is not None else None

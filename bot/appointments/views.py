@@ -1,6 +1,6 @@
 """What staff see about appointments (card, agenda, digest) and what she is told about them.
 
-Pure functions (and `load_people`, which gathers what they show about her). Staff texts take the office's default-locale translator; texts for her
+Pure functions (what they show about her is gathered by service.people_behind). Staff texts take the office's default-locale translator; texts for her
 take her own. A sensitive service is never named in the staff group, nor in anything
 she receives unprompted (confirmation, move, cancellation, reminder): her lock screen
 must not tell anyone what the appointment is about.
@@ -9,13 +9,10 @@ must not tell anyone what the appointment is about.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.appointments import service as appointments
 from bot.appointments.availability import Slot
 from bot.appointments.callbacks import (
     AgendaAction,
@@ -30,10 +27,11 @@ from bot.appointments.callbacks import (
     day_code,
     time_code,
 )
+from bot.appointments.service import Person
 from bot.core.callbacks import Button
 from bot.core.i18n import N_, Translator
 from bot.core.keyboards import button, for_her
-from bot.db.models import Appointment, AppointmentKind, AppointmentStatus, Case, User
+from bot.db.models import Appointment, AppointmentKind, AppointmentStatus, Case
 from bot.office import AppointmentService, OfficeSettings
 
 # Neutral reasons staff can give when they cancel; she reads them (translated).
@@ -61,30 +59,6 @@ PROPOSE_DAYS = 21
 # Rows of attended/no-show buttons under one agenda (Telegram allows 100 buttons).
 AGENDA_BUTTON_ROWS = 40
 TEXT_BUDGET = 3800
-
-
-@dataclass(frozen=True)
-class Person:
-    """What staff see about the woman behind an appointment."""
-
-    name: str | None
-    community: str | None
-    no_shows: int = 0
-
-
-async def load_people(session: AsyncSession, items: Sequence[Appointment]) -> dict[int, Person]:
-    """Name, community and no-show count of the women behind these appointments."""
-    people: dict[int, Person] = {}
-    for item in items:
-        if item.user_id is None or item.user_id in people:
-            continue
-        user = await session.get(User, item.user_id)
-        people[item.user_id] = Person(
-            name=user.name if user else None,
-            community=user.community if user else None,
-            no_shows=await appointments.no_show_count(session, item.user_id),
-        )
-    return people
 
 
 # Cancellation reasons stored by services in English; listed so they get translated.

@@ -25,7 +25,7 @@ async def build_digest(data: BotData) -> str:
     t = data.catalogs.get(settings.default_locale)
     async with data.session_factory() as session:
         day_items = await appointments.agenda(session, today, settings.timezone)
-        people = await appointment_cards.load_people(session, day_items)
+        people = await appointments.people_behind(session, day_items)
         old = [c for c in await cases.open_cases(session) if now - c.created_at > OLD_CASE_AFTER]
         await session.commit()
     return appointment_cards.digest_text(t, today, day_items, people, old, settings.office, now)

@@ -14,7 +14,6 @@ from typing import Any
 from telegram import BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
 from telegram.error import TelegramError
 
-from bot.config import SUPPORTED_LOCALES
 from bot.core.i18n import Catalogs, Translator
 
 
@@ -58,7 +57,7 @@ async def set_command_menus(
     with contextlib.suppress(TelegramError):
         for scope, commands in scopes:
             await bot.set_my_commands(commands(catalogs.get(office_locale)), scope=scope)
-            for locale in SUPPORTED_LOCALES:
+            for locale in catalogs.offered:
                 await bot.set_my_commands(
                     commands(catalogs.get(locale)), scope=scope, language_code=locale
                 )

@@ -100,7 +100,7 @@ async def show_welcome(
     update: Update, context: BotContext, *, link: str | None = None, note: str | None = None
 ) -> None:
     await context.show(
-        update, _with_note(note, welcome_text(context)), consent(context.t, link=link)
+        update, _with_note(note, welcome_text(context)), consent(context.t, context.bot_data.catalogs.offered, link=link)
     )
 
 
@@ -184,7 +184,7 @@ async def on_consent(update: Update, context: BotContext) -> None:
             + "\n\n"
             + t("If you change your mind, tap «I agree».")
         )
-        await context.show(update, text, consent(t, link=link))
+        await context.show(update, text, consent(t, context.bot_data.catalogs.offered, link=link))
         return
     if context.user is None:
         context.scope.user = await users.give_consent(

@@ -3,12 +3,14 @@ leads to every domain's screens). Pure functions."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from telegram import InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
 
 from bot.activities.callbacks import ActivityList
 from bot.appointments.callbacks import BookingServices
 from bot.cases.callbacks import MyCases, NewReport
-from bot.core.i18n import Translator
+from bot.core.i18n import Translator, picker_label
 from bot.core.keyboards import button, for_her
 from bot.network.callbacks import ShowNetwork
 from bot.people.callbacks import (
@@ -18,18 +20,22 @@ from bot.people.callbacks import (
     OfficeContacts,
 )
 from bot.privacy.callbacks import MyData, PickLanguage
+from bot.settings_errors import BASE_LOCALES
 
 
-def consent(t: Translator, *, link: str | None = None) -> InlineKeyboardMarkup:
-    """Consent buttons; `link` is the deep-link payload she came with (nothing is stored
-    before consent, so it travels in the buttons' callback data)."""
+def consent(
+    t: Translator, offered: Sequence[str] = BASE_LOCALES, *, link: str | None = None
+) -> InlineKeyboardMarkup:
+    """Consent buttons, and the way to the languages `offered`; `link` is the deep-link
+    payload she came with (nothing is stored before consent, so it travels in the
+    buttons' callback data)."""
     link = link or None
     return for_her(
         t,
         [
             [button(t("✅ I agree"), ConsentButton(ConsentChoice.YES, t.locale, link))],
             [button(t("❌ No, thank you"), ConsentButton(ConsentChoice.NO, t.locale, link))],
-            [button("🌐 Español / English", PickLanguage(link))],
+            [button(picker_label(offered), PickLanguage(link))],
         ],
     )
 

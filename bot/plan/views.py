@@ -27,8 +27,8 @@ def plan_text(
     out = [
         t("📊 Plan {year}: progress up to {date} ({share} of the year gone)").format(
             year=until.year,
-            date=format_date(until, "long", locale=t.locale),
-            share=format_percent(elapsed, locale=t.locale),
+            date=format_date(until, "long", locale=t.babel_locale),
+            share=format_percent(elapsed, locale=t.babel_locale),
         )
     ]
     programme = None
@@ -37,8 +37,8 @@ def plan_text(
             programme = progress.line.programme
             out.append(f"\n{programme.upper()}" if programme else "")
         out.append(
-            f"{bar(progress.share)} {format_percent(progress.share, locale=t.locale)} · "
-            f"{progress.line.label}: {format_decimal(progress.done, locale=t.locale)} / "
-            f"{format_decimal(progress.line.target, locale=t.locale)} {progress.line.indicator}"
+            f"{bar(progress.share)} {format_percent(progress.share, locale=t.babel_locale)} · "
+            f"{progress.line.label}: {format_decimal(progress.done, locale=t.babel_locale)} / "
+            f"{format_decimal(progress.line.target, locale=t.babel_locale)} {progress.line.indicator}"
         )
     return "\n".join(out)

@@ -44,7 +44,7 @@ def month_label(t: Translator, month: str) -> str:
     from datetime import date
 
     year, number = (int(p) for p in month.split("-"))
-    return format_date(date(year, number, 1), "LLL yyyy", locale=t.locale)
+    return format_date(date(year, number, 1), "LLL yyyy", locale=t.babel_locale)
 
 
 def cases_by_month(t: Translator, office: OfficeSettings, data: ReportData) -> bytes:

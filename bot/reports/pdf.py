@@ -81,7 +81,7 @@ def _grid_rows(grid: disclosure.Grid, total: str) -> list[list[str]]:
 def build_pdf(
     t: Translator, office: OfficeSettings, data: ReportData, charts: Sequence[tuple[str, bytes]]
 ) -> bytes:
-    locale = t.locale
+    locale = t.babel_locale
     number = lambda n: format_decimal(n, locale=locale)  # noqa: E731
     pdf = _Pdf(format="Letter")
     pdf.add_font(FONT, "", str(FONT_DIR / "DejaVuSans.ttf"))

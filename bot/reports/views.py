@@ -23,19 +23,19 @@ def summary_text(t: Translator, files: ReportFiles, *, monthly: bool = False) ->
         t("🗓️ Monthly report: {period}")
         if monthly
         else t("📈 Report: {period}")
-    ).format(period=files.period.label(t.locale))
+    ).format(period=files.period.label(t.babel_locale))
     deliveries = sum(n for _, n, _, _ in data.aid_by_item)
     return "\n".join(
         [
             head,
             t.plural("{n} case opened", "{n} cases opened", data.cases_total).format(
-                n=format_decimal(data.cases_total, locale=t.locale)
+                n=format_decimal(data.cases_total, locale=t.babel_locale)
             ),
             t.plural("{n} aid delivery", "{n} aid deliveries", deliveries).format(
-                n=format_decimal(deliveries, locale=t.locale)
+                n=format_decimal(deliveries, locale=t.babel_locale)
             ),
             t.plural("{n} woman served", "{n} women served", data.women_served).format(
-                n=format_decimal(data.women_served, locale=t.locale)
+                n=format_decimal(data.women_served, locale=t.babel_locale)
             ),
             t(
                 "Spreadsheet (staff only, exact counts), charts, and the PDF for the council "

@@ -49,9 +49,10 @@ def ids(message: Message) -> list[str]:
 
 
 def strings(message: Message) -> list[str]:
+    """Its translated forms (a form not translated yet is left out)."""
     if isinstance(message.string, str):
-        return [message.string]
-    return list(message.string or ())
+        return [message.string] if message.string else []
+    return [form for form in message.string or () if form]
 
 
 def entries(catalog: Catalog) -> dict[str, Message]:
@@ -96,6 +97,11 @@ def quote_problems(catalog: Catalog) -> list[str]:
 TEMPLATE_IDS = sorted(entries(load(TEMPLATE)))
 
 
+# Complete, always: the office's language and English. Other languages (K'iche',
+# Q'eqchi'…) fill in over time and must only be consistent with the template.
+COMPLETE = ("es", "en")
+
+
 @pytest.fixture(scope="module", params=SUPPORTED_LOCALES)
 def locale(request: pytest.FixtureRequest) -> str:
     return request.param
@@ -106,6 +112,11 @@ def catalog(locale: str) -> Catalog:
     return load(po_path(locale), locale)
 
 
+@pytest.fixture(scope="module", params=COMPLETE)
+def complete_catalog(request: pytest.FixtureRequest) -> Catalog:
+    return load(po_path(request.param), request.param)
+
+
 def test_template_is_not_empty() -> None:
     assert len(TEMPLATE_IDS) > 50
 
@@ -113,15 +124,22 @@ def test_template_is_not_empty() -> None:
 def test_header(catalog: Catalog, locale: str) -> None:
     assert str(catalog.locale) == locale
     assert not catalog.fuzzy
-    assert catalog.num_plurals == 2
-    assert catalog.plural_expr == "(n != 1)"
     header = dict(catalog.mime_headers)
     assert header["Language"] == locale
-    assert header["Plural-Forms"] == "nplurals=2; plural=(n != 1);"
     assert "utf-8" in header["Content-Type"].lower()
+    if locale in COMPLETE:
+        assert catalog.num_plurals == 2
+        assert catalog.plural_expr == "(n != 1)"
+        assert header["Plural-Forms"] == "nplurals=2; plural=(n != 1);"
 
 
-def test_every_template_message_is_translated(catalog: Catalog) -> None:
+def test_every_language_holds_every_template_entry(catalog: Catalog) -> None:
+    missing = sorted(set(TEMPLATE_IDS) - set(entries(catalog)))
+    assert not missing, f"not in the catalog (run locales/update.sh): {missing}"
+
+
+def test_every_template_message_is_translated(complete_catalog: Catalog) -> None:
+    catalog = complete_catalog
     template = entries(load(TEMPLATE))
     translated = entries(catalog)
     missing = [msgid for msgid in template if msgid not in translated]
@@ -216,8 +234,8 @@ def test_catalog_compiles(catalog: Catalog) -> None:
     buffer.seek(0)
     translations = gettext.GNUTranslations(buffer)
     for message in catalog:
-        if not message.id:
-            continue
+        if not message.id or not strings(message):
+            continue  # not translated yet: the bot shows Spanish (Catalogs' fallback)
         if isinstance(message.id, str):
             assert translations.gettext(message.id) == message.string
         else:

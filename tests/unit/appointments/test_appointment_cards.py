@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.appointments import views as cards
+from bot.appointments.service import Person
 from bot.core.i18n import Catalogs
 from bot.db.models import Appointment, AppointmentKind, AppointmentStatus, Case
 from bot.office import EXAMPLE_OFFICE_FILE, load_office_settings
@@ -39,7 +40,7 @@ def appointment(
     )
 
 
-ANA = cards.Person(name="Ana", community="Cantón Central", no_shows=2)
+ANA = Person(name="Ana", community="Cantón Central", no_shows=2)
 
 
 def test_card_hides_a_sensitive_service_and_shows_the_facts() -> None:
@@ -101,11 +102,11 @@ def test_what_she_reads_never_names_a_sensitive_service() -> None:
     assert T("Please call the office.") in cancelled and "legal" not in cancelled.lower()
 
 
-def test_agenda_lists_in_order_with_buttons_only_after_the_start() -> None:
+def test_agenda_lists_in_order_with_the_actions_each_booking_needs() -> None:
     early = appointment("legal", number=1, starts_at=NOW - timedelta(minutes=30))
     later = appointment("social_aid", number=2, starts_at=NOW + timedelta(hours=2), user_id=2)
     request = appointment("guidance", number=3, kind=AppointmentKind.VISIT, starts_at=None)
-    people = {1: ANA, 2: cards.Person("Rosa", None)}
+    people = {1: ANA, 2: Person("Rosa", None)}
     text = cards.agenda_text(T, date(2026, 12, 2), [early, later], [request], people, OFFICE, NOW)
     lines = text.splitlines()
     assert lines[1].startswith("07:30 · 🔒") and "Ana" in lines[1] and "🚫×2" in lines[1]
@@ -113,10 +114,15 @@ def test_agenda_lists_in_order_with_buttons_only_after_the_start() -> None:
     assert T("🏠 asks for a visit") in text
     keyboard = cards.agenda_keyboard(T, [early, later], NOW)
     assert keyboard is not None
-    assert [b.callback_data for row in keyboard.inline_keyboard for b in row] == [
-        "sa:att:1",
-        "sa:ns:1",
+    # Attended / no-show once it started; the later one, still to confirm, gets
+    # confirm / another time / cancel right on the agenda.
+    assert [[b.callback_data for b in row] for row in keyboard.inline_keyboard] == [
+        ["sa:att:1", "sa:ns:1"],
+        ["sa:ok:2", "sa:mv:2", "sa:no:2"],
     ]
+    later.status = AppointmentStatus.CONFIRMED
+    keyboard = cards.agenda_keyboard(T, [early, later], NOW)
+    assert keyboard is not None and len(keyboard.inline_keyboard) == 1
 
 
 def test_digest_lists_today_and_cases_waiting_over_48_hours() -> None:
