@@ -49,7 +49,7 @@ from bot.network.callbacks import (
     NewWomanLanguage,
     NewWomanPeople,
 )
-from bot.network.notices import tell_decision
+from bot.network.notices import tell_decision, tell_staff
 from bot.people.her_identity import language_keyboard, people_keyboard
 from bot.people.her_welcome import ensure_registered
 from bot.people.views import age_groups
@@ -318,8 +318,8 @@ async def _send(
         return
     await conversation.clear_state(context.session, user.id)
     staff_t = context.staff_t
-    await context.send(
-        context.staff_chat_id,
+    await tell_staff(
+        context,
         views.announcement_for_staff(staff_t, organization, user.name, request.text),
         views.announcement_keyboard(staff_t, request.id),
     )
@@ -481,7 +481,7 @@ async def _contact(
     text = views.contact_request_text(
         context.staff_t, str(pressed.extra), context.user.name or "—", woman
     )
-    await context.send(context.staff_chat_id, text)
+    await tell_staff(context, text)
     audit.record(
         context.session,
         actor_id=context.user.id,

@@ -41,6 +41,7 @@ from bot.network.callbacks import (
     OrgButton,
     ShowNetwork,
 )
+from bot.network.notices import tell_staff
 from bot.people.her_welcome import Landing, ensure_registered, open_links
 
 MAX_ORGANIZATION_LENGTH = 128
@@ -175,8 +176,8 @@ async def _tell_deciders(
             views.decide_keyboard(leader_t, organization.id, user_id, staff=False),
         )
     staff_t = context.staff_t
-    await context.send(
-        context.staff_chat_id,
+    await tell_staff(
+        context,
         views.join_request_text(staff_t, organization, shared_name or f"#{user_id}"),
         views.decide_keyboard(staff_t, organization.id, user_id, staff=True),
     )

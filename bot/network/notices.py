@@ -1,11 +1,30 @@
-"""Telling women about the network's decisions (shared by her and staff screens)."""
+"""Telling women about the network's decisions, and staff about what women and leaders
+ask (shared by her and staff screens)."""
 
 from __future__ import annotations
+
+import logging
+
+from telegram import InlineKeyboardMarkup
 
 from bot.core import users
 from bot.core.context import BotContext
 from bot.core.keyboards import for_her
 from bot.db.models import Organization
+
+log = logging.getLogger(__name__)
+
+
+async def tell_staff(
+    context: BotContext, text: str, markup: InlineKeyboardMarkup | None = None
+) -> None:
+    """A network notice to the staff group, from a woman's or leader's screen. Before a
+    group is linked there is no one to tell: the request stays recorded (join requests
+    show on the organisation's card), and nothing fails for her."""
+    if not context.bot_data.staff_group.linked:
+        log.warning("network notice not sent to staff: no staff group is linked yet")
+        return
+    await context.send(context.staff_chat_id, text, markup)
 
 
 async def tell_decision(

@@ -16,6 +16,7 @@ from bot.core.keyboards import button, for_her, yes_no
 from bot.core.labels import AGE_GROUPS, NETWORK_ROLES, label
 from bot.core.routing import Routes
 from bot.network import views as network_views
+from bot.network.notices import tell_staff
 from bot.people import her_identity
 from bot.people.callbacks import DeleteIdentity, EditIdentity
 from bot.people.her_welcome import ensure_registered, show_menu, show_welcome
@@ -57,6 +58,11 @@ async def on_button(update: Update, context: BotContext) -> None:
             t("Women's network: {value}").format(
                 value=label(t, NETWORK_ROLES, stored.network.role) if stored.network else t("no")
             ),
+            *(
+                [network_views.her_organizations_text(t, stored.organizations)]
+                if stored.organizations
+                else []
+            ),
             t("You agreed on {date}.").format(date=t.short_date(user.consent_at)),
         ]
         rows = [
@@ -95,8 +101,7 @@ async def on_button(update: Update, context: BotContext) -> None:
         for promotion in promotions:
             await tell_promoted(context, promotion)
         if orphans:
-            office_t = context.bot_data.catalogs.get(context.settings.default_locale)
-            await context.send(context.staff_chat_id, network_views.orphans_text(office_t, orphans))
+            await tell_staff(context, network_views.orphans_text(context.staff_t, orphans))
         _truncate_log_soon(context)
     else:
         await stale_button(update, context)
@@ -117,7 +122,9 @@ async def on_language(update: Update, context: BotContext) -> None:
     # Before consent, the poster link she came with travels in the buttons (see consent).
     if isinstance(press, PickLanguage):
         await context.show(
-            update, context.t("Choose your language:"), for_her(context.t, languages(context.bot_data.catalogs.offered, press.carried_link))
+            update,
+            context.t("Choose your language:"),
+            for_her(context.t, languages(context.bot_data.catalogs.offered, press.carried_link)),
         )
         return
     if not isinstance(press, LanguageChoice):

@@ -30,10 +30,12 @@ from bot.db.models import (
     ConversationState,
     DeliveryStatus,
     NetworkMember,
+    Organization,
+    OrganizationMember,
     TrackedMessage,
     User,
 )
-from bot.network import service as network
+from bot.network import service as organizations
 from bot.network import service_women as women
 
 # Why her appointments were cancelled when she deleted her data (staff see it).
@@ -46,6 +48,8 @@ class StoredData:
     case_count: int
     open_case_count: int
     network: NetworkMember | None
+    # Her organisations of the network, and whether she is a member, a leader or waiting.
+    organizations: list[tuple[Organization, OrganizationMember]]
 
 
 async def describe_stored_data(session: AsyncSession, user: User) -> StoredData:
@@ -56,6 +60,7 @@ async def describe_stored_data(session: AsyncSession, user: User) -> StoredData:
         case_count=len(cases),
         open_case_count=sum(1 for c in cases if c.is_open),
         network=network,
+        organizations=await organizations.her_organizations(session, user.id),
     )
 
 
@@ -122,7 +127,7 @@ async def delete_personal_data(
     # Her organisations' memberships and leader roles (the organisations stay); women
     # without a phone she was the contact of stay, without a contact (see
     # `women_left_without_contact`, for staff to find them another).
-    await network.forget_person(session, user_id)
+    await organizations.forget_person(session, user_id)
     await session.execute(delete(TrackedMessage).where(TrackedMessage.chat_id == user_id))
     # Answers to her chat still waiting (after a 429) would carry her id and words.
     await outbox_rows.forget_chat(session, user_id)
@@ -160,8 +165,6 @@ async def _forget_deliveries(session: AsyncSession, user_id: int) -> None:
         .where(BroadcastDelivery.user_id == user_id)
         .execution_options(synchronize_session=False)
     )
-
-
 
 
 async def women_left_without_contact(session: AsyncSession, user_id: int) -> list[int]:

@@ -85,6 +85,13 @@ async def test_created_joined_accepted_leader_announces_and_members_receive(
     named = await fake.wait_for_message(ana.user_id, predicate=lambda m: "ol" in data_of(m))
     assert "Tejedoras de Xecotz" in named["text"]
 
+    # Her data lists her organisations, and that she leads this one.
+    await ana.tap("m")
+    mine = await ana.tap("me")
+    assert mine is not None and "Tejedoras de Xecotz — lideresa" in mine["text"]
+    await ana.tap("m")
+    await ana.tap("net")
+
     # Her leader menu: members show only what each agreed to share.
     await ana.tap("ol")
     await ana.tap(f"ol:m:{number}")
