@@ -153,12 +153,35 @@ async def cancel_signup(
 ) -> int | None:
     """She will not come. If that freed a place, the longest-waiting woman gets it:
     returns her user id (for the caller to tell her), else None."""
+    return await _cancel(session, activity_id, occurrence_start, now, user_id, None)
+
+
+async def cancel_woman_signup(
+    session: AsyncSession,
+    activity_id: int,
+    occurrence_start: datetime,
+    woman_id: int,
+    now: datetime,
+) -> int | None:
+    """Her leader cancels the sign-up she made for a woman without a phone: as
+    `cancel_signup`, the place goes to the longest-waiting woman."""
+    return await _cancel(session, activity_id, occurrence_start, now, None, woman_id)
+
+
+async def _cancel(
+    session: AsyncSession,
+    activity_id: int,
+    occurrence_start: datetime,
+    now: datetime,
+    user_id: int | None,
+    woman_id: int | None,
+) -> int | None:
     check_aware(occurrence_start, "occurrence_start")
     key = occurrence_start.astimezone(UTC)
     activity = await get_series(session, activity_id)
     async with session.begin_nested():
         await _lock(session, activity_id)
-        signup = await _signup(session, activity_id, key, user_id)
+        signup = await _signup(session, activity_id, key, user_id, woman_id)
         if signup is None:
             raise NotFound("no such sign-up")
         if signup.status == SignupStatus.CANCELLED:

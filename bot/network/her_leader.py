@@ -20,6 +20,7 @@ from telegram.ext import CallbackQueryHandler
 
 from bot.activities import service_series as activities
 from bot.activities import service_signups as signups
+from bot.activities.promotions import tell_promoted
 from bot.core import audit, conversation
 from bot.core.authority import refuse_forged, refuse_undecoded
 from bot.core.callbacks import ChoiceAction
@@ -94,6 +95,8 @@ async def on_leader_button(update: Update, context: BotContext) -> None:
             await _ORGANIZATION_ACTIONS[pressed.action](update, context, organization, pressed)
         elif pressed.action == LeaderAction.ATTENDED:
             await _attended(update, context, pressed.record_id)
+        elif pressed.action == LeaderAction.CANCEL:
+            await _cancel_signup(update, context, pressed.record_id)
         elif pressed.action in _WOMAN_ACTIONS:
             woman = await women.of_contact(context.session, user.id, pressed.record_id)
             await _WOMAN_ACTIONS[pressed.action](update, context, woman, pressed)
@@ -365,8 +368,17 @@ async def show_women(update: Update, context: BotContext) -> None:
 async def _woman(
     update: Update, context: BotContext, woman: NetworkWoman, pressed: LeaderButton
 ) -> None:
+    await _show_woman(update, context, woman)
+
+
+async def _show_woman(
+    update: Update, context: BotContext, woman: NetworkWoman, note: str | None = None
+) -> None:
+    """Her coming dates (each can be cancelled) and what her leader can do for her."""
     t = context.t
-    lines = [f"📵 {woman.name} — {woman.community}"]
+    lines = [note, ""] if note else []
+    lines.append(f"📵 {woman.name} — {woman.community}")
+    coming = []
     for signup in await women.signups_of(context.session, woman.id):
         occurrence = await _occurrence(context, signup.activity_id, signup.occurrence_start)
         if occurrence is not None and occurrence.starts_at > context.now():
@@ -374,7 +386,8 @@ async def _woman(
             lines.append(
                 f"🗓️ {t.date_and_time(occurrence.starts_at)}: {occurrence.details.title}{waiting}"
             )
-    await context.show(update, "\n".join(lines), views.woman_keyboard(t, woman.id))
+            coming.append((signup.id, occurrence))
+    await context.show(update, "\n".join(lines), views.woman_keyboard(t, woman.id, coming))
 
 
 async def _occurrence(
@@ -467,6 +480,44 @@ async def _attended(update: Update, context: BotContext, signup_id: int) -> None
     assert signup.woman_id is not None
     woman = await women.get(context.session, signup.woman_id)
     await _attendance(update, context, woman, LeaderButton(LeaderAction.ATTENDANCE, woman.id))
+
+
+async def _cancel_signup(update: Update, context: BotContext, signup_id: int) -> None:
+    """She cancels a sign-up she made for the woman: her place goes to the next woman
+    waiting, who is told."""
+    assert context.user is not None
+    t = context.t
+    signup = await women.signup_of(context.session, context.user.id, signup_id)
+    assert signup.woman_id is not None
+    woman = await women.get(context.session, signup.woman_id)
+    occurrence = await _occurrence(context, signup.activity_id, signup.occurrence_start)
+    if occurrence is None or occurrence.starts_at <= context.now():
+        await _show_woman(update, context, woman, t("That date can no longer be cancelled."))
+        return
+    try:
+        promoted = await signups.cancel_woman_signup(
+            context.session, occurrence.activity_id, occurrence.key, woman.id, context.now()
+        )
+    except (NotFound, AlreadyDone):
+        await _show_woman(update, context, woman)
+        return
+    audit.record(
+        context.session,
+        actor_id=context.user.id,
+        action="network_signup_cancelled",
+        detail=f"woman:{woman.id} signup:{signup.id}",
+        now=context.now(),
+    )
+    if promoted is not None:
+        await tell_promoted(
+            context, signups.Promotion(promoted, occurrence.activity_id, occurrence.key)
+        )
+    note = t("✖️ {name} is no longer signed up to «{title}», {when}.").format(
+        name=woman.name,
+        title=occurrence.details.title,
+        when=t.date_and_time(occurrence.starts_at),
+    )
+    await _show_woman(update, context, woman, note)
 
 
 async def _contact(

@@ -247,15 +247,30 @@ def women_keyboard(t: Translator, women: Sequence[NetworkWoman]) -> InlineKeyboa
     return for_her(t, rows, menu=True)
 
 
-def woman_keyboard(t: Translator, woman_id: int) -> InlineKeyboardMarkup:
+def woman_keyboard(
+    t: Translator, woman_id: int, coming: Sequence[tuple[int, Occurrence]] = ()
+) -> InlineKeyboardMarkup:
+    """What her leader can do for her; `coming`: her coming dates (sign-up id, date),
+    each with a button to cancel it."""
+
     def row(
         text: str, action: LeaderAction, extra: str | None = None
     ) -> list[InlineKeyboardButton]:
         return [button(text, LeaderButton(action, woman_id, extra))]
 
+    cancel = [
+        [
+            button(
+                t("✖️ Cancel: {date}").format(date=t.stamp(occurrence.starts_at)),
+                LeaderButton(LeaderAction.CANCEL, signup_id),
+            )
+        ]
+        for signup_id, occurrence in coming[:10]
+    ]
     return for_her(
         t,
         [
+            *cancel,
             row(t("🗓️ Sign her up to an activity"), LeaderAction.DATES),
             row(t("✅ Record that she came"), LeaderAction.ATTENDANCE),
             row(t("🏠 Ask the office to visit her"), LeaderAction.CONTACT, "visit"),

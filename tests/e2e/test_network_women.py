@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.activities import service_series as activities
 from bot.app import BotRuntime
-from bot.db.models import ActivityKind, NetworkWoman, Signup
+from bot.db.models import ActivityKind, NetworkWoman, Signup, SignupStatus
 from bot.network import service as organizations
 from bot.standin import FakeTelegram
 from tests.conftest import ADMIN_ID, STAFF_CHAT_ID, make_settings
@@ -103,6 +103,22 @@ async def test_registered_by_a_leader_signed_up_reminded_through_her_and_joined_
     await db.rollback()
     signup = (await db.scalars(select(Signup))).one()
     assert (signup.user_id, signup.woman_id) == (None, rosa_id)
+
+    # Her screen lists the date, with a button to cancel it.
+    screen = await leader.tap(f"ol:wv:{rosa_id}")
+    assert screen is not None and "Taller de costura" in screen["text"]
+    assert f"ol:wx:{signup.id}" in [d for _, d in buttons(screen)]
+    # She cancels it (Rosa cannot go after all), then signs her up again.
+    cancelled = await leader.tap(f"ol:wx:{signup.id}")
+    assert cancelled is not None and "ya no está inscrita" in cancelled["text"]
+    await db.rollback()
+    assert (await db.scalars(select(Signup))).one().status == SignupStatus.CANCELLED
+    await leader.tap(f"ol:wa:{rosa_id}")
+    again = await leader.tap(sign_up)
+    assert again is not None and "Rosa Pérez Xuc" in again["text"]
+    await db.rollback()
+    assert (await db.scalars(select(Signup))).one().status == SignupStatus.GOING
+
 
     # Monday evening: the reminder goes to the leader, naming Rosa by first name and initial.
     before = leader.last()

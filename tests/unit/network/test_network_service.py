@@ -66,9 +66,7 @@ async def test_organisations_are_unique_by_name_and_editable(session: AsyncSessi
             session, name="  tejedoras ", community=None, created_by=1, now=NOW
         )
     with pytest.raises(InvalidInput):
-        await network.create_organization(
-            session, name=" ", community=None, created_by=1, now=NOW
-        )
+        await network.create_organization(session, name=" ", community=None, created_by=1, now=NOW)
     edited = await network.edit_organization(session, first.id, NOW, kind="cooperative")
     assert edited.kind == "cooperative"
     with pytest.raises(NotFound):
@@ -95,9 +93,7 @@ async def test_join_accept_share_leave_and_leaders_see_only_what_was_shared(
         is None
     )
     with pytest.raises(NotFound):
-        await network.decide_membership(
-            session, org.id, CARMEN, accept=True, decided_by=1, now=NOW
-        )
+        await network.decide_membership(session, org.id, CARMEN, accept=True, decided_by=1, now=NOW)
     seen = await network.members_for_leader(session, org.id)
     assert seen.shared == [("Ana", "Xecotz")] and seen.others == 1
     await network.name_leader(session, org.id, ANA, named_by=1, now=NOW)
@@ -128,9 +124,7 @@ async def test_an_approved_announcement_goes_to_the_members_only(session: AsyncS
     deliveries = (await session.scalars(select(BroadcastDelivery.user_id))).all()
     assert sorted(deliveries) == [ANA, BETY]
     with pytest.raises(AlreadyDone):
-        await network.decide_announcement(
-            session, request.id, approve=False, decided_by=1, now=NOW
-        )
+        await network.decide_announcement(session, request.id, approve=False, decided_by=1, now=NOW)
     audience = {"kind": "organization", "organization_id": org.id}
     assert await broadcasts.count_recipients(session, audience) == 2
     with pytest.raises(broadcasts.AudienceError):
@@ -147,6 +141,34 @@ async def register_rosa(session: AsyncSession, contact: int | None = ANA) -> Net
         registered_by=ANA,
         now=NOW,
     )
+
+
+async def test_her_leader_cancels_her_place_and_the_next_woman_gets_it(
+    session: AsyncSession,
+) -> None:
+    await woman(session, ANA, "Ana Xol")
+    await woman(session, BETY, "Bety Cux")
+    rosa = await register_rosa(session)
+    starts = NOW + timedelta(days=3)
+    activity = await activities.create(
+        session,
+        kind=ActivityKind.TRAINING,
+        title="Taller",
+        place="Salón",
+        starts_at=starts,
+        capacity=1,
+        now=NOW,
+    )
+    await signups.sign_up_woman(session, activity.id, starts, rosa.id, NOW, tz=GT)
+    await signups.sign_up(session, activity.id, starts, BETY, NOW, tz=GT)
+    later = NOW + timedelta(hours=1)
+    assert await signups.cancel_woman_signup(session, activity.id, starts, rosa.id, later) == BETY
+    assert [
+        (a.user_id, a.status) for a in await signups.attendance(session, activity.id, starts)
+    ] == [(BETY, SignupStatus.GOING)]
+    with pytest.raises(AlreadyDone):
+        await signups.cancel_woman_signup(session, activity.id, starts, rosa.id, later)
+    assert await women.signups_of(session, rosa.id) == []
 
 
 async def test_a_woman_without_a_phone_takes_a_place_and_joins_her_account(
@@ -256,5 +278,3 @@ async def test_the_register_is_imported_whole_or_not_at_all(session: AsyncSessio
     assert table[1][0] == "Juana López"
     with pytest.raises(importing.ImportRefused):
         importing.read_table(b"not a workbook", "r.xlsx")
-
-
