@@ -1,8 +1,11 @@
-"""python -m bot [run|migrate|health|example-office]
+"""python -m bot [run|migrate|health|example-office|demo]
 
 run (the default): migrate the database, then run the bot. migrate: only migrate.
 health: exit 0 when the database answers and the bot heard from Telegram recently.
 example-office: print the example office settings file (to start config/office.toml).
+demo: the simulator in the browser, not connected to Telegram (no token needed):
+  the real bot against a Telegram stand-in, on http://127.0.0.1:8080
+  (--host, --port or DEMO_PORT to change it).
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ import os
 import signal
 import sys
 import threading
+from pathlib import Path
+from typing import NoReturn
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.logging_setup import Redactor, configure_logging, secrets_of
@@ -102,14 +107,51 @@ def _health(settings: Settings) -> int:
     return 0 if healthy else 1
 
 
+class _Parser(argparse.ArgumentParser):
+    """A mistake on the command line is one sentence and exit 2, like every other."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"omm-bot: {message} (see python -m bot --help).\n")
+
+
+def _token_configured() -> bool:
+    """Is TELEGRAM_BOT_TOKEN set, in the environment or in .env (as load_settings reads it)?"""
+    from dotenv import load_dotenv
+
+    load_dotenv(Path.cwd() / ".env", override=False)
+    return bool(os.environ.get("TELEGRAM_BOT_TOKEN", "").strip())
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="python -m bot", description=__doc__, formatter_class=argparse.RawTextHelpFormatter
     )
     parser.add_argument(
-        "command", nargs="?", default="run", choices=["run", "migrate", "health", "example-office"]
+        "command",
+        nargs="?",
+        default="run",
+        choices=["run", "migrate", "health", "example-office", "demo"],
+    )
+    parser.add_argument("--host", help="demo: the address to serve on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, help="demo: the port (default 8080, or DEMO_PORT)")
+    parser.add_argument(
+        "--demo-if-no-token",
+        action="store_true",
+        help="run: without TELEGRAM_BOT_TOKEN, start the demo instead (scripts/run.sh does)",
     )
     args = parser.parse_args(argv)
+    if args.command != "demo" and (args.host is not None or args.port is not None):
+        parser.error("--host and --port are for the demo only")
+    if args.port is not None and not 0 <= args.port < 65536:
+        parser.error(f"--port must be a port number like 8080, not {args.port}")
+    if args.command == "demo" or (
+        args.demo_if_no_token and args.command == "run" and not _token_configured()
+    ):
+        from bot.demo.cli import run_demo
+
+        return run_demo(
+            args.host or "127.0.0.1", args.port, no_token=args.command != "demo"
+        )
     if args.command == "example-office":
         from bot.office import EXAMPLE_OFFICE_FILE
 

@@ -36,7 +36,7 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, exists, literal_column, or_, select, update
+from sqlalchemy import Select, and_, exists, literal_column, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -167,6 +167,24 @@ async def _dates_soon(
     return found
 
 
+def _going_to(occurrence: activities.Occurrence) -> Select[int]:
+    """The sign-ups of women going to this date who can be reminded: she (active), or,
+    for a woman without a phone, her leader (her contact, active)."""
+    leader = aliased(User)
+    return (
+        select(Signup.id)
+        .outerjoin(User, User.id == Signup.user_id)
+        .outerjoin(NetworkWoman, NetworkWoman.id == Signup.woman_id)
+        .outerjoin(leader, leader.id == NetworkWoman.contact_id)
+        .where(
+            Signup.activity_id == occurrence.activity_id,
+            Signup.occurrence_start == occurrence.key,
+            Signup.status == SignupStatus.GOING,
+            or_(User.active.is_(True), leader.active.is_(True)),
+        )
+    )
+
+
 async def write_due(
     session: AsyncSession,
     now: datetime,
@@ -196,21 +214,11 @@ async def write_due(
             ActivityReminder.slot == name,
             ActivityReminder.occurrence_day == day,
         )
-        # A woman without a phone is reminded through her leader (her contact).
-        leader = aliased(User)
         signup_ids = (
             await session.scalars(
-                select(Signup.id)
-                .outerjoin(User, User.id == Signup.user_id)
-                .outerjoin(NetworkWoman, NetworkWoman.id == Signup.woman_id)
-                .outerjoin(leader, leader.id == NetworkWoman.contact_id)
-                .where(
-                    Signup.activity_id == occurrence.activity_id,
-                    Signup.occurrence_start == occurrence.key,
-                    Signup.status == SignupStatus.GOING,
+                _going_to(occurrence).where(
                     # She said she would come after this reminder's time: she knows.
                     Signup.updated_at <= due_at,
-                    or_(User.active.is_(True), leader.active.is_(True)),
                     ~already,
                 )
             )
@@ -233,6 +241,34 @@ async def write_due(
         insert_or_ignore(session, ActivityReminder, _UNIQUE).values(rows)
     )
     return max(int(result.rowcount or 0), 0)
+
+
+async def next_due_at(
+    session: AsyncSession,
+    now: datetime,
+    tz: ZoneInfo,
+    *,
+    day_before: time | None,
+    morning_of: time | None,
+    within: timedelta = timedelta(days=62),
+) -> datetime | None:
+    """When the next activity reminder is due (after `now`, for a date within `within`
+    that someone is going to): the demo's clock control jumps there. None when none is."""
+    found: list[datetime] = []
+    for occurrence in await _dates_soon(session, now, now + within, tz):
+        slots = [
+            due
+            for _, due in due_slots(
+                occurrence.starts_at, tz, day_before=day_before, morning_of=morning_of
+            )
+            if now < due < occurrence.starts_at
+        ]
+        if not slots or (found and min(slots) >= min(found)):
+            continue
+        going = await session.scalar(_going_to(occurrence).limit(1))
+        if going is not None:
+            found.append(min(slots))
+    return min(found) if found else None
 
 
 # ── Claiming ──────────────────────────────────────────────────────────────────

@@ -350,3 +350,22 @@ async def reminders_of(session: AsyncSession, appointment_id: int) -> Sequence[R
             .execution_options(populate_existing=True)
         )
     ).all()
+
+
+async def next_due_at(session: AsyncSession, now: datetime) -> datetime | None:
+    """When the next reminder still to be sent is due (after `now`): the demo's clock
+    control jumps there. None when no active appointment waits for one."""
+    due: datetime | None = await session.scalar(
+        select(Reminder.due_at)
+        .join(Appointment, Appointment.id == Reminder.appointment_id)
+        .where(
+            Reminder.status == PENDING,
+            Reminder.due_at > now,
+            Appointment.status.in_(_ACTIVE),
+            Appointment.starts_at > Reminder.due_at,
+            Appointment.user_id.is_not(None),
+        )
+        .order_by(Reminder.due_at)
+        .limit(1)
+    )
+    return due

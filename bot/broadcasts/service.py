@@ -227,6 +227,17 @@ async def due_broadcasts(session: AsyncSession, now: datetime) -> list[int]:
     return list(rows.all())
 
 
+async def next_scheduled_at(session: AsyncSession, now: datetime) -> datetime | None:
+    """When the next scheduled broadcast starts (after `now`), if one is scheduled."""
+    send_at: datetime | None = await session.scalar(
+        select(Broadcast.send_at)
+        .where(Broadcast.status == BroadcastStatus.SCHEDULED.value, Broadcast.send_at > now)
+        .order_by(Broadcast.send_at)
+        .limit(1)
+    )
+    return send_at
+
+
 @dataclass(frozen=True)
 class ClaimedDelivery:
     id: int

@@ -35,6 +35,27 @@ class FrozenClock:
         self._now = when
 
 
+class ShiftedClock:
+    """The system time plus an offset that only moves forward (the demo's clock control:
+    reminders and announcements come in minutes, and time never runs backwards)."""
+
+    def __init__(self) -> None:
+        self.offset = timedelta()
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self.offset
+
+    def advance(self, delta: timedelta) -> None:
+        if delta < timedelta():
+            raise ValueError("the clock only moves forward")
+        self.offset += delta
+
+    def advance_to(self, when: datetime) -> None:
+        """Move to `when` (aware); a time already past leaves the clock as it is."""
+        check_aware(when, "when")
+        self.advance(max(when - self.now(), timedelta()))
+
+
 def check_aware(value: datetime, name: str) -> None:
     """Services compare times across time zones: a naive datetime is refused."""
     if value.tzinfo is None:

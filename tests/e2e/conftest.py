@@ -12,6 +12,7 @@ from bot.db.engine import create_session_factory
 from bot.standin import FakeTelegram
 from tests.conftest import ADMIN_ID, STAFF_CHAT_ID, make_settings
 from tests.e2e.harness import OffsetClock, Person
+from tests.e2e.office_language import english_in
 
 WOMAN_ID = 100001
 STAFF_ID = 200002
@@ -31,6 +32,9 @@ async def fake() -> AsyncIterator[FakeTelegram]:
         yield server
         # Every call the bot made must have been valid against the official spec.
         server.assert_no_errors()
+        # The office is Spanish-speaking (DEFAULT_LOCALE=es): its staff read Spanish.
+        shown = server.bot_messages(STAFF_CHAT_ID)
+        assert english_in(shown) == [], "English in the staff group of a Spanish office"
     finally:
         await server.stop()
 

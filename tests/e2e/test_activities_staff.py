@@ -361,7 +361,11 @@ async def test_editing_one_date_or_the_series_tells_the_women_going(
     await group.tap(f"sx:es:{activity_id}:{st}:title:all")
     await reply(group, "x" * 300)  # too long: refused, asked again
     assert (
-        ES("The title must be text of up to {n} characters.").format(n=256)
+        ES.plural(
+            "The title must be text of up to {n} character.",
+            "The title must be text of up to {n} characters.",
+            256,
+        ).format(n=256)
         in question(group)["text"]
     )
     await reply(group, "Taller de costura y bordado")

@@ -25,6 +25,9 @@ def test_no_script_calls_a_bare_python(path: Path) -> None:
         assert not BARE_PYTHON.search(code.strip()), f"{path.name}:{number}: {line}"
 
 
+# run.sh without arguments: the bot, or the demo when no token is configured.
+RUN_OR_DEMO = "bot -m bot run --demo-if-no-token"
+
 FAKE_TOOL = """#!/bin/sh
 # A stand-in for .venv/bin/{name}: notes how it was called.
 if [ "$1" = "-m" ] && [ "$2" = "pip" ]; then
@@ -80,7 +83,7 @@ def test_run_installs_once_then_starts_without_pip(project: Path) -> None:
     ]
     assert "installing the bot into .venv" in first.stderr
     second, calls = run(project, "run.sh")
-    assert calls == ["bot -m bot"]
+    assert calls == [RUN_OR_DEMO]
     assert second.stderr == ""
     # A changed pyproject.toml (a new dependency) installs again, once.
     with (project / "pyproject.toml").open("a") as fp:
@@ -88,7 +91,7 @@ def test_run_installs_once_then_starts_without_pip(project: Path) -> None:
     _, calls = run(project, "run.sh")
     assert calls[0].startswith("pip -m pip install")
     _, calls = run(project, "run.sh")
-    assert calls == ["bot -m bot"]
+    assert calls == [RUN_OR_DEMO]
 
 
 def test_test_sh_installs_the_dev_extras_once(project: Path) -> None:
@@ -120,7 +123,7 @@ def test_a_failed_install_is_tried_again(project: Path) -> None:
     ]  # and the bot did not start
     assert not (project / ".venv" / "omm-installed").exists()
     _, again = run(project, "run.sh")
-    assert again[0].startswith("pip -m pip install") and again[1] == "bot -m bot"
+    assert again[0].startswith("pip -m pip install") and again[1] == RUN_OR_DEMO
 
 
 def test_without_python3_it_says_what_to_install(tmp_path: Path) -> None:
@@ -139,3 +142,12 @@ def test_without_python3_it_says_what_to_install(tmp_path: Path) -> None:
         "(sudo apt install python3 python3-venv)."
     )
     assert not (tmp_path / ".venv").exists()
+
+
+def test_ci_installs_chromium_for_the_browser_test() -> None:
+    """tests/browser must run in CI: .ci/run installs Debian's Chromium and its driver
+    (as root, CI=true) when they are missing."""
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    install = ci[ci.index('if [ "${CI:-}" = "true" ]') : ci.index("fi\n")]
+    assert "apt-get install" in install
+    assert "chromium chromium-driver" in install
