@@ -23,8 +23,10 @@ from bot.core.notify import Notifier
 from bot.core.office_group import StaffGroup
 from bot.core.outbox import OutboxInterceptor, OutboxSender
 from bot.core.pacing import RateLimiter
+from bot.core.shared_pacing import SharedRateLimiter
 from bot.core.telegram_retry import RetryPolicy
 from bot.core.update_pipeline import UpdatePipeline
+from bot.core.webhook import WebhookIntake
 from bot.db.engine import create_engine, create_session_factory
 from bot.jobs import register_jobs
 from bot.people import workspace
@@ -79,7 +81,16 @@ def build_application(
     data.notifier = Notifier(application.bot, clock)
     # One claim token per running bot: its claims are its own, and a dead one's are stale.
     data.outbox = OutboxSender(application.bot, data.session_factory, clock, liveness.token)
-    data.broadcast_pace = RateLimiter(settings.broadcast_messages_per_second)
+    # Replicas on PostgreSQL share one budget there (bot.core.shared_pacing).
+    data.broadcast_pace = (
+        SharedRateLimiter(
+            data.session_factory,
+            settings.broadcast_messages_per_second,
+            group_per_minute=settings.staff_messages_per_minute,
+        )
+        if liveness.postgres
+        else RateLimiter(settings.broadcast_messages_per_second)
+    )
     # What .env says; BotRuntime.start adds what was linked from Telegram.
     data.staff_group = StaffGroup(settings.staff_chat_id, settings.admin_user_ids)
     register_all(application)
@@ -115,7 +126,11 @@ class BotRuntime:
             received=updates_request.received,
             outbox=data.outbox,
             dead_tokens=self.liveness.dead_tokens,
+            # Replicas share PostgreSQL: each chat one process at a time (bot.core.chat_lanes).
+            shared_lanes=self.liveness.postgres,
         )
+        # WEBHOOK_URL: updates come by webhook (bot.core.webhook), not getUpdates.
+        self.webhook = WebhookIntake(settings, self.pipeline) if settings.webhook_url else None
 
     async def start(self) -> None:
         data, settings = self.application.bot_data, self.settings
@@ -134,7 +149,9 @@ class BotRuntime:
             self.application.bot, data.catalogs, settings.default_locale, data.staff_group.chat_id
         )
         await self.application.start()
-        await self.pipeline.start()
+        await self.pipeline.start(poll=self.webhook is None)
+        if self.webhook is not None:
+            await self.webhook.start()
         log.info("%s", self.summary())
         # Start-up objects (handlers, catalogs, settings) live as long as the bot:
         # moving them out of the collector's view keeps full collections short,
@@ -149,6 +166,7 @@ class BotRuntime:
             f"database {describe_database(settings.database_url)}, "
             f"office file {settings.office_file or '?'} ({settings.office.name}), "
             f"staff group {self.application.bot_data.staff_group.chat_id or 'not linked yet'}"
+            + (f", webhook on port {self.webhook.port}" if self.webhook else "")
         )
 
     async def _seed_schedule(self) -> None:
@@ -159,6 +177,8 @@ class BotRuntime:
 
     async def stop(self) -> None:
         log.info("stopping: no new updates; finishing those in progress")
+        if self.webhook is not None:
+            await self.webhook.stop()
         await self.pipeline.stop()
         if self.application.running:
             await self.application.stop()

@@ -8,11 +8,15 @@ file and its types are in `bot/office.py`.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import math
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -56,6 +60,15 @@ class Settings:
     # LANGUAGE_MIN_TRANSLATED: percent of a language's texts translated before the
     # language picker offers it (Spanish and English always are).
     language_min_translated: int = 90
+    # WEBHOOK_URL: webhook mode (bot.core.webhook) at this public address; "" polls.
+    webhook_url: str = ""
+    # WEBHOOK_SECRET, or derived from the token: checked on every webhook request.
+    webhook_secret: str = ""
+    # WEBHOOK_LISTEN (or PORT): where this process serves the webhook.
+    webhook_host: str = "0.0.0.0"  # every interface: behind the reverse proxy
+    webhook_port: int = 8443
+    # WEBHOOK_MAX_CONNECTIONS: connections Telegram opens at once to deliver updates.
+    webhook_max_connections: int = 40
 
     @property
     def bot_api_base_url(self) -> str:
@@ -288,7 +301,65 @@ def load_settings(env: Mapping[str, str] | None = None, *, read_dotenv: bool = T
         broadcast_paid=broadcast_paid,
         monthly_report=_monthly_report(env),
         language_min_translated=_percent(env, "LANGUAGE_MIN_TRANSLATED", 90),
+        **_webhook(env, token),
     )
+
+
+_SECRET_CHARACTERS = re.compile(r"^[A-Za-z0-9_-]{16,256}$")
+
+
+def derive_webhook_secret(token: str) -> str:
+    """The webhook secret when WEBHOOK_SECRET is not set: derived from the bot token, so
+    every replica agrees on it without storing anything (a new token gives a new one)."""
+    return hmac.new(token.encode(), b"omm-bot webhook", hashlib.sha256).hexdigest()[:48]
+
+
+def _webhook(env: Mapping[str, str], token: str) -> dict[str, Any]:
+    """WEBHOOK_URL, WEBHOOK_SECRET, WEBHOOK_LISTEN (or PORT), WEBHOOK_MAX_CONNECTIONS."""
+    url = env.get("WEBHOOK_URL", "").strip()
+    if url and not re.match(r"^https?://[^/\s?#]+(/[^\s?#]*)?$", url):
+        raise ConfigError(
+            f"WEBHOOK_URL must be the bot's public https:// address (like "
+            f"https://bot.example.org), got {url!r}: fix it in your .env file."
+        )
+    secret = env.get("WEBHOOK_SECRET", "").strip()
+    if secret and not _SECRET_CHARACTERS.match(secret):
+        raise ConfigError(
+            "WEBHOOK_SECRET must be 16 to 256 letters, digits, _ or - (make one with "
+            "`openssl rand -hex 24`): fix it in your .env file."
+        )
+    host, port = "0.0.0.0", 8443
+    listen = env.get("WEBHOOK_LISTEN", "").strip()
+    if listen:
+        host, _, raw_port = listen.rpartition(":")
+        if not host or not raw_port.isdigit() or not 0 <= int(raw_port) < 65536:
+            raise ConfigError(
+                f"WEBHOOK_LISTEN must be host:port (like 0.0.0.0:8443), got {listen!r}: "
+                "fix it in your .env file."
+            )
+        port = int(raw_port)
+    elif env.get("PORT", "").strip():
+        port = _whole(env, "PORT", 8443, "a port number from 1 to 65535, like 8443", minimum=1)
+        if port > 65535:
+            raise ConfigError(
+                f"PORT must be a port number from 1 to 65535, like 8443, got {port}: "
+                "fix it in your .env file."
+            )
+    connections = _whole(
+        env, "WEBHOOK_MAX_CONNECTIONS", 40, "a whole number from 1 to 100, like 40", minimum=1
+    )
+    if connections > 100:
+        raise ConfigError(
+            f"WEBHOOK_MAX_CONNECTIONS must be a whole number from 1 to 100, like 40, got "
+            f"{connections}: fix it in your .env file."
+        )
+    return {
+        "webhook_url": url.rstrip("/"),
+        "webhook_secret": secret or derive_webhook_secret(token),
+        "webhook_host": host.strip("[]"),
+        "webhook_port": port,
+        "webhook_max_connections": connections,
+    }
 
 
 # Telegram's limits for messages to many chats: free, and with paid broadcasting.

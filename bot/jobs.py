@@ -19,6 +19,7 @@ from bot.core.checkpoint import checkpoint_sqlite
 from bot.core.claims import release_dead_claims
 from bot.core.housekeeping import housekeeping, send_waiting_answers
 from bot.core.liveness import ProcessLiveness
+from bot.core.once import alone, once_a_day
 from bot.people.jobs import REFRESH_EVERY as STAFF_GROUP_REFRESH_EVERY
 from bot.people.jobs import refresh_staff_group
 from bot.reports.jobs import EVERY as MONTHLY_REPORT_EVERY
@@ -55,7 +56,8 @@ def register_jobs(
     sweeps = (
         # Answers that wait after a 429 or a network failure, each chat in order.
         Sweep(send_waiting_answers, "waiting-answers", 0.05, sweep_interval),
-        Sweep(deliver_staff_posts, "staff-posts", 0.1, sweep_interval),
+        # One replica at a time: counted against the group's 20 a minute (bot.core.once).
+        Sweep(alone("staff-posts", deliver_staff_posts), "staff-posts", 0.1, sweep_interval),
         Sweep(send_due_reminders, "reminders", 0.2, sweep_interval, token),
         # One sender at a time: it starts due broadcasts and works through those sending.
         Sweep(send_broadcasts, "broadcasts", 0.3, sweep_interval, token),
@@ -68,7 +70,12 @@ def register_jobs(
         # The monthly report (bot.reports.jobs): a row per month posted, so once across restarts.
         Sweep(post_monthly_report, "monthly-report", 1.5, MONTHLY_REPORT_EVERY),
         Sweep(checkpoint_sqlite, "sqlite-checkpoint", timedelta(seconds=30), timedelta(seconds=30)),
-        Sweep(housekeeping, "housekeeping", timedelta(seconds=30), timedelta(hours=1)),
+        Sweep(
+            alone("housekeeping", housekeeping),
+            "housekeeping",
+            timedelta(seconds=30),
+            timedelta(hours=1),
+        ),
         # A staff group linked (or followed to a supergroup) through another replica.
         Sweep(
             refresh_staff_group,
@@ -87,8 +94,9 @@ def register_jobs(
             job_kwargs=ONE_AT_A_TIME,
         )
     if digest_time is not None:
+        # Fires on every replica; one posts it (bot.core.once).
         job_queue.run_daily(
-            post_daily_digest,
+            once_a_day("daily-digest", post_daily_digest),
             time=digest_time.replace(tzinfo=timezone) if timezone else digest_time,
             name="daily-digest",
             job_kwargs=ONE_AT_A_TIME,

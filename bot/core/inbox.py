@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -17,15 +17,27 @@ MAX_ATTEMPTS = 5
 
 
 async def store_new(
-    session: AsyncSession, updates: Sequence[tuple[int, str]], now: datetime
+    session: AsyncSession,
+    updates: Sequence[tuple[int, str]],
+    now: datetime,
+    chats: Mapping[int, int | None] | None = None,
 ) -> list[int]:
-    """Store the updates not seen before; return their ids (duplicates are dropped)."""
+    """Store the updates not seen before; return their ids (duplicates are dropped).
+
+    `chats` gives each update's chat (or user), whose updates are processed in order."""
     if not updates:
         return []
     # Each id once, in the order Telegram sent them.
     unique = dict(updates)
+    chats = chats or {}
     rows = [
-        {"update_id": update_id, "payload": payload, "received_at": now, "attempts": 0}
+        {
+            "update_id": update_id,
+            "payload": payload,
+            "received_at": now,
+            "attempts": 0,
+            "chat_id": chats.get(update_id),
+        }
         for update_id, payload in unique.items()
     ]
     statement = insert_or_ignore(session, InboxUpdate, ["update_id"]).returning(

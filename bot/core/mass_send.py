@@ -104,7 +104,7 @@ async def deliver(
         if message_id is not None:
             outcomes.tracked.append((user_id, message_id))
     finally:
-        limiter.done()
+        limiter.done(user_id)
         in_flight.release()
 
 

@@ -93,8 +93,9 @@ class RateLimiter:
                 wait = (1.0 - self.tokens) / self.rate
             await asyncio.sleep(max(wait, 0.0005))
 
-    def done(self) -> None:
-        """The request's answer arrived (or it failed): it leaves the window in a second."""
+    def done(self, chat_id: int | None = None) -> None:
+        """The request's answer arrived (or it failed): it leaves the window in a second.
+        (`chat_id`: the chat it went to; the shared budget, bot.core.shared_pacing, uses it.)"""
         self.in_flight = max(0, self.in_flight - 1)
         self.finished.append(self.clock())
 

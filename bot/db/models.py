@@ -320,13 +320,19 @@ class InboxUpdate(Base):
     """
 
     __tablename__ = "inbox_updates"
-    __table_args__ = (Index("ix_inbox_pending", "processed_at", "update_id"),)
+    __table_args__ = (
+        Index("ix_inbox_pending", "processed_at", "update_id"),
+        Index("ix_inbox_chat_pending", "chat_id", "update_id"),
+    )
 
     update_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     payload: Mapped[str | None] = mapped_column(Text)
     received_at: Mapped[datetime]
     processed_at: Mapped[datetime | None]
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # The chat (or user) whose updates are processed in order, one replica at a time
+    # (bot.core.chat_lanes); None for the rare update that belongs to nobody.
+    chat_id: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class OutboxStatus(enum.StrEnum):
@@ -1027,3 +1033,32 @@ class NetworkWoman(Base):
     # A one-time code joining her own Telegram account to this record (sha256, hex).
     join_code_hash: Mapped[str | None] = mapped_column(String(64))
     join_code_expires_at: Mapped[datetime | None]
+
+
+class SendSlot(Base):
+    """One message handed to Telegram under the rate budget shared by replicas
+    (bot.core.shared_pacing): it holds a place in the one-second window from `taken_at`
+    until one second after `done_at`. Pruned after a few minutes."""
+
+    __tablename__ = "send_slots"
+    __table_args__ = (
+        Index("ix_send_slots_scope", "scope", "done_at"),
+        Index("ix_send_slots_chat", "chat_id", "taken_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    scope: Mapped[str] = mapped_column(String(16))
+    chat_id: Mapped[int]
+    taken_at: Mapped[datetime]
+    done_at: Mapped[datetime | None]
+
+
+class JobRun(Base):
+    """A job that must run once across replicas (the daily digest): its row for the day
+    claims it, inserted in the transaction that runs it (bot.core.once)."""
+
+    __tablename__ = "job_runs"
+
+    job: Mapped[str] = mapped_column(String(32), primary_key=True)
+    key: Mapped[str] = mapped_column(String(32), primary_key=True)
+    ran_at: Mapped[datetime]

@@ -62,6 +62,9 @@ class BotInfo:
         self.webhook = dict(p)
         if p.get("drop_pending_updates"):
             self._updates.queue.clear()
+        # Updates queued before now go by webhook too (bot.standin.webhook).
+        for listener in self._updates.listeners:
+            listener()
         return True
 
     def delete_webhook(self, p: dict[str, Any], ctx: Ctx) -> bool:

@@ -4,7 +4,7 @@
 validates each call against the spec (`spec`, `checks`), arms the faults a test asked for
 (`faults`), and hands the call to the part that implements it: the bot's settings (`info`),
 sending (`sending`, with the flood `limits`), editing (`editing`), files (`files`) and
-getUpdates (`updates`), all over one world of users and chats (`chats`). Its test-facing
+getUpdates (`updates`) or the webhook (`webhook`), all over one world of users and chats (`chats`). Its test-facing
 API (acting as the users, reading what the bot did, waiting) is in `control`.
 """
 
@@ -33,6 +33,7 @@ from .limits import Limits
 from .sending import Sending
 from .spec import ApiSpec, UploadedFile, load_spec
 from .updates import UpdateQueue
+from .webhook import WebhookDelivery
 
 __all__ = ["Call", "FakeTelegram"]
 
@@ -109,6 +110,7 @@ class FakeTelegram(UserSide, Inspection):
         )
         self.faults = Faults(self.spec.resolve_method)
         self.info = BotInfo(self.spec, self.chats, self.updates)
+        self.webhook = WebhookDelivery(self.updates, self.info, self.activity)
         sending = Sending(self.spec, self.chats, self.files, self.limits)
         self._generic: Handler = sending.generic
         self._routes: dict[str, Handler] = {
@@ -140,11 +142,13 @@ class FakeTelegram(UserSide, Inspection):
         await web.SockSite(self._runner, sock, backlog=1024).start()
         self.url = f"http://{self.host}:{self.port}"
         self.updates.stopping = False
+        await self.webhook.start()
         return self
 
     async def stop(self) -> None:
         """Stop serving; pending long polls return immediately with an empty result."""
         self.updates.stop()
+        await self.webhook.stop()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None

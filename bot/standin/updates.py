@@ -8,6 +8,7 @@ import contextlib
 import itertools
 import time
 from collections import deque
+from collections.abc import Callable
 from typing import Any
 
 from aiohttp import web
@@ -39,6 +40,8 @@ class UpdateQueue:
         self._poll_generation = 0
         self._waiters: list[asyncio.Future[None]] = []
         self.stopping = False
+        # Called at every push (the webhook delivery, bot.standin.webhook, listens).
+        self.listeners: list[Callable[[], None]] = []
 
     def push(self, upd: JsonDict) -> int:
         """Queue an update (numbered unless it has an update_id); returns its update_id."""
@@ -54,6 +57,8 @@ class UpdateQueue:
         self._activity.last = time.monotonic()
         wake(self._waiters)
         self._activity.wake()
+        for listener in self.listeners:
+            listener()
         return uid
 
     def stop(self) -> None:

@@ -7,8 +7,8 @@ community of the first woman who named it; names compared trimmed and case-blind
 she its accepted member. She never agreed to her leaders seeing her, so `share` is
 false; a role "leader" she chose herself does not make her one (staff name leaders).
 
-Revision ID: 0013
-Revises: 0012
+Revision ID: 0014
+Revises: 0013
 Create Date: 2026-12-08 09:00:00
 """
 
@@ -18,8 +18,8 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0013"
-down_revision: str | None = "0012"
+revision: str = "0014"
+down_revision: str | None = "0013"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
