@@ -22,8 +22,16 @@ from bot.core import conversation_router, draft_router, error_handler, gate, qui
 from bot.core.authority import refuse_forged
 from bot.core.context import BotContext
 from bot.core.routing import HerRoutes
-from bot.network import her_consultations, her_proposals, staff_consultations, staff_proposals
-from bot.people import her_identity, her_network, her_welcome, staff_admin, staff_setup
+from bot.network import (
+    her_consultations,
+    her_leader,
+    her_network,
+    her_proposals,
+    staff_consultations,
+    staff_network,
+    staff_proposals,
+)
+from bot.people import her_identity, her_welcome, staff_admin, staff_setup
 from bot.people.views import main_menu
 from bot.plan import staff_plan
 from bot.privacy import her_data
@@ -36,6 +44,7 @@ HER_STEPS = {
     **her_requests.STEPS,
     **her_network.STEPS,
     **her_proposals.STEPS,
+    **her_leader.STEPS,
 }
 # The steps of staff's drafts, by the draft's kind (draft_router).
 DRAFT_STEPS = {
@@ -68,6 +77,7 @@ def register_all(app: Application) -> None:
     staff_reports.register(app)
     staff_consultations.register(app)
     staff_proposals.register(app)
+    staff_network.register(app)
     her = HerRoutes(app)
     quick_exit.register(her)
     # Before her_welcome: `/start act_…` (from a poster's QR code) opens that activity.
@@ -78,6 +88,7 @@ def register_all(app: Application) -> None:
     her_network.register(her)
     her_consultations.register(her)
     her_proposals.register(her)
+    her_leader.register(her)
     her_data.register(her)
     her_identity.register(her)
     her_booking.register(her)

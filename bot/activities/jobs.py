@@ -18,6 +18,7 @@ from datetime import timedelta
 from bot.activities import service_reminders as activity_reminders
 from bot.activities import views_reminders as activity_reminder_texts
 from bot.core.context import BotContext, BotData
+from bot.core.keyboards import for_her
 from bot.core.reminder_delivery import deliver, give_back, job_token
 from bot.db.models import ActivityReminder
 
@@ -52,7 +53,19 @@ async def _send_one(data: BotData, token: str, reminder_id: int) -> timedelta | 
             )
         if item is None:
             return None
-        her_t = data.catalogs.get(item.locale)
+        her_t, now = data.catalogs.get(item.locale), data.clock.now()
+        if item.on_behalf_of is not None:
+            # To her leader, for a woman without a phone: her buttons would act on the
+            # leader's own place, so only the menu.
+            text = activity_reminder_texts.reminder_for_text(
+                her_t, item.on_behalf_of, item.title, item.place, item.starts_at, now
+            )
+            markup = for_her(her_t, menu=True)
+        else:
+            text = activity_reminder_texts.reminder_text(
+                her_t, item.title, item.place, item.starts_at, now
+            )
+            markup = activity_reminder_texts.reminder_keyboard(her_t, item.activity_id, item.key)
         return await deliver(
             data,
             session,
@@ -60,8 +73,6 @@ async def _send_one(data: BotData, token: str, reminder_id: int) -> timedelta | 
             item.id,
             token,
             user_id=item.user_id,
-            text=activity_reminder_texts.reminder_text(
-                her_t, item.title, item.place, item.starts_at, data.clock.now()
-            ),
-            markup=activity_reminder_texts.reminder_keyboard(her_t, item.activity_id, item.key),
+            text=text,
+            markup=markup,
         )

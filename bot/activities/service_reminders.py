@@ -19,6 +19,9 @@ in one transaction (several processes may sweep at once):
 Delivery is at most once, as in `bot.appointments.service_reminders` (read its docstring): a dead
 process's claim goes back to pending only if its send never began, else it is failed.
 
+A woman without a phone (a sign-up naming `woman_id`) is reminded through her leader,
+who gets the reminder naming her by first name and initial only.
+
 Cheap: one-offs starting soon come from `ix_activities_status_starts_at`, series are
 few, only overrides touching the next days are read, sign-ups only for dates with a slot
 due now (`ix_signups_occurrence_status`); rows exist only once due, so the claim is a
@@ -33,8 +36,9 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, exists, literal_column, or_, select, update
+from sqlalchemy import Select, and_, exists, literal_column, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from bot.activities import service_series as activities
 from bot.core import reminder_claims
@@ -43,6 +47,7 @@ from bot.db.models import (
     Activity,
     ActivityReminder,
     ActivityStatus,
+    NetworkWoman,
     ReminderSlot,
     ReminderStatus,
     Signup,
@@ -162,14 +167,22 @@ async def _dates_soon(
     return found
 
 
-def _going_to(occurrence: activities.Occurrence) -> list[Any]:
-    """The sign-ups (joined with their users) of women going to this date."""
-    return [
-        Signup.activity_id == occurrence.activity_id,
-        Signup.occurrence_start == occurrence.key,
-        Signup.status == SignupStatus.GOING,
-        User.active.is_(True),
-    ]
+def _going_to(occurrence: activities.Occurrence) -> Select[int]:
+    """The sign-ups of women going to this date who can be reminded: she (active), or,
+    for a woman without a phone, her leader (her contact, active)."""
+    leader = aliased(User)
+    return (
+        select(Signup.id)
+        .outerjoin(User, User.id == Signup.user_id)
+        .outerjoin(NetworkWoman, NetworkWoman.id == Signup.woman_id)
+        .outerjoin(leader, leader.id == NetworkWoman.contact_id)
+        .where(
+            Signup.activity_id == occurrence.activity_id,
+            Signup.occurrence_start == occurrence.key,
+            Signup.status == SignupStatus.GOING,
+            or_(User.active.is_(True), leader.active.is_(True)),
+        )
+    )
 
 
 async def write_due(
@@ -203,10 +216,7 @@ async def write_due(
         )
         signup_ids = (
             await session.scalars(
-                select(Signup.id)
-                .join(User, User.id == Signup.user_id)
-                .where(
-                    *_going_to(occurrence),
+                _going_to(occurrence).where(
                     # She said she would come after this reminder's time: she knows.
                     Signup.updated_at <= due_at,
                     ~already,
@@ -255,12 +265,7 @@ async def next_due_at(
         ]
         if not slots or (found and min(slots) >= min(found)):
             continue
-        going = await session.scalar(
-            select(Signup.id)
-            .join(User, User.id == Signup.user_id)
-            .where(*_going_to(occurrence))
-            .limit(1)
-        )
+        going = await session.scalar(_going_to(occurrence).limit(1))
         if going is not None:
             found.append(min(slots))
     return min(found) if found else None
@@ -354,6 +359,31 @@ class DueActivityReminder:
     starts_at: datetime
     title: str
     place: str
+    # Set when she is a woman without a phone: the reminder goes to her leader
+    # (`user_id`), naming her only by first name and initial.
+    on_behalf_of: str | None = None
+
+
+def first_name_and_initial(name: str) -> str:
+    """ "María López" → "María L.": how a reminder to her leader names her."""
+    words = name.split()
+    if not words:
+        return "—"
+    return f"{words[0]} {words[1][0]}." if len(words) > 1 else words[0]
+
+
+async def _recipient(session: AsyncSession, signup: Signup) -> tuple[User, str | None] | None:
+    """Who gets the reminder of a sign-up: she, or (without a phone) her leader."""
+    if signup.user_id is not None:
+        user = await session.get(User, signup.user_id, populate_existing=True)
+        return (user, None) if user is not None and user.active else None
+    woman = await session.get(NetworkWoman, signup.woman_id, populate_existing=True)
+    if woman is None or woman.contact_id is None:
+        return None
+    leader = await session.get(User, woman.contact_id, populate_existing=True)
+    if leader is None or not leader.active:
+        return None
+    return leader, first_name_and_initial(woman.name)
 
 
 def _own_claim(reminder_id: int, token: str) -> list[Any]:
@@ -366,9 +396,10 @@ async def _still_useful(
     signup = await session.get(Signup, row.signup_id, populate_existing=True)
     if signup is None or signup.status != SignupStatus.GOING:
         return None
-    user = await session.get(User, signup.user_id, populate_existing=True)
-    if user is None or not user.active:
+    recipient = await _recipient(session, signup)
+    if recipient is None:
         return None
+    user, on_behalf_of = recipient
     # The series (or one-off) and its override for this date, fresh: a long-lived session
     # would otherwise answer from what it loaded before staff changed them.
     await session.execute(
@@ -403,6 +434,7 @@ async def _still_useful(
         starts_at=starts_at,
         title=occurrence.details.title,
         place=occurrence.details.place,
+        on_behalf_of=on_behalf_of,
     )
 
 

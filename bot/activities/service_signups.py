@@ -24,7 +24,7 @@ from bot.activities.service_series import find_override, get_occurrence, get_ser
 from bot.core.clock import check_aware
 from bot.core.errors import AlreadyDone, InvalidInput, NotFound
 from bot.db.constraints import violates
-from bot.db.models import Activity, Signup, SignupStatus, User
+from bot.db.models import Activity, NetworkWoman, Signup, SignupStatus, User
 
 
 async def find_signup(session: AsyncSession, signup_id: int) -> Signup | None:
@@ -48,13 +48,18 @@ async def _going_count(session: AsyncSession, activity_id: int, key: datetime) -
 
 
 async def _signup(
-    session: AsyncSession, activity_id: int, key: datetime, user_id: int
+    session: AsyncSession,
+    activity_id: int,
+    key: datetime,
+    user_id: int | None,
+    woman_id: int | None = None,
 ) -> Signup | None:
+    who = Signup.user_id == user_id if user_id is not None else Signup.woman_id == woman_id
     return await session.scalar(
         select(Signup).where(
             Signup.activity_id == activity_id,
             Signup.occurrence_start == key,
-            Signup.user_id == user_id,
+            who,
         )
     )
 
@@ -69,6 +74,32 @@ async def sign_up(
     tz: ZoneInfo,
 ) -> SignupStatus:
     """She signs up for one date: `going`, or `waitlist` when its places are taken."""
+    return await _sign_up(session, activity_id, occurrence_start, now, tz, user_id, None)
+
+
+async def sign_up_woman(
+    session: AsyncSession,
+    activity_id: int,
+    occurrence_start: datetime,
+    woman_id: int,
+    now: datetime,
+    *,
+    tz: ZoneInfo,
+) -> SignupStatus:
+    """Her leader signs up a woman without a phone (bot.network.service_women): the same
+    places, waiting list and rules as any sign-up."""
+    return await _sign_up(session, activity_id, occurrence_start, now, tz, None, woman_id)
+
+
+async def _sign_up(
+    session: AsyncSession,
+    activity_id: int,
+    occurrence_start: datetime,
+    now: datetime,
+    tz: ZoneInfo,
+    user_id: int | None,
+    woman_id: int | None,
+) -> SignupStatus:
     occurrence = await get_occurrence(session, activity_id, occurrence_start, tz)
     if occurrence.starts_at <= now:
         raise InvalidInput("that date has already begun")
@@ -76,7 +107,7 @@ async def sign_up(
     try:
         async with session.begin_nested():
             await _lock(session, activity_id)
-            existing = await _signup(session, activity_id, key, user_id)
+            existing = await _signup(session, activity_id, key, user_id, woman_id)
             if existing is not None and existing.status != SignupStatus.CANCELLED:
                 raise AlreadyDone(f"already signed up ({existing.status})")
             capacity = occurrence.capacity
@@ -90,6 +121,7 @@ async def sign_up(
                         activity_id=activity_id,
                         occurrence_start=key,
                         user_id=user_id,
+                        woman_id=woman_id,
                         status=status,
                         created_at=now,
                         updated_at=now,
@@ -104,6 +136,8 @@ async def sign_up(
     except IntegrityError as exc:
         if violates(
             exc, index="uq_signups_occurrence_user", sqlite="UNIQUE constraint failed: signups"
+        ) or violates(
+            exc, index="uq_signups_occurrence_woman", sqlite="UNIQUE constraint failed: signups"
         ):
             raise AlreadyDone("already signed up") from None
         raise
@@ -119,12 +153,35 @@ async def cancel_signup(
 ) -> int | None:
     """She will not come. If that freed a place, the longest-waiting woman gets it:
     returns her user id (for the caller to tell her), else None."""
+    return await _cancel(session, activity_id, occurrence_start, now, user_id, None)
+
+
+async def cancel_woman_signup(
+    session: AsyncSession,
+    activity_id: int,
+    occurrence_start: datetime,
+    woman_id: int,
+    now: datetime,
+) -> int | None:
+    """Her leader cancels the sign-up she made for a woman without a phone: as
+    `cancel_signup`, the place goes to the longest-waiting woman."""
+    return await _cancel(session, activity_id, occurrence_start, now, None, woman_id)
+
+
+async def _cancel(
+    session: AsyncSession,
+    activity_id: int,
+    occurrence_start: datetime,
+    now: datetime,
+    user_id: int | None,
+    woman_id: int | None,
+) -> int | None:
     check_aware(occurrence_start, "occurrence_start")
     key = occurrence_start.astimezone(UTC)
     activity = await get_series(session, activity_id)
     async with session.begin_nested():
         await _lock(session, activity_id)
-        signup = await _signup(session, activity_id, key, user_id)
+        signup = await _signup(session, activity_id, key, user_id, woman_id)
         if signup is None:
             raise NotFound("no such sign-up")
         if signup.status == SignupStatus.CANCELLED:
@@ -220,12 +277,13 @@ async def who_is_coming(
     statement = select(Signup.user_id).where(
         Signup.activity_id == activity_id,
         Signup.status.in_((SignupStatus.GOING, SignupStatus.WAITLIST)),
+        Signup.user_id.is_not(None),
     )
     if occurrence_start is not None:
         statement = statement.where(Signup.occurrence_start == occurrence_start.astimezone(UTC))
     if after is not None:
         statement = statement.where(Signup.occurrence_start >= after)
-    return sorted(set((await session.scalars(statement)).all()))
+    return sorted({u for u in (await session.scalars(statement)).all() if u is not None})
 
 
 @dataclass(frozen=True)
@@ -233,7 +291,8 @@ class Attendee:
     """One woman on a date's list, for staff: who she is and whether she came."""
 
     signup_id: int
-    user_id: int
+    # A woman without a phone (signed up by her leader) has no user id.
+    user_id: int | None
     name: str | None
     community: str | None
     status: str
@@ -245,15 +304,30 @@ async def attendance(
 ) -> list[Attendee]:
     """The list staff check at the door: going first, then the waitlist (as `attendees`)."""
     signups = await attendees(session, activity_id, occurrence_start)
-    ids = {s.user_id for s in signups}
-    people = (
+    ids = {s.user_id for s in signups if s.user_id is not None}
+    people: dict[int, User] = (
         {u.id: u for u in await session.scalars(select(User).where(User.id.in_(ids)))}
         if ids
         else {}
     )
+    women_ids = {s.woman_id for s in signups if s.woman_id is not None}
+    women = (
+        {
+            w.id: w
+            for w in await session.scalars(
+                select(NetworkWoman).where(NetworkWoman.id.in_(women_ids))
+            )
+        }
+        if women_ids
+        else {}
+    )
     found = []
     for signup in signups:
-        person = people.get(signup.user_id)
+        person: User | NetworkWoman | None = (
+            people.get(signup.user_id)
+            if signup.user_id is not None
+            else women.get(signup.woman_id or 0)
+        )
         found.append(
             Attendee(
                 signup_id=signup.id,
@@ -301,10 +375,11 @@ async def next_signups(
             Signup.activity_id == activity_id,
             Signup.status.in_((SignupStatus.GOING, SignupStatus.WAITLIST)),
             Signup.occurrence_start >= after,
+            Signup.user_id.is_not(None),
         )
         .group_by(Signup.user_id)
     )
-    return {user_id: _as_utc(first) for user_id, first in rows.all()}
+    return {user_id: _as_utc(first) for user_id, first in rows.all() if user_id is not None}
 
 
 def _as_utc(value: datetime) -> datetime:

@@ -50,3 +50,19 @@ def reminder_keyboard(t: Translator, activity_id: int, key: datetime) -> InlineK
         ],
         menu=True,
     )
+
+
+def reminder_for_text(
+    t: Translator, who: str, title: str, place: str, starts_at: datetime, now: datetime
+) -> str:
+    """To a leader, for a woman without a phone she signed up (named by first name and
+    initial only)."""
+    lines = [
+        t("⏰ Reminder for {who}: {title}, {when}.").format(
+            who=who, title=title, when=when_text(t, starts_at, now)
+        )
+    ]
+    if place.strip():
+        lines.append(t("📍 {place}").format(place=place.strip()))
+    lines.append(t("Please remind her. Thank you for accompanying her!"))
+    return "\n".join(lines)

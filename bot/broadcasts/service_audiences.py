@@ -13,6 +13,9 @@ Dicts, so that new segments can be added without a schema change:
         # women going to (or waiting for a place at) any date of it from now on
     {"kind": "activity", "activity_id": 7, "occurrence_start": "2026-12-01T15:00:00+00:00"}
         # ... to that one date (its original start, as sign-ups name it)
+    {"kind": "organization", "organization_id": 3}
+        # the accepted members of one organisation of the network (a leader's
+        # announcement staff approved: bot.network.service)
 
 Any kind but "network" may also carry "communities" to narrow it to women of those
 communities. Every segment is limited to women who registered, consented, are active
@@ -27,9 +30,19 @@ from typing import Any
 from sqlalchemy import Select, exists, select
 
 from bot.activities.service_series import ALL_KINDS
-from bot.db.models import ActivitySubscription, NetworkMember, Signup, SignupStatus, User
+from bot.db.models import (
+    ActivitySubscription,
+    MembershipStatus,
+    NetworkMember,
+    OrganizationMember,
+    Signup,
+    SignupStatus,
+    User,
+)
 
-AUDIENCE_KINDS = frozenset({"everyone", "communities", "network", "activity_type", "activity"})
+AUDIENCE_KINDS = frozenset(
+    {"everyone", "communities", "network", "activity_type", "activity", "organization"}
+)
 _SIGNED_UP = (SignupStatus.GOING, SignupStatus.WAITLIST)
 
 
@@ -75,6 +88,14 @@ def validate_audience(audience: dict[str, Any]) -> dict[str, Any]:
         if not isinstance(activity_id, int) or isinstance(activity_id, bool) or activity_id < 1:
             raise AudienceError("an activity audience needs its activity_id")
         occurrence_of(audience)
+    if kind == "organization":
+        organization_id = audience.get("organization_id")
+        if (
+            not isinstance(organization_id, int)
+            or isinstance(organization_id, bool)
+            or organization_id < 1
+        ):
+            raise AudienceError("an organization audience needs its organization_id")
     return audience
 
 
@@ -104,6 +125,14 @@ def audience_query(audience: dict[str, Any], now: datetime | None = None) -> Sel
         query = query.where(_hears_about(audience["types"]))
     elif kind == "activity":
         query = query.where(_signed_up(audience, now))
+    elif kind == "organization":
+        query = query.where(
+            exists().where(
+                OrganizationMember.user_id == User.id,
+                OrganizationMember.organization_id == audience["organization_id"],
+                OrganizationMember.status == MembershipStatus.ACCEPTED,
+            )
+        )
     return query
 
 

@@ -263,6 +263,10 @@ def describe_audience(t: Translator, audience: dict[str, Any], activity_title: s
             text = t("signed up to {activity} on {date}").format(activity=what, date=when)
         else:
             text = t("signed up to {activity} (any date from now on)").format(activity=what)
+    elif kind == "organization":
+        text = t("the members of organization #{number}").format(
+            number=audience.get("organization_id")
+        )
     else:
         text = str(kind)
     if communities and kind not in ("communities",):

@@ -16,3 +16,7 @@ class Step(StrEnum):
     NET_COMMUNITY = "net_community"
     NET_COMMUNITY_OTHER = "net_community_other"
     NET_ROLE = "net_role"
+    LEADER_ANNOUNCE = "leader_announce"
+    NW_NAME = "nw_name"
+    NW_FORM = "nw_form"
+    NW_COMMUNITY_OTHER = "nw_community_other"

@@ -10,6 +10,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    CheckConstraint,
     Date,
     DateTime,
     ForeignKey,
@@ -666,13 +667,21 @@ class Activity(Base):
 
 
 class Signup(Base):
-    """She is going to (or waiting for a place at) one occurrence of an activity."""
+    """She is going to (or waiting for a place at) one occurrence of an activity.
+
+    Exactly one of `user_id` (a woman on Telegram) and `woman_id` (a woman without a
+    phone, signed up by her leader: bot.network.service_women) is set.
+    """
 
     __tablename__ = "signups"
     __table_args__ = (
         UniqueConstraint(
             "activity_id", "occurrence_start", "user_id", name="uq_signups_occurrence_user"
         ),
+        UniqueConstraint(
+            "activity_id", "occurrence_start", "woman_id", name="uq_signups_occurrence_woman"
+        ),
+        CheckConstraint("(user_id IS NULL) <> (woman_id IS NULL)", name="ck_signups_one_person"),
         Index("ix_signups_occurrence_status", "activity_id", "occurrence_start", "status"),
     )
 
@@ -682,8 +691,13 @@ class Signup(Base):
     )
     # Which date of a series (UTC); for a one-off activity, its start.
     occurrence_start: Mapped[datetime]
-    user_id: Mapped[int] = mapped_column(
+    user_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE", name="fk_signups_user_id"), index=True
+    )
+    woman_id: Mapped[int | None] = mapped_column(
+        Integer,
+        ForeignKey("network_women.id", ondelete="CASCADE", name="fk_signups_woman_id"),
+        index=True,
     )
     status: Mapped[SignupStatus] = mapped_column(String(12), default=SignupStatus.GOING)
     created_at: Mapped[datetime]
@@ -1080,6 +1094,137 @@ class ProposalSupport(Base):
     )
     user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     supported_at: Mapped[datetime]
+
+
+# ── The women's network: organisations, leaders, women without a phone ────────
+
+
+class OrganizationKind(enum.StrEnum):
+    COMMITTEE = "committee"
+    COOPERATIVE = "cooperative"
+    ASSOCIATION = "association"
+    COCODE_WOMEN = "cocode_women"  # a COCODE's women's commission
+    SCHOOL_GROUP = "school_group"  # a group of the entrepreneurship school
+    OTHER = "other"
+
+
+class OrganizationLevel(enum.StrEnum):
+    COMMUNITY = "community"
+    MUNICIPAL = "municipal"
+    DEPARTMENTAL = "departmental"
+
+
+class Organization(Base):
+    """A women's organisation of the network (see bot.network.service)."""
+
+    __tablename__ = "organizations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(128), unique=True)
+    kind: Mapped[OrganizationKind] = mapped_column(String(16), default=OrganizationKind.OTHER)
+    level: Mapped[OrganizationLevel] = mapped_column(
+        String(16), default=OrganizationLevel.COMMUNITY
+    )
+    # NULL for a municipal or departmental organisation that is of no one community.
+    community: Mapped[str | None] = mapped_column(String(128))
+    created_by: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class MembershipStatus(enum.StrEnum):
+    REQUESTED = "requested"  # she asked; a leader or staff accept or decline
+    ACCEPTED = "accepted"
+
+
+class OrganizationMember(Base):
+    """She belongs (or asked to belong) to an organisation; a leader is a member too.
+
+    `share` is her consent that the organisation's leaders see her first name and
+    community; without it they see only that a member exists.
+    """
+
+    __tablename__ = "organization_members"
+
+    organization_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("organizations.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    status: Mapped[MembershipStatus] = mapped_column(
+        String(12), default=MembershipStatus.REQUESTED
+    )
+    share: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_leader: Mapped[bool] = mapped_column(Boolean, default=False)
+    requested_at: Mapped[datetime]
+    decided_at: Mapped[datetime | None]
+    decided_by: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class RequestStatus(enum.StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    DECLINED = "declined"
+
+
+class LeaderAnnouncement(Base):
+    """A leader's request to send an announcement to her organisation's members.
+
+    Approved by staff, it becomes a Broadcast (audience: the organisation) and goes out
+    through the announcements' durable, rate-limited delivery.
+    """
+
+    __tablename__ = "leader_announcements"
+    __table_args__ = (Index("ix_leader_announcements_status", "status", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    organization_id: Mapped[int] = mapped_column(
+        Integer, ForeignKey("organizations.id", ondelete="CASCADE")
+    )
+    # NULL once she deletes her data (the request stays, as staff saw it).
+    leader_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(Text)
+    status: Mapped[RequestStatus] = mapped_column(String(12), default=RequestStatus.PENDING)
+    created_at: Mapped[datetime]
+    decided_at: Mapped[datetime | None]
+    decided_by: Mapped[int | None] = mapped_column(BigInteger)
+    broadcast_id: Mapped[int | None] = mapped_column(
+        Integer, ForeignKey("broadcasts.id", ondelete="SET NULL")
+    )
+
+
+class NetworkWoman(Base):
+    """A woman of the network without Telegram (or a phone), registered by a leader or
+    staff with her oral consent; her leader (`contact_id`) is her contact.
+
+    Not a User row: users.id is her Telegram chat id, and every sender, audience and
+    erasure relies on it being one; a woman here has none, so nothing can ever be sent
+    "to" her by mistake. Sign-ups name her through `signups.woman_id`.
+    """
+
+    __tablename__ = "network_women"
+    __table_args__ = (Index("ix_network_women_join_code", "join_code_hash"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(128))
+    community: Mapped[str] = mapped_column(String(128))
+    age_group: Mapped[str | None] = mapped_column(String(16))
+    people: Mapped[str | None] = mapped_column(String(16))
+    language: Mapped[str | None] = mapped_column(String(32))
+    disability: Mapped[str | None] = mapped_column(String(16))
+    # Her oral consent: when, and to whom she gave it (a name, as said).
+    consent_at: Mapped[datetime]
+    consent_to: Mapped[str] = mapped_column(String(128))
+    # Her leader; NULL when there is none (then staff are her contact).
+    contact_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    registered_by: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime]
+    # A one-time code joining her own Telegram account to this record (sha256, hex).
+    join_code_hash: Mapped[str | None] = mapped_column(String(64))
+    join_code_expires_at: Mapped[datetime | None]
 
 
 class SendSlot(Base):

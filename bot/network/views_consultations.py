@@ -35,7 +35,7 @@ from bot.network.callbacks import (
     UndoOnBehalf,
 )
 from bot.network.service_consultations import NO_COMMUNITY, Results
-from bot.people.callbacks import ShowNetwork
+from bot.network.callbacks import ShowNetwork
 
 __all__ = ["communities_text", "describe_audience"]
 

@@ -3,7 +3,7 @@
 `off` office contacts; `c:<y|n>:<locale>[:<link>]` consent (the language she picked and
 the deep link she came with ride along: nothing is stored before she agrees);
 `r:name`, `r:age:<group>` and `rc:pick|page|other` registration; `id:…` her people,
-language community and disability; `net…` and `nc:…` the women's network.
+language community and disability (the women's network's buttons are bot.network's).
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from typing import Annotated
 from bot.config import SUPPORTED_LOCALES
 from bot.core.callbacks import Button, ChoiceButton, Codec, deep_link, one_of
 from bot.core.ids import parse_small_number
-from bot.core.labels import NETWORK_ROLES
 from bot.core.users import AGE_GROUPS
 from bot.people import identity
 
@@ -117,49 +116,6 @@ IdentityButton = (
     PeopleButton | LanguageButton | DisabilityButton | SkipIdentity | EditIdentity | DeleteIdentity
 )
 
-# ── The women's network ─────────────────────────────────────────────────────────
-
-
-@dataclass(frozen=True)
-class ShowNetwork(Button, prefix="net"):
-    pass
-
-
-@dataclass(frozen=True)
-class JoinNetwork(Button, prefix="net", action="join"):
-    pass
-
-
-@dataclass(frozen=True)
-class NoOrganization(Button, prefix="net", action="org"):
-    none: Annotated[str, one_of("none")] = "none"
-
-
-@dataclass(frozen=True)
-class NetworkRole(Button, prefix="net", action="role"):
-    role: Annotated[str, one_of(*NETWORK_ROLES)]
-
-
-@dataclass(frozen=True)
-class LeaveNetwork(Button, prefix="net", action="leave"):
-    """`net:leave` asks; `net:leave:y` (confirmed) leaves."""
-
-    confirmed: Annotated[str, one_of("y")] | None = None
-
-
-NetworkButton = ShowNetwork | JoinNetwork | NoOrganization | NetworkRole | LeaveNetwork
-
-
-@dataclass(frozen=True)
-class NetworkCommunity(ChoiceButton, prefix="nc"):
-    """The community she represents in the network, from the office's list (or typed)."""
-
-
-@dataclass(frozen=True)
-class MyCommunity(Button, prefix="nc", action="mine"):
-    """The community she gave at registration."""
-
-
 OFFICE = Codec(OfficeContacts)
 CONSENT = Codec(ConsentButton)
 REGISTRATION = Codec[UseTelegramName | AgeGroupButton](UseTelegramName, AgeGroupButton)
@@ -167,5 +123,3 @@ COMMUNITY = Codec(CommunityChoice)
 IDENTITY = Codec[IdentityButton](
     PeopleButton, LanguageButton, DisabilityButton, SkipIdentity, EditIdentity, DeleteIdentity
 )
-NETWORK = Codec[NetworkButton](ShowNetwork, JoinNetwork, NoOrganization, NetworkRole, LeaveNetwork)
-NETWORK_COMMUNITY = Codec[NetworkCommunity | MyCommunity](NetworkCommunity, MyCommunity)

@@ -29,20 +29,24 @@ from bot.people.callbacks import (
 from bot.people.views import main_menu
 
 
-def people_keyboard(t: Translator) -> InlineKeyboardMarkup:
+def people_keyboard(
+    t: Translator, press: type[PeopleButton] = PeopleButton
+) -> InlineKeyboardMarkup:
+    """Her people (`press`: the kind answering, hers by default)."""
     keys = [k for k in identity.PEOPLES if k != identity.UNDISCLOSED]
-    rows = [[button(t(identity.PEOPLES[k]), PeopleButton(k))] for k in keys]
-    rows.append([button("🤐 " + t("I prefer not to say"), PeopleButton(identity.UNDISCLOSED))])
+    rows = [[button(t(identity.PEOPLES[k]), press(k))] for k in keys]
+    rows.append([button("🤐 " + t("I prefer not to say"), press(identity.UNDISCLOSED))])
     return for_her(t, rows)
 
 
-def language_keyboard(t: Translator, communities: tuple[str, ...]) -> InlineKeyboardMarkup:
-    rows = [[button(name, LanguageButton(str(index)))] for index, name in enumerate(communities)]
+def language_keyboard(
+    t: Translator, communities: tuple[str, ...], press: type[LanguageButton] = LanguageButton
+) -> InlineKeyboardMarkup:
+    """Her language community (`press`: the kind answering, hers by default)."""
+    rows = [[button(name, press(str(index)))] for index, name in enumerate(communities)]
     for fixed in (identity.SPANISH, identity.OTHER_LANGUAGE):
-        rows.append([button(t(identity.FIXED_LANGUAGES[fixed]), LanguageButton(fixed))])
-    rows.append(
-        [button("🤐 " + t("I prefer not to say"), LanguageButton(identity.UNDISCLOSED))]
-    )
+        rows.append([button(t(identity.FIXED_LANGUAGES[fixed]), press(fixed))])
+    rows.append([button("🤐 " + t("I prefer not to say"), press(identity.UNDISCLOSED))])
     return for_her(t, rows)
 
 
@@ -75,7 +79,9 @@ async def ask_people(update: Update, context: BotContext, *, gentle: bool = Fals
     if gentle:
         text = t("One question we did not ask you before.") + "\n" + text
         rows = [list(r) for r in markup.inline_keyboard]
-        markup = InlineKeyboardMarkup([*rows[:-1], [button(t("⏭️ Not now"), SkipIdentity())], rows[-1]])
+        markup = InlineKeyboardMarkup(
+            [*rows[:-1], [button(t("⏭️ Not now"), SkipIdentity())], rows[-1]]
+        )
         chat = update.effective_chat
         assert chat is not None
         await context.send(chat.id, text, markup)
@@ -116,15 +122,15 @@ async def on_button(update: Update, context: BotContext) -> None:
         user.people = press.people
         user.identity_asked_at = user.identity_asked_at or context.now()
         await context.show(
-            update, t("Which language community do you belong to?"), language_keyboard(t, communities)
+            update,
+            t("Which language community do you belong to?"),
+            language_keyboard(t, communities),
         )
     elif isinstance(press, LanguageButton) and (
         press.index is None or press.index < len(communities)
     ):
         user.language = communities[press.index] if press.index is not None else press.value
-        await context.show(
-            update, t("Do you live with a disability?"), disability_keyboard(t)
-        )
+        await context.show(update, t("Do you live with a disability?"), disability_keyboard(t))
     elif isinstance(press, DisabilityButton):
         user.disability = press.value
         await _next(update, context)
@@ -141,7 +147,9 @@ async def on_button(update: Update, context: BotContext) -> None:
         await stale_button(update, context)
 
 
-def data_lines(t: Translator, people: str | None, language: str | None, disability: str | None) -> list[str]:
+def data_lines(
+    t: Translator, people: str | None, language: str | None, disability: str | None
+) -> list[str]:
     """Her answers as "my data" shows them."""
     return [
         t("People: {value}").format(value=identity.people_label(t, people)),

@@ -12,12 +12,12 @@ from bot.appointments.callbacks import BookingServices
 from bot.cases.callbacks import MyCases, NewReport
 from bot.core.i18n import Translator, picker_label
 from bot.core.keyboards import button, for_her
+from bot.network.callbacks import ShowNetwork
 from bot.people.callbacks import (
     AgeGroupButton,
     ConsentButton,
     ConsentChoice,
     OfficeContacts,
-    ShowNetwork,
 )
 from bot.privacy.callbacks import MyData, PickLanguage
 from bot.settings_errors import BASE_LOCALES
@@ -55,17 +55,18 @@ def main_menu(t: Translator) -> InlineKeyboardMarkup:
     )
 
 
-def age_groups(t: Translator) -> InlineKeyboardMarkup:
+def age_groups(t: Translator, press: type[AgeGroupButton] = AgeGroupButton) -> InlineKeyboardMarkup:
+    """Her age group (`press`: the kind answering, hers at registration by default)."""
     return for_her(
         t,
         [
             [
-                button(t("Under 18"), AgeGroupButton("under18")),
-                button(t("18 to 29"), AgeGroupButton("18_29")),
+                button(t("Under 18"), press("under18")),
+                button(t("18 to 29"), press("18_29")),
             ],
             [
-                button(t("30 to 59"), AgeGroupButton("30_59")),
-                button(t("60 or more"), AgeGroupButton("60plus")),
+                button(t("30 to 59"), press("30_59")),
+                button(t("60 or more"), press("60plus")),
             ],
         ],
     )

@@ -15,6 +15,8 @@ from bot.core.context import BotContext
 from bot.core.keyboards import button, for_her, yes_no
 from bot.core.labels import AGE_GROUPS, NETWORK_ROLES, label
 from bot.core.routing import Routes
+from bot.network import views as network_views
+from bot.network.notices import tell_staff
 from bot.people import her_identity
 from bot.people.callbacks import DeleteIdentity, EditIdentity
 from bot.people.her_welcome import ensure_registered, show_menu, show_welcome
@@ -56,6 +58,11 @@ async def on_button(update: Update, context: BotContext) -> None:
             t("Women's network: {value}").format(
                 value=label(t, NETWORK_ROLES, stored.network.role) if stored.network else t("no")
             ),
+            *(
+                [network_views.her_organizations_text(t, stored.organizations)]
+                if stored.organizations
+                else []
+            ),
             t("You agreed on {date}.").format(date=t.short_date(user.consent_at)),
         ]
         rows = [
@@ -79,6 +86,7 @@ async def on_button(update: Update, context: BotContext) -> None:
         )
     elif isinstance(press, DeleteMyData):
         is_staff = await staff.is_staff(context.session, user.id, context.admin_ids)
+        orphans = await privacy.women_left_without_contact(context.session, user.id)
         promotions = await privacy.delete_personal_data(
             context.session, user.id, now=context.now(), keep_audit_actor=is_staff
         )
@@ -92,6 +100,8 @@ async def on_button(update: Update, context: BotContext) -> None:
         )
         for promotion in promotions:
             await tell_promoted(context, promotion)
+        if orphans:
+            await tell_staff(context, network_views.orphans_text(context.staff_t, orphans))
         _truncate_log_soon(context)
     else:
         await stale_button(update, context)
@@ -112,7 +122,9 @@ async def on_language(update: Update, context: BotContext) -> None:
     # Before consent, the poster link she came with travels in the buttons (see consent).
     if isinstance(press, PickLanguage):
         await context.show(
-            update, context.t("Choose your language:"), for_her(context.t, languages(context.bot_data.catalogs.offered, press.carried_link))
+            update,
+            context.t("Choose your language:"),
+            for_her(context.t, languages(context.bot_data.catalogs.offered, press.carried_link)),
         )
         return
     if not isinstance(press, LanguageChoice):

@@ -30,12 +30,16 @@ from bot.db.models import (
     ConversationState,
     DeliveryStatus,
     NetworkMember,
+    Organization,
+    OrganizationMember,
     TrackedMessage,
     User,
 )
+from bot.network import service as organizations
 from bot.network import service_consultations as consultations
 from bot.network import service_participation_notices as network_notices
 from bot.network import service_proposals as proposals
+from bot.network import service_women as women
 
 # Why her appointments were cancelled when she deleted her data (staff see it).
 DATA_DELETED = "she deleted her data"
@@ -47,6 +51,8 @@ class StoredData:
     case_count: int
     open_case_count: int
     network: NetworkMember | None
+    # Her organisations of the network, and whether she is a member, a leader or waiting.
+    organizations: list[tuple[Organization, OrganizationMember]]
 
 
 async def describe_stored_data(session: AsyncSession, user: User) -> StoredData:
@@ -57,6 +63,7 @@ async def describe_stored_data(session: AsyncSession, user: User) -> StoredData:
         case_count=len(cases),
         open_case_count=sum(1 for c in cases if c.is_open),
         network=network,
+        organizations=await organizations.her_organizations(session, user.id),
     )
 
 
@@ -70,7 +77,8 @@ async def delete_personal_data(
     activities go to the women waiting for them: returned, for the caller to tell them.
 
     Nothing that holds her Telegram id, name, phone or words is left: her row and
-    everything hanging from it (conversation, network, sign-ups and their reminders,
+    everything hanging from it (conversation, network, organisations' memberships and
+    leader roles, sign-ups and their reminders,
     activity subscriptions) is deleted; her cases and appointments lose the link to
     her; her words in the cases' history are blanked; tracked message ids of her chat
     are forgotten; announcement deliveries lose her id (see `_forget_deliveries`);
@@ -119,6 +127,10 @@ async def delete_personal_data(
         )
     await session.execute(delete(ConversationState).where(ConversationState.user_id == user_id))
     await session.execute(delete(NetworkMember).where(NetworkMember.user_id == user_id))
+    # Her organisations' memberships and leader roles (the organisations stay); women
+    # without a phone she was the contact of stay, without a contact (see
+    # `women_left_without_contact`, for staff to find them another).
+    await organizations.forget_person(session, user_id)
     await session.execute(delete(TrackedMessage).where(TrackedMessage.chat_id == user_id))
     # Answers to her chat still waiting (after a 429) would carry her id and words.
     await outbox_rows.forget_chat(session, user_id)
@@ -163,3 +175,7 @@ async def _forget_deliveries(session: AsyncSession, user_id: int) -> None:
     )
 
 
+async def women_left_without_contact(session: AsyncSession, user_id: int) -> list[int]:
+    """Ids of the women without a phone she is the contact of: asked before erasing her,
+    so staff can be told they need a new contact."""
+    return [w.id for w in await women.represented_by(session, user_id)]

@@ -20,6 +20,7 @@ HER_MODULES = {
     "her_requests",
     "her_report",
     "her_network",
+    "her_leader",
     "her_data",
     "quick_exit",
     "conversation_router",

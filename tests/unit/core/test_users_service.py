@@ -12,8 +12,8 @@ from bot.cases.service import Part
 from bot.core import audit, conversation, staff, tracking, users
 from bot.core.clock import FrozenClock
 from bot.db.models import AnonymousCount, Case, CaseEntry, User
+from bot.network import service_network as network
 from bot.office import EXAMPLE_OFFICE_FILE, load_office_settings
-from bot.people import service_network as network
 from bot.privacy import service as privacy
 
 OFFICE = load_office_settings(EXAMPLE_OFFICE_FILE)
