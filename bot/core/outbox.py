@@ -84,8 +84,11 @@ DEFERRED_ENDPOINTS = frozenset(
         "sendChatAction",
     }
 )
-# Worth nothing once the moment has passed: sent after the commit, never stored.
-EPHEMERAL_ENDPOINTS = frozenset({"answerCallbackQuery", "sendChatAction"})
+# Worth nothing once the moment has passed: sent after the commit, never stored, and
+# alongside the chat's answers rather than behind them. A reaction is how a typed reply
+# is acknowledged at once (bot.core.drafting.acknowledge): queued behind an edit that
+# waits out a group's 429, it would come as late as the edit and say nothing.
+EPHEMERAL_ENDPOINTS = frozenset({"answerCallbackQuery", "sendChatAction", "setMessageReaction"})
 # Calls whose result is a new message in the chat (its id is tracked for quick exit).
 _MAKES_A_MESSAGE = (
     frozenset(
