@@ -374,7 +374,8 @@ STEPS: dict[str, DraftStepHandler] = {
 # ── Buttons: sx:d:<draft id>:<action>[:<value>] ────────────────────────────────
 
 # (update, context, draft, the button's value) -> the note answering the press, or None
-# when the value is not one the step offers (the press is then refused as stale).
+# when the value is not one the step offers (then nothing changed, and the press is
+# refused as stale). A handler draws what comes next itself.
 ButtonHandler = Callable[[Update, BotContext, StaffDraft, str | None], Awaitable[str | None]]
 
 
@@ -415,9 +416,6 @@ async def on_draft_button(update: Update, context: BotContext, press: DraftButto
         await context.answer(t("This button is no longer active."), alert=True)
         return
     await context.answer(note)
-    # Choices of a step move on; opening, going back and turning a page draw a step.
-    if press.step in (DraftStep.KIND, DraftStep.COMMUNITY, DraftStep.CAPACITY, DraftStep.CLEAR):
-        await _advance(update, context, draft)
 
 
 def _chose(label: str) -> str:
@@ -430,6 +428,7 @@ async def _kind(
     if value not in ACTIVITY_KINDS:
         return None
     _set(context, draft, KIND, value)
+    await _advance(update, context, draft)
     return _chose(activity_kind_label(context.staff_t, value))
 
 
@@ -442,6 +441,7 @@ async def _community(
         return None
     community = None if value == "all" else communities[number or 0]
     _set(context, draft, COMMUNITY, community)
+    await _advance(update, context, draft)
     return _chose(cards.community_label(context.staff_t, community))
 
 
@@ -463,6 +463,7 @@ async def _capacity(
         return None
     capacity = number or None
     _set(context, draft, CAPACITY, capacity)
+    await _advance(update, context, draft)
     return _chose(cards.capacity_label(context.staff_t, capacity))
 
 
@@ -509,6 +510,7 @@ async def _clear(
 ) -> str | None:
     """Remove the description or the photo (of the draft, or, when editing, of the activity)."""
     _set(context, draft, draft.step, "" if draft.step == DESCRIPTION else None)
+    await _advance(update, context, draft)
     return context.staff_t("🗑️ Removed.")
 
 

@@ -28,6 +28,11 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 NOT_A_PHOTO = ES("That is not a photo. Please send a picture as a photo (not as a file).").split(
     "."
 )[0]
+TITLE_TOO_LONG = ES.plural(
+    "The title must be text of up to {n} character.",
+    "The title must be text of up to {n} characters.",
+    256,
+).format(n=256)
 ANA, BEA = 610001, 610002
 
 
@@ -219,14 +224,7 @@ async def test_a_monthly_first_tuesday_club_is_created_with_every_setting(
 
     # A title too long: refused kindly above the same question, in the same message.
     asked = await reply(group, "x" * 300)
-    assert (
-        ES.plural(
-            "The title must be text of up to {n} character.",
-            "The title must be text of up to {n} characters.",
-            256,
-        ).format(n=256)
-        in wizard(group)["text"]
-    )
+    assert TITLE_TOO_LONG in wizard(group)["text"]
     assert ES("✏️ What is the activity called?") in wizard(group)["text"]
     assert reactions(fake, calls_before) == ["🤔"]
     await reply(group, "Club de embarazadas")
@@ -562,14 +560,7 @@ async def test_editing_one_date_or_the_series_tells_the_women_going(
     await group.tap(f"sx:ef:{activity_id}:{st}:title")
     await group.tap(f"sx:es:{activity_id}:{st}:title:all")
     await reply(group, "x" * 300)  # too long: refused, asked again
-    assert (
-        ES.plural(
-            "The title must be text of up to {n} character.",
-            "The title must be text of up to {n} characters.",
-            256,
-        ).format(n=256)
-        in wizard(group)["text"]
-    )
+    assert TITLE_TOO_LONG in wizard(group)["text"]
     await reply(group, "Taller de costura y bordado")
     await db.rollback()
     series = await db.get(Activity, activity_id)
@@ -606,6 +597,44 @@ async def test_moving_a_one_off_moves_its_sign_ups(
     assert f"ac:v:{activity_id}:{activity.starts_at.astimezone(UTC):%Y%m%d%H%M}" in [
         d for _, d in buttons(notice)
     ]
+
+
+async def test_places_are_edited_with_a_button_or_a_typed_number(
+    admin_in_group: Person,
+    fake: FakeTelegram,
+    db: AsyncSession,
+    db_url: str,
+    e2e_clock: OffsetClock,
+) -> None:
+    group = admin_in_group
+    activity_id, dates = await seed_series(db_url, e2e_clock.now(), rrule=None)
+    st = f"{dates[0]:%Y%m%d%H%M}"
+    await card_of(group, activity_id, dates[0])
+    await group.tap(f"sx:ed:{activity_id}:{st}")
+    await group.tap(f"sx:ef:{activity_id}:{st}:cap")
+    asked = wizard(group)
+    assert (
+        ES("Now: {value}").format(value=ES.plural("{n} place", "{n} places", 10).format(n=10))
+        in asked["text"]
+    )
+    saved = await tap_end(group, ":cap:20")
+    assert saved is not None and saved["message_id"] == asked["message_id"]
+    assert ES("✅ Saved.") in saved["text"]
+    await db.rollback()
+    activity = await db.get(Activity, activity_id)
+    assert activity is not None and activity.capacity == 20
+    # Typed: a number no button offers; «Cancel» on another edit changes nothing.
+    await group.tap(f"sx:ed:{activity_id}:{st}")
+    await group.tap(f"sx:ef:{activity_id}:{st}:cap")
+    await reply(group, "35")
+    await group.tap(f"sx:ed:{activity_id}:{st}")
+    await group.tap(f"sx:ef:{activity_id}:{st}:cap")
+    cancelled = await tap_end(group, ":no")
+    assert cancelled is not None and cancelled["text"] == ES("✖️ Nothing was changed.")
+    await db.rollback()
+    await db.refresh(activity)
+    assert activity.capacity == 35
+    assert (await db.scalars(select(StaffDraft))).all() == []
 
 
 async def test_cancelling_one_date_tells_the_women_going_that_day(
