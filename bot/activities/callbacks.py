@@ -7,7 +7,7 @@ Her side: `ac` the list, `ac:k:<kind|all>[:<page>]` filtered, `ac:v:<id>:<st>` o
 `ac:go:…` she will come, `ac:no:…` she can't (also under reminders), `ac:mine` her dates,
 `ac:subs` and `ac:sub:<kind>` the kinds she hears about.
 
-Staff side (`sx:…`): the creation/edit wizard `sx:d:<draft id>:<step>[:<value>]`; a date's
+Staff side (`sx:…`): the creation/edit wizard `sx:d:<draft id>:<action>[:<value>]`; a date's
 card: `sx:card:<id>:<st>` open it (new message) · `sx:bk:<id>:<st>` back to it (in place) ·
 `sx:qr:<id>` the QR code · `sx:att:<id>:<st>[:<page>]` the attendance list ·
 `sx:at:<signup id>:<page>` toggle "came" · `sx:ed:<id>:<st>` edit: choose a field ·
@@ -122,7 +122,9 @@ class DraftStep(enum.StrEnum):
     COMMUNITY_PAGE = "cpg"
     CAPACITY = "cap"
     REPEAT = "rep"
-    SKIP = "skip"
+    OPEN = "opt"  # open a setting of the summary (its value: the step)
+    BACK = "back"  # back to the summary, nothing changed
+    CLEAR = "clear"  # remove the description or the photo
     CREATE = "ok"
     DISCARD = "no"
 

@@ -1,6 +1,6 @@
 """Saving an edited activity: one date of a series or every date, and telling the women
-going. The new value was asked by the wizard (staff_draft.py, an edit draft) and
-is in the draft's data."""
+going. The new value was asked by the wizard (staff_draft.py, an edit draft) and is in
+the draft's data; what happened is said in the wizard's message, edited in place."""
 
 from __future__ import annotations
 
@@ -17,27 +17,19 @@ from bot.activities.staff_card import next_key, queue_changed, redraw_card
 from bot.core import audit
 from bot.core import drafts as staff_drafts
 from bot.core.context import BotContext
-from bot.core.drafting import staff_t
+from bot.core.drafting import show_draft, staff_t
 from bot.core.errors import DomainError, NotFound
 from bot.db.models import StaffDraft
 
-# Which wizard step asks for an edited field (codes from views_staff.EDIT_FIELDS),
-# and the draft's data key that step fills.
+# Which wizard step asks for an edited field (codes from views_staff.EDIT_FIELDS); the
+# step fills the draft's data key of its name.
 EDIT_STEP = {
-    "title": "title",
-    "desc": "description",
-    "when": "starts_at",
-    "place": "place",
-    "cap": "capacity",
-    "photo": "photo",
-}
-STEP_VALUE = {
-    "title": "title",
-    "description": "description",
-    "starts_at": "starts_at",
-    "place": "place",
-    "capacity": "capacity",
-    "photo": "photo",
+    "title": cards.TITLE,
+    "desc": cards.DESCRIPTION,
+    "when": cards.WHEN,
+    "place": cards.PLACE,
+    "cap": cards.CAPACITY,
+    "photo": cards.PHOTO,
 }
 
 
@@ -51,11 +43,10 @@ async def save_edit(update: Update, context: BotContext, draft: StaffDraft) -> N
     assert key is not None
     name = cards.EDIT_FIELDS[field][0]
     step = EDIT_STEP[field]
-    value: Any = data.get(STEP_VALUE[step])
+    value: Any = data.get(step)
     if field == "when":
         value = datetime.fromisoformat(str(value))
     changes: dict[str, Any] = {name: value}
-    await staff_drafts.discard(session, draft)
     series = await activities.find_activity(session, activity_id)
     try:
         if series is None:
@@ -78,9 +69,10 @@ async def save_edit(update: Update, context: BotContext, draft: StaffDraft) -> N
                 if field == "when":
                     key = await next_key(context, activity_id) or key
     except DomainError:
-        await context.send(
-            draft.chat_id, t("This activity or date no longer exists, or it was cancelled.")
+        await show_draft(
+            context, draft, t("This activity or date no longer exists, or it was cancelled."), None
         )
+        await staff_drafts.discard(session, draft)
         return
     audit.record(
         session,
@@ -90,13 +82,10 @@ async def save_edit(update: Update, context: BotContext, draft: StaffDraft) -> N
         now=now,
     )
     count = await queue_changed(context, activity_id, told, step)
-    await context.send(
-        draft.chat_id,
-        t("✅ Saved.")
-        + " "
-        + t.plural(
-            "{n} woman signed up will be told.", "{n} women signed up will be told.", count
-        ).format(n=count),
-        reply_to=data.get("reply_to"),
-    )
+    saved = t("✅ Saved.")
+    told_text = t.plural(
+        "{n} woman signed up will be told.", "{n} women signed up will be told.", count
+    ).format(n=count)
+    await show_draft(context, draft, f"{saved} {told_text}", None)
+    await staff_drafts.discard(session, draft)
     await redraw_card(context, data.get("card"), activity_id, key)

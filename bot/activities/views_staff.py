@@ -10,6 +10,7 @@ What she receives names the activity (its title is not sensitive) but nothing ab
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -104,6 +105,69 @@ def short_when(t: Translator, moment: datetime) -> str:
 
 
 # ── The wizard ─────────────────────────────────────────────────────────────────
+#
+# One message per draft, edited at each step (bot.core.drafting.show_draft): what is
+# chosen so far, a note when an answer was refused, then the current question. Typed
+# answers are replies to that message; choices are its buttons.
+
+KIND, TITLE, WHEN, PLACE, COMMUNITY = "kind", "title", "starts_at", "place", "community"
+SUMMARY, CHANGE = "summary", "change"
+DESCRIPTION, CAPACITY, PHOTO, REPEAT, DURATION = (
+    "description",
+    "capacity",
+    "photo",
+    "repeat",
+    "duration",
+)
+# What a new activity needs, in the order it is asked. Each step (the draft's `step`)
+# fills the draft's data key of the same name.
+REQUIRED = (KIND, TITLE, WHEN, PLACE, COMMUNITY)
+# What the summary's buttons open: the optional settings, and changing a required answer.
+OPENS: dict[str, tuple[str, ...]] = {
+    SUMMARY: (DESCRIPTION, CAPACITY, PHOTO, REPEAT, DURATION, CHANGE),
+    CHANGE: REQUIRED,
+}
+# How long each kind usually lasts (minutes) until staff choose otherwise.
+KIND_DURATIONS = {"fair": 480, "entrepreneurship_school": 180}
+DEFAULT_DURATION = 120
+
+
+@dataclass(frozen=True)
+class Wizard:
+    """What the wizard's message shows: a draft's answers so far and its current step."""
+
+    draft_id: int
+    step: str
+    data: Mapping[str, Any]
+    # The rule the chosen repetition makes from the chosen date (None: once).
+    rule: str | None = None
+    # The ways the chosen date can repeat: (choice, its rule).
+    repeats: Sequence[tuple[str, str | None]] = ()
+    communities: Sequence[str] = ()
+    page: int = 0
+    note: str | None = None
+
+    @property
+    def editing(self) -> bool:
+        return self.data.get("mode") == "edit"
+
+    @property
+    def complete(self) -> bool:
+        """Every required answer is given: the summary can be shown."""
+        return all(step in self.data for step in REQUIRED)
+
+    @property
+    def starts_at(self) -> datetime | None:
+        value = self.data.get(WHEN)
+        return datetime.fromisoformat(value) if value else None
+
+
+def draft_duration(data: Mapping[str, Any]) -> int:
+    """The draft's length in minutes: chosen, or the kind's usual one."""
+    chosen = data.get(DURATION)
+    if isinstance(chosen, int):
+        return chosen
+    return KIND_DURATIONS.get(str(data.get(KIND)), DEFAULT_DURATION)
 
 
 def _draft(draft_id: int, step: DraftStep, value: object = None) -> DraftButton:
@@ -114,27 +178,27 @@ def discard_row(t: Translator, draft_id: int) -> list[InlineKeyboardButton]:
     return [button(t("✖️ Discard"), _draft(draft_id, DraftStep.DISCARD))]
 
 
-def kind_keyboard(t: Translator, draft_id: int) -> InlineKeyboardMarkup:
-    rows = [
-        [button(activity_kind_label(t, k), _draft(draft_id, DraftStep.KIND, k))] for k in ACTIVITY_KINDS
+def _back_to_summary(t: Translator, draft_id: int) -> list[InlineKeyboardButton]:
+    return [button(t("◀️ Back"), _draft(draft_id, DraftStep.BACK))]
+
+
+def kind_rows(t: Translator, draft_id: int) -> list[list[InlineKeyboardButton]]:
+    return [
+        [button(activity_kind_label(t, k), _draft(draft_id, DraftStep.KIND, k))]
+        for k in ACTIVITY_KINDS
     ]
-    return InlineKeyboardMarkup([*rows, discard_row(t, draft_id)])
 
 
-def skip_keyboard(t: Translator, draft_id: int, *, editing: bool = False) -> InlineKeyboardMarkup:
-    """Under an optional question: skip it (when editing: remove what is there)."""
-    label = t("🗑️ Remove it") if editing else t("⏭️ Skip")
-    return InlineKeyboardMarkup([[button(label, _draft(draft_id, DraftStep.SKIP))]])
+def duration_rows(t: Translator, draft_id: int) -> list[list[InlineKeyboardButton]]:
+    labels = [
+        button(duration_label(t, m), _draft(draft_id, DraftStep.DURATION, m)) for m in DURATIONS
+    ]
+    return [labels[:3], labels[3:]]
 
 
-def duration_keyboard(t: Translator, draft_id: int) -> InlineKeyboardMarkup:
-    labels = [button(duration_label(t, m), _draft(draft_id, DraftStep.DURATION, m)) for m in DURATIONS]
-    return InlineKeyboardMarkup([labels[:3], labels[3:], discard_row(t, draft_id)])
-
-
-def community_keyboard(
+def community_rows(
     t: Translator, draft_id: int, communities: Sequence[str], page: int
-) -> InlineKeyboardMarkup:
+) -> list[list[InlineKeyboardButton]]:
     """The whole municipality first, then the office's communities a page at a time."""
     rows = [[button(t("🏘️ Whole municipality"), _draft(draft_id, DraftStep.COMMUNITY, "all"))]]
     rows.extend(
@@ -146,25 +210,17 @@ def community_keyboard(
             turn=lambda label, to: button(label, _draft(draft_id, DraftStep.COMMUNITY_PAGE, to)),
         )
     )
-    rows.append(discard_row(t, draft_id))
-    return InlineKeyboardMarkup(rows)
+    return rows
 
 
-def capacity_keyboard(t: Translator, draft_id: int) -> InlineKeyboardMarkup:
+def capacity_rows(t: Translator, draft_id: int) -> list[list[InlineKeyboardButton]]:
     numbers = [button(str(n), _draft(draft_id, DraftStep.CAPACITY, n)) for n in CAPACITIES]
-    return InlineKeyboardMarkup(
-        [
-            [button(t("♾️ No limit"), _draft(draft_id, DraftStep.CAPACITY, 0))],
-            numbers,
-            [button(t("✏️ Type a number"), _draft(draft_id, DraftStep.CAPACITY, "type"))],
-            discard_row(t, draft_id),
-        ]
-    )
+    return [[button(t("♾️ No limit"), _draft(draft_id, DraftStep.CAPACITY, 0))], numbers]
 
 
-def repeat_keyboard(
+def repeat_rows(
     t: Translator, draft_id: int, choices: Sequence[tuple[str, str | None]], first_start: datetime
-) -> InlineKeyboardMarkup:
+) -> list[list[InlineKeyboardButton]]:
     """One button per way to repeat, each saying exactly what it means for this date."""
     rows = []
     for code, rule in choices:
@@ -174,58 +230,140 @@ def repeat_keyboard(
             else "🔁 " + capitalised(describe_rule(t, rule, first_start))
         )
         rows.append([button(label, _draft(draft_id, DraftStep.REPEAT, code))])
-    rows.append(discard_row(t, draft_id))
+    return rows
+
+
+def _open(t: Translator, draft_id: int, step: str) -> InlineKeyboardButton:
+    labels = {
+        DESCRIPTION: t("📝 Description"),
+        CAPACITY: t("👥 Places"),
+        PHOTO: t("📷 Photo"),
+        REPEAT: t("🔁 Repeats"),
+        DURATION: t("⏱️ Duration"),
+        CHANGE: t("✏️ Change…"),
+        KIND: t("🏷️ Kind"),
+        TITLE: t("✏️ Title"),
+        WHEN: t("🗓️ Date and time"),
+        PLACE: t("📍 Place"),
+        COMMUNITY: t("🏘️ Community"),
+    }
+    return button(labels[step], _draft(draft_id, DraftStep.OPEN, step))
+
+
+def _in_pairs(row: Sequence[InlineKeyboardButton]) -> list[list[InlineKeyboardButton]]:
+    return [list(row[i : i + 2]) for i in range(0, len(row), 2)]
+
+
+def wizard_keyboard(t: Translator, wizard: Wizard) -> InlineKeyboardMarkup:
+    """The buttons of the wizard's current step."""
+    draft_id, step, data = wizard.draft_id, wizard.step, wizard.data
+    rows: list[list[InlineKeyboardButton]] = []
+    if step == KIND:
+        rows = kind_rows(t, draft_id)
+    elif step == COMMUNITY:
+        rows = community_rows(t, draft_id, wizard.communities, wizard.page)
+    elif step == CAPACITY:
+        rows = capacity_rows(t, draft_id)
+    elif step == REPEAT and wizard.starts_at is not None:
+        rows = repeat_rows(t, draft_id, wizard.repeats, wizard.starts_at)
+    elif step == DURATION:
+        rows = duration_rows(t, draft_id)
+    elif step in OPENS:
+        rows = _in_pairs([_open(t, draft_id, s) for s in OPENS[step]])
+    if step in (DESCRIPTION, PHOTO) and data.get(step):  # when editing: what is there now
+        rows.append([button(t("🗑️ Remove it"), _draft(draft_id, DraftStep.CLEAR))])
+    if wizard.editing:
+        rows.append([button(t("✖️ Cancel"), _draft(draft_id, DraftStep.DISCARD))])
+    elif step == SUMMARY:
+        rows.append(
+            [
+                button(t("✅ Create"), _draft(draft_id, DraftStep.CREATE)),
+                button(t("✖️ Discard"), _draft(draft_id, DraftStep.DISCARD)),
+            ]
+        )
+    elif wizard.complete:
+        # A setting, or a required answer being changed: back to the summary as it was.
+        rows.append(_back_to_summary(t, draft_id))
+    else:
+        rows.append(discard_row(t, draft_id))
     return InlineKeyboardMarkup(rows)
 
 
-def confirm_keyboard(t: Translator, draft_id: int) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [
-            [
-                button(t("✅ Create"), _draft(draft_id, DraftStep.CREATE)),
-                button(t("✖️ Cancel"), _draft(draft_id, DraftStep.DISCARD)),
-            ]
-        ]
-    )
-
-
-def summary_text(t: Translator, data: Mapping[str, Any], starts_at: datetime) -> str:
-    """The draft before it is created: everything staff chose, to check once."""
-    lines = [
-        t("Please check the new activity:"),
-        "",
-        f"{activity_kind_label(t, data['kind'])}",
-        f"«{data['title']}»",
-    ]
-    if data.get("description"):
-        lines.append(_shorten(data["description"], DESCRIPTION_ON_CARD))
-    lines.append(
-        f"🗓️ {describe_rule(t, data.get('rrule'), starts_at)} · "
-        f"{duration_label(t, data['duration'])}"
-    )
-    lines.append(f"📍 {data['place']}")
-    lines.append(f"🏘️ {community_label(t, data.get('community'))}")
-    lines.append(f"👥 {capacity_label(t, data.get('capacity'))}")
-    lines.append(t("📷 With a photo") if data.get("photo") else t("📷 No photo"))
-    return "\n".join(lines)
+def draft_lines(t: Translator, wizard: Wizard) -> list[str]:
+    """What is chosen so far (everything, defaults included, once the draft is complete)."""
+    data, starts_at = wizard.data, wizard.starts_at
+    lines = []
+    if KIND in data:
+        lines.append(activity_kind_label(t, data[KIND]))
+    if data.get(TITLE):
+        lines.append(f"«{data[TITLE]}»")
+    if data.get(DESCRIPTION):
+        lines.append(_shorten(data[DESCRIPTION], DESCRIPTION_ON_CARD))
+    if starts_at is not None:
+        lines.append(
+            f"🗓️ {describe_rule(t, wizard.rule, starts_at)} · "
+            f"{duration_label(t, draft_duration(data))}"
+        )
+    if data.get(PLACE):
+        lines.append(f"📍 {data[PLACE]}")
+    if COMMUNITY in data:
+        lines.append(f"🏘️ {community_label(t, data[COMMUNITY])}")
+    if wizard.complete:
+        lines.append(f"👥 {capacity_label(t, data.get(CAPACITY))}")
+        lines.append(t("📷 With a photo") if data.get(PHOTO) else t("📷 No photo"))
+    return lines
 
 
 def wizard_question(t: Translator, step: str) -> str:
-    """The question of a typed step of the wizard (a reply to it is the answer)."""
+    """What the wizard asks at a step."""
     questions = {
-        "title": t("✏️ Title: reply to this message with the activity's name."),
-        "description": t(
-            "📝 Description: reply with a few lines about it (what to bring, who it is for), "
-            "or press «Skip»."
+        KIND: t("What kind of activity is it?"),
+        TITLE: t("✏️ What is the activity called?"),
+        WHEN: t(
+            "🗓️ When is it? The date and time, like «25/12 9:00», «25/12/2026 14:30» "
+            "or «mañana 9:00»."
         ),
-        "starts_at": t(
-            "🗓️ Date and time: reply like «25/12 9:00», «25/12/2026 14:30» or «mañana 9:00»."
+        PLACE: t("📍 Where is it? (e.g. «Salón municipal»)"),
+        COMMUNITY: t("🏘️ For which community? (or the whole municipality)"),
+        SUMMARY: t("Anything else is optional: add it with the buttons, then press «✅ Create»."),
+        CHANGE: t("✏️ What do you want to change?"),
+        DESCRIPTION: t("📝 A few lines about it: what to bring, who it is for."),
+        CAPACITY: t(
+            "👥 How many places? Women who sign up after that go on a waiting list. "
+            "Press a number, or reply with another."
         ),
-        "place": t("📍 Place: reply with where it is (e.g. «Salón municipal»)."),
-        "capacity": t("👥 Reply with the number of places (a whole number, 1 or more)."),
-        "photo": t("📷 Photo: reply with a photo for the activity, or press «Skip»."),
+        PHOTO: t("📷 Reply with a photo for the activity (as a photo, not as a file)."),
+        REPEAT: t("🔁 Does it repeat?"),
+        DURATION: t("⏱️ How long does it last?"),
     }
     return questions[step]
+
+
+# Steps answered by replying to the wizard's message (a number of places may be typed too).
+TYPED = frozenset({TITLE, WHEN, PLACE, DESCRIPTION, CAPACITY, PHOTO})
+
+
+def wizard_text(t: Translator, wizard: Wizard) -> str:
+    if wizard.editing:
+        current = wizard.data.get("current")
+        top = [t("Now: {value}").format(value=current)] if current else []
+    else:
+        top = [t("🗓️ New activity"), *draft_lines(t, wizard)]
+    ask = [f"⚠️ {wizard.note}"] if wizard.note else []
+    ask.append(wizard_question(t, wizard.step))
+    if wizard.step in TYPED:
+        ask.append(t("↩️ Reply to this message to answer."))
+    return "\n\n".join(["\n".join(lines) for lines in (top, ask) if lines])
+
+
+def wizard_view(t: Translator, wizard: Wizard) -> tuple[str, InlineKeyboardMarkup]:
+    return wizard_text(t, wizard), wizard_keyboard(t, wizard)
+
+
+def created_text(t: Translator, wizard: Wizard, activity_id: int) -> str:
+    """The wizard's message once the activity exists (its card follows)."""
+    lines = [t("🗓️ New activity"), *draft_lines(t, wizard)]
+    return "\n".join(lines) + "\n\n" + t("✅ Created (#{number}).").format(number=activity_id)
 
 
 # ── The staff card ─────────────────────────────────────────────────────────────

@@ -1,9 +1,10 @@
 """Helpers for the step-by-step flows staff use in the staff group (see bot.core.drafts).
 
-A text answer is a reply to the bot's question: the question is sent with ForceReply,
-which opens the reply box (only on the phone of the staff member who started the
-draft, when the question answers one of her messages); a reply from anyone else is
-refused. Choices are buttons whose data carry the draft id, so an old
+A text answer is a reply to the bot's question. Either each question is a new message
+sent with ForceReply (`ask`), which opens the reply box (only on the phone of the staff
+member who started the draft, when the question answers one of her messages); or the
+draft keeps one message, edited at each step (`show_draft`), and a reply to it answers
+the step the draft is at. A reply from anyone else is refused. Choices are buttons whose data carry the draft id, so an old
 or forged button finds no draft and changes nothing.
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from telegram import ForceReply, InlineKeyboardMarkup, Message, Update
+from telegram import ForceReply, InlineKeyboardMarkup, Message, ReactionTypeEmoji, Update
 
 from bot.core import drafts as staff_drafts
 from bot.core.authority import record_name, refuse, refuse_forged, require_staff
@@ -48,6 +49,41 @@ async def ask(
     )
     staff_drafts.update(draft, context.now(), step=step, prompt_message_id=message.message_id)
     return message
+
+
+async def show_draft(
+    context: BotContext,
+    draft: StaffDraft,
+    text: str,
+    markup: InlineKeyboardMarkup | None,
+    *,
+    step: str | None = None,
+    reply_to: int | None = None,
+) -> None:
+    """Show a draft in its one message: sent the first time, edited in place after.
+
+    That message is the draft's `prompt_message_id` for its whole life, so a reply to it
+    answers whichever typed step the draft is at (bot.core.draft_router); the chat gets
+    one message per draft instead of one per question. In a group with privacy mode on
+    the bot still receives replies to its own messages. An edit that changes nothing is
+    harmless: Telegram's "not modified" counts as done (bot.core.outbox)."""
+    staff_drafts.update(draft, context.now(), step=step)
+    if draft.prompt_message_id is None:
+        message = await context.send(draft.chat_id, text, markup, reply_to=reply_to)
+        staff_drafts.update(draft, context.now(), prompt_message_id=message.message_id)
+        return
+    await context.bot.edit_message_text(
+        text, chat_id=draft.chat_id, message_id=draft.prompt_message_id, reply_markup=markup
+    )
+
+
+async def acknowledge(context: BotContext, message: Message, *, taken: bool) -> None:
+    """A reaction on a staff member's reply to a draft: 👌 taken, 🤔 not (the draft's
+    message says why). It goes out at once even while the group's answers wait out a
+    429 (bot.core.outbox: reactions are ephemeral), so a reply never goes unanswered."""
+    await context.bot.set_message_reaction(
+        message.chat_id, message.message_id, ReactionTypeEmoji("👌" if taken else "🤔")
+    )
 
 
 async def show_choices(

@@ -49,7 +49,7 @@ from telegram.ext import BaseRateLimiter, ExtBot
 from bot.core import tracking, users
 from bot.core.clock import Clock
 from bot.core.notify import encode
-from bot.core.telegram_retry import retry_after_seconds
+from bot.core.telegram_retry import longest_wait, retry_after_seconds
 from bot.db.models import Base, OutboxMessage, OutboxStatus
 
 log = logging.getLogger(__name__)
@@ -88,8 +88,11 @@ DEFERRED_ENDPOINTS = frozenset(
         "sendChatAction",
     }
 )
-# Worth nothing once the moment has passed: sent after the commit, never stored.
-EPHEMERAL_ENDPOINTS = frozenset({"answerCallbackQuery", "sendChatAction"})
+# Worth nothing once the moment has passed: sent after the commit, never stored, and
+# alongside the chat's answers rather than behind them. A reaction is how a typed reply
+# is acknowledged at once (bot.core.drafting.acknowledge): queued behind an edit that
+# waits out a group's 429, it would come as late as the edit and say nothing.
+EPHEMERAL_ENDPOINTS = frozenset({"answerCallbackQuery", "sendChatAction", "setMessageReaction"})
 # Calls whose result is a new message in the chat (its id is tracked for quick exit).
 _MAKES_A_MESSAGE = (
     frozenset(
@@ -102,6 +105,12 @@ _MAKES_A_MESSAGE = (
 
 # Waiting this long after a network failure before trying a deferred answer again.
 NETWORK_RETRY = timedelta(seconds=5)
+# A 429 asking to wait longer than this (a group's 20 messages a minute: up to a minute)
+# is not sat out: the answer waits as a row, sent by the sweep once allowed. Sitting it
+# out would hold the chat's lane (bot.core.update_pipeline), and with it the chat's next
+# updates — a staff member's next press would get no answer, not even its "✓", for a
+# minute. Shorter waits (a private chat's one message a second) are sat out in place.
+LONGEST_WAIT_IN_LANE = 5.0
 # Finished answers are recorded together, in one transaction per this many seconds.
 BOOKKEEPING_DELAY = 0.02
 
@@ -379,7 +388,7 @@ class OutboxSender:
             done.outcome = Outcome.DROPPED
             return done
         try:
-            result = await self.bot._post(row.endpoint, params)
+            result = await self._post(row.endpoint, params)
         except RetryAfter as exc:
             log.warning(
                 "Telegram asked to wait %.0fs; an answer waits in the outbox",
@@ -421,11 +430,18 @@ class OutboxSender:
             except Exception:
                 log.exception("could not forget a deleted topic")
         try:
-            result = await self.bot._post(row.endpoint, params)
+            result = await self._post(row.endpoint, params)
         except TelegramError:
             return await self._send_fallback(row, done, error)
         done.message_id = _message_id(result)
         return done
+
+    async def _post(self, endpoint: str, params: dict[str, str]) -> Any:
+        bound = longest_wait.set(LONGEST_WAIT_IN_LANE)
+        try:
+            return await self.bot._post(endpoint, params)
+        finally:
+            longest_wait.reset(bound)
 
     async def _send_fallback(self, row: Pending, done: _Finished, error: BadRequest) -> _Finished:
         alternatives = [Intent.from_json(f) for f in json.loads(row.fallback or "[]")]
@@ -440,7 +456,7 @@ class OutboxSender:
             if params is None:
                 continue
             try:
-                result = await self.bot._post(alternative.endpoint, params)
+                result = await self._post(alternative.endpoint, params)
             except TelegramError as exc:
                 log.info("Telegram refused the fallback %s: %s", alternative.endpoint, exc)
                 continue

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable, Coroutine
+from contextvars import ContextVar
 from datetime import timedelta
 from typing import Any
 
@@ -18,6 +19,11 @@ from telegram.ext import BaseRateLimiter
 log = logging.getLogger(__name__)
 
 JSONDict = dict[str, Any]
+
+# The longest 429 wait a caller sits out (seconds; None: the policy's own `max_wait`).
+# Set by a caller that can come back later, so a longer wait raises at once instead:
+# the outbox (bot.core.outbox), which sends a chat's answers in that chat's lane.
+longest_wait: ContextVar[float | None] = ContextVar("longest_wait", default=None)
 
 
 def sends_a_message(endpoint: str) -> bool:
@@ -75,7 +81,9 @@ class RetryPolicy(BaseRateLimiter[None]):
                 return await callback(*args, **kwargs)
             except RetryAfter as exc:
                 wait = retry_after_seconds(exc)
-                if attempt >= self.max_attempts or wait > self.max_wait:
+                bound = longest_wait.get()
+                limit = self.max_wait if bound is None else min(bound, self.max_wait)
+                if attempt >= self.max_attempts or wait > limit:
                     raise
                 self.retried_429 += 1
                 log.warning("Telegram asked to wait %.1fs before %s", wait, endpoint)

@@ -31,11 +31,11 @@ from bot.network.callbacks import (
     OpenConsultation,
     SendConsultation,
     ShowCard,
+    ShowNetwork,
     ToggleCommunity,
     UndoOnBehalf,
 )
 from bot.network.service_consultations import NO_COMMUNITY, Results
-from bot.network.callbacks import ShowNetwork
 
 __all__ = ["communities_text", "describe_audience"]
 

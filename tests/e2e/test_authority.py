@@ -20,7 +20,7 @@ from tests.conftest import STAFF_CHAT_ID
 from tests.e2e.conftest import STAFF_ID
 from tests.e2e.harness import OffsetClock, Person
 from tests.e2e.journeys import only_case, register, report
-from tests.e2e.test_activities_staff import ES, add_women, card_of, question, seed_series
+from tests.e2e.test_activities_staff import ES, add_women, card_of, seed_series, wizard
 from tests.e2e.test_broadcast_compose import data_starting, seed_women
 
 SOFIA = 100002
@@ -126,7 +126,7 @@ async def test_removed_staff_cannot_finish_an_activity_edit(
     await maria.tap(f"sx:ed:{activity_id}:{stamp}")
     await maria.tap(f"sx:ef:{activity_id}:{stamp}:place")
     await maria.tap(f"sx:es:{activity_id}:{stamp}:place:all")
-    asked = question(maria)
+    asked = wizard(maria)
     draft_id = (await db.scalars(select(StaffDraft))).one().id
 
     await admin_in_group.say(f"/baja_staff {STAFF_ID}")

@@ -172,20 +172,52 @@ def test_counts_on_the_card_agree_with_their_number_in_spanish() -> None:
 def test_every_wizard_button_fits_in_callback_data() -> None:
     draft_id = 2_000_000_000
     start = local(date(2026, 12, 1))
+    data = {
+        "kind": "fair",
+        "title": "Feria",
+        "starts_at": start.isoformat(),
+        "place": "Parque",
+        "community": None,
+        "description": "Traer mesa",
+        "photo": "file",
+    }
+    repeats = [(r, rules.build_rule(r, start)) for r in rules.REPEATS]
+    communities = [f"Comunidad {i}" for i in range(30)]
+    steps = [*cards.REQUIRED, *cards.OPENS[cards.SUMMARY], cards.SUMMARY]
     keyboards = [
-        cards.kind_keyboard(EN, draft_id),
-        cards.duration_keyboard(EN, draft_id),
-        cards.capacity_keyboard(EN, draft_id),
-        cards.community_keyboard(EN, draft_id, [f"Comunidad {i}" for i in range(30)], 3),
-        cards.repeat_keyboard(
-            EN, draft_id, [(r, rules.build_rule(r, start)) for r in rules.REPEATS], start
-        ),
-        cards.edit_scope_keyboard(EN, 2_000_000_000, start, "photo"),
+        cards.wizard_keyboard(
+            EN, cards.Wizard(draft_id, step, data, repeats=repeats, communities=communities, page=3)
+        )
+        for step in steps
     ]
+    keyboards.append(cards.edit_scope_keyboard(EN, 2_000_000_000, start, "photo"))
     for keyboard in keyboards:
         for row in keyboard.inline_keyboard:
             for b in row:
                 assert len(str(b.callback_data).encode()) <= MAX_CALLBACK_BYTES
+
+
+def test_the_wizard_shows_what_is_chosen_and_asks_one_thing() -> None:
+    """One message: the answers so far, a note if one was refused, the question, and for a
+    typed step how to answer (a reply to this very message)."""
+    start = local(date(2026, 12, 1))
+    data = {"kind": "pregnant_club", "title": "Club", "starts_at": start.isoformat()}
+    text = cards.wizard_text(EN, cards.Wizard(1, cards.PLACE, data, note="Too long."))
+    assert text.index("Club") < text.index("⚠️ Too long.") < text.index("Where is it?")
+    assert "Reply to this message" in text
+    assert "2 h" in text  # the kind's usual length until staff choose one
+    # Once every required answer is given: the summary, with the defaults shown.
+    data |= {"place": "Centro de salud", "community": None}
+    summary = cards.Wizard(1, cards.SUMMARY, data)
+    text = cards.wizard_text(EN, summary)
+    assert "no limit" in text and "No photo" in text and "Whole municipality" in text
+    assert "Reply to this message" not in text
+    datas = [
+        b.callback_data for row in cards.wizard_keyboard(EN, summary).inline_keyboard for b in row
+    ]
+    assert "sx:d:1:ok" in datas and "sx:d:1:no" in datas and "sx:d:1:opt:photo" in datas
+    assert cards.draft_duration({"kind": "fair"}) == 480
+    assert cards.draft_duration({"kind": "fair", "duration": 60}) == 60
 
 
 def test_the_attendance_list_pages_and_counts() -> None:

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from telegram.error import BadRequest, NetworkError, RetryAfter, TimedOut
 
-from bot.core.telegram_retry import RetryPolicy
+from bot.core.telegram_retry import RetryPolicy, longest_wait
 
 
 class Flaky:
@@ -60,3 +60,17 @@ async def test_bad_requests_and_long_waits_are_not_retried() -> None:
     with pytest.raises(RetryAfter):
         await run(RetryPolicy(), "sendMessage", long_wait)
     assert long_wait.calls == 1
+
+
+async def test_a_caller_can_bound_the_wait_it_sits_out() -> None:
+    """The outbox would rather defer an answer than hold its chat's lane for a minute."""
+    token = longest_wait.set(5.0)
+    try:
+        group_limit = Flaky(RetryAfter(59))
+        with pytest.raises(RetryAfter):
+            await run(RetryPolicy(), "editMessageText", group_limit)
+        assert group_limit.calls == 1
+        short = Flaky(RetryAfter(0))
+        assert await run(RetryPolicy(), "sendMessage", short) is True
+    finally:
+        longest_wait.reset(token)
