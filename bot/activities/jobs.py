@@ -8,14 +8,18 @@ or within half a minute) marks failed: never sent twice.
 
 The reminder is in her language, names the activity, when and where, and carries the
 buttons of the women's activities flow. Activities are public, so it is sent normally
-(not silenced or protected, unlike reminders of sensitive appointments).
+(not silenced or protected, unlike reminders of sensitive appointments) — except a
+session of the pregnant women's club for a woman who chose discreet messages: then it
+says only that she has an activity, silently (bot.activities.service_club).
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.activities import service_club as club
 from bot.activities import service_reminders as activity_reminders
+from bot.activities import views_club as club_texts
 from bot.activities import views_reminders as activity_reminder_texts
 from bot.core.context import BotContext, BotData
 from bot.core.reminder_delivery import deliver, give_back, job_token
@@ -53,6 +57,9 @@ async def _send_one(data: BotData, token: str, reminder_id: int) -> timedelta | 
         if item is None:
             return None
         her_t = data.catalogs.get(item.locale)
+        now = data.clock.now()
+        # A club session and she chose discreet messages: nothing about it on her lock screen.
+        discreet = await club.is_discreet(session, item.user_id, item.activity_id)
         return await deliver(
             data,
             session,
@@ -60,8 +67,11 @@ async def _send_one(data: BotData, token: str, reminder_id: int) -> timedelta | 
             item.id,
             token,
             user_id=item.user_id,
-            text=activity_reminder_texts.reminder_text(
-                her_t, item.title, item.place, item.starts_at, data.clock.now()
+            text=club_texts.neutral_reminder(her_t, item.starts_at, now)
+            if discreet
+            else activity_reminder_texts.reminder_text(
+                her_t, item.title, item.place, item.starts_at, now
             ),
             markup=activity_reminder_texts.reminder_keyboard(her_t, item.activity_id, item.key),
+            sensitive=discreet,
         )

@@ -20,8 +20,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.activities import service_club as club
 from bot.activities import service_notices as notices
 from bot.activities import service_series as activities
+from bot.activities import views_club as club_texts
 from bot.activities import views_notices as texts
 from bot.core import mass_send
 from bot.core.context import BotContext, BotData
@@ -84,17 +86,25 @@ async def _render(
             skipped.append(notice.id)
             continue
         t = data.catalogs.get(user.locale)
+        # A club session and she chose discreet messages: neutral, silent.
+        discreet = await club.is_discreet(session, notice.user_id, notice.activity_id)
         if notice.kind == NoticeKind.CANCELLED.value:
-            text = texts.cancelled_for_her(t, notice.title or "", notice.occurrence_key)
+            text = (
+                club_texts.neutral_cancelled(t, notice.occurrence_key)
+                if discreet
+                else texts.cancelled_for_her(t, notice.title or "", notice.occurrence_key)
+            )
             markup = texts.activities_for_her(t)
         else:
             occurrence = await _her_date(session, notice, now, tz)
             if occurrence is None:
                 skipped.append(notice.id)
                 continue
-            text = texts.changed_for_her(t, occurrence)
+            text = (
+                club_texts.neutral_changed(t) if discreet else texts.changed_for_her(t, occurrence)
+            )
             markup = texts.details_for_her(t, notice.activity_id, occurrence.key)
-        ready.append(Rendered(notice.id, notice.user_id, text, markup))
+        ready.append(Rendered(notice.id, notice.user_id, text, markup, sensitive=discreet))
     return ready, skipped
 
 

@@ -126,12 +126,14 @@ async def record(
 
 @dataclass(frozen=True)
 class Rendered:
-    """One row's message, ready to send (activity notices, network notices)."""
+    """One row's message, ready to send (activity notices, network notices, club
+    invitations); `sensitive` ones arrive silently and cannot be forwarded."""
 
     row_id: int
     user_id: int
     text: str
     markup: InlineKeyboardMarkup
+    sensitive: bool = False
 
 
 async def send_rendered(
@@ -157,7 +159,9 @@ async def send_rendered(
         await limiter.acquire(item.user_id)
 
         async def send(item: Rendered = item) -> int:
-            message = await notifier.send(item.user_id, item.text, item.markup, paid=paid)
+            message = await notifier.send(
+                item.user_id, item.text, item.markup, sensitive=item.sensitive, paid=paid
+            )
             return message.message_id
 
         tasks.append(
