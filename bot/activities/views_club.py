@@ -44,6 +44,16 @@ def month_name(t: Translator, day: date) -> str:
     return format_skeleton("yMMMM", day, locale=t.babel_locale)
 
 
+def club_rows(t: Translator, *, following: bool) -> list[list[InlineKeyboardButton]]:
+    """Under a club session (or her activities, once she gave a date): her club screen."""
+    label = (
+        t("🤰 My due date and club invitations")
+        if following
+        else t("🤰 Invite me to every session")
+    )
+    return [[button(label, ClubHome())]]
+
+
 # ── Her club screen ────────────────────────────────────────────────────────────
 
 

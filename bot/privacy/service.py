@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.activities import service_club as club
 from bot.activities import service_notices as activity_notices
 from bot.activities import service_signups as signups
 from bot.aid import service as aid_service
@@ -30,6 +31,7 @@ from bot.db.models import (
     ConversationState,
     DeliveryStatus,
     NetworkMember,
+    PregnancyFollow,
     TrackedMessage,
     User,
 )
@@ -47,6 +49,8 @@ class StoredData:
     case_count: int
     open_case_count: int
     network: NetworkMember | None
+    # Her approximate due date and club wording (bot.activities.service_club).
+    pregnancy: PregnancyFollow | None = None
 
 
 async def describe_stored_data(session: AsyncSession, user: User) -> StoredData:
@@ -57,6 +61,7 @@ async def describe_stored_data(session: AsyncSession, user: User) -> StoredData:
         case_count=len(cases),
         open_case_count=sum(1 for c in cases if c.is_open),
         network=network,
+        pregnancy=await club.follow_of(session, user.id),
     )
 
 
@@ -129,6 +134,8 @@ async def delete_personal_data(
     # Her supports go; her proposals stay as anonymous counts (no id, no words).
     await proposals.forget_person(session, user_id)
     await network_notices.forget(session, user_id)
+    # Her due date, her club wording and her invitations to the club.
+    await club.forget(session, user_id)
     await session.execute(delete(User).where(User.id == user_id))
     await increment_count(session, "personal_data_deleted")
     return promotions
