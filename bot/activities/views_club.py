@@ -154,7 +154,12 @@ def status_keyboard(t: Translator, follow: PregnancyFollow) -> InlineKeyboardMar
         rows.append([button(t("🗑️ Remove my date"), RemoveDueDate())])
     else:
         rows.append([button(t("📅 Tell us the date"), ChooseDue())])
-    rows.append([button(t("⭐ My activities"), MyActivities())])
+    rows.append(
+        [
+            button(t("⭐ My activities"), MyActivities()),
+            button(t("⬅️ Activities"), ActivityList()),
+        ]
+    )
     return for_her(t, rows, menu=True)
 
 
