@@ -27,6 +27,7 @@ HER_MODULES = {
     "her_identity",
     "her_consultations",
     "her_proposals",
+    "her_club",
 }
 
 
