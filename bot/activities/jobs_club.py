@@ -15,7 +15,7 @@ protected; its "read" button shows the session in the chat.
 
 from __future__ import annotations
 
-import math
+from collections.abc import Sequence
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -27,9 +27,6 @@ from bot.core.mass_send import Rendered
 from bot.core.reminder_delivery import job_token
 from bot.db.models import ClubInvitation
 
-CHUNK_SECONDS = 0.2
-MAX_IN_FLIGHT = 32
-
 
 async def send_club_invitations(context: BotContext) -> None:
     """The job: write the invitations due, then send them until none is left."""
@@ -38,36 +35,19 @@ async def send_club_invitations(context: BotContext) -> None:
     async with data.session_factory() as session, session.begin():
         await club.expire_dates(session, data.clock.now(), tz)
         await club.write_due(session, data.clock.now(), tz)
-    limiter = data.broadcast_pace
-    chunk = max(1, math.ceil(data.settings.broadcast_messages_per_second * CHUNK_SECONDS))
-    while context.application.running:
-        async with data.session_factory() as session, session.begin():
-            claimed = await club.claim_batch(session, data.clock.now(), token, chunk)
-            if not claimed:
-                return
-            ready, skipped = await _render(data, session, claimed)
-            await club.mark_failed(
-                session, skipped, token, data.clock.now(), "skipped: no longer wanted"
-            )
-        async with data.session_factory() as session, session.begin():
-            armed = await club.begin_attempt(
-                session, [r.row_id for r in ready], token, data.clock.now()
-            )
-        outcomes = await mass_send.send_rendered(
-            data.notifier,
-            [r for r in ready if r.row_id in armed],
-            limiter,
-            lambda: context.application.running,
-            paid=data.settings.broadcast_paid,
-            what="club invitation",
-            max_in_flight=MAX_IN_FLIGHT,
-        )
-        async with data.session_factory() as session, session.begin():
-            await mass_send.record(session, club, token, data.clock.now(), outcomes)
+    await mass_send.send_pending(
+        data,
+        club,
+        lambda session, rows: _render(data, session, rows),
+        token,
+        lambda: context.application.running,
+        what="club invitation",
+        skipped="skipped: no longer wanted",
+    )
 
 
 async def _render(
-    data: BotData, session: AsyncSession, claimed: list[ClubInvitation]
+    data: BotData, session: AsyncSession, claimed: Sequence[ClubInvitation]
 ) -> tuple[list[Rendered], list[int]]:
     ready, skipped = [], []
     for row in claimed:

@@ -382,16 +382,14 @@ async def claim_batch(
     session: AsyncSession, now: datetime, token: str, limit: int
 ) -> list[ClubInvitation]:
     """Atomically take up to `limit` pending invitations (oldest first); commit right after."""
-    ids = [row_id for row_id, _ in await _OUTCOMES.claim(session, now, token, limit)]
-    if not ids:
-        return []
-    found = await session.scalars(
-        select(ClubInvitation)
-        .where(ClubInvitation.id.in_(ids))
-        .order_by(ClubInvitation.id)
-        .execution_options(populate_existing=True)
-    )
-    return list(found.all())
+    return await _OUTCOMES.claim_rows(session, now, token, limit)
+
+
+async def begin_attempt(
+    session: AsyncSession, ids: Sequence[int], token: str, now: datetime
+) -> set[int]:
+    """Arm these claimed invitations (commit before sending); returns those still ours."""
+    return await _OUTCOMES.arm(session, ids, token, now)
 
 
 mark_sent = _OUTCOMES.mark_sent
@@ -399,14 +397,6 @@ mark_blocked = _OUTCOMES.mark_blocked
 mark_failed = _OUTCOMES.mark_failed
 mark_unknown = _OUTCOMES.mark_unknown
 release = _OUTCOMES.release
-
-
-async def begin_attempt(
-    session: AsyncSession, ids: Sequence[int], token: str, now: datetime
-) -> set[int]:
-    """Arm these claimed invitations (commit before sending); returns those still ours."""
-    await _OUTCOMES.begin_attempt(session, ids, token, now)
-    return await _OUTCOMES.attempting_ids(session, ids, token)
 
 
 @dataclass(frozen=True)

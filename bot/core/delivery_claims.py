@@ -170,6 +170,28 @@ class DeliveryOutcomes:
         )
         return sorted((int(r[0]), int(r[1])) for r in rows.all())
 
+    async def claim_rows(
+        self, session: AsyncSession, now: datetime, token: str, limit: int
+    ) -> list[Any]:
+        """`claim`, then the claimed rows themselves (fresh), lowest id first."""
+        ids = [row_id for row_id, _ in await self.claim(session, now, token, limit)]
+        if not ids:
+            return []
+        found = await session.scalars(
+            select(self.table)
+            .where(self.table.id.in_(ids))
+            .order_by(self.table.id)
+            .execution_options(populate_existing=True)
+        )
+        return list(found.all())
+
+    async def arm(
+        self, session: AsyncSession, ids: Sequence[int], token: str, now: datetime
+    ) -> set[int]:
+        """`begin_attempt`; returns the ids still this process's (only those may be sent)."""
+        await self.begin_attempt(session, ids, token, now)
+        return await self.attempting_ids(session, ids, token)
+
     def own(self, ids: Sequence[int], token: str, statuses: Sequence[str]) -> list[Any]:
         return [
             self.table.id.in_(list(ids)),
