@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from telegram.ext import JobQueue
 
 from bot.activities.jobs import send_activity_reminders
+from bot.activities.jobs_club import send_club_invitations
 from bot.activities.jobs_notices import send_activity_notices
 from bot.appointments.jobs import send_due_reminders
 from bot.broadcasts.jobs import send_broadcasts
@@ -67,6 +68,9 @@ def register_jobs(
         # Notices to the women going when an activity changes: rows, sent within the
         # broadcast rate (the same limiter as announcements).
         Sweep(send_activity_notices, "activity-notices", 0.5, sweep_interval, token),
+        # The pregnant women's club: invitations to each session while she follows her
+        # pregnancy, written when due and sent within the broadcast rate.
+        Sweep(send_club_invitations, "club-invitations", 0.55, sweep_interval, token),
         # Consultations: close those due, refresh the staff cards, send the network's notices
         # (questions, results, proposal news) within the broadcast rate.
         Sweep(sweep_consultations, "network-consultations", 0.6, sweep_interval, token),

@@ -13,7 +13,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler
 
-from bot.activities import her_activities, staff_activities
+from bot.activities import her_activities, her_club, staff_activities, staff_club
 from bot.aid import staff_aid
 from bot.appointments import her_booking, staff_agenda, staff_hours
 from bot.broadcasts import her_optout, staff_compose
@@ -71,6 +71,7 @@ def register_all(app: Application) -> None:
     staff_hours.register(app)
     staff_admin.register(app)
     staff_activities.register(app)
+    staff_club.register(app)
     staff_compose.register(app)
     staff_aid.register(app)
     staff_plan.register(app)
@@ -82,6 +83,7 @@ def register_all(app: Application) -> None:
     quick_exit.register(her)
     # Before her_welcome: `/start act_…` (from a poster's QR code) opens that activity.
     her_activities.register(her)
+    her_club.register(her)
     her_welcome.register(her)
     her_report.register(her)
     her_requests.register(her)

@@ -14,6 +14,13 @@ card: `sx:card:<id>:<st>` open it (new message) · `sx:bk:<id>:<st>` back to it 
 `sx:ef:<id>:<st>:<field>` the field · `sx:es:<id>:<st>:<field>:<one|all>` which dates ·
 `sx:cx:<id>:<st>` cancel: which dates · `sx:cq:<id>:<st>:<one|all>` are you sure ·
 `sx:cy:<id>:<st>:<one|all>` cancel them.
+
+The pregnant women's club (bot.activities.her_club, staff_club): her side `pc:h` her
+club screen, `pc:due` choosing her due month, `pc:m:<yyyymm>` that month, `pc:pm` and `pc:p:<1-9>` her month of
+pregnancy instead, `pc:dis:<y|n>` discreet wording, `pc:inv:<on|off>` invitations on or
+off (`pc:inv:off` is on every invitation), `pc:rm[:y]` remove her date (asked, then
+confirmed), `pc:rd:<invitation id>` read a discreet invitation. Staff: `scl:due:<id>:<st>`
+who is coming to a session, with their due dates (audited).
 """
 
 from __future__ import annotations
@@ -247,3 +254,96 @@ STAFF_ACTIVITIES = Codec[StaffActivityButton](
     CancelDates,
     what="activity_button",
 )
+
+
+# ── The pregnant women's club ───────────────────────────────────────────────────
+
+
+def _month(text: str) -> str | None:
+    """`yyyymm`, a real month (whether she may choose it is the handler's to say)."""
+    if len(text) != 6 or not text.isdigit():
+        return None
+    return text if 2000 <= int(text[:4]) <= 2100 and 1 <= int(text[4:]) <= 12 else None
+
+
+class OnOff(enum.StrEnum):
+    ON = "on"
+    OFF = "off"
+
+
+@dataclass(frozen=True)
+class ClubHome(Button, prefix="pc", action="h"):
+    pass
+
+
+@dataclass(frozen=True)
+class ChooseDue(Button, prefix="pc", action="due"):
+    pass
+
+
+@dataclass(frozen=True)
+class DueMonth(Button, prefix="pc", action="m"):
+    month: Annotated[str, _month]
+
+
+@dataclass(frozen=True)
+class PregnancyMonths(Button, prefix="pc", action="pm"):
+    pass
+
+
+@dataclass(frozen=True)
+class PregnancyMonth(Button, prefix="pc", action="p"):
+    month: Annotated[str, one_of(*(str(n) for n in range(1, 10)))]
+
+
+@dataclass(frozen=True)
+class Discreet(Button, prefix="pc", action="dis"):
+    answer: Annotated[str, one_of("y", "n")]
+
+
+@dataclass(frozen=True)
+class ClubInvitations(Button, prefix="pc", action="inv"):
+    state: OnOff
+
+
+@dataclass(frozen=True)
+class RemoveDueDate(Button, prefix="pc", action="rm"):
+    """`pc:rm` asks; `pc:rm:y` (confirmed) removes."""
+
+    confirmed: Annotated[str, one_of("y")] | None = None
+
+
+@dataclass(frozen=True)
+class ReadInvitation(Button, prefix="pc", action="rd", what="invitation_id"):
+    invitation_id: RecordId
+
+
+@dataclass(frozen=True)
+class ClubDueDates(OnDate, prefix="scl", action="due"):
+    pass
+
+
+HerClubButton = (
+    ClubHome
+    | ChooseDue
+    | DueMonth
+    | PregnancyMonths
+    | PregnancyMonth
+    | Discreet
+    | ClubInvitations
+    | RemoveDueDate
+    | ReadInvitation
+)
+HER_CLUB = Codec[HerClubButton](
+    ClubHome,
+    ChooseDue,
+    DueMonth,
+    PregnancyMonths,
+    PregnancyMonth,
+    Discreet,
+    ClubInvitations,
+    RemoveDueDate,
+    ReadInvitation,
+    what="club_button",
+)
+STAFF_CLUB = Codec[ClubDueDates](ClubDueDates, what="club_button")

@@ -15,11 +15,12 @@ from functools import partial
 from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.ext import CallbackQueryHandler
 
+from bot.activities import service_club as club
 from bot.activities import service_her as her_activities
 from bot.activities import service_series as activities
 from bot.activities import service_signups as signups
 from bot.activities import service_subscriptions as activity_subscriptions
-from bot.activities import views
+from bot.activities import views, views_club
 from bot.activities.callbacks import (
     HER_ACTIVITIES,
     ActivityList,
@@ -77,7 +78,12 @@ async def show_date(
         standing=standing,
         begun=occurrence.starts_at <= context.now(),
     )
-    markup = views.date_keyboard(t, occurrence, facts)
+    extra = []
+    if occurrence.details.kind == club.CLUB:
+        follow = await club.follow_of(context.session, context.user.id)
+        following = follow is not None and follow.due_date is not None
+        extra = views_club.club_rows(t, following=following)
+    markup = views.date_keyboard(t, occurrence, facts, extra)
     prefix = f"{note}\n\n" if note else ""
     photo = occurrence.details.photo_file_id
     if photo:
@@ -116,7 +122,9 @@ async def show_mine(update: Update, context: BotContext) -> None:
     dates = await her_activities.upcoming_for_her(
         context.session, context.user.id, context.now(), context.settings.timezone
     )
-    await _show(update, context, views.mine_text(t, dates), views.mine_keyboard(t, dates))
+    follow = await club.follow_of(context.session, context.user.id)
+    extra = views_club.club_rows(t, following=True) if follow is not None else []
+    await _show(update, context, views.mine_text(t, dates), views.mine_keyboard(t, dates, extra))
 
 
 async def show_subscriptions(update: Update, context: BotContext) -> None:

@@ -8,14 +8,18 @@ or within half a minute) marks failed: never sent twice.
 
 The reminder is in her language, names the activity, when and where, and carries the
 buttons of the women's activities flow. Activities are public, so it is sent normally
-(not silenced or protected, unlike reminders of sensitive appointments).
+(not silenced or protected, unlike reminders of sensitive appointments) — except a
+session of the pregnant women's club for a woman who chose discreet messages: then it
+says only that she has an activity, silently (bot.activities.service_club).
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.activities import service_club as club
 from bot.activities import service_reminders as activity_reminders
+from bot.activities import views_club as club_texts
 from bot.activities import views_reminders as activity_reminder_texts
 from bot.core.context import BotContext, BotData
 from bot.core.keyboards import for_her
@@ -54,6 +58,8 @@ async def _send_one(data: BotData, token: str, reminder_id: int) -> timedelta | 
         if item is None:
             return None
         her_t, now = data.catalogs.get(item.locale), data.clock.now()
+        # A club session and she chose discreet messages: nothing about it on her lock screen.
+        discreet = await club.is_discreet(session, item.user_id, item.activity_id)
         if item.on_behalf_of is not None:
             # To her leader, for a woman without a phone: her buttons would act on the
             # leader's own place, so only the menu.
@@ -62,8 +68,12 @@ async def _send_one(data: BotData, token: str, reminder_id: int) -> timedelta | 
             )
             markup = for_her(her_t, menu=True)
         else:
-            text = activity_reminder_texts.reminder_text(
-                her_t, item.title, item.place, item.starts_at, now
+            text = (
+                club_texts.neutral_reminder(her_t, item.starts_at, now)
+                if discreet
+                else activity_reminder_texts.reminder_text(
+                    her_t, item.title, item.place, item.starts_at, now
+                )
             )
             markup = activity_reminder_texts.reminder_keyboard(her_t, item.activity_id, item.key)
         return await deliver(
@@ -75,4 +85,5 @@ async def _send_one(data: BotData, token: str, reminder_id: int) -> timedelta | 
             user_id=item.user_id,
             text=text,
             markup=markup,
+            sensitive=discreet,
         )

@@ -14,19 +14,21 @@ claimed ones pending.
 from __future__ import annotations
 
 import logging
-import math
+from collections.abc import Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.activities import service_club as club
 from bot.activities import service_notices as notices
 from bot.activities import service_series as activities
+from bot.activities import views_club as club_texts
 from bot.activities import views_notices as texts
 from bot.core import mass_send
 from bot.core.context import BotContext, BotData
 from bot.core.errors import NotFound
-from bot.core.mass_send import Outcomes, Rendered
+from bot.core.mass_send import Rendered
 from bot.db.models import ActivityNotice, NoticeKind, User
 
 log = logging.getLogger(__name__)
@@ -45,36 +47,22 @@ def _token(context: BotContext) -> str:
 
 async def send_activity_notices(context: BotContext) -> None:
     """The job: send pending notices until none is left or the bot stops."""
-    data, token = context.bot_data, _token(context)
-    limiter = data.broadcast_pace
-    chunk = max(1, math.ceil(data.settings.broadcast_messages_per_second * CHUNK_SECONDS))
-    while context.application.running:
-        async with data.session_factory() as session, session.begin():
-            claimed = await notices.claim_batch(session, data.clock.now(), token, chunk)
-            if not claimed:
-                return
-            ready, skipped = await _render(data, session, claimed)
-            await notices.mark_failed(
-                session, skipped, token, data.clock.now(), "skipped: date gone or she left"
-            )
-        async with data.session_factory() as session, session.begin():
-            armed = await notices.begin_attempt(
-                session, [r.row_id for r in ready], token, data.clock.now()
-            )
-        outcomes = await mass_send.send_rendered(
-            data.notifier,
-            [r for r in ready if r.row_id in armed],
-            limiter,
-            lambda: context.application.running,
-            paid=data.settings.broadcast_paid,
-            what="activity notice",
-            max_in_flight=MAX_IN_FLIGHT,
-        )
-        await _record(data, token, outcomes)
+    data = context.bot_data
+    await mass_send.send_pending(
+        data,
+        notices,
+        lambda session, rows: _render(data, session, rows),
+        _token(context),
+        lambda: context.application.running,
+        what="activity notice",
+        skipped="skipped: date gone or she left",
+        chunk_seconds=CHUNK_SECONDS,
+        max_in_flight=MAX_IN_FLIGHT,
+    )
 
 
 async def _render(
-    data: BotData, session: AsyncSession, claimed: list[ActivityNotice]
+    data: BotData, session: AsyncSession, claimed: Sequence[ActivityNotice]
 ) -> tuple[list[Rendered], list[int]]:
     tz, now = data.settings.timezone, data.clock.now()
     ready, skipped = [], []
@@ -84,17 +72,25 @@ async def _render(
             skipped.append(notice.id)
             continue
         t = data.catalogs.get(user.locale)
+        # A club session and she chose discreet messages: neutral, silent.
+        discreet = await club.is_discreet(session, notice.user_id, notice.activity_id)
         if notice.kind == NoticeKind.CANCELLED.value:
-            text = texts.cancelled_for_her(t, notice.title or "", notice.occurrence_key)
+            text = (
+                club_texts.neutral_cancelled(t, notice.occurrence_key)
+                if discreet
+                else texts.cancelled_for_her(t, notice.title or "", notice.occurrence_key)
+            )
             markup = texts.activities_for_her(t)
         else:
             occurrence = await _her_date(session, notice, now, tz)
             if occurrence is None:
                 skipped.append(notice.id)
                 continue
-            text = texts.changed_for_her(t, occurrence)
+            text = (
+                club_texts.neutral_changed(t) if discreet else texts.changed_for_her(t, occurrence)
+            )
             markup = texts.details_for_her(t, notice.activity_id, occurrence.key)
-        ready.append(Rendered(notice.id, notice.user_id, text, markup))
+        ready.append(Rendered(notice.id, notice.user_id, text, markup, sensitive=discreet))
     return ready, skipped
 
 
@@ -113,8 +109,3 @@ async def _her_date(
         return dates[0] if dates else None
     except NotFound:
         return None
-
-
-async def _record(data: BotData, token: str, outcomes: Outcomes) -> None:
-    async with data.session_factory() as session, session.begin():
-        await mass_send.record(session, notices, token, data.clock.now(), outcomes)

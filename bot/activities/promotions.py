@@ -6,9 +6,10 @@ who deleted her data freed her places).
 
 from __future__ import annotations
 
+from bot.activities import service_club as club
 from bot.activities import service_series as activities
 from bot.activities import service_signups as signups
-from bot.activities import views
+from bot.activities import views, views_club
 from bot.core import users
 from bot.core.context import BotContext
 from bot.core.errors import NotFound
@@ -29,9 +30,14 @@ async def tell_promoted(context: BotContext, promotion: signups.Promotion) -> No
     except NotFound:
         return
     t = context.bot_data.catalogs.get(her.locale)
+    # A club session and she chose discreet messages: nothing about it on her lock screen.
+    discreet = await club.is_discreet(context.session, promotion.user_id, promotion.activity_id)
     await context.notifier.to_woman(
         context.session,
         promotion.user_id,
-        views.promoted_text(t, occurrence),
+        views_club.neutral_promoted(t, occurrence)
+        if discreet
+        else views.promoted_text(t, occurrence),
         views.promoted_keyboard(t, occurrence),
+        sensitive=discreet,
     )

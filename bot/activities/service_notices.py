@@ -104,16 +104,7 @@ async def claim_batch(
 
     Never twice, never more than `limit` (core.delivery_claims: why two statements).
     """
-    ids = [row_id for row_id, _ in await _OUTCOMES.claim(session, now, token, limit)]
-    if not ids:
-        return []
-    found = await session.scalars(
-        select(ActivityNotice)
-        .where(ActivityNotice.id.in_(ids))
-        .order_by(ActivityNotice.id)
-        .execution_options(populate_existing=True)
-    )
-    return list(found.all())
+    return await _OUTCOMES.claim_rows(session, now, token, limit)
 
 
 mark_sent = _OUTCOMES.mark_sent
@@ -127,8 +118,7 @@ async def begin_attempt(
     session: AsyncSession, ids: Sequence[int], token: str, now: datetime
 ) -> set[int]:
     """Arm these claimed notices (commit before sending); returns those still ours."""
-    await _OUTCOMES.begin_attempt(session, ids, token, now)
-    return await _OUTCOMES.attempting_ids(session, ids, token)
+    return await _OUTCOMES.arm(session, ids, token, now)
 
 
 async def counts(session: AsyncSession) -> dict[str, int]:

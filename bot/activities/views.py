@@ -198,12 +198,19 @@ def card(t: Translator, occurrence: Occurrence, facts: DateFacts, limit: int = T
     return "\n".join(head) + "\n\n" + description + ("\n\n" + "\n".join(tail) if tail else "")
 
 
-def date_keyboard(t: Translator, occurrence: Occurrence, facts: DateFacts) -> InlineKeyboardMarkup:
+def date_keyboard(
+    t: Translator,
+    occurrence: Occurrence,
+    facts: DateFacts,
+    extra: Sequence[Sequence[InlineKeyboardButton]] = (),
+) -> InlineKeyboardMarkup:
+    """Her answers, then `extra` rows (the club's, on a club session), then back."""
     rows: list[list[InlineKeyboardButton]] = []
     if not facts.begun:
         if facts.standing is None:
             rows.append([button(t("✅ I will come"), ref(WillCome, occurrence))])
         rows.append([button(t("❌ I can't"), ref(CannotCome, occurrence))])
+    rows.extend(list(r) for r in extra)
     rows.append([button(t("⬅️ Activities"), ActivityList())])
     return for_her(t, rows, menu=True)
 
@@ -265,11 +272,17 @@ def mine_text(t: Translator, dates: Sequence[HerDate]) -> str:
     return "\n".join(lines)
 
 
-def mine_keyboard(t: Translator, dates: Sequence[HerDate]) -> InlineKeyboardMarkup:
+def mine_keyboard(
+    t: Translator,
+    dates: Sequence[HerDate],
+    extra: Sequence[Sequence[InlineKeyboardButton]] = (),
+) -> InlineKeyboardMarkup:
+    """Her dates, then `extra` rows (her club date, when she gave one), then back."""
     rows = [
         [button(date_label(t, d.occurrence, d.standing.status), ref(ViewDate, d.occurrence))]
         for d in dates
     ]
+    rows.extend(list(r) for r in extra)
     rows.append([button(t("⬅️ Activities"), ActivityList())])
     return for_her(t, rows, menu=True)
 

@@ -63,6 +63,8 @@ PREFIXES: dict[str, str] = {
     "sa": "appointments",
     "ac": "activities",
     "sx": "activities",
+    "pc": "activities",  # the pregnant women's club, her side
+    "scl": "activities",  # the pregnant women's club, staff side
     "bc": "broadcasts",
     "sb": "broadcasts",
     "ad": "aid",

@@ -35,6 +35,7 @@ def staff_commands(t: Translator) -> list[BotCommand]:
         BotCommand("extra", t("Extra hours: /extra 2026-12-19 14:00-16:00")),
         BotCommand("actividad", t("Create an activity step by step")),
         BotCommand("actividades", t("Upcoming activities: edit, cancel, attendance")),
+        BotCommand("club", t("Pregnant women's club: sessions and invitations")),
         BotCommand("anuncio", t("Write an announcement to women")),
         BotCommand("anuncios", t("Scheduled and recent announcements")),
         BotCommand("consulta", t("Ask the women's network a question")),

@@ -1,6 +1,6 @@
 """Claims of processes that are gone, for every table sent at most once.
 
-Broadcast deliveries, activity notices and network notices share one lifecycle (DeliveryStatus):
+Broadcast deliveries, activity notices, network notices and club invitations share one lifecycle (DeliveryStatus):
 pending → claimed (a process took it) → attempting (its send began) → sent, blocked,
 failed or unknown. Appointment and activity reminders have theirs (ReminderStatus:
 claimed, with `attempted_at` set once the send began). Which tokens are dead is for
@@ -25,6 +25,7 @@ from bot.db.models import (
     ActivityNotice,
     ActivityReminder,
     BroadcastDelivery,
+    ClubInvitation,
     DeliveryStatus,
     NetworkNotice,
     Reminder,
@@ -32,7 +33,9 @@ from bot.db.models import (
     User,
 )
 
-DeliveryTable = type[BroadcastDelivery] | type[ActivityNotice] | type[NetworkNotice]
+DeliveryTable = (
+    type[BroadcastDelivery] | type[ActivityNotice] | type[NetworkNotice] | type[ClubInvitation]
+)
 ReminderTable = type[Reminder] | type[ActivityReminder]
 # Given the tokens holding claims, which of them belong to processes that are gone.
 DeadTokens = Callable[[AsyncSession, Iterable[str]], Awaitable[set[str]]]
@@ -114,6 +117,7 @@ async def release_dead_claims(session: AsyncSession, dead_tokens: DeadTokens) ->
         await release_deliveries(session, BroadcastDelivery, dead_tokens),
         await release_deliveries(session, ActivityNotice, dead_tokens),
         await release_deliveries(session, NetworkNotice, dead_tokens),
+        await release_deliveries(session, ClubInvitation, dead_tokens),
         await release_reminders(session, Reminder, dead_tokens),
         await release_reminders(session, ActivityReminder, dead_tokens),
     ]
@@ -165,6 +169,28 @@ class DeliveryOutcomes:
             .returning(table.c.id, table.c.user_id)
         )
         return sorted((int(r[0]), int(r[1])) for r in rows.all())
+
+    async def claim_rows(
+        self, session: AsyncSession, now: datetime, token: str, limit: int
+    ) -> list[Any]:
+        """`claim`, then the claimed rows themselves (fresh), lowest id first."""
+        ids = [row_id for row_id, _ in await self.claim(session, now, token, limit)]
+        if not ids:
+            return []
+        found = await session.scalars(
+            select(self.table)
+            .where(self.table.id.in_(ids))
+            .order_by(self.table.id)
+            .execution_options(populate_existing=True)
+        )
+        return list(found.all())
+
+    async def arm(
+        self, session: AsyncSession, ids: Sequence[int], token: str, now: datetime
+    ) -> set[int]:
+        """`begin_attempt`; returns the ids still this process's (only those may be sent)."""
+        await self.begin_attempt(session, ids, token, now)
+        return await self.attempting_ids(session, ids, token)
 
     def own(self, ids: Sequence[int], token: str, statuses: Sequence[str]) -> list[Any]:
         return [

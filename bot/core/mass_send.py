@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import InlineKeyboardMarkup
@@ -30,6 +31,9 @@ from bot.core import tracking
 from bot.core.notify import Notifier, RecipientGone
 from bot.core.pacing import RateLimiter
 from bot.core.telegram_retry import retry_after_seconds
+
+if TYPE_CHECKING:
+    from bot.core.context import BotData
 
 log = logging.getLogger(__name__)
 
@@ -126,12 +130,14 @@ async def record(
 
 @dataclass(frozen=True)
 class Rendered:
-    """One row's message, ready to send (activity notices, network notices)."""
+    """One row's message, ready to send (activity notices, network notices, club
+    invitations); `sensitive` ones arrive silently and cannot be forwarded."""
 
     row_id: int
     user_id: int
     text: str
     markup: InlineKeyboardMarkup
+    sensitive: bool = False
 
 
 async def send_rendered(
@@ -157,7 +163,9 @@ async def send_rendered(
         await limiter.acquire(item.user_id)
 
         async def send(item: Rendered = item) -> int:
-            message = await notifier.send(item.user_id, item.text, item.markup, paid=paid)
+            message = await notifier.send(
+                item.user_id, item.text, item.markup, sensitive=item.sensitive, paid=paid
+            )
             return message.message_id
 
         tasks.append(
@@ -170,3 +178,59 @@ async def send_rendered(
     if tasks:
         await asyncio.gather(*tasks)
     return outcomes
+
+
+class PendingRows(DeliveryMarks, Protocol):
+    """A service whose rows are claimed a chunk at a time and armed before sending
+    (bot.activities.service_notices, bot.activities.service_club)."""
+
+    async def claim_batch(
+        self, session: AsyncSession, now: datetime, token: str, limit: int
+    ) -> Sequence[Any]: ...
+
+    async def begin_attempt(
+        self, session: AsyncSession, ids: Sequence[int], token: str, now: datetime
+    ) -> set[int]: ...
+
+
+Render = Callable[[AsyncSession, Sequence[Any]], Awaitable[tuple[list[Rendered], list[int]]]]
+
+
+async def send_pending(
+    data: BotData,
+    rows: PendingRows,
+    render: Render,
+    token: str,
+    keep_going: Callable[[], bool],
+    *,
+    what: str,
+    skipped: str,
+    chunk_seconds: float = 0.2,
+    max_in_flight: int = 32,
+) -> None:
+    """Send pending rows until none is left or `keep_going` turns false: claim a chunk
+    and render it (rows `render` skips are failed with `skipped`), commit; arm, commit;
+    send within the broadcast rate; record the outcomes, commit."""
+    chunk = max(1, math.ceil(data.settings.broadcast_messages_per_second * chunk_seconds))
+    while keep_going():
+        async with data.session_factory() as session, session.begin():
+            claimed = await rows.claim_batch(session, data.clock.now(), token, chunk)
+            if not claimed:
+                return
+            ready, left_out = await render(session, claimed)
+            await rows.mark_failed(session, left_out, token, data.clock.now(), skipped)
+        async with data.session_factory() as session, session.begin():
+            armed = await rows.begin_attempt(
+                session, [r.row_id for r in ready], token, data.clock.now()
+            )
+        outcomes = await send_rendered(
+            data.notifier,
+            [r for r in ready if r.row_id in armed],
+            data.broadcast_pace,
+            keep_going,
+            paid=data.settings.broadcast_paid,
+            what=what,
+            max_in_flight=max_in_flight,
+        )
+        async with data.session_factory() as session, session.begin():
+            await record(session, rows, token, data.clock.now(), outcomes)

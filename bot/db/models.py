@@ -843,6 +843,69 @@ class ActivityNotice(Base):
     error: Mapped[str | None] = mapped_column(String(256))
 
 
+# ── The pregnant women's club ─────────────────────────────────────────────────
+
+
+class PregnancyFollow(Base):
+    """She told the bot roughly when her baby is due, to be invited to the pregnant
+    women's club (bot.activities.service_club).
+
+    Sensitive: staff see the date only on a screen that records each view. `discreet`
+    words every message about the club neutrally on the lock screen; it stays when she
+    removes the date (her club reminders stay discreet). `invitations` is False once she
+    asked to stop them. Her row goes when she deletes her data.
+    """
+
+    __tablename__ = "pregnancy_follows"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE", name="fk_pregnancy_follows_user_id"),
+        primary_key=True,
+        autoincrement=False,
+    )
+    # Approximate (a month, or worked out from the month of pregnancy); NULL: removed.
+    due_date: Mapped[date | None] = mapped_column(Date)
+    discreet: Mapped[bool] = mapped_column(Boolean, default=True)
+    invitations: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class ClubInvitation(Base):
+    """An invitation to one session of the club (one date of a pregnant_club activity),
+    written by the sweep once due, sent at most once within the broadcast rate: the
+    lifecycle and statuses of a broadcast delivery (DeliveryStatus;
+    bot.activities.jobs_club). One per woman and session, however many sweeps run."""
+
+    __tablename__ = "club_invitations"
+    __table_args__ = (
+        UniqueConstraint(
+            "user_id", "activity_id", "occurrence_key", name="uq_club_invitations_user_session"
+        ),
+        Index("ix_club_invitations_status_id", "status", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE", name="fk_club_invitations_user_id")
+    )
+    activity_id: Mapped[int] = mapped_column(
+        Integer,
+        ForeignKey("activities.id", ondelete="CASCADE", name="fk_club_invitations_activity_id"),
+    )
+    # The session's key (its original start, UTC): what her buttons name.
+    occurrence_key: Mapped[datetime]
+    # The one session after her due date.
+    postpartum: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[DeliveryStatus] = mapped_column(String(12), default=DeliveryStatus.PENDING)
+    created_at: Mapped[datetime]
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_at: Mapped[datetime | None]
+    attempted_at: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+    error: Mapped[str | None] = mapped_column(String(256))
+
+
 class Heartbeat(Base):
     """When the running bot last heard from Telegram, per source ("telegram": an answered
     getUpdates; with a webhook it would be a request). Written at most every 30 s by

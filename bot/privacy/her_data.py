@@ -7,7 +7,9 @@ from typing import Any, cast
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, JobQueue
 
+from bot.activities.callbacks import ClubHome
 from bot.activities.promotions import tell_promoted
+from bot.activities.views_club import month_name
 from bot.core import inbox, staff
 from bot.core.checkpoint import checkpoint_sqlite
 from bot.core.common import stale_button
@@ -65,6 +67,12 @@ async def on_button(update: Update, context: BotContext) -> None:
             ),
             t("You agreed on {date}.").format(date=t.short_date(user.consent_at)),
         ]
+        pregnancy = stored.pregnancy
+        if pregnancy is not None and pregnancy.due_date is not None:
+            lines.insert(
+                -1,
+                t("Baby due around: {month}").format(month=month_name(t, pregnancy.due_date)),
+            )
         rows = [
             [button(t("🌐 Change language"), PickLanguage())],
             [
@@ -73,6 +81,8 @@ async def on_button(update: Update, context: BotContext) -> None:
             ],
             [button(t("🗑️ Delete my data"), DeleteMyData())],
         ]
+        if pregnancy is not None:
+            rows.insert(-1, [button(t("🤰 My due date and club invitations"), ClubHome())])
         await context.show(update, "\n".join(lines), for_her(t, rows, menu=True), sensitive=True)
     elif isinstance(press, DeleteMyData) and press.confirmed is None:
         await context.show(

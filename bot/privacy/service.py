@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.activities import service_club as club
 from bot.activities import service_notices as activity_notices
 from bot.activities import service_signups as signups
 from bot.aid import service as aid_service
@@ -32,6 +33,7 @@ from bot.db.models import (
     NetworkMember,
     Organization,
     OrganizationMember,
+    PregnancyFollow,
     TrackedMessage,
     User,
 )
@@ -53,6 +55,8 @@ class StoredData:
     network: NetworkMember | None
     # Her organisations of the network, and whether she is a member, a leader or waiting.
     organizations: list[tuple[Organization, OrganizationMember]]
+    # Her approximate due date and club wording (bot.activities.service_club).
+    pregnancy: PregnancyFollow | None = None
 
 
 async def describe_stored_data(session: AsyncSession, user: User) -> StoredData:
@@ -64,6 +68,7 @@ async def describe_stored_data(session: AsyncSession, user: User) -> StoredData:
         open_case_count=sum(1 for c in cases if c.is_open),
         network=network,
         organizations=await organizations.her_organizations(session, user.id),
+        pregnancy=await club.follow_of(session, user.id),
     )
 
 
@@ -141,6 +146,8 @@ async def delete_personal_data(
     # Her supports go; her proposals stay as anonymous counts (no id, no words).
     await proposals.forget_person(session, user_id)
     await network_notices.forget(session, user_id)
+    # Her due date, her club wording and her invitations to the club.
+    await club.forget(session, user_id)
     await session.execute(delete(User).where(User.id == user_id))
     await increment_count(session, "personal_data_deleted")
     return promotions

@@ -28,6 +28,7 @@ HER_MODULES = {
     "her_identity",
     "her_consultations",
     "her_proposals",
+    "her_club",
 }
 
 
