@@ -288,3 +288,11 @@ def test_a_number_before_a_word_goes_through_ngettext() -> None:
 def test_the_number_check_catches_a_singular_count() -> None:
     assert COUNT_BEFORE_WORD.search("👥 {capacity} places · {going} going")
     assert not COUNT_BEFORE_WORD.search("✅ Sent: {count}")
+
+
+@pytest.mark.parametrize("path", [TEMPLATE, *(po_path(locale) for locale in SUPPORTED_LOCALES)])
+def test_every_catalog_file_is_well_formed(path: Path) -> None:
+    """An entry without its msgstr lines (left by a merge) only makes Babel print a
+    warning at every start; here it fails."""
+    with path.open("rb") as fp:
+        read_po(fp, abort_invalid=True)
