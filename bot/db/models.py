@@ -1154,7 +1154,6 @@ class FairApplication(Base):
     )
     # The stand (or stands) staff assigned: "12", "12-13", "A4".
     stand: Mapped[str | None] = mapped_column(String(32))
-    card_message_id: Mapped[int | None] = mapped_column(BigInteger)
     decided_by: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]

@@ -112,7 +112,9 @@ async def on_language(update: Update, context: BotContext) -> None:
     # Before consent, the poster link she came with travels in the buttons (see consent).
     if isinstance(press, PickLanguage):
         await context.show(
-            update, context.t("Choose your language:"), for_her(context.t, languages(context.bot_data.catalogs.offered, press.carried_link))
+            update,
+            context.t("Choose your language:"),
+            for_her(context.t, languages(context.bot_data.catalogs.offered, press.carried_link)),
         )
         return
     if not isinstance(press, LanguageChoice):

@@ -33,6 +33,9 @@ from bot.db.models import (
     TrackedMessage,
     User,
 )
+from bot.enterprise import service_directory as business_directory
+from bot.enterprise import service_fairs as fairs
+from bot.enterprise import service_school as school
 from bot.network import service_consultations as consultations
 from bot.network import service_participation_notices as network_notices
 from bot.network import service_proposals as proposals
@@ -129,6 +132,11 @@ async def delete_personal_data(
     # Her supports go; her proposals stay as anonymous counts (no id, no words).
     await proposals.forget_person(session, user_id)
     await network_notices.forget(session, user_id)
+    # Her fair applications, her business in the directory, her enrolments go; the
+    # certificates she earned stay as anonymous counts (no id, no name).
+    await fairs.forget_person(session, user_id)
+    await business_directory.forget_person(session, user_id)
+    await school.forget_person(session, user_id)
     await session.execute(delete(User).where(User.id == user_id))
     await increment_count(session, "personal_data_deleted")
     return promotions
@@ -161,5 +169,3 @@ async def _forget_deliveries(session: AsyncSession, user_id: int) -> None:
         .where(BroadcastDelivery.user_id == user_id)
         .execution_options(synchronize_session=False)
     )
-
-

@@ -117,7 +117,6 @@ def upgrade() -> None:
         sa.Column("stands", sa.Integer(), nullable=False),
         sa.Column("status", sa.String(length=12), nullable=False),
         sa.Column("stand", sa.String(length=32), nullable=True),
-        sa.Column("card_message_id", sa.BigInteger(), nullable=True),
         sa.Column("decided_by", sa.BigInteger(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
