@@ -29,9 +29,12 @@ from bot.enterprise import service_directory as directory
 from bot.enterprise import service_fairs as fairs
 from bot.enterprise import service_school as school
 from bot.privacy.service import delete_personal_data
+from tests.unit.privacy.test_erasure_service import tables_referencing
 
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
 TZ = ZoneInfo("America/Guatemala")
+# A real Telegram id: no other column could hold it by chance.
+HER = 7_312_845_166
 
 
 async def woman(session: AsyncSession, user_id: int, name: str = "Ana López") -> None:
@@ -222,13 +225,13 @@ async def test_a_course_enrolment_attendance_and_certificates(session: AsyncSess
 
 
 async def test_delete_my_data_erases_her_enterprise_records(session: AsyncSession) -> None:
-    await woman(session, 1)
+    await woman(session, HER)
     fair = await activity(session, "fair", 10)
     await fairs.apply(
         session,
         activity_id=fair,
         occurrence_start=NOW + timedelta(days=10),
-        user_id=1,
+        user_id=HER,
         business_name="Tejidos Ixchel",
         products="Tejidos",
         photo_file_id=None,
@@ -238,7 +241,7 @@ async def test_delete_my_data_erases_her_enterprise_records(session: AsyncSessio
     )
     await directory.join(
         session,
-        user_id=1,
+        user_id=HER,
         name="Tejidos Ixchel",
         products="Tejidos",
         community="Xecotz",
@@ -247,14 +250,14 @@ async def test_delete_my_data_erases_her_enterprise_records(session: AsyncSessio
         now=NOW,
     )
     course_id, _ = await course_of_two_sessions(session, capacity=None)
-    await school.enrol(session, course_id, 1, NOW, TZ)
-    for signup in (await session.scalars(select(Signup).where(Signup.user_id == 1))).all():
+    await school.enrol(session, course_id, HER, NOW, TZ)
+    for signup in (await session.scalars(select(Signup).where(Signup.user_id == HER))).all():
         await signups.mark_attended(session, signup.id, True, NOW)
     await school.issue_certificates(
         session, course_id, office_percent=80, staff_id=9, now=NOW, tz=TZ
     )
 
-    await delete_personal_data(session, 1, NOW)
+    await delete_personal_data(session, HER, NOW)
     await session.flush()
     for model in (FairApplication, BusinessListing, CourseEnrolment):
         assert await session.scalar(select(func.count()).select_from(model)) == 0
@@ -263,3 +266,4 @@ async def test_delete_my_data_erases_her_enterprise_records(session: AsyncSessio
         await session.execute(select(Certificate.user_id, Certificate.name, Certificate.status))
     ).all()
     assert left == [(None, None, DeliveryStatus.FAILED)]
+    assert await tables_referencing(session, HER) == []
