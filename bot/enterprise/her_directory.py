@@ -177,7 +177,7 @@ async def _ask_community(
     )
 
 
-async def on_button_expected(update: Update, context: BotContext, state: ConversationState) -> None:
+async def use_the_buttons(update: Update, context: BotContext, state: ConversationState) -> None:
     t = context.t
     await context.show(
         update, t("Please use the buttons above, or go back to the menu."), for_her(t, menu=True)
@@ -261,7 +261,7 @@ STEPS: dict[str, StepHandler] = {
     NAME: on_name,
     PRODUCTS: on_products,
     CONTACT: on_contact,
-    CHOICES: on_button_expected,
+    CHOICES: use_the_buttons,
 }
 
 

@@ -36,6 +36,7 @@ from bot.enterprise.callbacks import (
     Withdraw,
     WithdrawQuestion,
 )
+from bot.enterprise.her_directory import use_the_buttons
 from bot.enterprise.staff_fairs import post_card
 from bot.people.her_welcome import ensure_registered
 
@@ -115,29 +116,36 @@ async def _start(update: Update, context: BotContext, fair: Occurrence) -> None:
     await context.show(update, question, for_her(t, menu=True))
 
 
-async def on_business(update: Update, context: BotContext, state: ConversationState) -> None:
-    assert update.message is not None and context.user is not None
+async def _typed(
+    update: Update, context: BotContext, state: ConversationState, field: str, limit: int
+) -> dict[str, object] | None:
+    """Her answer added to the application as `field`; None after a kind hint."""
+    assert update.message is not None
     t = context.t
-    name = plain_text(update.message, fairs.MAX_BUSINESS)
-    if name is None:
-        hint = t("Please write the name as text, in one message of up to {limit} characters.")
-        await context.show(update, hint.format(limit=fairs.MAX_BUSINESS), for_her(t, menu=True))
+    text = plain_text(update.message, limit)
+    if text is None:
+        hint = t("Please write it as text, in one message of up to {limit} characters.")
+        await context.show(update, hint.format(limit=limit), for_her(t, menu=True))
+        return None
+    return {**state_data(state), field: text}
+
+
+async def on_business(update: Update, context: BotContext, state: ConversationState) -> None:
+    assert context.user is not None
+    data = await _typed(update, context, state, "business_name", fairs.MAX_BUSINESS)
+    if data is None:
         return
-    data = {**state_data(state), "business_name": name}
     await conversation.set_state(context.session, context.user.id, PRODUCTS, data, context.now())
-    question = views.products_question(t).format(limit=fairs.MAX_PRODUCTS)
-    await context.show(update, question, for_her(t, menu=True))
+    question = views.products_question(context.t).format(limit=fairs.MAX_PRODUCTS)
+    await context.show(update, question, for_her(context.t, menu=True))
 
 
 async def on_products(update: Update, context: BotContext, state: ConversationState) -> None:
-    assert update.message is not None and context.user is not None
+    assert context.user is not None
     t = context.t
-    products = plain_text(update.message, fairs.MAX_PRODUCTS)
-    if products is None:
-        hint = t("Please write it as text, in one message of up to {limit} characters.")
-        await context.show(update, hint.format(limit=fairs.MAX_PRODUCTS), for_her(t, menu=True))
+    data = await _typed(update, context, state, "products", fairs.MAX_PRODUCTS)
+    if data is None:
         return
-    data = {**state_data(state), "products": products}
     await conversation.set_state(context.session, context.user.id, PHOTO, data, context.now())
     await context.show(
         update,
@@ -167,13 +175,6 @@ async def _ask_stands(update: Update, context: BotContext, data: dict[str, objec
     t = context.t
     await conversation.set_state(context.session, context.user.id, CHOICES, data, context.now())
     await context.show(update, views.stands_question(t), views.stands_keyboard(t))
-
-
-async def on_button_expected(update: Update, context: BotContext, state: ConversationState) -> None:
-    t = context.t
-    await context.show(
-        update, t("Please use the buttons above, or go back to the menu."), for_her(t, menu=True)
-    )
 
 
 async def _choice(
@@ -279,7 +280,7 @@ STEPS: dict[str, StepHandler] = {
     BUSINESS: on_business,
     PRODUCTS: on_products,
     PHOTO: on_photo,
-    CHOICES: on_button_expected,
+    CHOICES: use_the_buttons,
 }
 
 

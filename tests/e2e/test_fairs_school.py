@@ -141,9 +141,9 @@ async def test_a_fair_application_accepted_given_a_stand_and_exported(
     assert asked is not None
 
     # Bad input at each typed step: a kind hint, the same step.
-    name_hint = ES(
-        "Please write the name as text, in one message of up to {limit} characters."
-    ).format(limit=80)
+    name_hint = ES("Please write it as text, in one message of up to {limit} characters.").format(
+        limit=80
+    )
     assert name_hint in ((await ana.say("x" * 200)) or {})["text"]
     assert name_hint in ((await ana.send_sticker()) or {})["text"]
     products = await ana.say("Tejidos Ixchel")

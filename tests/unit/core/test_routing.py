@@ -27,6 +27,10 @@ HER_MODULES = {
     "her_identity",
     "her_consultations",
     "her_proposals",
+    "her_enterprise",
+    "her_fairs",
+    "her_directory",
+    "her_school",
 }
 
 
