@@ -5,6 +5,7 @@ a course with its limit, attendance, completion and certificates, and "delete my
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -28,7 +29,9 @@ from bot.db.models import (
 from bot.enterprise import service_directory as directory
 from bot.enterprise import service_fairs as fairs
 from bot.enterprise import service_school as school
+from bot.office import EXAMPLE_OFFICE_FILE, load_office_settings
 from bot.privacy.service import delete_personal_data
+from bot.settings_errors import ConfigError
 from tests.unit.privacy.test_erasure_service import tables_referencing
 
 NOW = datetime(2026, 11, 23, 15, 0, tzinfo=UTC)
@@ -267,3 +270,17 @@ async def test_delete_my_data_erases_her_enterprise_records(session: AsyncSessio
     ).all()
     assert left == [(None, None, DeliveryStatus.FAILED)]
     assert await tables_referencing(session, HER) == []
+
+
+def test_the_office_file_sets_the_share_of_sessions_to_complete_a_course(tmp_path: Path) -> None:
+    text = EXAMPLE_OFFICE_FILE.read_text(encoding="utf-8")
+    assert load_office_settings(EXAMPLE_OFFICE_FILE).school_completion_percent == 80
+    office = tmp_path / "office.toml"
+    office.write_text(text.replace("completion_percent = 80", "completion_percent = 75"), "utf-8")
+    assert load_office_settings(office).school_completion_percent == 75
+    for bad in ("0", "101", '"80%"', "true"):
+        office.write_text(
+            text.replace("completion_percent = 80", f"completion_percent = {bad}"), "utf-8"
+        )
+        with pytest.raises(ConfigError, match="completion_percent"):
+            load_office_settings(office)
