@@ -21,6 +21,7 @@ from bot.core.claims import release_dead_claims
 from bot.core.housekeeping import housekeeping, send_waiting_answers
 from bot.core.liveness import ProcessLiveness
 from bot.core.once import alone, once_a_day
+from bot.enterprise.jobs_certificates import send_certificates
 from bot.network.jobs_consultations import sweep_consultations
 from bot.people.jobs import REFRESH_EVERY as STAFF_GROUP_REFRESH_EVERY
 from bot.people.jobs import refresh_staff_group
@@ -74,6 +75,13 @@ def register_jobs(
         # Consultations: close those due, refresh the staff cards, send the network's notices
         # (questions, results, proposal news) within the broadcast rate.
         Sweep(sweep_consultations, "network-consultations", 0.6, sweep_interval, token),
+        # Certificates of the entrepreneurship school, drawn and uploaded one replica at a time.
+        Sweep(
+            alone("certificates", send_certificates),
+            "certificates",
+            0.7,
+            sweep_interval,
+        ),
         Sweep(release_dead_claims, "dead-claims", DEAD_CLAIMS_EVERY, DEAD_CLAIMS_EVERY, liveness),
         # The monthly report (bot.reports.jobs): a row per month posted, so once across restarts.
         Sweep(post_monthly_report, "monthly-report", 1.5, MONTHLY_REPORT_EVERY),

@@ -278,6 +278,8 @@ class OfficeSettings:
     plan: tuple[PlanLine, ...] = ()
     currency: str = "GTQ"
     monthly_report: bool = True
+    # The entrepreneurship school: share of a course's sessions to attend to complete it.
+    school_completion_percent: int = 80
 
     def aid_item(self, key: str) -> AidItem | None:
         return next((i for i in self.aid_items if i.key == key), None)
@@ -403,6 +405,7 @@ _OFFICE_SCHEMA: dict[str, Any] = {
         }
     ],
     "reports": {"monthly_report": None},
+    "school": {"completion_percent": None},
 }
 
 
@@ -485,7 +488,18 @@ def _parse_office(data: Mapping[str, Any]) -> OfficeSettings:
         referral_institutions=tuple(str(i) for i in data.get("referral_institutions", [])),
         **_parse_appointments(data),
         **_parse_accountability(data),
+        school_completion_percent=_completion_percent(data),
     )
+
+
+def _completion_percent(data: Mapping[str, Any]) -> int:
+    """`[school] completion_percent`: 1 to 100, 80 when not given."""
+    value = data.get("school", {}).get("completion_percent", 80)
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 100:
+        raise OfficeValueError(
+            f"completion_percent in [school] must be a whole number from 1 to 100, got {value!r}"
+        )
+    return value
 
 
 _KEY = re.compile(r"[a-z0-9_]{1,32}")

@@ -22,6 +22,15 @@ from bot.core import conversation_router, draft_router, error_handler, gate, qui
 from bot.core.authority import refuse_forged
 from bot.core.context import BotContext
 from bot.core.routing import HerRoutes
+from bot.enterprise import (
+    her_directory,
+    her_enterprise,
+    her_fairs,
+    her_school,
+    staff_directory,
+    staff_fairs,
+    staff_school,
+)
 from bot.network import (
     her_consultations,
     her_leader,
@@ -45,6 +54,8 @@ HER_STEPS = {
     **her_network.STEPS,
     **her_proposals.STEPS,
     **her_leader.STEPS,
+    **her_fairs.STEPS,
+    **her_directory.STEPS,
 }
 # The steps of staff's drafts, by the draft's kind (draft_router).
 DRAFT_STEPS = {
@@ -52,6 +63,8 @@ DRAFT_STEPS = {
     staff_compose.DRAFT_KIND: staff_compose.DRAFT_STEPS,
     staff_consultations.DRAFT_KIND: staff_consultations.DRAFT_STEPS,
     staff_proposals.DRAFT_KIND: staff_proposals.DRAFT_STEPS,
+    staff_fairs.DRAFT_KIND: staff_fairs.DRAFT_STEPS,
+    staff_school.DRAFT_KIND: staff_school.DRAFT_STEPS,
 }
 
 
@@ -79,6 +92,9 @@ def register_all(app: Application) -> None:
     staff_consultations.register(app)
     staff_proposals.register(app)
     staff_network.register(app)
+    staff_fairs.register(app)
+    staff_directory.register(app)
+    staff_school.register(app)
     her = HerRoutes(app)
     quick_exit.register(her)
     # Before her_welcome: `/start act_…` (from a poster's QR code) opens that activity.
@@ -91,6 +107,10 @@ def register_all(app: Application) -> None:
     her_consultations.register(her)
     her_proposals.register(her)
     her_leader.register(her)
+    her_enterprise.register(her)
+    her_fairs.register(her)
+    her_directory.register(her)
+    her_school.register(her)
     her_data.register(her)
     her_identity.register(her)
     her_booking.register(her)

@@ -76,6 +76,12 @@ PREFIXES: dict[str, str] = {
     "ppn": "network",
     "ppl": "network",
     "sp": "network",
+    "en": "enterprise",
+    "fa": "enterprise",
+    "sf": "enterprise",
+    "bd": "enterprise",
+    "sc": "enterprise",
+    "ss": "enterprise",
 }
 
 Parser = Callable[[str], Any]

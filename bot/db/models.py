@@ -730,6 +730,8 @@ class DraftKind(enum.StrEnum):
     AID = "aid"
     CONSULTATION = "consultation"
     PROPOSAL = "proposal"  # the reason a proposal was not included
+    STAND = "stand"  # the stand assigned to a fair exhibitor
+    COURSE = "course"  # a course of the entrepreneurship school
 
 
 class StaffDraft(Base):
@@ -1317,3 +1319,157 @@ class JobRun(Base):
     job: Mapped[str] = mapped_column(String(32), primary_key=True)
     key: Mapped[str] = mapped_column(String(32), primary_key=True)
     ran_at: Mapped[datetime]
+
+
+# ── Enterprise: fairs, the business directory, the entrepreneurship school ────
+
+
+class FairApplicationStatus(enum.StrEnum):
+    PENDING = "pending"  # staff have not decided yet
+    ACCEPTED = "accepted"  # she exhibits (signed up to the fair's date for its reminders)
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"  # she took it back
+
+
+class FairApplication(Base):
+    """A woman applies to exhibit at one date of a fair (an activity of kind "fair")
+    (bot.enterprise.service_fairs)."""
+
+    __tablename__ = "fair_applications"
+    __table_args__ = (
+        UniqueConstraint(
+            "activity_id", "occurrence_start", "user_id", name="uq_fair_applications_fair_user"
+        ),
+        Index("ix_fair_applications_fair_status", "activity_id", "occurrence_start", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    activity_id: Mapped[int] = mapped_column(
+        ForeignKey("activities.id", ondelete="CASCADE", name="fk_fair_applications_activity_id")
+    )
+    # Which date of the fair (its original start, as sign-ups name it).
+    occurrence_start: Mapped[datetime]
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE", name="fk_fair_applications_user_id"),
+        index=True,
+    )
+    business_name: Mapped[str] = mapped_column(String(80))
+    products: Mapped[str] = mapped_column(String(400))
+    photo_file_id: Mapped[str | None] = mapped_column(String(256))
+    stands: Mapped[int] = mapped_column(Integer, default=1)
+    status: Mapped[FairApplicationStatus] = mapped_column(
+        String(12), default=FairApplicationStatus.PENDING
+    )
+    # The stand (or stands) staff assigned: "12", "12-13", "A4".
+    stand: Mapped[str | None] = mapped_column(String(32))
+    decided_by: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class BusinessKind(enum.StrEnum):
+    FOOD = "food"
+    CRAFTS = "crafts"
+    TEXTILES = "textiles"
+    AGRICULTURE = "agriculture"
+    BEAUTY = "beauty"
+    SERVICES = "services"
+    OTHER = "other"
+
+
+class BusinessListing(Base):
+    """Her business in the directory women browse (one per woman; she joins and leaves)."""
+
+    __tablename__ = "business_listings"
+    __table_args__ = (Index("ix_business_listings_community_kind", "community", "kind"),)
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE", name="fk_business_listings_user_id"),
+        primary_key=True,
+        autoincrement=False,
+    )
+    name: Mapped[str] = mapped_column(String(80))
+    products: Mapped[str] = mapped_column(String(400))
+    community: Mapped[str] = mapped_column(String(128))
+    kind: Mapped[BusinessKind] = mapped_column(String(16))
+    # What she chose to publish for buyers to reach her (a phone, a market stall…).
+    contact: Mapped[str] = mapped_column(String(80))
+    joined_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class Course(Base):
+    """A cohort of the entrepreneurship school: sessions (dates of activities), enrolment
+    with a limit, completion by attendance (bot.enterprise.service_school)."""
+
+    __tablename__ = "courses"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    title: Mapped[str] = mapped_column(String(128))
+    # At most this many women enrolled; NULL: no limit.
+    capacity: Mapped[int | None] = mapped_column(Integer)
+    # Share of the sessions she must attend to complete it; NULL: the office file's.
+    completion_percent: Mapped[int | None] = mapped_column(Integer)
+    created_by: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime]
+
+
+class CourseSession(Base):
+    """One date of an activity that is a session of a course."""
+
+    __tablename__ = "course_sessions"
+
+    course_id: Mapped[int] = mapped_column(
+        ForeignKey("courses.id", ondelete="CASCADE", name="fk_course_sessions_course_id"),
+        primary_key=True,
+    )
+    activity_id: Mapped[int] = mapped_column(
+        ForeignKey("activities.id", ondelete="CASCADE", name="fk_course_sessions_activity_id"),
+        primary_key=True,
+    )
+    occurrence_start: Mapped[datetime] = mapped_column(primary_key=True)
+
+
+class CourseEnrolment(Base):
+    """She is enrolled in a course (and signed up to each of its coming sessions)."""
+
+    __tablename__ = "course_enrolments"
+
+    course_id: Mapped[int] = mapped_column(
+        ForeignKey("courses.id", ondelete="CASCADE", name="fk_course_enrolments_course_id"),
+        primary_key=True,
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE", name="fk_course_enrolments_user_id"),
+        primary_key=True,
+        index=True,
+    )
+    enrolled_at: Mapped[datetime]
+
+
+class Certificate(Base):
+    """A course completed: the PDF sent to her (a sweep, bot.enterprise.jobs_certificates).
+
+    When she deletes her data the row stays as an anonymous count: `user_id` and `name`
+    are erased."""
+
+    __tablename__ = "certificates"
+    __table_args__ = (Index("ix_certificates_status", "status"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    course_id: Mapped[int] = mapped_column(
+        ForeignKey("courses.id", ondelete="CASCADE", name="fk_certificates_course_id"),
+        index=True,
+    )
+    # No foreign key: the row outlives her data, as a count.
+    user_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    name: Mapped[str | None] = mapped_column(String(128))
+    minutes: Mapped[int] = mapped_column(Integer)
+    first_day: Mapped[date] = mapped_column(Date)
+    last_day: Mapped[date] = mapped_column(Date)
+    sessions: Mapped[int] = mapped_column(Integer)
+    attended: Mapped[int] = mapped_column(Integer)
+    issued_at: Mapped[datetime]
+    issued_by: Mapped[int | None] = mapped_column(BigInteger)
+    status: Mapped[DeliveryStatus] = mapped_column(String(12), default=DeliveryStatus.PENDING)
+    sent_at: Mapped[datetime | None]

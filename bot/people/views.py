@@ -12,6 +12,7 @@ from bot.appointments.callbacks import BookingServices
 from bot.cases.callbacks import MyCases, NewReport
 from bot.core.i18n import Translator, picker_label
 from bot.core.keyboards import button, for_her
+from bot.enterprise.callbacks import EnterpriseHome
 from bot.network.callbacks import ShowNetwork
 from bot.people.callbacks import (
     AgeGroupButton,
@@ -51,6 +52,7 @@ def main_menu(t: Translator) -> InlineKeyboardMarkup:
             [button(t("📞 Contact the office"), OfficeContacts())],
             [button(t("📅 Request an appointment"), BookingServices())],
             [button(t("🗓️ Activities"), ActivityList())],
+            [button(t("💼 Fairs, businesses and school"), EnterpriseHome())],
         ],
     )
 

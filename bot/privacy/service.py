@@ -37,6 +37,9 @@ from bot.db.models import (
     TrackedMessage,
     User,
 )
+from bot.enterprise import service_directory as business_directory
+from bot.enterprise import service_fairs as fairs
+from bot.enterprise import service_school as school
 from bot.network import service as organizations
 from bot.network import service_consultations as consultations
 from bot.network import service_participation_notices as network_notices
@@ -148,6 +151,11 @@ async def delete_personal_data(
     await network_notices.forget(session, user_id)
     # Her due date, her club wording and her invitations to the club.
     await club.forget(session, user_id)
+    # Her fair applications, her business in the directory, her enrolments go; the
+    # certificates she earned stay as anonymous counts (no id, no name).
+    await fairs.forget_person(session, user_id)
+    await business_directory.forget_person(session, user_id)
+    await school.forget_person(session, user_id)
     await session.execute(delete(User).where(User.id == user_id))
     await increment_count(session, "personal_data_deleted")
     return promotions

@@ -16,7 +16,8 @@ from bot.cases import callbacks as cases
 from bot.cases.callbacks import CaseAction, CaseButton
 from bot.core import callbacks
 from bot.core.callbacks import Button
-from bot.db.models import ProposalKind
+from bot.db.models import BusinessKind, ProposalKind
+from bot.enterprise import callbacks as enterprise
 from bot.network import callbacks as network
 from bot.people import callbacks as people
 from bot.privacy import callbacks as privacy
@@ -209,6 +210,51 @@ SAMPLES: dict[str, Button] = {
     "sp:m:11:presented": network.MoveProposal(11, "presented"),
     "sp:n:11": network.NotIncluded(11),
     "sp:l:1": network.StaffProposalsPage(1),
+    "en": enterprise.EnterpriseHome(),
+    "fa": enterprise.FairList(),
+    "fa:v:7:202612011500": enterprise.ViewFair(7, "202612011500"),
+    "fa:ap:7:202612011500": enterprise.ApplyToFair(7, "202612011500"),
+    "fa:np": enterprise.NoPhoto(),
+    "fa:n:2": enterprise.StandsChoice(2),
+    "fa:ok": enterprise.SendApplication(),
+    "fa:w:5": enterprise.WithdrawQuestion(5),
+    "fa:wy:5": enterprise.Withdraw(5),
+    "bd": enterprise.DirectoryHome(),
+    "bd:b": enterprise.BrowseCommunities(),
+    "bd:b:1": enterprise.BrowseCommunities(1),
+    "bd:c:2": enterprise.BrowseCommunity(2),
+    "bd:k:2:food": enterprise.BrowseKind(2, "food"),
+    "bd:k:2:all:1": enterprise.BrowseKind(2, "all", 1),
+    "bd:e:2:all:3": enterprise.ViewEntry(2, "all", 3),
+    "bd:j": enterprise.JoinDirectory(),
+    "bd:jm": enterprise.JoinMyCommunity(),
+    "bd:jc:4": enterprise.JoinCommunity(4),
+    "bd:jp:1": enterprise.JoinCommunityPage(1),
+    "bd:jk:textiles": enterprise.JoinKind(BusinessKind.TEXTILES),
+    "bd:js": enterprise.SaveListing(),
+    "bd:l": enterprise.LeaveQuestion(),
+    "bd:ly": enterprise.LeaveDirectory(),
+    "sc": enterprise.SchoolHome(),
+    "sc:v:3": enterprise.ViewCourse(3),
+    "sc:e:3": enterprise.Enrol(3),
+    "sc:l:3": enterprise.LeaveCourseQuestion(3),
+    "sc:ly:3": enterprise.LeaveCourse(3),
+    "sc:cert": enterprise.MyCertificates(),
+    "sf:l": enterprise.StaffFairs(),
+    "sf:f:7:202612011500": enterprise.StaffFair(7, "202612011500"),
+    "sf:q:7:202612011500": enterprise.PendingCards(7, "202612011500"),
+    "sf:x:7:202612011500": enterprise.ExportExhibitors(7, "202612011500"),
+    "sf:a:5": enterprise.Accept(5),
+    "sf:d:5": enterprise.Decline(5),
+    "sf:s:5": enterprise.AssignStand(5),
+    "sf:p:5": enterprise.ShowPhoto(5),
+    "ss:d:4:t:2": enterprise.CourseDraftButton(4, enterprise.CourseStep.TOGGLE, 2),
+    "ss:d:4:ok": enterprise.CourseDraftButton(4, enterprise.CourseStep.DATES_DONE),
+    "ss:l:0": enterprise.StaffCourses(0),
+    "ss:v:3": enterprise.CourseCard(3),
+    "ss:w:3": enterprise.CourseWomen(3),
+    "ss:i:3": enterprise.IssueCertificates(3),
+    "ss:c:3": enterprise.CourseCertificates(3),
 }
 
 
@@ -350,6 +396,10 @@ def test_patterns_come_from_the_codecs() -> None:
         "og": r"^og(:|$)",
         "ol": r"^ol(:|$)",
         "olw": r"^olw$",
+        "en": r"^en$",
+        "fa": r"^fa(:|$)",
+        "bd": r"^bd(:|$)",
+        "sc": r"^sc(:|$)",
     }
     for prefix, codec in callbacks.CODECS.items():
         assert codec.pattern() == expected.get(prefix, rf"^{prefix}:"), prefix

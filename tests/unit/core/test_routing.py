@@ -29,6 +29,10 @@ HER_MODULES = {
     "her_consultations",
     "her_proposals",
     "her_club",
+    "her_enterprise",
+    "her_fairs",
+    "her_directory",
+    "her_school",
 }
 
 
