@@ -5,6 +5,7 @@ counts arrivals the way Telegram does (a sliding one-second window, 1/s per chat
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import random
 import time
@@ -129,3 +130,28 @@ async def test_a_replica_that_dies_frees_its_places(engines: list[AsyncEngine]) 
         await first.close()
         await second.close()
     assert recorder.refused == 0
+
+
+async def test_a_group_gets_its_messages_a_minute_whatever_the_replica(
+    engines: list[AsyncEngine],
+) -> None:
+    group = -1001234
+    limiters = [
+        SharedRateLimiter(create_session_factory(e), CAP, group_per_minute=3) for e in engines
+    ]
+    handed: list[float] = []
+
+    async def two(limiter: SharedRateLimiter) -> None:
+        for _ in range(2):
+            await limiter.acquire(group)
+            handed.append(time.monotonic())
+            limiter.done(group)
+
+    try:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(asyncio.gather(*(two(lim) for lim in limiters)), 4)
+    finally:
+        for limiter in limiters:
+            await limiter.close()
+    # Three a minute: the other three wait for the first to leave the minute.
+    assert len(handed) == 3
