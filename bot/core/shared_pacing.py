@@ -184,7 +184,11 @@ class SharedRateLimiter(RateLimiter):
     async def acquire(self, chat_id: int) -> None:
         """Wait for the chat's turn, then for a place of the overall budget."""
         row = await (self._group_row(chat_id) if chat_id < 0 else self._chat_lock(chat_id))
-        place = await self._place()
+        try:
+            place = await self._place()
+        except BaseException:  # cancelled: nothing was sent, the chat's turn ends now
+            self._turn_over(chat_id, row)
+            raise
         self._sent.append((chat_id, row, place))
         self.in_flight += 1
 
@@ -205,13 +209,21 @@ class SharedRateLimiter(RateLimiter):
                 self.places[place] = self.clock() + WINDOW
                 self._changed.set()
         if row is not None:
-            self._answered.append(row)
-            self._flush_soon()
+            self._turn_over(chat, row)
         elif chat > 0:
             generation = self._generation
             asyncio.get_running_loop().call_later(
                 self.chat_gap, self._chat_turn_over, chat, generation
             )
+
+    def _turn_over(self, chat_id: int, row: int | None) -> None:
+        """The chat's request is answered (a group's row) or was never sent (a woman's
+        lock is let go of at once)."""
+        if row is not None:
+            self._answered.append(row)
+            self._flush_soon()
+        elif chat_id > 0:
+            self._chat_turn_over(chat_id, self._generation)
 
     # Private chats: a lock each.
 
@@ -222,8 +234,15 @@ class SharedRateLimiter(RateLimiter):
                 waiter: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
                 self._chat_waiting.append((chat_id, waiter))
                 self._flush_soon()
-                if await waiter:
-                    return
+                try:
+                    if await waiter:
+                        return
+                except asyncio.CancelledError:
+                    if waiter.done() and not waiter.cancelled() and waiter.result():
+                        self._chat_turn_over(chat_id, self._generation)
+                    else:  # a lock taken later is let go of by _flush
+                        self._chats.discard(chat_id)
+                    raise
                 self._chats.discard(chat_id)
             await asyncio.sleep(CHAT_RETRY)
 
@@ -239,7 +258,8 @@ class SharedRateLimiter(RateLimiter):
             self._flusher = asyncio.create_task(self._flush_forever(), name="shared-budget")
 
     async def _flush_forever(self) -> None:
-        """Chat locks asked for and let go of, group rows answered: gathered, then written."""
+        """Chat locks asked for and let go of, group rows answered: gathered, then written;
+        the connection goes back to the pool once nothing is held."""
         while self._chat_waiting or self._unlocking or self._answered:
             if not self._chat_waiting:
                 await asyncio.sleep(FLUSH_EVERY)
@@ -255,8 +275,10 @@ class SharedRateLimiter(RateLimiter):
                     if not waiter.done():
                         waiter.set_result(False)
                 await asyncio.sleep(0.5)
-        if self._keeper is None or self._keeper.done():
-            await self._let_go()
+            if not (self._chat_waiting or self._unlocking or self._answered) and (
+                self._keeper is None or self._keeper.done()
+            ):
+                await self._let_go()
 
     async def _flush(
         self,
@@ -463,7 +485,8 @@ class SharedRateLimiter(RateLimiter):
                 return
             self.places.clear()
             self._shared.clear()
-            self._chats.clear()
+            if closing:
+                self._chats.clear()
             connection, self._connection = self._connection, None
             if connection is None:
                 return

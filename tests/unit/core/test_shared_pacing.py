@@ -155,3 +155,18 @@ async def test_a_group_gets_its_messages_a_minute_whatever_the_replica(
             await limiter.close()
     # Three a minute: the other three wait for the first to leave the minute.
     assert len(handed) == 3
+
+
+async def test_a_request_given_up_before_it_was_sent_frees_her_chat_at_once(
+    engines: list[AsyncEngine],
+) -> None:
+    first, second = (SharedRateLimiter(create_session_factory(e), CAP) for e in engines[:2])
+    try:
+        # Cancelled while it waits for its first place (a place just taken waits 1 s).
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(first.acquire(7), 0.3)
+        await asyncio.wait_for(second.acquire(7), 3)
+        second.done(7)
+    finally:
+        await first.close()
+        await second.close()
