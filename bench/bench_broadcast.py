@@ -78,8 +78,9 @@ async def drop_database(base_url: str, name: str) -> None:
     await admin.dispose()
 
 
-async def seed(database_url: str, ids: list[int]) -> int:
-    """The women (one Core executemany) and a broadcast to everyone, due now."""
+async def seed(database_url: str, ids: list[int], *, due: bool = True) -> int:
+    """The women (one Core executemany) and a broadcast to everyone: due now, or a draft
+    (`due=False`; `broadcasts.schedule` it later)."""
     now = datetime.now(UTC)
     engine = create_engine(database_url)
     try:
@@ -102,11 +103,58 @@ async def seed(database_url: str, ids: list[int]) -> int:
             broadcast = await broadcasts.create(
                 session, text=TEXT, audience={"kind": "everyone"}, created_by=1, now=now
             )
-            await broadcasts.schedule(session, broadcast.id, now)
+            if due:
+                await broadcasts.schedule(session, broadcast.id, now)
             await session.commit()
             return broadcast.id
     finally:
         await engine.dispose()
+
+
+def delivery_figures(
+    fake: FakeTelegram, ids: list[int], blocked: set[int], rate: int, paid: bool
+) -> dict[str, float | int | None]:
+    """What the fake server saw of the announcement: its rate and everything the same
+    limit counts, ÷ the limit; 429s, lost and duplicated messages."""
+    sends = [
+        c
+        for c in fake.calls
+        if c.method == "sendMessage" and c.params.get("text") == TEXT and c.status != 429
+    ]
+    duration = sends[-1].time - sends[0].time if len(sends) > 1 else float("nan")
+    achieved = (len(sends) - 1) / duration if duration else float("nan")
+    # Everything the same limit counts, over the same span: without paid
+    # broadcasting the progress edits share the overall limit with the announcements.
+    start, end = sends[0].time, sends[-1].time
+    counted = [
+        c
+        for c in fake.calls
+        if c.status == 200
+        and start <= c.time <= end
+        and (c.method.startswith(("send", "edit")))
+        and bool(c.params.get("allow_paid_broadcast")) == paid
+    ]
+    counted_rate = (len(counted) - 1) / duration if duration else float("nan")
+    received = {user_id: 0 for user_id in ids}
+    for user_id in ids:
+        received[user_id] = sum(1 for m in fake.bot_messages(user_id) if m.get("text") == TEXT)
+    reachable = [i for i in ids if i not in blocked]
+    first_429 = next(
+        (c.time for c in fake.calls if c.method == "sendMessage" and c.status == 429), None
+    )
+    tries = Counter(c.params.get("chat_id") for c in sends)
+    return {
+        "requests": len(sends),
+        "seconds": round(duration, 2),
+        "achieved_per_second": round(achieved, 1),
+        "achieved_over_limit": round(achieved / rate, 3),
+        "all_counted_over_limit": round(counted_rate / rate, 3),
+        "too_many_requests_429": fake.too_many_requests,
+        "first_429_after_s": round(first_429 - sends[0].time, 2) if first_429 else None,
+        "lost": sum(1 for i in reachable if received[i] == 0),
+        "duplicated": sum(max(0, n - 1) for n in received.values()),
+        "blocked_tried_more_than_once": sum(1 for i in blocked if tries[i] > 1),
+    }
 
 
 async def wait_done(database_url: str, broadcast_id: int, within: float) -> dict[str, int]:
@@ -172,50 +220,14 @@ async def run(args: argparse.Namespace) -> dict[str, float | int | str | None]:
             rss = peak_rss_mb(process.pid)
         finally:
             await stop(process)
-        sends = [
-            c
-            for c in fake.calls
-            if c.method == "sendMessage" and c.params.get("text") == TEXT and c.status != 429
-        ]
-        duration = sends[-1].time - sends[0].time if len(sends) > 1 else float("nan")
-        achieved = (len(sends) - 1) / duration if duration else float("nan")
-        # Everything the same limit counts, over the same span: without paid
-        # broadcasting the progress edits share the overall limit with the announcements.
-        start, end = sends[0].time, sends[-1].time
-        counted = [
-            c
-            for c in fake.calls
-            if c.status == 200
-            and start <= c.time <= end
-            and (c.method.startswith(("send", "edit")))
-            and bool(c.params.get("allow_paid_broadcast")) == paid
-        ]
-        counted_rate = (len(counted) - 1) / duration if duration else float("nan")
-        received = {user_id: 0 for user_id in ids}
-        for user_id in ids:
-            received[user_id] = sum(1 for m in fake.bot_messages(user_id) if m.get("text") == TEXT)
-        reachable = [i for i in ids if i not in blocked]
-        first_429 = next(
-            (c.time for c in fake.calls if c.method == "sendMessage" and c.status == 429), None
-        )
-        tries = Counter(c.params.get("chat_id") for c in sends)
         return {
             "database": "postgresql" if args.database else "sqlite",
             "paid": paid,
             "recipients": len(ids),
             "blocked": len(blocked),
             "limit_per_second": args.rate,
-            "requests": len(sends),
-            "seconds": round(duration, 2),
-            "achieved_per_second": round(achieved, 1),
-            "achieved_over_limit": round(achieved / args.rate, 3),
-            "all_counted_over_limit": round(counted_rate / args.rate, 3),
+            **delivery_figures(fake, ids, blocked, args.rate, paid),
             "paid_flag_sent": fake.limits.paid_messages,
-            "too_many_requests_429": fake.too_many_requests,
-            "first_429_after_s": round(first_429 - sends[0].time, 2) if first_429 else None,
-            "lost": sum(1 for i in reachable if received[i] == 0),
-            "duplicated": sum(max(0, n - 1) for n in received.values()),
-            "blocked_tried_more_than_once": sum(1 for i in blocked if tries[i] > 1),
             "deliveries_sent": counts["sent"],
             "deliveries_blocked": counts["blocked"],
             "deliveries_failed": counts["failed"],

@@ -109,6 +109,39 @@ async def echo_phase(
     return saturated, paced
 
 
+async def report_needs(
+    fake: SignallingFake, user_id: int, rounds: int, pause: float = 0.0
+) -> list[float]:
+    """One woman: /start, then `rounds` reports (menu → ask for help → category →
+    describe → send), each update sent when she sees the answer to the previous one;
+    returns each update's answer time."""
+
+    def last_id() -> int:
+        message = fake.last_bot_message(user_id)
+        assert message is not None
+        return int(message["message_id"])
+
+    def press(message_id: int | None, data: str) -> Callable[[], object]:
+        return lambda: fake.user_presses_button(
+            user_id, last_id() if message_id is None else message_id, data
+        )
+
+    latencies = [await timed(fake, user_id, lambda: fake.user_sends_text(user_id, "/start"), pause)]
+    menu_id = last_id()
+    for n in range(rounds):
+        if n > 0:
+            latencies.append(await timed(fake, user_id, press(None, "m"), pause))
+            menu_id = last_id()
+        latencies.append(await timed(fake, user_id, press(menu_id, "n:new"), pause))
+        latencies.append(await timed(fake, user_id, press(menu_id, "n:cat:food"), pause))
+        describe = lambda: fake.user_sends_text(  # noqa: E731
+            user_id, "No tenemos maíz para esta semana"
+        )
+        latencies.append(await timed(fake, user_id, describe, pause))
+        latencies.append(await timed(fake, user_id, press(None, "n:send"), pause))
+    return latencies
+
+
 async def omm_phase(
     fake: SignallingFake,
     users_count: int,
@@ -145,66 +178,7 @@ async def omm_phase(
         pause = 0.0
 
         def make_woman(user_id: int) -> Awaitable[list[float]]:
-            def last_id() -> int:
-                message = fake.last_bot_message(user_id)
-                assert message is not None
-                return int(message["message_id"])
-
-            async def run() -> list[float]:
-                latencies = [
-                    await timed(
-                        fake, user_id, lambda: fake.user_sends_text(user_id, "/start"), pause
-                    )
-                ]
-                menu_id = last_id()
-                for n in range(rounds):
-                    if n > 0:
-                        latencies.append(
-                            await timed(
-                                fake,
-                                user_id,
-                                lambda: fake.user_presses_button(user_id, last_id(), "m"),
-                                pause,
-                            )
-                        )
-                        menu_id = last_id()
-                    latencies.append(
-                        await timed(
-                            fake,
-                            user_id,
-                            lambda m=menu_id: fake.user_presses_button(user_id, m, "n:new"),
-                            pause,
-                        )
-                    )
-                    latencies.append(
-                        await timed(
-                            fake,
-                            user_id,
-                            lambda m=menu_id: fake.user_presses_button(user_id, m, "n:cat:food"),
-                            pause,
-                        )
-                    )
-                    latencies.append(
-                        await timed(
-                            fake,
-                            user_id,
-                            lambda: fake.user_sends_text(
-                                user_id, "No tenemos maíz para esta semana"
-                            ),
-                            pause,
-                        )
-                    )
-                    latencies.append(
-                        await timed(
-                            fake,
-                            user_id,
-                            lambda: fake.user_presses_button(user_id, last_id(), "n:send"),
-                            pause,
-                        )
-                    )
-                return latencies
-
-            return run()
+            return report_needs(fake, user_id, rounds, pause)
 
         cpu_before = cpu_seconds(process)
         latencies, elapsed = await run_users(users_count, make_woman)

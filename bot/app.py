@@ -191,6 +191,7 @@ class BotRuntime:
         if self.application.running:
             await self.application.stop()
         await self.application.shutdown()
+        await self.application.bot_data.broadcast_pace.close()
         await self.liveness.stop()
         await self.engine.dispose()
         log.info("stopped")

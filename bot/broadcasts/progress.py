@@ -85,7 +85,10 @@ class ProgressReporter:
 
     def tick(self) -> None:
         """Called as chunks go out: edit the message if it is time and none is under way."""
-        if self.clock() < self.next_edit or self._busy():
+        # Every replica sending this broadcast edits its message: each `senders` times less
+        # often, so that together they edit it as often as one process alone would.
+        later = PROGRESS_EVERY * (self.limiter.senders - 1)
+        if self.clock() < self.next_edit + later or self._busy():
             return
         self.next_edit = self.clock() + PROGRESS_EVERY
         self._spawn(self._post if self.message_id is None else self._edit_progress)
@@ -182,5 +185,5 @@ class ProgressReporter:
         except Exception:
             log.exception("broadcast %s: progress message", self.broadcast_id)
         finally:
-            self.limiter.done()
+            self.limiter.done(self.chat_id)
         return None

@@ -99,5 +99,13 @@ class RateLimiter:
         self.in_flight = max(0, self.in_flight - 1)
         self.finished.append(self.clock())
 
+    @property
+    def senders(self) -> int:
+        """Processes sharing this budget right now (bot.core.shared_pacing: replicas)."""
+        return 1
+
+    async def close(self) -> None:
+        """The bot stops (the shared budget, bot.core.shared_pacing, lets go of its places)."""
+
     def _forget_old(self, now: float) -> None:
         self.chat_next = {chat: at for chat, at in self.chat_next.items() if at > now}
