@@ -62,6 +62,9 @@ class WebhookDelivery:
         self.attempts = 0
         # Update ids delivered to each backend (a test can tell who got what).
         self.received_by: dict[str, list[int]] = {}
+        # The chat of each update handed to a backend (the bot keeps no chat id once an
+        # update is processed, so a test checks each chat's order against this).
+        self.chat_of_update: dict[int, int] = {}
         self._resting: dict[str, float] = {}
         self._turn = itertools.count()
         self._chats: dict[int, deque[JsonDict]] = {}
@@ -134,6 +137,7 @@ class WebhookDelivery:
             while queue:
                 update = queue.popleft()
                 chat = chat_of(update)
+                self.chat_of_update[int(update["update_id"])] = chat
                 waiting = self._chats.get(chat)
                 if waiting is None:
                     self._chats[chat] = deque([update])
