@@ -40,6 +40,12 @@ OmmApplication = Application[Any, Any, Any, Any, Any, Any]
 HTTP_CONNECTIONS = 8
 
 
+def replicated(settings: Settings, liveness: ProcessLiveness) -> bool:
+    """Several processes may serve this bot: webhook mode on PostgreSQL. (Telegram lets
+    one process at a time poll getUpdates, so a polling bot is alone.)"""
+    return liveness.postgres and bool(settings.webhook_url)
+
+
 def build_application(
     settings: Settings,
     *,
@@ -82,14 +88,15 @@ def build_application(
     data.notifier = Notifier(application.bot, clock)
     # One claim token per running bot: its claims are its own, and a dead one's are stale.
     data.outbox = OutboxSender(application.bot, data.session_factory, clock, liveness.token)
-    # Replicas on PostgreSQL share one budget there (bot.core.shared_pacing).
+    # Replicas share one budget in PostgreSQL (bot.core.shared_pacing); one polling
+    # process paces alone.
     data.broadcast_pace = (
         SharedRateLimiter(
             data.session_factory,
             settings.broadcast_messages_per_second,
             group_per_minute=settings.staff_messages_per_minute,
         )
-        if liveness.postgres
+        if replicated(settings, liveness)
         else RateLimiter(settings.broadcast_messages_per_second)
     )
     # What .env says; BotRuntime.start adds what was linked from Telegram.
@@ -133,8 +140,10 @@ class BotRuntime:
             received=updates_request.received,
             outbox=data.outbox,
             dead_tokens=self.liveness.dead_tokens,
-            # Replicas share PostgreSQL: each chat one process at a time (bot.core.chat_lanes).
-            shared_lanes=self.liveness.postgres,
+            # Replicas (webhook mode on PostgreSQL) share the database: each chat one process
+            # at a time (bot.core.chat_lanes). Polling has one consumer of getUpdates, so the
+            # in-process lanes are exact and cost no database round trips.
+            shared_lanes=replicated(settings, self.liveness),
         )
         # WEBHOOK_URL: updates come by webhook (bot.core.webhook), not getUpdates.
         self.webhook = WebhookIntake(settings, self.pipeline) if settings.webhook_url else None
