@@ -173,9 +173,10 @@ class Page:
         found = self.driver.find_elements(By.CSS_SELECTOR, f"#pane-{pane} .chat .msg.bot")
         return found[-1] if found else None
 
-    def press(self, pane: str, label: str | None = None) -> None:
+    def press(self, pane: str, label: str | None = None, *, last_dated: bool = False) -> None:
         """Press a button of the bot's newest message (new or edited since the last press
-        in this pane): the one whose label contains `label`, or the first."""
+        in this pane): the one whose label contains `label`, or the first; with
+        `last_dated`, the last one whose label holds a number (the last day offered)."""
 
         def click(driver: WebDriver) -> bool:
             message = self.last_bot_message(pane)
@@ -186,6 +187,8 @@ class Page:
                 return False
             buttons = message.find_elements(By.CSS_SELECTOR, ".inline-btn")
             chosen = [b for b in buttons if label is None or label in b.text]
+            if last_dated:
+                chosen = [b for b in chosen if any(c.isdigit() for c in b.text)][-1:]
             if not chosen:
                 return False
             self.pressed[pane] = seen
@@ -313,7 +316,9 @@ def test_a_woman_and_the_staff_in_the_simulator(
     page.type("woman", "/start")
     page.press("woman", "Pedir una cita")
     page.press("woman", "Orientación general")
-    page.press("woman")  # the first day offered
+    # The last day offered (weeks ahead): its reminders are all still to come, whatever
+    # the time of day (the first day's could already be past).
+    page.press("woman", last_dated=True)
     page.press("woman")  # its first time
     page.press("woman", "Confirmar")
     page.see("woman", "Ya pidió su cita")
