@@ -46,8 +46,9 @@ Kind = Annotated[str, one_of(*ACTIVITY_KINDS)]
 
 
 @dataclass(frozen=True)
-class OnDate(Button, what="activity_id"):
-    """A button naming one date of an activity."""
+class NamesDate(Button):
+    """A button naming one date of an activity: its id and original start (the
+    enterprise domain's fair buttons name dates the same way)."""
 
     activity_id: RecordId
     stamp: Stamp
@@ -58,6 +59,11 @@ class OnDate(Button, what="activity_id"):
         key = parse_occurrence_stamp(self.stamp)
         assert key is not None  # decode checked it
         return key
+
+
+@dataclass(frozen=True)
+class OnDate(NamesDate, what="activity_id"):
+    """A button naming one date of an activity."""
 
 
 # ── Her side ────────────────────────────────────────────────────────────────────

@@ -28,11 +28,9 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Annotated
 
-from bot.activities.callbacks import Stamp
-from bot.activities.service_series import parse_occurrence_stamp
+from bot.activities.callbacks import NamesDate
 from bot.core.callbacks import Button, Codec, Number, RecordId, one_of
 from bot.db.models import BusinessKind
 
@@ -41,17 +39,8 @@ KindOrAll = Annotated[str, one_of(ALL, *BusinessKind)]
 
 
 @dataclass(frozen=True)
-class _OnFairDate(Button):
+class _OnFairDate(NamesDate):
     """A button naming one date of a fair."""
-
-    activity_id: RecordId
-    stamp: Stamp
-
-    @property
-    def key(self) -> datetime:
-        key = parse_occurrence_stamp(self.stamp)
-        assert key is not None  # decode checked it
-        return key
 
 
 # ── Her side ────────────────────────────────────────────────────────────────────
